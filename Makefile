@@ -1,0 +1,71 @@
+# Samspil — `make run` starts the demo, `make test` runs the whole suite.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+PORT ?= 8000
+export DJANGO_DEBUG ?= 1
+export SAMSPIL_DEMO_MODE ?= 1
+
+.PHONY: run install migrate demo test test-postgres lint format vendor messages clean
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/samspil} $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# Refresh the vendored front-end files from npm (needs Node); the versions are in static/vendor/VERSIONS.txt.
+DKFDS_VERSION ?= 11.2.0
+HTMX_VERSION ?= 2.0.11
+vendor:
+	rm -rf var/vendor && mkdir -p var/vendor
+	cd var/vendor && npm pack --silent dkfds@$(DKFDS_VERSION) htmx.org@$(HTMX_VERSION)
+	cd var/vendor && mkdir dkfds htmx && tar xzf dkfds-$(DKFDS_VERSION).tgz -C dkfds && tar xzf htmx.org-$(HTMX_VERSION).tgz -C htmx
+	rm -rf samspil/static/vendor/dkfds samspil/static/vendor/htmx
+	mkdir -p samspil/static/vendor/dkfds/css samspil/static/vendor/dkfds/js samspil/static/vendor/htmx
+	cp var/vendor/dkfds/package/dist/css/dkfds.min.css samspil/static/vendor/dkfds/css/
+	cp var/vendor/dkfds/package/dist/js/dkfds.min.js samspil/static/vendor/dkfds/js/
+	cp -r var/vendor/dkfds/package/dist/img samspil/static/vendor/dkfds/
+	mkdir -p samspil/static/vendor/dkfds/fonts/IBMPlexSans/complete
+	cp -r var/vendor/dkfds/package/dist/fonts/IBMPlexSans/complete/woff var/vendor/dkfds/package/dist/fonts/IBMPlexSans/complete/woff2 samspil/static/vendor/dkfds/fonts/IBMPlexSans/complete/
+	mkdir -p samspil/static/vendor/dkfds/fonts/IBMPlexSans/complete/eot samspil/static/vendor/dkfds/fonts/IBMPlexSans/complete/ttf
+	cp var/vendor/dkfds/package/dist/fonts/IBMPlexSans/complete/eot/IBMPlexSans-Regular.eot samspil/static/vendor/dkfds/fonts/IBMPlexSans/complete/eot/
+	cp var/vendor/dkfds/package/dist/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Regular.ttf samspil/static/vendor/dkfds/fonts/IBMPlexSans/complete/ttf/
+	cp var/vendor/dkfds/package/dist/LICENSE.md samspil/static/vendor/dkfds/
+	cp var/vendor/htmx/package/dist/htmx.min.js samspil/static/vendor/htmx/
+	echo "dkfds $(DKFDS_VERSION) (npm), htmx.org $(HTMX_VERSION) (npm)" > samspil/static/vendor/VERSIONS.txt
+
+# Re-extract and compile translations (needs GNU gettext); the compiled .mo files are committed.
+messages: install
+	$(PY) manage.py makemessages -l da --ignore=.venv --ignore=var
+	$(PY) manage.py compilemessages -l da --ignore=.venv
+
+clean:
+	rm -rf var/samspil.sqlite3* var/static

@@ -1,0 +1,101 @@
+"""The access policy: one place that decides what a user may see and do.
+
+Every tenant-owned model registers one scope function here. `Model.objects.visible_to(user, action)`
+calls it; a model without a registered scope raises instead of returning everything.
+"""
+
+from collections.abc import Callable
+
+from django.db import models
+
+from samspil.accounts.choices import AccountKind
+from samspil.organisations.choices import AGGREGATE_ROLES, CASE_ROLES
+
+
+class ScopeNotRegistered(LookupError):
+    pass
+
+
+class UnknownAction(ValueError):
+    pass
+
+
+# Pathway actions, from the weakest to the strongest.
+VIEW = "view"  # read the pathway: coordinator, team (with consent or legal basis), grant, break-glass
+CONTRIBUTE = "contribute"  # work in it: coordinator and team
+MANAGE = "manage"  # change team, status, consent and grants; read the access log: the coordinator
+# Citizens only: find a citizen by name or CPR number to register or open a pathway (case roles).
+INTAKE = "intake"
+ACTIONS = (VIEW, CONTRIBUTE, MANAGE, INTAKE)
+
+ScopeFunction = Callable[[models.QuerySet, object, str], models.QuerySet]
+_registry: dict[type[models.Model], ScopeFunction] = {}
+
+
+def register(*model_classes):
+    def decorator(function: ScopeFunction) -> ScopeFunction:
+        for model_class in model_classes:
+            _registry[model_class] = function
+        return function
+
+    return decorator
+
+
+def registered_models() -> set[type[models.Model]]:
+    return set(_registry)
+
+
+def restrict(queryset: models.QuerySet, user, action: str) -> models.QuerySet:
+    if action not in ACTIONS:
+        raise UnknownAction(action)
+    model = queryset.model._meta.concrete_model
+    try:
+        scope = _registry[model]
+    except KeyError:
+        raise ScopeNotRegistered(f"No access scope is registered for {model.__name__}") from None
+    if not is_municipal_staff(user):
+        return queryset.none()
+    return scope(queryset.filter(municipality_id=user.municipality_id), user, action)
+
+
+def is_municipal_staff(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active
+                and user.kind == AccountKind.STAFF and user.municipality_id)
+
+
+def _current_roles(user) -> set[str]:
+    cached = getattr(user, "_samspil_roles", None)
+    if cached is None:
+        from samspil.organisations.models import Membership
+
+        cached = set(Membership.objects.current().filter(user=user).values_list("role", flat=True))
+        user._samspil_roles = cached
+    return cached
+
+
+def can_do_case_work(user) -> bool:
+    """Search citizens, register them, open pathways, use break-glass."""
+    return is_municipal_staff(user) and bool(_current_roles(user) & CASE_ROLES)
+
+
+def can_see_aggregates(user) -> bool:
+    return is_municipal_staff(user) and bool(_current_roles(user) & AGGREGATE_ROLES)
+
+
+def require(user, action: str, pathway):
+    """Re-read `pathway` locked in the current transaction if `user` may do `action` on it.
+
+    Raises Http404 when the user may not see it at all (exactly as if it did not exist) and
+    PermissionDenied when they may see it but not do this. Call inside `transaction.atomic`.
+    """
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from samspil.pathways.models import Pathway
+
+    locked = Pathway.objects.visible_to(user, action).select_for_update().filter(pk=pathway.pk).first()
+    if locked is not None:
+        return locked
+    if action != VIEW and Pathway.objects.visible_to(user, VIEW).filter(pk=pathway.pk).exists():
+        raise PermissionDenied
+    raise Http404

@@ -1,0 +1,150 @@
+"""The scope of every tenant-owned model, registered with the policy.
+
+The pathway scope is the heart: everything that hangs off a pathway is visible exactly when the pathway is.
+"""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from samspil.access import policy
+from samspil.access.choices import ConsentGiverRole
+from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope, LegalBasis
+from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
+from samspil.citizens.models import Citizen, Guardianship, Household, HouseholdMember
+from samspil.organisations.models import Department, ExternalContact, ExternalOrganisation, Membership, Unit
+from samspil.pathways.models import Pathway, Programme, StatusChange, TeamMember
+
+YOUNG_PERSON_CONSENT_AGE = 15
+
+
+def _years_ago(today: datetime.date, years: int) -> datetime.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def department_covered() -> Q:
+    """For a TeamMember row: may its department receive the pathway's data?
+
+    Yes when it is the coordinating department, when a legal basis is recorded for it, or when consent in
+    force covers it: the citizen's own for an adult; a custody holder's for a child under 15; both for a
+    young person of 15-17; for a family, a custody holder's or an adult member's.
+    """
+    today = timezone.localdate()
+    def consent_by(role):
+        return Exists(ConsentScope.objects.filter(
+            department_id=OuterRef("department_id"),
+            consent__pathway_id=OuterRef("pathway_id"),
+            consent__giver_role=role,
+            consent__withdrawn_at__isnull=True,
+            consent__given_on__lte=today,
+        ).filter(Q(consent__expires_on__isnull=True) | Q(consent__expires_on__gte=today)))
+
+    by_citizen = consent_by(ConsentGiverRole.CITIZEN)
+    by_custody = consent_by(ConsentGiverRole.CUSTODY_HOLDER)
+    adult_born_by = _years_ago(today, 18)
+    teen_born_by = _years_ago(today, YOUNG_PERSON_CONSENT_AGE)
+    adult = Q(pathway__citizen__birth_date__lte=adult_born_by)
+    teen = Q(pathway__citizen__birth_date__gt=adult_born_by, pathway__citizen__birth_date__lte=teen_born_by)
+    child = Q(pathway__citizen__birth_date__gt=teen_born_by)
+    family = Q(pathway__household__isnull=False)
+    legal_basis = Exists(LegalBasis.objects.in_force(today).filter(pathway_id=OuterRef("pathway_id"),
+                                                                   department_id=OuterRef("department_id")))
+    return (
+        Q(department_id=OuterRef("lead_department_id"))
+        | legal_basis
+        | (adult & by_citizen)
+        | (teen & by_citizen & by_custody)
+        | (child & by_custody)
+        | (family & (by_custody | by_citizen))
+    )
+
+
+def team_place(user) -> Exists:
+    """For a Pathway row: the user holds a current staff place on its team that the sharing basis covers."""
+    return Exists(TeamMember.objects.current().filter(pathway_id=OuterRef("pk"), user=user)
+                  .filter(department_covered()))
+
+
+def grant_in_force(user) -> Exists:
+    return Exists(AccessGrant.objects.in_force().filter(pathway_id=OuterRef("pk"), user=user))
+
+
+def break_glass_in_force(user) -> Exists:
+    return Exists(BreakGlassAccess.objects.in_force().filter(pathway_id=OuterRef("pk"), user=user))
+
+
+@policy.register(Pathway)
+def pathway_scope(queryset, user, action):
+    if action == policy.INTAKE:
+        return queryset.none()
+    if action == policy.MANAGE:
+        return queryset.filter(coordinator=user)
+    on_team = Q(coordinator=user) | team_place(user)
+    if action == policy.CONTRIBUTE:
+        return queryset.filter(on_team)
+    return queryset.filter(on_team | grant_in_force(user) | break_glass_in_force(user))
+
+
+def _visible_pathways(user, action):
+    return Pathway.objects.visible_to(user, action).values("pk")
+
+
+@policy.register(TeamMember, StatusChange, Consent, ConsentScope, LegalBasis, AccessGrant, BreakGlassAccess,
+                 ChangeLogEntry, AuditEvent)
+def pathway_child_scope(queryset, user, action):
+    if action == policy.INTAKE:
+        return queryset.none()
+    if queryset.model is ConsentScope:
+        return queryset.filter(consent__pathway__in=_visible_pathways(user, action))
+    return queryset.filter(pathway__in=_visible_pathways(user, action))
+
+
+@policy.register(AccessLogEntry)
+def access_log_scope(queryset, user, action):
+    # A pathway's access log is for its coordinator only, whatever action is asked for.
+    return queryset.filter(pathway__in=_visible_pathways(user, policy.MANAGE))
+
+
+@policy.register(Citizen)
+def citizen_scope(queryset, user, action):
+    """A citizen is visible when a visible pathway is about them, their family, or a child in their custody.
+
+    Intake (search before registering, to never create a duplicate) reaches every citizen of the
+    municipality, for case roles only; the search results are logged.
+    """
+    if action == policy.INTAKE:
+        return queryset if policy.can_do_case_work(user) else queryset.none()
+    pathways = Pathway.objects.visible_to(user, action)
+    return queryset.filter(
+        Q(pk__in=pathways.filter(citizen__isnull=False).values("citizen_id"))
+        | Q(pk__in=HouseholdMember.objects.filter(household_id__in=pathways.values("household_id"))
+            .values("citizen_id"))
+        | Q(pk__in=Guardianship.objects.filter(child_id__in=pathways.values("citizen_id")).values("guardian_id"))
+    )
+
+
+@policy.register(Household)
+def household_scope(queryset, user, action):
+    return queryset.filter(pk__in=Pathway.objects.visible_to(user, action).values("household_id"))
+
+
+@policy.register(HouseholdMember)
+def household_member_scope(queryset, user, action):
+    return queryset.filter(household__in=Household.objects.visible_to(user, action))
+
+
+@policy.register(Guardianship)
+def guardianship_scope(queryset, user, action):
+    return queryset.filter(child__in=Citizen.objects.visible_to(user, action))
+
+
+@policy.register(Department, Unit, Membership, ExternalOrganisation, ExternalContact, Programme)
+def municipality_configuration_scope(queryset, user, action):
+    """Configuration is no case content: every staff member of the municipality may read it."""
+    if action != policy.VIEW:
+        return queryset.none()
+    return queryset

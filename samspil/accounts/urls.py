@@ -1,0 +1,10 @@
+from django.urls import path
+
+from samspil.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("log-ind/", views.SamspilLoginView.as_view(), name="login"),
+    path("log-ud/", views.SamspilLogoutView.as_view(), name="logout"),
+]

@@ -1,0 +1,13 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from samspil.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("", views.ApiRootView.as_view(), name="root"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("forloeb/", views.MyPathwaysApiView.as_view(), name="pathways"),
+    path("forloeb/<uuid:pathway_id>/", views.PathwayApiView.as_view(), name="pathway"),
+]

@@ -1,0 +1,40 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from samspil.access import policy
+from samspil.api.serializers import PathwaySerializer
+from samspil.pathways import selectors
+
+
+class ApiRootView(APIView):
+    def get(self, request):
+        return Response({"pathways": reverse("api:pathways", request=request),
+                         "schema": reverse("api:schema", request=request)})
+
+
+class MyPathwaysApiView(generics.GenericAPIView):
+    """The pathways the user coordinates or is on the team of (scoped, logged), newest first."""
+
+    serializer_class = PathwaySerializer
+
+    @extend_schema(responses=PathwaySerializer(many=True))
+    def get(self, request):
+        page = selectors.pathway_list_mine(actor=request.user, status=request.query_params.get("status", ""),
+                                           cursor=request.query_params.get("cursor", ""))
+        next_url = None
+        if page.next_cursor:
+            next_url = request.build_absolute_uri(f"{request.path}?cursor={page.next_cursor}")
+        return Response({"next": next_url, "results": self.get_serializer(page.rows, many=True).data})
+
+
+class PathwayApiView(generics.GenericAPIView):
+    serializer_class = PathwaySerializer
+
+    def get(self, request, pathway_id):
+        pathway = selectors.pathway_get(actor=request.user, public_id=pathway_id, action=policy.VIEW,
+                                        path=request.path)
+        selectors.pathway_log_read(actor=request.user, pathway=pathway, shown="api.pathway")
+        return Response(self.get_serializer(pathway).data)

@@ -1,0 +1,27 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessVia(models.TextChoices):
+    SCOPE = "scope", _("Coordinator or team")
+    GRANT = "grant", _("Time-limited grant")
+    BREAK_GLASS = "break_glass", _("Break-glass")
+    INTAKE = "intake", _("Intake search")
+
+
+class AccessPurpose(models.TextChoices):
+    COORDINATION = "coordination", _("Coordination of the pathway")
+    INTAKE = "intake", _("Intake: finding the citizen before registering or opening a pathway")
+    ACCESS_REVIEW = "access_review", _("Review of who has looked up the citizen")
+
+
+# What an access-log row says was shown, by the code the selectors write.
+SHOWN_LABELS = {
+    "pathway.overview": _("Pathway overview"),
+    "pathway.list": _("My pathways (list)"),
+    "pathway.access_log": _("Access log of the pathway"),
+    "citizen.search": _("Search result"),
+    "citizen.intake": _("Opening a pathway"),
+    "citizen.cpr": _("CPR number in full"),
+    "api.pathway": _("Pathway through the API"),
+}

@@ -1,0 +1,175 @@
+"""The three audit trails: access log (every read), change log (every change), business events.
+
+All three are append-only: rows are written once and never updated or deleted, neither through the
+ORM (refused here) nor, on PostgreSQL, through SQL (refused by a trigger, see the migrations).
+"""
+
+import datetime
+import decimal
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samspil.audit.choices import AccessPurpose, AccessVia
+from samspil.core.models import ScopedQuerySet
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyQuerySet(ScopedQuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} is append-only")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} is append-only")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} is append-only")
+
+
+def _json_value(value):
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    return value
+
+
+class ChangeLogged(models.Model):
+    """Mixin: every save and delete of the model writes a change-log row with before and after.
+
+    Subclasses name fields whose values must never reach the log in `change_log_redacted` and say which
+    pathway a row belongs to through `change_log_pathway_id`.
+    """
+
+    change_log_redacted: frozenset = frozenset()
+    change_log_ignored = frozenset({"id", "created_at", "updated_at"})
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._change_log_before = instance.change_log_state()
+        return instance
+
+    def change_log_state(self) -> dict:
+        state = {}
+        for field in self._meta.concrete_fields:
+            if field.attname in self.change_log_ignored or field.attname not in self.__dict__:
+                continue
+            value = getattr(self, field.attname)
+            if field.attname in self.change_log_redacted:
+                value = "•••" + hashlib.sha256(str(value).encode()).hexdigest()[:6] if value else ""
+            state[field.attname] = _json_value(value)
+        return state
+
+    @property
+    def change_log_pathway_id(self) -> int | None:
+        return getattr(self, "pathway_id", None)
+
+
+class ChangeLogEntry(AppendOnlyModel):
+    """One change of one record: who, when, in which request, before and after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        UPDATE = "update", _("changed")
+        DELETE = "delete", _("deleted")
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                              verbose_name=_("who"))
+    request_id = models.CharField(_("request id"), max_length=64)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField(_("record"))
+    object_repr = models.CharField(_("record"), max_length=200)
+    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, null=True, related_name="+",
+                                verbose_name=_("pathway"))
+    before = models.JSONField(_("before"), null=True)
+    after = models.JSONField(_("after"), null=True)
+
+    class Meta:
+        verbose_name = _("change-log entry")
+        verbose_name_plural = _("change log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["pathway", "created_at"]),
+                   models.Index(fields=["content_type", "object_id"])]
+
+    @property
+    def changed_fields(self) -> list[str]:
+        before, after = self.before or {}, self.after or {}
+        return sorted(key for key in set(before) | set(after) if before.get(key) != after.get(key))
+
+
+class AccessLogEntry(AppendOnlyModel):
+    """One read of one citizen's data: who, when, what was shown, for what purpose, on which basis."""
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("who"))
+    citizen = models.ForeignKey("citizens.Citizen", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("citizen"))
+    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, null=True, related_name="+",
+                                verbose_name=_("pathway"))
+    shown = models.CharField(_("what was shown"), max_length=40)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=AccessPurpose.choices)
+    via = models.CharField(_("access basis"), max_length=20, choices=AccessVia.choices, default=AccessVia.SCOPE)
+    request_id = models.CharField(_("request id"), max_length=64)
+
+    class Meta:
+        verbose_name = _("access-log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["pathway", "created_at"]),
+                   models.Index(fields=["citizen", "created_at"])]
+
+
+class AuditEvent(AppendOnlyModel):
+    """A business event with a stable code from `samspil.audit.events`, shown on timelines."""
+
+    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("municipality"))
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+                              verbose_name=_("who"))
+    request_id = models.CharField(_("request id"), max_length=64)
+    code = models.CharField(_("event"), max_length=60)
+    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, null=True, related_name="+",
+                                verbose_name=_("pathway"))
+    data = models.JSONField(_("details"), default=dict)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["pathway", "created_at"]), models.Index(fields=["code", "created_at"])]
+
+    @property
+    def text(self) -> str:
+        from samspil.audit.events import describe
+
+        return describe(self.code, self.data)

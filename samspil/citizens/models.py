@@ -1,0 +1,138 @@
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samspil.audit.models import ChangeLogged
+from samspil.citizens import cpr
+from samspil.citizens.choices import GuardianRelation, HouseholdRole
+from samspil.core.models import TenantModel
+
+ADULT_AGE = 18
+
+
+def years_between(born: datetime.date, on: datetime.date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+class Citizen(ChangeLogged, TenantModel):
+    """A citizen. The CPR number is stored encrypted and found through a keyed blind index."""
+
+    first_name = models.CharField(_("first name(s)"), max_length=120)
+    last_name = models.CharField(_("last name"), max_length=120)
+    cpr_encrypted = models.TextField(_("CPR number (encrypted)"), editable=False)
+    cpr_index = models.CharField(_("CPR blind index"), max_length=64, editable=False)
+    birth_date = models.DateField(_("birth date"), editable=False)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("created by"))
+
+    change_log_redacted = frozenset({"cpr_encrypted", "cpr_index"})
+
+    class Meta:
+        verbose_name = _("citizen")
+        verbose_name_plural = _("citizens")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "cpr_index"], name="citizen_unique_cpr"),
+        ]
+        indexes = [models.Index(fields=["municipality", "last_name", "first_name"])]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def set_cpr(self, digits: str) -> None:
+        self.cpr_encrypted = cpr.encrypt(digits)
+        self.cpr_index = cpr.blind_index(digits)
+        self.birth_date = cpr.birth_date(digits)
+
+    @property
+    def cpr_masked(self) -> str:
+        return f"{self.birth_date:%d%m%y}-••••"
+
+    def reveal_cpr(self) -> str:
+        """The CPR number in clear. Call only from a service that logs the reveal."""
+        return cpr.formatted(cpr.decrypt(self.cpr_encrypted))
+
+    @property
+    def age(self) -> int:
+        return years_between(self.birth_date, timezone.localdate())
+
+    @property
+    def is_minor(self) -> bool:
+        return self.age < ADULT_AGE
+
+    @property
+    def address(self) -> str:
+        place = " ".join(part for part in (self.postcode, self.city) if part)
+        return ", ".join(part for part in (self.street, place) if part)
+
+
+class Guardianship(ChangeLogged, TenantModel):
+    """A custody holder (or parent) of a minor citizen."""
+
+    child = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="guardianships",
+                              verbose_name=_("child"))
+    guardian = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="wards",
+                                 verbose_name=_("guardian"))
+    relation = models.CharField(_("relation"), max_length=20, choices=GuardianRelation.choices)
+    has_custody = models.BooleanField(_("has custody"), default=True)
+    valid_from = models.DateField(_("from"), default=timezone.localdate)
+    valid_to = models.DateField(_("to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("guardianship")
+        verbose_name_plural = _("guardianships")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "child", "guardian", "valid_from"],
+                                    name="guardianship_unique"),
+            models.CheckConstraint(condition=~Q(child=models.F("guardian")), name="guardianship_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.guardian} → {self.child}"
+
+
+class Household(ChangeLogged, TenantModel):
+    """A family treated as one unit, for pathways that have one plan for the whole family."""
+
+    name = models.CharField(_("name"), max_length=160)
+    members = models.ManyToManyField(Citizen, through="HouseholdMember", related_name="households",
+                                     verbose_name=_("members"))
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class HouseholdMember(ChangeLogged, TenantModel):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships",
+                                  verbose_name=_("household"))
+    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="household_memberships",
+                                verbose_name=_("citizen"))
+    role = models.CharField(_("role"), max_length=10, choices=HouseholdRole.choices)
+
+    class Meta:
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "household", "citizen"], name="household_member_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.citizen} ({self.get_role_display()})"

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from samspil.core import views as core_views
+
+admin.site.site_header = "Samspil"
+admin.site.site_title = "Samspil"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("konto/", include("samspil.accounts.urls")),
+    path("forloeb/", include("samspil.pathways.urls")),
+    path("borgere/", include("samspil.citizens.urls")),
+    path("ledelse/", include("samspil.organisations.urls")),
+    path("api/v1/", include("samspil.api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

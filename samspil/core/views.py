@@ -1,0 +1,23 @@
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Liveness and database readiness for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        return JsonResponse({"status": "error", "database": "unavailable", "reason": type(error).__name__},
+                            status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def home(request):
+    return redirect("pathways:mine")

@@ -1,0 +1,134 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samspil.access.choices import ConsentForm, ConsentGiverRole
+from samspil.core.forms import DanishDateField, DkfdsFormMixin
+from samspil.organisations.models import Department, ExternalContact, Membership
+from samspil.pathways.choices import TRANSITIONS, PathwayStatus, TeamRole
+
+
+class PathwayForm(DkfdsFormMixin, forms.Form):
+    """A form on a pathway's page; its choices come from the pathway's municipality."""
+
+    def __init__(self, *args, pathway, **kwargs):
+        self.pathway = pathway
+        super().__init__(*args, **kwargs)
+
+
+class StatusChangeForm(PathwayForm):
+    to_status = forms.ChoiceField(label=_("New status"))
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Required when the pathway is paused or closed."))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pathway = self.pathway
+        self.fields["to_status"].choices = [(s.value, s.label) for s in TRANSITIONS[PathwayStatus(pathway.status)]]
+        self.fields["version"].initial = pathway.version
+
+
+class StaffMemberForm(PathwayForm):
+    membership = forms.ModelChoiceField(label=_("Staff member"), queryset=Membership.objects.none(),
+                                        to_field_name="public_id")
+    role = forms.ChoiceField(label=_("Role on the team"),
+                             choices=[(r.value, r.label) for r in TeamRole if r != TeamRole.NETWORK])
+    active_from = DanishDateField(label=_("From"), initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pathway = self.pathway
+        self.fields["membership"].queryset = Membership.objects.current().filter(
+            municipality_id=pathway.municipality_id, user__is_active=True,
+        ).select_related("user", "department").order_by("user__first_name", "user__last_name", "department__name")
+        self.fields["membership"].label_from_instance = (
+            lambda m: f"{m.user.get_full_name()} – {m.department.name} ({m.get_role_display().lower()})")
+
+
+class ExternalMemberForm(PathwayForm):
+    external_contact = forms.ModelChoiceField(label=_("External contact"), queryset=ExternalContact.objects.none(),
+                                              to_field_name="public_id")
+    role = forms.ChoiceField(label=_("Role on the team"),
+                             choices=[(r.value, r.label) for r in TeamRole if r != TeamRole.NETWORK])
+    active_from = DanishDateField(label=_("From"), initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pathway = self.pathway
+        self.fields["external_contact"].queryset = ExternalContact.objects.filter(
+            municipality_id=pathway.municipality_id).select_related("organisation").order_by("organisation__name",
+                                                                                               "name")
+
+
+class NetworkMemberForm(PathwayForm):
+    name = forms.CharField(label=_("Name"), max_length=160)
+    relation = forms.CharField(label=_("Relation to the citizen"), max_length=80,
+                               help_text=_("For example: aunt, neighbour, football coach."))
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    active_from = DanishDateField(label=_("From"), initial=timezone.localdate)
+
+
+class EndMemberForm(PathwayForm):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+    active_to = DanishDateField(label=_("Last day on the team"), initial=timezone.localdate)
+
+
+class ConsentRecordForm(PathwayForm):
+    giver_role = forms.ChoiceField(label=_("Given by"), choices=ConsentGiverRole.choices)
+    giver_name = forms.CharField(label=_("Name of the person consenting"), max_length=160)
+    form = forms.ChoiceField(label=_("Form"), choices=ConsentForm.choices)
+    purpose = forms.CharField(label=_("Purpose"), max_length=300,
+                              initial=_("Coordinated pathway across departments"))
+    departments = forms.ModelMultipleChoiceField(label=_("Departments that may share data"),
+                                                 queryset=Department.objects.none(), to_field_name="public_id",
+                                                 widget=forms.CheckboxSelectMultiple)
+    given_on = DanishDateField(label=_("Given on"), initial=timezone.localdate)
+    expires_on = DanishDateField(label=_("Expires on"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pathway = self.pathway
+        self.fields["departments"].queryset = Department.objects.filter(
+            municipality_id=pathway.municipality_id).order_by("name")
+
+
+class ConsentWithdrawForm(PathwayForm):
+    reason = forms.CharField(label=_("Reason for withdrawal"), max_length=300, required=False)
+
+
+class LegalBasisForm(PathwayForm):
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(),
+                                        to_field_name="public_id")
+    reference = forms.CharField(label=_("Legal reference"), max_length=120,
+                                help_text=_("For example: Barnets Lov § 92, SEL § 49 b, LAB § 40 stk. 3."))
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pathway = self.pathway
+        self.fields["department"].queryset = Department.objects.filter(
+            municipality_id=pathway.municipality_id).order_by("name")
+
+
+class GrantForm(PathwayForm):
+    membership = forms.ModelChoiceField(label=_("Staff member"), queryset=Membership.objects.none(),
+                                        to_field_name="public_id")
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+    valid_until = DanishDateField(label=_("Access until (inclusive)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pathway = self.pathway
+        self.fields["membership"].queryset = Membership.objects.current().filter(
+            municipality_id=pathway.municipality_id, user__is_active=True,
+        ).select_related("user", "department").order_by("user__first_name", "user__last_name")
+        self.fields["membership"].label_from_instance = (
+            lambda m: f"{m.user.get_full_name()} – {m.department.name}")
+
+
+class BreakGlassForm(PathwayForm):
+    reason = forms.CharField(label=_("Why do you need to open this pathway?"), min_length=10, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}))

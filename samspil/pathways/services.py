@@ -1,0 +1,260 @@
+"""Writes for pathways: open, change status, team membership, consent, legal basis, grants, break-glass.
+
+Each service checks the action against the policy inside its transaction, validates, saves, and records
+the business event in the same transaction; the change log is written automatically.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from samspil.access import policy
+from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope, LegalBasis
+from samspil.audit.services import event_record
+from samspil.citizens.models import Citizen, years_between
+from samspil.citizens.services import household_for
+from samspil.core.exceptions import ConflictError
+from samspil.organisations.choices import StaffRole
+from samspil.organisations.models import Department, ExternalContact, Membership
+from samspil.pathways.choices import REASON_REQUIRED, TRANSITIONS, PathwayStatus, SubjectKind, TeamMemberKind, TeamRole
+from samspil.pathways.models import Pathway, Programme, StatusChange, TeamMember
+
+
+def _coordinating_department(*, actor, programme: Programme) -> Department:
+    memberships = Membership.objects.current().filter(user=actor, role=StaffRole.CASEWORKER).select_related(
+        "department")
+    if programme.coordinator_department_kind:
+        memberships = memberships.filter(department__kind=programme.coordinator_department_kind)
+    membership = memberships.first()
+    if membership is None:
+        if programme.coordinator_department_kind:
+            raise ValidationError(_("In %(programme)s the coordinator must be a caseworker in %(kind)s.") % {
+                "programme": programme, "kind": programme.get_coordinator_department_kind_display().lower()})
+        raise ValidationError(_("Only a caseworker can coordinate a pathway."))
+    return membership.department
+
+
+@transaction.atomic
+def pathway_open(*, actor, programme: Programme, citizen: Citizen, referral_reason: str = "") -> Pathway:
+    """Open a pathway with the actor as coordinator, for the citizen or (in family programmes) their family."""
+    if not policy.can_do_case_work(actor):
+        raise PermissionDenied
+    if programme.municipality_id != actor.municipality_id or citizen.municipality_id != actor.municipality_id:
+        raise PermissionDenied
+    if not programme.active:
+        raise ValidationError(_("%(programme)s does not take new pathways.") % {"programme": programme})
+    age = years_between(citizen.birth_date, timezone.localdate())
+    if programme.min_age is not None and age < programme.min_age or (
+            programme.max_age is not None and age > programme.max_age):
+        raise ValidationError(_("%(programme)s is for citizens aged %(min)s to %(max)s; %(name)s is %(age)s.") % {
+            "programme": programme, "min": programme.min_age or 0, "max": programme.max_age or "∞",
+            "name": citizen, "age": age})
+    department = _coordinating_department(actor=actor, programme=programme)
+    subject = {"citizen": citizen}
+    if programme.subject_kind == SubjectKind.HOUSEHOLD:
+        subject = {"household": household_for(citizen=citizen)}
+    pathway = Pathway(municipality_id=actor.municipality_id, programme=programme, coordinator=actor,
+                      lead_department=department, referral_reason=referral_reason.strip(), **subject)
+    try:
+        with transaction.atomic():
+            pathway.save()
+    except IntegrityError:
+        raise ValidationError(_("%(name)s already has an open pathway in %(programme)s.") % {
+            "name": citizen, "programme": programme}) from None
+    StatusChange.objects.create(municipality_id=pathway.municipality_id, pathway=pathway, from_status="",
+                                to_status=pathway.status, reason=pathway.referral_reason, changed_by=actor)
+    TeamMember.objects.create(municipality_id=pathway.municipality_id, pathway=pathway, kind=TeamMemberKind.STAFF,
+                              user=actor, department=department, role=TeamRole.CASEWORKER)
+    event_record(actor=actor, code="pathway.opened", municipality_id=pathway.municipality_id, pathway=pathway,
+                 data={"programme": programme.name})
+    return pathway
+
+
+@transaction.atomic
+def pathway_change_status(*, actor, pathway: Pathway, to_status: str, reason: str = "",
+                          expected_version: int) -> Pathway:
+    pathway = policy.require(actor, policy.MANAGE, pathway)
+    if pathway.version != expected_version:
+        raise ConflictError(_("Someone else changed this pathway while you were working on it. "
+                              "Reload the page to see the current status, then try again."))
+    reason = reason.strip()
+    if to_status not in TRANSITIONS[pathway.status]:
+        raise ValidationError(_("A pathway cannot go from %(from)s to %(to)s.") % {
+            "from": pathway.get_status_display().lower(), "to": PathwayStatus(to_status).label.lower()})
+    if to_status in REASON_REQUIRED and not reason:
+        raise ValidationError(_("Give a reason when a pathway is paused or closed."))
+    from_status = pathway.status
+    pathway.status = to_status
+    pathway.status_changed_at = timezone.now()
+    pathway.closed_on = timezone.localdate() if to_status == PathwayStatus.CLOSED else None
+    pathway.version += 1
+    pathway.save(update_fields=["status", "status_changed_at", "closed_on", "version", "updated_at"])
+    StatusChange.objects.create(municipality_id=pathway.municipality_id, pathway=pathway, from_status=from_status,
+                                to_status=to_status, reason=reason, changed_by=actor)
+    event_record(actor=actor, code="pathway.status_changed", municipality_id=pathway.municipality_id,
+                 pathway=pathway, data={"from_status": PathwayStatus(from_status).label,
+                                        "to_status": PathwayStatus(to_status).label, "reason": reason or "–"})
+    return pathway
+
+
+@transaction.atomic
+def team_member_add(*, actor, pathway: Pathway, kind: str, role: str, user=None, department: Department | None = None,
+                    external_contact: ExternalContact | None = None, name: str = "", relation: str = "",
+                    phone: str = "", email: str = "", active_from: datetime.date | None = None) -> TeamMember:
+    pathway = policy.require(actor, policy.MANAGE, pathway)
+    if not pathway.is_open:
+        raise ValidationError(_("The pathway is closed."))
+    member = TeamMember(municipality_id=pathway.municipality_id, pathway=pathway, kind=kind, role=role,
+                        active_from=active_from or timezone.localdate())
+    if kind == TeamMemberKind.STAFF:
+        if user is None or department is None:
+            raise ValidationError(_("Choose the staff member and the department they represent."))
+        if not Membership.objects.current().filter(user=user, department=department,
+                                                   municipality_id=pathway.municipality_id).exists():
+            raise ValidationError(_("%(name)s does not work in %(department)s.") % {
+                "name": user, "department": department})
+        if TeamMember.objects.current().filter(pathway=pathway, user=user).exists():
+            raise ValidationError(_("%(name)s is already on the team.") % {"name": user})
+        member.user, member.department = user, department
+    elif kind == TeamMemberKind.EXTERNAL:
+        if external_contact is None or external_contact.municipality_id != pathway.municipality_id:
+            raise ValidationError(_("Choose the external contact person."))
+        member.external_contact = external_contact
+    elif kind == TeamMemberKind.NETWORK:
+        if not name.strip():
+            raise ValidationError(_("Give the network person's name."))
+        member.name, member.relation, member.phone, member.email = name.strip(), relation.strip(), phone, email
+        member.role = TeamRole.NETWORK
+    else:
+        raise ValidationError(_("Unknown kind of team member."))
+    member.full_clean()
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        raise ValidationError(_("%(name)s is already on the team.") % {"name": member.display_name}) from None
+    event_record(actor=actor, code="team.member_added", municipality_id=pathway.municipality_id, pathway=pathway,
+                 data={"name": member.display_name, "role": member.get_role_display().lower()})
+    return member
+
+
+@transaction.atomic
+def team_member_end(*, actor, member: TeamMember, reason: str, active_to: datetime.date | None = None) -> TeamMember:
+    pathway = policy.require(actor, policy.MANAGE, member.pathway)
+    member = TeamMember.objects.select_for_update().get(pk=member.pk, pathway=pathway)
+    active_to = active_to or timezone.localdate()
+    if member.active_to is not None:
+        raise ValidationError(_("%(name)s has already left the team.") % {"name": member.display_name})
+    if member.user_id == pathway.coordinator_id:
+        raise ValidationError(_("The coordinator cannot leave the team; hand over coordination first."))
+    if active_to < member.active_from:
+        raise ValidationError(_("The end date is before the start date."))
+    member.active_to, member.end_reason = active_to, reason.strip()
+    member.save(update_fields=["active_to", "end_reason", "updated_at"])
+    event_record(actor=actor, code="team.member_ended", municipality_id=pathway.municipality_id, pathway=pathway,
+                 data={"name": member.display_name, "reason": member.end_reason or "–"})
+    return member
+
+
+@transaction.atomic
+def consent_record(*, actor, pathway: Pathway, giver_role: str, giver_name: str, purpose: str, departments,
+                   form: str, given_on: datetime.date, expires_on: datetime.date | None = None) -> Consent:
+    pathway = policy.require(actor, policy.MANAGE, pathway)
+    departments = list(departments)
+    if not departments:
+        raise ValidationError(_("Choose at least one department the consent covers."))
+    if any(department.municipality_id != pathway.municipality_id for department in departments):
+        raise PermissionDenied
+    if given_on > timezone.localdate():
+        raise ValidationError(_("Consent cannot be recorded as given in the future."))
+    if expires_on is not None and expires_on < given_on:
+        raise ValidationError(_("The consent expires before it was given."))
+    consent = Consent(municipality_id=pathway.municipality_id, pathway=pathway, giver_role=giver_role,
+                      giver_name=giver_name.strip(), purpose=purpose.strip(), form=form, given_on=given_on,
+                      expires_on=expires_on, recorded_by=actor)
+    consent.full_clean()
+    consent.save()
+    ConsentScope.objects.bulk_create([ConsentScope(municipality_id=pathway.municipality_id, consent=consent,
+                                                   department=department) for department in departments])
+    event_record(actor=actor, code="consent.given", municipality_id=pathway.municipality_id, pathway=pathway,
+                 data={"giver": consent.giver_name, "departments": ", ".join(d.name for d in departments)})
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, actor, consent: Consent, reason: str) -> Consent:
+    """Withdrawal takes effect at once: the departments it covered lose access from this moment."""
+    pathway = policy.require(actor, policy.MANAGE, consent.pathway)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk, pathway=pathway)
+    if consent.withdrawn_at is not None:
+        raise ValidationError(_("The consent has already been withdrawn."))
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawal_reason = reason.strip()
+    consent.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
+    event_record(actor=actor, code="consent.withdrawn", municipality_id=pathway.municipality_id, pathway=pathway,
+                 data={"giver": consent.giver_name, "reason": consent.withdrawal_reason or "–"})
+    return consent
+
+
+@transaction.atomic
+def legal_basis_record(*, actor, pathway: Pathway, department: Department, reference: str,
+                       note: str = "") -> LegalBasis:
+    pathway = policy.require(actor, policy.MANAGE, pathway)
+    if department.municipality_id != pathway.municipality_id:
+        raise PermissionDenied
+    if not reference.strip():
+        raise ValidationError(_("Give the legal reference, for example SEL § 49 b."))
+    basis = LegalBasis.objects.create(municipality_id=pathway.municipality_id, pathway=pathway, department=department,
+                                      reference=reference.strip(), note=note.strip(), recorded_by=actor)
+    event_record(actor=actor, code="legal_basis.recorded", municipality_id=pathway.municipality_id, pathway=pathway,
+                 data={"department": department.name, "reference": basis.reference})
+    return basis
+
+
+@transaction.atomic
+def grant_create(*, actor, pathway: Pathway, user, reason: str, valid_until: datetime.datetime) -> AccessGrant:
+    pathway = policy.require(actor, policy.MANAGE, pathway)
+    if not policy.is_municipal_staff(user) or user.municipality_id != pathway.municipality_id:
+        raise ValidationError(_("Access can only be given to staff in the municipality."))
+    if valid_until <= timezone.now():
+        raise ValidationError(_("The access must end in the future."))
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the access."))
+    grant = AccessGrant.objects.create(municipality_id=pathway.municipality_id, pathway=pathway, user=user,
+                                       reason=reason.strip(), valid_until=valid_until, granted_by=actor)
+    event_record(actor=actor, code="grant.created", municipality_id=pathway.municipality_id, pathway=pathway,
+                 data={"name": user, "reason": grant.reason,
+                       "until": formats.date_format(timezone.localtime(valid_until), "SHORT_DATETIME_FORMAT")})
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, actor, grant: AccessGrant) -> AccessGrant:
+    pathway = policy.require(actor, policy.MANAGE, grant.pathway)
+    grant = AccessGrant.objects.select_for_update().get(pk=grant.pk, pathway=pathway)
+    if grant.revoked_at is None:
+        grant.revoked_at = timezone.now()
+        grant.save(update_fields=["revoked_at", "updated_at"])
+        event_record(actor=actor, code="grant.revoked", municipality_id=pathway.municipality_id, pathway=pathway,
+                     data={"name": grant.user})
+    return grant
+
+
+@transaction.atomic
+def break_glass_open(*, actor, pathway: Pathway, reason: str) -> BreakGlassAccess:
+    """Open a pathway outside one's scope for a limited time. The reason is logged and shown to the coordinator."""
+    if not policy.can_do_case_work(actor) or pathway.municipality_id != actor.municipality_id:
+        raise PermissionDenied
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError(_("Describe the reason in at least 10 characters."))
+    access = BreakGlassAccess.objects.create(
+        municipality_id=pathway.municipality_id, pathway=pathway, user=actor, reason=reason,
+        expires_at=timezone.now() + datetime.timedelta(hours=settings.SAMSPIL_BREAK_GLASS_HOURS))
+    event_record(actor=actor, code="access.break_glass", municipality_id=pathway.municipality_id, pathway=pathway,
+                 data={"reason": reason})
+    return access

@@ -1,0 +1,325 @@
+"""Pathway pages. Views parse input, call one selector or service, and render; the mixin does the scoping."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from samspil.access import policy
+from samspil.access.models import AccessGrant, Consent
+from samspil.core.exceptions import ConflictError
+from samspil.pathways import forms, selectors, services
+from samspil.pathways.choices import PathwayStatus, TeamMemberKind
+from samspil.pathways.models import Programme, TeamMember
+
+
+class PathwayMixin(LoginRequiredMixin):
+    """Every pathway-scoped page: resolves the pathway through the policy, or answers 404 (and logs it).
+
+    Subclasses must set `permission_action`.
+    """
+
+    permission_action: str = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.permission_action not in policy.ACTIONS:
+            raise ValueError(f"{type(self).__name__} must set permission_action")
+        self.pathway = selectors.pathway_get(actor=request.user, public_id=kwargs["pathway_id"],
+                                             action=self.permission_action, path=request.path)
+        return super().dispatch(request, *args, **kwargs)
+
+
+FORM_KEYS_ON_PAGE = {"status", "staff", "external", "network", "consent", "legal_basis", "grant"}
+
+
+def _overview_context(request, pathway, bound_forms=None):
+    overview = selectors.pathway_overview(actor=request.user, pathway=pathway)
+    context = {"overview": overview, "pathway": pathway, "forms": {}, "open_form": ""}
+    if overview.is_coordinator:
+        context["forms"] = {
+            "status": forms.StatusChangeForm(pathway=pathway, prefix="status"),
+            "staff": forms.StaffMemberForm(pathway=pathway, prefix="staff"),
+            "external": forms.ExternalMemberForm(pathway=pathway, prefix="external"),
+            "network": forms.NetworkMemberForm(pathway=pathway, prefix="network"),
+            "consent": forms.ConsentRecordForm(pathway=pathway, prefix="consent"),
+            "legal_basis": forms.LegalBasisForm(pathway=pathway, prefix="legal_basis"),
+            "grant": forms.GrantForm(pathway=pathway, prefix="grant"),
+        }
+    for key, form in (bound_forms or {}).items():
+        context["forms"][key] = form
+        context["open_form"] = key
+    return context
+
+
+class PathwayOverviewView(PathwayMixin, View):
+    permission_action = policy.VIEW
+
+    def get(self, request, pathway_id):
+        return render(request, "pathways/overview.html", _overview_context(request, self.pathway))
+
+
+class PathwayActionView(PathwayMixin, View):
+    """A write on the overview page. On success: the refreshed overview (HTMX) or a redirect.
+
+    On invalid input the overview comes back with the form and its errors (422), nothing saved.
+    """
+
+    permission_action = policy.MANAGE
+    form_key: str = ""
+    form_class = None
+    success_message = ""
+
+    def get_form(self):
+        return self.form_class(self.request.POST, pathway=self.pathway, prefix=self.form_key)
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def post(self, request, pathway_id, **kwargs):
+        form = self.get_form()
+        if form.is_valid():
+            try:
+                self.perform(form)
+            except ValidationError as error:
+                form.add_error(None, error)
+            except ConflictError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, self.success_message)
+                return self.success()
+        return self.failure(form)
+
+    def success(self):
+        if self.request.htmx:
+            pathway = selectors.pathway_get(actor=self.request.user, public_id=self.pathway.public_id)
+            return render(self.request, "pathways/_overview.html", _overview_context(self.request, pathway))
+        return HttpResponseRedirect(reverse("pathways:overview", args=[self.pathway.public_id]))
+
+    def failure(self, form):
+        if self.form_key not in FORM_KEYS_ON_PAGE:
+            # Small inline forms (end a place, withdraw consent) show their errors as a message.
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            messages.error(self.request, " ".join(errors))
+        template = "pathways/_overview.html" if self.request.htmx else "pathways/overview.html"
+        return render(self.request, template, _overview_context(self.request, self.pathway, {self.form_key: form}),
+                      status=422)
+
+
+class StatusChangeView(PathwayActionView):
+    form_key = "status"
+    form_class = forms.StatusChangeForm
+
+    @property
+    def success_message(self):
+        return _("The status was changed.")
+
+    def perform(self, form):
+        services.pathway_change_status(actor=self.request.user, pathway=self.pathway,
+                                       to_status=form.cleaned_data["to_status"], reason=form.cleaned_data["reason"],
+                                       expected_version=form.cleaned_data["version"])
+
+
+class TeamAddView(PathwayActionView):
+    form_classes = {
+        TeamMemberKind.STAFF: forms.StaffMemberForm,
+        TeamMemberKind.EXTERNAL: forms.ExternalMemberForm,
+        TeamMemberKind.NETWORK: forms.NetworkMemberForm,
+    }
+    form_keys = {TeamMemberKind.STAFF: "staff", TeamMemberKind.EXTERNAL: "external",
+                 TeamMemberKind.NETWORK: "network"}
+
+    @property
+    def success_message(self):
+        return _("The team member was added.")
+
+    def get_form(self):
+        kind = self.kwargs["kind"]
+        self.form_key = self.form_keys[kind]
+        return self.form_classes[kind](self.request.POST, pathway=self.pathway, prefix=self.form_key)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        kind = self.kwargs["kind"]
+        common = {"actor": self.request.user, "pathway": self.pathway, "kind": kind,
+                  "active_from": data["active_from"]}
+        if kind == TeamMemberKind.STAFF:
+            membership = data["membership"]
+            services.team_member_add(**common, role=data["role"], user=membership.user,
+                                     department=membership.department)
+        elif kind == TeamMemberKind.EXTERNAL:
+            services.team_member_add(**common, role=data["role"], external_contact=data["external_contact"])
+        else:
+            services.team_member_add(**common, role="network", name=data["name"], relation=data["relation"],
+                                     phone=data["phone"], email=data["email"])
+
+
+class TeamEndView(PathwayActionView):
+    form_class = forms.EndMemberForm
+
+    @property
+    def form_key(self):
+        return f"end-{self.kwargs['member_id']}"
+
+    @property
+    def success_message(self):
+        return _("The team member's place on the team was ended.")
+
+    def perform(self, form):
+        member = get_object_or_404(TeamMember.objects.filter(pathway=self.pathway), public_id=self.kwargs["member_id"])
+        services.team_member_end(actor=self.request.user, member=member, reason=form.cleaned_data["reason"],
+                                 active_to=form.cleaned_data["active_to"])
+
+
+class ConsentRecordView(PathwayActionView):
+    form_key = "consent"
+    form_class = forms.ConsentRecordForm
+
+    @property
+    def success_message(self):
+        return _("The consent was recorded.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.consent_record(actor=self.request.user, pathway=self.pathway, giver_role=data["giver_role"],
+                                giver_name=data["giver_name"], purpose=data["purpose"],
+                                departments=data["departments"], form=data["form"], given_on=data["given_on"],
+                                expires_on=data["expires_on"])
+
+
+class ConsentWithdrawView(PathwayActionView):
+    form_class = forms.ConsentWithdrawForm
+
+    @property
+    def form_key(self):
+        return f"withdraw-{self.kwargs['consent_id']}"
+
+    @property
+    def success_message(self):
+        return _("The withdrawal was recorded. The departments lost access at once.")
+
+    def perform(self, form):
+        consent = get_object_or_404(Consent.objects.filter(pathway=self.pathway), public_id=self.kwargs["consent_id"])
+        services.consent_withdraw(actor=self.request.user, consent=consent, reason=form.cleaned_data["reason"])
+
+
+class LegalBasisView(PathwayActionView):
+    form_key = "legal_basis"
+    form_class = forms.LegalBasisForm
+
+    @property
+    def success_message(self):
+        return _("The legal basis was recorded.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.legal_basis_record(actor=self.request.user, pathway=self.pathway, department=data["department"],
+                                    reference=data["reference"], note=data["note"])
+
+
+class GrantCreateView(PathwayActionView):
+    form_key = "grant"
+    form_class = forms.GrantForm
+
+    @property
+    def success_message(self):
+        return _("Access was given.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        end_of_day = datetime.datetime.combine(data["valid_until"] + datetime.timedelta(days=1), datetime.time.min)
+        services.grant_create(actor=self.request.user, pathway=self.pathway, user=data["membership"].user,
+                              reason=data["reason"], valid_until=timezone.make_aware(end_of_day))
+
+
+class GrantRevokeView(PathwayMixin, View):
+    permission_action = policy.MANAGE
+
+    def post(self, request, pathway_id, grant_id):
+        grant = get_object_or_404(AccessGrant.objects.filter(pathway=self.pathway), public_id=grant_id)
+        services.grant_revoke(actor=request.user, grant=grant)
+        messages.success(request, _("The access was revoked."))
+        return HttpResponseRedirect(reverse("pathways:overview", args=[self.pathway.public_id]) + "#adgang")
+
+
+class CprRevealView(PathwayMixin, View):
+    """Shows one CPR number in full, on an explicit request (POST), and logs it."""
+
+    permission_action = policy.VIEW
+
+    def post(self, request, pathway_id, citizen_id):
+        citizen, number = selectors.pathway_reveal_cpr(actor=request.user, pathway=self.pathway,
+                                                      citizen_public_id=citizen_id)
+        context = {"citizen": citizen, "cpr_number": number, "pathway": self.pathway}
+        if request.htmx:
+            return render(request, "pathways/_cpr.html", context)
+        return render(request, "pathways/cpr.html", context)
+
+
+class AccessLogView(PathwayMixin, View):
+    permission_action = policy.MANAGE
+
+    def get(self, request, pathway_id):
+        entries = selectors.pathway_access_log(actor=request.user, pathway=self.pathway)
+        denials = selectors.pathway_denials(actor=request.user, pathway=self.pathway)
+        return render(request, "pathways/access_log.html",
+                      {"pathway": self.pathway, "entries": entries, "denials": denials})
+
+
+class BreakGlassView(LoginRequiredMixin, View):
+    """Open a pathway outside one's scope by giving a reason. Reached from the intake search."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not policy.can_do_case_work(request.user):
+            from django.http import Http404
+
+            raise Http404
+        from samspil.pathways.models import Pathway
+
+        self.pathway = get_object_or_404(Pathway.objects.select_related("programme"),
+                                         municipality_id=request.user.municipality_id,
+                                         public_id=kwargs["pathway_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pathway_id):
+        return render(request, "pathways/break_glass.html", {"pathway": self.pathway, "form": forms.BreakGlassForm(pathway=self.pathway)})
+
+    def post(self, request, pathway_id):
+        form = forms.BreakGlassForm(request.POST, pathway=self.pathway)
+        if form.is_valid():
+            try:
+                services.break_glass_open(actor=request.user, pathway=self.pathway, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error("reason", error)
+            else:
+                messages.warning(request, _("You have opened the pathway with break-glass. The coordinator can see "
+                                            "this and your reason."))
+                return HttpResponseRedirect(reverse("pathways:overview", args=[self.pathway.public_id]))
+        return render(request, "pathways/break_glass.html", {"pathway": self.pathway, "form": form}, status=422)
+
+
+class MyPathwaysView(LoginRequiredMixin, View):
+    def get(self, request):
+        status = request.GET.get("status", "")
+        if status not in PathwayStatus.values:
+            status = ""
+        programme = request.GET.get("programme", "")
+        programmes = Programme.objects.visible_to(request.user, policy.VIEW).order_by("name")
+        if programme and not any(str(p.public_id) == programme for p in programmes):
+            programme = ""
+        page = selectors.pathway_list_mine(actor=request.user, status=status, programme_id=programme or None,
+                                           cursor=request.GET.get("efter", ""))
+        return render(request, "pathways/mine.html", {
+            "page": page, "status": status, "programme": programme, "programmes": programmes,
+            "statuses": PathwayStatus.choices,
+        })
