@@ -4,8 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
-export DJANGO_DEBUG ?= 1
-export SAMSPIL_DEMO_MODE ?= 1
+# `make run` is the development server with the demo municipality; production settings come from the environment.
+DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} SAMSPIL_DEMO_MODE=$${SAMSPIL_DEMO_MODE:-1}
 
 .PHONY: run install migrate demo test test-postgres lint format vendor messages clean
 
@@ -19,13 +19,13 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed
 
 migrate: install
-	$(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py load_demo
+	$(DEV_ENV) $(PY) manage.py load_demo
 
 run: demo
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -64,8 +64,8 @@ vendor:
 
 # Re-extract and compile translations (needs GNU gettext); the compiled .mo files are committed.
 messages: install
-	$(PY) manage.py makemessages -l da --ignore=.venv --ignore=var
-	$(PY) manage.py compilemessages -l da --ignore=.venv
+	$(DEV_ENV) $(PY) manage.py makemessages -l da --ignore=.venv --ignore=var
+	$(DEV_ENV) $(PY) manage.py compilemessages -l da --ignore=.venv
 
 clean:
 	rm -rf var/samspil.sqlite3* var/static

@@ -1,4 +1,169 @@
+"""Set-up for the whole suite.
+
+Settings: tests run with DEBUG off, as production does, with fixed test-only keys (set here because the
+settings refuse to load without them). A watch over the whole session checks that no CPR number made by
+the factories ever appears in a requested URL or a log line (see `tests/cpr_watch.py`).
+"""
+
+import logging
 import os
-os.environ.setdefault("DJANGO_SECRET_KEY","x")
-os.environ.setdefault("SAMSPIL_CPR_ENCRYPTION_KEYS","c2Ftc3BpbC1kZXZlbG9wbWVudC1vbmx5LWtleS0wMDA=")
-os.environ.setdefault("SAMSPIL_CPR_INDEX_KEY","y")
+from dataclasses import dataclass
+
+import pytest
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samspil.config.settings")
+# Forced, not defaulted: the Makefile exports DJANGO_DEBUG=1 and SAMSPIL_DEMO_MODE=1 for `make run`, and the
+# tests must see the production behaviour (demo accounts locked, secure cookies, no debug pages).
+os.environ["DJANGO_DEBUG"] = "0"
+os.environ["SAMSPIL_DEMO_MODE"] = "0"
+os.environ["DJANGO_SECURE_SSL_REDIRECT"] = "0"
+os.environ.setdefault("DJANGO_SECRET_KEY", "samspil-tests-only-secret-key-never-use-it-anywhere-else")
+# A Fernet key generated once for the tests; it encrypts nothing but factory data.
+os.environ.setdefault("SAMSPIL_CPR_ENCRYPTION_KEYS", "wejZWVb-YjlWZ3kXPFmYoSNAlwtLEET7LbHWhLxlYyI=")
+os.environ.setdefault("SAMSPIL_CPR_INDEX_KEY", "samspil-tests-only-blind-index-key")
+
+from tests import cpr_watch  # pure Python: importable before Django is set up
+
+URL_EXEMPT_MARKER = "sends_cpr_in_query_string"
+
+
+class _LogCapture(logging.Handler):
+    """Keeps every log line of the session for the CPR watch."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            line = self.format(record)
+        except Exception:  # a broken log call must not break the watch
+            line = f"{record.msg!r} {record.args!r}"
+        cpr_watch.WATCH.record_log(f"{record.name} {record.levelname} {line}")
+
+
+def _record_request(sender, environ=None, **kwargs):
+    if environ is None:
+        return
+    query = environ.get("QUERY_STRING", "")
+    cpr_watch.WATCH.record_url(environ.get("PATH_INFO", "") + (f"?{query}" if query else ""))
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", f"{URL_EXEMPT_MARKER}: the test puts a CPR number in a query string on purpose (to prove it is "
+                   "ignored); the CPR watch skips that test's URLs but still checks its log lines",
+    )
+    import django
+    from django.core.signals import request_started
+
+    django.setup()  # before attaching the handler: Django's logging set-up replaces the root handlers
+    from django.conf import settings
+
+    # WhiteNoise warns on every request handler when the `collectstatic` target is missing.
+    os.makedirs(settings.STATIC_ROOT, exist_ok=True)
+    # First in line, so it sees each record as logged: the console handler's CPR redaction rewrites records in
+    # place, and the watch is there to catch code that relies on that safety net.
+    logging.getLogger().handlers.insert(0, _LogCapture())
+    request_started.connect(_record_request, dispatch_uid="tests.cpr_watch.request_started")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    cpr_watch.WATCH.current_test = item.nodeid
+    cpr_watch.WATCH.url_exempt = item.get_closest_marker(URL_EXEMPT_MARKER) is not None
+    try:
+        return (yield)
+    finally:
+        cpr_watch.WATCH.current_test = "(outside a test)"
+        cpr_watch.WATCH.url_exempt = False
+
+
+def pytest_sessionfinish(session, exitstatus):
+    seen = cpr_watch.WATCH.urls + cpr_watch.WATCH.log_lines
+    leaks = cpr_watch.find_leaks(cpr_watch.GENERATED, seen)
+    if not leaks:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    write = reporter.write_line if reporter else print
+    write(f"CPR LEAK: {len(leaks)} captured URL(s) or log line(s) contain a CPR number made by the factories:",
+          red=True, bold=True) if reporter else write(f"CPR LEAK: {len(leaks)}")
+    for item, digits in leaks:
+        write(f"  [{item.kind}] {item.test}: {cpr_watch.masked(item.text, digits)}")
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# --- fixtures shared by every app's tests -----------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Hashing with PBKDF2 would make every created user slow; the manifest storage needs `collectstatic`.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+
+
+@dataclass
+class World:
+    """One municipality with three departments, an adult citizen's pathway and the people around it.
+
+    - `coordinator`: caseworker in children and youth (the lead department), coordinates `pathway`
+    - `colleague`: professional in children and youth, on the team (the coordinating department)
+    - `jobworker`: caseworker in the job centre, on the team; sees the pathway only with consent or legal basis
+    - `outsider`: caseworker in children and youth, on no team
+    - `head`: department head of children and youth, on no team
+    - `stranger`: caseworker in another municipality
+    """
+
+    municipality: object
+    children: object
+    jobs: object
+    health: object
+    coordinator: object
+    colleague: object
+    jobworker: object
+    outsider: object
+    head: object
+    programme: object
+    citizen: object
+    pathway: object
+    colleague_place: object
+    jobworker_place: object
+    other_municipality: object
+    stranger: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    from samspil.organisations.choices import DepartmentKind, StaffRole
+    from tests import factories as f
+
+    municipality = f.MunicipalityFactory()
+    children = f.DepartmentFactory(municipality=municipality, name="Børn og Unge", kind=DepartmentKind.CHILDREN_YOUTH)
+    jobs = f.DepartmentFactory(municipality=municipality, name="Jobcenter", kind=DepartmentKind.JOB_CENTRE)
+    health = f.DepartmentFactory(municipality=municipality, name="Sundhed", kind=DepartmentKind.HEALTH)
+    coordinator = f.make_staff(children, StaffRole.CASEWORKER)
+    colleague = f.make_staff(children, StaffRole.PROFESSIONAL)
+    jobworker = f.make_staff(jobs, StaffRole.CASEWORKER)
+    outsider = f.make_staff(children, StaffRole.CASEWORKER)
+    head = f.make_staff(children, StaffRole.DEPARTMENT_HEAD)
+    programme = f.ProgrammeFactory(municipality=municipality)
+    citizen = f.CitizenFactory(municipality=municipality, born=f.years_ago(34))
+    pathway = f.PathwayFactory(coordinator=coordinator, lead_department=children, programme=programme,
+                               citizen=citizen)
+    colleague_place = f.TeamMemberFactory(pathway=pathway, user=colleague, department=children)
+    jobworker_place = f.TeamMemberFactory(pathway=pathway, user=jobworker, department=jobs)
+    other_municipality = f.MunicipalityFactory()
+    stranger = f.make_staff(f.DepartmentFactory(municipality=other_municipality), StaffRole.CASEWORKER)
+    return World(municipality=municipality, children=children, jobs=jobs, health=health, coordinator=coordinator,
+                 colleague=colleague, jobworker=jobworker, outsider=outsider, head=head, programme=programme,
+                 citizen=citizen, pathway=pathway, colleague_place=colleague_place, jobworker_place=jobworker_place,
+                 other_municipality=other_municipality, stranger=stranger)
+
+
+@pytest.fixture
+def request_id():
+    """Bind an acting user and a known request id, as the middleware does for a request."""
+    from samspil.audit import context
+
+    def bind(actor, value="test-request-1"):
+        return context.bound(actor_id=actor.pk, request_id=value)
+
+    return bind

@@ -25,6 +25,8 @@ class Consent(ChangeLogged, TenantModel):
 
     pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, related_name="consents",
                                 verbose_name=_("pathway"))
+    giver = models.ForeignKey("citizens.Citizen", on_delete=models.PROTECT, null=True, related_name="+",
+                              verbose_name=_("the person consenting"))
     giver_role = models.CharField(_("given by"), max_length=20, choices=ConsentGiverRole.choices)
     giver_name = models.CharField(_("name of the person consenting"), max_length=160)
     form = models.CharField(_("form"), max_length=10, choices=ConsentForm.choices, default=ConsentForm.WRITTEN)
@@ -59,7 +61,7 @@ class Consent(ChangeLogged, TenantModel):
                 and (self.expires_on is None or self.expires_on >= today))
 
 
-class ConsentScope(TenantModel):
+class ConsentScope(ChangeLogged, TenantModel):
     """One department a consent covers."""
 
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="scopes")
@@ -68,6 +70,13 @@ class ConsentScope(TenantModel):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["municipality", "consent", "department"],
                                                name="consent_scope_unique")]
+
+    def __str__(self):
+        return str(self.department_id)
+
+    @property
+    def change_log_pathway_id(self):
+        return self.consent.pathway_id
 
 
 class LegalBasisQuerySet(ScopedQuerySet):
@@ -140,7 +149,7 @@ class BreakGlassQuerySet(ScopedQuerySet):
         return self.filter(expires_at__gt=at or timezone.now())
 
 
-class BreakGlassAccess(TenantModel):
+class BreakGlassAccess(ChangeLogged, TenantModel):
     """An opening of a pathway outside the user's scope, with the reason given. Shown to the coordinator."""
 
     pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, related_name="break_glass",

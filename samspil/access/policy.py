@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.db import models
 
 from samspil.accounts.choices import AccountKind
-from samspil.organisations.choices import AGGREGATE_ROLES, CASE_ROLES
+from samspil.organisations.choices import AGGREGATE_ROLES, BREAK_GLASS_ROLES, CASE_ROLES
 
 
 class ScopeNotRegistered(LookupError):
@@ -76,6 +76,17 @@ def _current_roles(user) -> set[str]:
 def can_do_case_work(user) -> bool:
     """Search citizens, register them, open pathways, use break-glass."""
     return is_municipal_staff(user) and bool(_current_roles(user) & CASE_ROLES)
+
+
+def can_break_glass(user) -> bool:
+    """Break-glass is for caseworkers and team leaders, not for every professional with a case role."""
+    return is_municipal_staff(user) and bool(_current_roles(user) & BREAK_GLASS_ROLES)
+
+
+def current_department_ids(user) -> set[int]:
+    from samspil.organisations.models import Membership
+
+    return set(Membership.objects.current().filter(user=user).values_list("department_id", flat=True))
 
 
 def can_see_aggregates(user) -> bool:

@@ -31,7 +31,7 @@ def department_covered() -> Q:
 
     Yes when it is the coordinating department, when a legal basis is recorded for it, or when consent in
     force covers it: the citizen's own for an adult; a custody holder's for a child under 15; both for a
-    young person of 15-17; for a family, a custody holder's or an adult member's.
+    young person of 15-17; for a family, a custody holder's (the parents consent for the family plan).
     """
     today = timezone.localdate()
     def consent_by(role):
@@ -59,14 +59,25 @@ def department_covered() -> Q:
         | (adult & by_citizen)
         | (teen & by_citizen & by_custody)
         | (child & by_custody)
-        | (family & (by_custody | by_citizen))
+        | (family & by_custody)
     )
+
+
+def _works_in(user, department_ref: OuterRef) -> Exists:
+    """The user still works in that department: leaving a department ends the access it gave."""
+    return Exists(Membership.objects.current().filter(user=user, department_id=department_ref))
 
 
 def team_place(user) -> Exists:
     """For a Pathway row: the user holds a current staff place on its team that the sharing basis covers."""
     return Exists(TeamMember.objects.current().filter(pathway_id=OuterRef("pk"), user=user)
+                  .filter(_works_in(user, OuterRef("department_id")))
                   .filter(department_covered()))
+
+
+def coordinator_of(user) -> Q:
+    """For a Pathway row: the user coordinates it and still works in the coordinating department."""
+    return Q(coordinator=user) & _works_in(user, OuterRef("lead_department_id"))
 
 
 def grant_in_force(user) -> Exists:
@@ -82,8 +93,8 @@ def pathway_scope(queryset, user, action):
     if action == policy.INTAKE:
         return queryset.none()
     if action == policy.MANAGE:
-        return queryset.filter(coordinator=user)
-    on_team = Q(coordinator=user) | team_place(user)
+        return queryset.filter(coordinator_of(user))
+    on_team = coordinator_of(user) | team_place(user)
     if action == policy.CONTRIBUTE:
         return queryset.filter(on_team)
     return queryset.filter(on_team | grant_in_force(user) | break_glass_in_force(user))

@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+
+from samspil.accounts.forms import ThrottledAuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 DEMO_USERS = [
@@ -13,6 +15,7 @@ DEMO_USERS = [
 
 class SamspilLoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from samspil.api import views
@@ -10,4 +10,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("forloeb/", views.MyPathwaysApiView.as_view(), name="pathways"),
     path("forloeb/<uuid:pathway_id>/", views.PathwayApiView.as_view(), name="pathway"),
+    re_path(r"^.*$", views.not_found, name="not_found"),
 ]

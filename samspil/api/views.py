@@ -1,5 +1,8 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
@@ -9,6 +12,15 @@ from samspil.api.serializers import PathwaySerializer
 from samspil.pathways import selectors
 
 
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+def not_found(request):
+    """Unknown API paths answer in JSON like every other API error."""
+    raise NotFound
+
+
+@extend_schema(exclude=True)
 class ApiRootView(APIView):
     def get(self, request):
         return Response({"pathways": reverse("api:pathways", request=request),

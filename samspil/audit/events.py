@@ -20,11 +20,24 @@ EVENTS = {
 }
 
 
+def _display_values(data: dict) -> dict:
+    """Events store codes, not labels, so the text follows the reader's language."""
+    from samspil.pathways.choices import PathwayStatus, TeamRole
+
+    labels = {"from_status": PathwayStatus, "to_status": PathwayStatus, "role": TeamRole}
+    shown = dict(data)
+    for key, choices in labels.items():
+        if key in shown and shown[key] in choices.values:
+            label = str(choices(shown[key]).label)
+            shown[key] = label[:1].lower() + label[1:]  # mid-sentence, keeping abbreviations like SKP
+    return shown
+
+
 def describe(code: str, data: dict) -> str:
     template = EVENTS.get(code)
     if template is None:
         return code
     try:
-        return str(template).format(**data)
+        return str(template).format(**_display_values(data))
     except (KeyError, IndexError):
         return str(template)

@@ -8,7 +8,8 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request.headers.get("X-Request-Id", "")[:64] or context.new_request_id()
+        # Always our own id: a client-supplied one could forge or collide with audit rows.
+        request_id = context.new_request_id()
         request.request_id = request_id
         actor_id = request.user.pk if request.user.is_authenticated else None
         with context.bound(actor_id=actor_id, request_id=request_id):

@@ -35,6 +35,20 @@ def access_record(*, actor, citizens, shown: str, purpose: str, pathway=None, vi
     AccessLogEntry.objects.bulk_create(rows)
 
 
+def access_record_each(*, actor, reads, shown: str, purpose: str, via: str = AccessVia.SCOPE) -> None:
+    """Like `access_record`, for reads that each concern a (citizen, pathway or None) pair; duplicates are one read."""
+    request_id = context.current().request_id
+    seen, rows = set(), []
+    for citizen, pathway in reads:
+        key = (citizen.pk, getattr(pathway, "pk", None))
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(AccessLogEntry(municipality_id=citizen.municipality_id, actor=actor, citizen=citizen,
+                                   pathway=pathway, shown=shown, purpose=purpose, via=via, request_id=request_id))
+    AccessLogEntry.objects.bulk_create(rows)
+
+
 def access_denied_record(*, actor, path: str, pathway=None) -> None:
     """A refused read: logged for security review (without the path's query string)."""
     logger.warning("access denied user=%s path=%s", getattr(actor, "pk", None), path)

@@ -8,8 +8,17 @@ from samspil.pathways.models import Programme
 
 
 class CitizenSearchForm(DkfdsFormMixin, forms.Form):
-    query = forms.CharField(label=_("Name or CPR number"), max_length=120, min_length=2,
+    query = forms.CharField(label=_("First and last name, or CPR number"), max_length=120,
+                            help_text=_("For example: Anna Jensen, or 010203-1234."),
                             widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}))
+
+    def clean_query(self):
+        from samspil.citizens.selectors import search_terms_valid
+
+        query = self.cleaned_data["query"].strip()
+        if not search_terms_valid(query):
+            raise ValidationError(_("Search with both first and last name, or with the full CPR number."))
+        return query
 
 
 class CitizenCreateForm(DkfdsFormMixin, forms.Form):

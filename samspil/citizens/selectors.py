@@ -1,11 +1,12 @@
 """Reads of citizen data. Every function that returns citizen data writes the access log."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from samspil.access import policy
 from samspil.audit.choices import AccessPurpose, AccessVia
-from samspil.audit.services import access_record
+from samspil.audit.services import access_record, access_record_each
 from samspil.citizens import cpr
 from samspil.citizens.models import Citizen
 from samspil.pathways.models import Pathway
@@ -13,20 +14,34 @@ from samspil.pathways.models import Pathway
 SEARCH_LIMIT = 25
 
 
+def search_terms_valid(query: str) -> bool:
+    """A CPR number, or a first and a last name: intake search is for finding one person, not for browsing."""
+    query = (query or "").strip()
+    if cpr.looks_like_cpr(query):
+        return True
+    words = query.split()
+    return len(words) >= 2 and all(len(word) >= 2 for word in words)
+
+
 def citizen_search(*, actor, query: str) -> list[Citizen]:
     """Intake search by CPR number (exact, through the blind index) or by name (every word must match).
 
-    Each result carries `pathway_list`: the citizen's pathways, each marked `is_visible` for the actor.
+    Each result carries `pathway_list`: the citizen's pathways, each marked `is_visible` for the actor. Of a
+    pathway the actor may not see, the page shows only that it exists (with a break-glass link); that
+    glimpse is logged on the pathway, so its coordinator sees it in the pathway's access log.
     """
     query = (query or "").strip()
+    if not search_terms_valid(query):
+        return []
     citizens = Citizen.objects.visible_to(actor, policy.INTAKE)
     if cpr.looks_like_cpr(query):
-        citizens = citizens.filter(cpr_index=cpr.blind_index(cpr.normalise(query)))
-    else:
-        words = query.split()
-        if not words or len(query) < 2:
+        try:
+            digits = cpr.normalise(query)
+        except ValidationError:  # a real date that lies in the future: no one has that number yet
             return []
-        for word in words[:5]:
+        citizens = citizens.filter(cpr_index=cpr.blind_index(digits))
+    else:
+        for word in query.split()[:5]:
             citizens = citizens.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     visible_ids = Pathway.objects.visible_to(actor, policy.VIEW).values("pk")
     results = list(
@@ -37,11 +52,13 @@ def citizen_search(*, actor, query: str) -> list[Citizen]:
         ))[:SEARCH_LIMIT]
     )
     visible = set(Pathway.objects.filter(pk__in=visible_ids, citizen__in=results).values_list("pk", flat=True))
+    reads = []
     for citizen in results:
         for pathway in citizen.pathway_list:
             pathway.is_visible = pathway.pk in visible
-    access_record(actor=actor, citizens=results, shown="citizen.search", purpose=AccessPurpose.INTAKE,
-                  via=AccessVia.INTAKE)
+        reads.extend([(citizen, pathway) for pathway in citizen.pathway_list] or [(citizen, None)])
+    access_record_each(actor=actor, reads=reads, shown="citizen.search", purpose=AccessPurpose.INTAKE,
+                       via=AccessVia.INTAKE)
     return results
 
 

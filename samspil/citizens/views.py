@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -28,6 +30,7 @@ class CaseWorkMixin(LoginRequiredMixin):
         """Load what the page is about, after the role check."""
 
 
+@method_decorator(sensitive_post_parameters("query"), name="dispatch")
 class CitizenSearchView(CaseWorkMixin, View):
     """Search by name or CPR number. POST only for the query, so a CPR number never travels in a URL."""
 
@@ -43,6 +46,7 @@ class CitizenSearchView(CaseWorkMixin, View):
         return render(request, template, {"form": form, "results": results}, status=200 if form.is_valid() else 422)
 
 
+@method_decorator(sensitive_post_parameters("cpr_number"), name="dispatch")
 class CitizenCreateView(CaseWorkMixin, View):
     def get(self, request):
         return render(request, "citizens/create.html", {"form": forms.CitizenCreateForm()})

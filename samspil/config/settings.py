@@ -185,10 +185,16 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Coordinated cross-sector citizen pathways. Every read is scoped and logged.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # How long a break-glass opening lasts before the user must give a new reason.
 SAMSPIL_BREAK_GLASS_HOURS = env.int("SAMSPIL_BREAK_GLASS_HOURS", default=8)
+# Failed log-ins before a user name (or client address) is locked, and for how long.
+SAMSPIL_LOGIN_MAX_FAILURES = env.int("SAMSPIL_LOGIN_MAX_FAILURES", default=5)
+SAMSPIL_LOGIN_LOCK_MINUTES = env.int("SAMSPIL_LOGIN_LOCK_MINUTES", default=15)
+# The longest a coordinator may give someone outside the team access to a pathway.
+SAMSPIL_GRANT_MAX_DAYS = env.int("SAMSPIL_GRANT_MAX_DAYS", default=90)
 # Page size of "Mine forløb" (keyset pagination).
 SAMSPIL_PAGE_SIZE = env.int("SAMSPIL_PAGE_SIZE", default=50)
 
@@ -196,12 +202,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_cpr": {"()": "samspil.core.logging.RedactCprFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {"plain": {"()": "samspil.core.logging.RedactingFormatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_cpr"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+    # Django's own loggers go through the same redacting handler instead of Django's default ones.
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 AUTHENTICATION_BACKENDS = ["samspil.accounts.backends.SamspilBackend"]

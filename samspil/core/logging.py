@@ -11,6 +11,13 @@ def redact_cpr(text: str) -> str:
     return CPR_PATTERN.sub(r"\1-****", text)
 
 
+class RedactingFormatter(logging.Formatter):
+    """Formats as usual, then redacts CPR numbers from the whole line, tracebacks included."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_cpr(super().format(record))
+
+
 class RedactCprFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()

@@ -26,6 +26,8 @@ class StaffRole(models.TextChoices):
 
 # Roles that do case work and may therefore search citizens, open pathways and use break-glass.
 CASE_ROLES = frozenset({StaffRole.CASEWORKER, StaffRole.PROFESSIONAL, StaffRole.TEAM_LEADER})
+# Roles that may open a pathway outside their scope with break-glass.
+BREAK_GLASS_ROLES = frozenset({StaffRole.CASEWORKER, StaffRole.TEAM_LEADER})
 # Roles that see aggregate figures for their department.
 AGGREGATE_ROLES = frozenset({StaffRole.DEPARTMENT_HEAD, StaffRole.TEAM_LEADER, StaffRole.PROJECT_LEADER,
                              StaffRole.CONTROLLER})

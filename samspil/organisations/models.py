@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samspil.audit.models import ChangeLogged
 from samspil.core.models import PublicIdModel, ScopedQuerySet, TenantModel
 from samspil.organisations.choices import DepartmentKind, ExternalOrganisationKind, StaffRole
 
@@ -24,7 +25,7 @@ class Municipality(PublicIdModel):
         return self.name
 
 
-class Department(TenantModel):
+class Department(ChangeLogged, TenantModel):
     """An administrative department (*forvaltning / afdeling*) with its own law, plan and IT system."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -42,7 +43,7 @@ class Department(TenantModel):
         return self.name
 
 
-class Unit(TenantModel):
+class Unit(ChangeLogged, TenantModel):
     """A unit (*team / enhed*) inside a department."""
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="units",
@@ -67,7 +68,7 @@ class MembershipQuerySet(ScopedQuerySet):
         return self.filter(Q(active_from__lte=today), Q(active_to__isnull=True) | Q(active_to__gte=today))
 
 
-class Membership(TenantModel):
+class Membership(ChangeLogged, TenantModel):
     """A staff member's place in a department, with a role. A person may hold several."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships",
@@ -97,7 +98,7 @@ class Membership(TenantModel):
         return f"{self.user} · {self.department} · {self.get_role_display()}"
 
 
-class ExternalOrganisation(TenantModel):
+class ExternalOrganisation(ChangeLogged, TenantModel):
     """A partner outside the municipality's departments: drop-in centre, school, provider, region."""
 
     name = models.CharField(_("name"), max_length=160)
@@ -121,7 +122,7 @@ class ExternalOrganisation(TenantModel):
         return self.name
 
 
-class ExternalContact(TenantModel):
+class ExternalContact(ChangeLogged, TenantModel):
     """A contact person at an external organisation, who can be put on a pathway's team."""
 
     organisation = models.ForeignKey(ExternalOrganisation, on_delete=models.PROTECT, related_name="contacts",

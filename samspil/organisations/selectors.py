@@ -9,6 +9,9 @@ from samspil.organisations.choices import AGGREGATE_ROLES
 from samspil.organisations.models import Department, Membership
 from samspil.pathways.models import Pathway, TeamMember
 
+# Counts from 1 to this number are shown as "fewer than 5", so a small cell cannot point at one citizen.
+SMALL_COUNT = 4
+
 
 @dataclass
 class DepartmentFigures:
@@ -39,7 +42,8 @@ def department_figures(*, actor) -> list[DepartmentFigures]:
                   .values_list("department_id").annotate(n=Count("id")))
     figures = []
     for department in departments:
-        rows = [row for row in counts if row["lead_department_id"] == department.pk]
+        rows = [{**row, "suppressed": 0 < row["n"] <= SMALL_COUNT} for row in counts
+                if row["lead_department_id"] == department.pk]
         figures.append(DepartmentFigures(
             department=department,
             by_programme_and_status=rows,

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class PathwaysConfig(AppConfig):
     name = "samspil.pathways"
     verbose_name = _("Pathways")
+
+    def ready(self):
+        from samspil.pathways import signals  # noqa: F401  (seeds programmes for new municipalities)

@@ -2,7 +2,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samspil.access.choices import ConsentForm, ConsentGiverRole
+from django.db.models import Q
+
+from samspil.access.choices import ConsentForm
+from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
 from samspil.core.forms import DanishDateField, DkfdsFormMixin
 from samspil.organisations.models import Department, ExternalContact, Membership
 from samspil.pathways.choices import TRANSITIONS, PathwayStatus, TeamRole
@@ -77,8 +80,9 @@ class EndMemberForm(PathwayForm):
 
 
 class ConsentRecordForm(PathwayForm):
-    giver_role = forms.ChoiceField(label=_("Given by"), choices=ConsentGiverRole.choices)
-    giver_name = forms.CharField(label=_("Name of the person consenting"), max_length=160)
+    giver = forms.ModelChoiceField(label=_("The person consenting"), queryset=Citizen.objects.none(),
+                                   to_field_name="public_id",
+                                   help_text=_("The citizen, or a custody holder of a minor in the pathway."))
     form = forms.ChoiceField(label=_("Form"), choices=ConsentForm.choices)
     purpose = forms.CharField(label=_("Purpose"), max_length=300,
                               initial=_("Coordinated pathway across departments"))
@@ -93,6 +97,14 @@ class ConsentRecordForm(PathwayForm):
         pathway = self.pathway
         self.fields["departments"].queryset = Department.objects.filter(
             municipality_id=pathway.municipality_id).order_by("name")
+        subjects = ([pathway.citizen_id] if pathway.citizen_id else
+                    list(HouseholdMember.objects.filter(household_id=pathway.household_id)
+                         .values_list("citizen_id", flat=True)))
+        guardians = Guardianship.objects.filter(child_id__in=subjects, has_custody=True, valid_to__isnull=True)
+        self.fields["giver"].queryset = Citizen.objects.filter(
+            Q(pk__in=subjects) | Q(pk__in=guardians.values("guardian_id")),
+            municipality_id=pathway.municipality_id)
+        self.fields["giver"].label_from_instance = lambda citizen: citizen.full_name
 
 
 class ConsentWithdrawForm(PathwayForm):

@@ -110,7 +110,7 @@ class Pathway(ChangeLogged, TenantModel):
         return self.pk
 
 
-class StatusChange(TenantModel):
+class StatusChange(ChangeLogged, TenantModel):
     """One step in a pathway's lifecycle, with the reason. The history is never rewritten."""
 
     pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="status_changes",

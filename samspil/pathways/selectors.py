@@ -6,6 +6,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.http import Http404
@@ -15,10 +16,9 @@ from samspil.access import policy, scopes
 from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope
 from samspil.audit.choices import AccessPurpose, AccessVia
 from samspil.audit.models import AccessLogEntry, AuditEvent
-from samspil.audit.services import access_denied_record, access_record
+from samspil.audit.services import access_denied_record, access_record, access_record_each
 from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
 from samspil.pathways.models import Pathway, StatusChange, TeamMember
-
 
 
 def _via(pathway) -> str:
@@ -29,7 +29,8 @@ def _via(pathway) -> str:
 
 def _with_basis(queryset, user):
     return queryset.annotate(
-        via_team=ExpressionWrapper(Q(coordinator=user) | scopes.team_place(user), output_field=BooleanField()),
+        via_team=ExpressionWrapper(scopes.coordinator_of(user) | scopes.team_place(user),
+                                   output_field=BooleanField()),
         via_grant=scopes.grant_in_force(user),
     )
 
@@ -46,10 +47,10 @@ def pathway_get(*, actor, public_id, action: str = policy.VIEW, path: str = "") 
         return pathway
     existing = Pathway.objects.filter(public_id=public_id, municipality_id=getattr(actor, "municipality_id", None))
     existing = existing.first()
+    access_denied_record(actor=actor, path=path, pathway=existing)
     if action != policy.VIEW and existing is not None and \
             Pathway.objects.visible_to(actor, policy.VIEW).filter(pk=existing.pk).exists():
         raise PermissionDenied
-    access_denied_record(actor=actor, path=path, pathway=existing)
     raise Http404
 
 
@@ -88,8 +89,10 @@ def _decode_cursor(cursor: str) -> tuple[datetime.date, uuid.UUID] | None:
         return None
 
 
-def pathway_list_mine(*, actor, status: str = "", programme_id=None, cursor: str = "", page_size: int = 50) -> Page:
+def pathway_list_mine(*, actor, status: str = "", programme_id=None, cursor: str = "",
+                      page_size: int | None = None) -> Page:
     """The pathways the actor coordinates or is on the team of, newest first, by keyset pagination."""
+    page_size = page_size or settings.SAMSPIL_PAGE_SIZE
     pathways = Pathway.objects.visible_to(actor, policy.CONTRIBUTE).annotate(
         is_mine=ExpressionWrapper(Q(coordinator=actor), output_field=BooleanField()),
         via_team=ExpressionWrapper(Q(pk__isnull=False), output_field=BooleanField()),
@@ -108,11 +111,11 @@ def pathway_list_mine(*, actor, status: str = "", programme_id=None, cursor: str
     rows = list(pathways.order_by("-opened_on", "-public_id")[: page_size + 1])
     next_cursor = _encode_cursor(rows[page_size - 1]) if len(rows) > page_size else None
     rows = rows[:page_size]
-    citizens = []
+    reads = []
     for pathway in rows:
-        citizens.extend(subject_citizens(pathway) if pathway.citizen_id else
-                        [member.citizen for member in pathway.household.memberships.all()])
-    access_record(actor=actor, citizens=citizens, shown="pathway.list", purpose=AccessPurpose.COORDINATION)
+        members = [pathway.citizen] if pathway.citizen_id else [m.citizen for m in pathway.household.memberships.all()]
+        reads.extend((citizen, pathway) for citizen in members)
+    access_record_each(actor=actor, reads=reads, shown="pathway.list", purpose=AccessPurpose.COORDINATION)
     return Page(rows=rows, next_cursor=next_cursor)
 
 
@@ -170,7 +173,8 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
         is_coordinator=is_coordinator,
         via=_via(pathway),
     )
-    shown = citizens + [g.guardian for g in guardianships]
+    # One row per citizen: in a family a parent is both a member and the custody holder of each child.
+    shown = list({citizen.pk: citizen for citizen in [*citizens, *(g.guardian for g in guardianships)]}.values())
     access_record(actor=actor, citizens=shown, shown="pathway.overview", purpose=AccessPurpose.COORDINATION,
                   pathway=pathway, via=overview.via)
     return overview

@@ -9,13 +9,16 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from samspil.access import policy
+from samspil.access.scopes import department_covered
 from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope, LegalBasis
 from samspil.audit.services import event_record
-from samspil.citizens.models import Citizen, years_between
+from samspil.access.choices import ConsentGiverRole
+from samspil.citizens.models import Citizen, Guardianship, years_between
 from samspil.citizens.services import household_for
 from samspil.core.exceptions import ConflictError
 from samspil.organisations.choices import StaffRole
@@ -29,7 +32,7 @@ def _coordinating_department(*, actor, programme: Programme) -> Department:
         "department")
     if programme.coordinator_department_kind:
         memberships = memberships.filter(department__kind=programme.coordinator_department_kind)
-    membership = memberships.first()
+    membership = memberships.order_by("active_from", "pk").first()
     if membership is None:
         if programme.coordinator_department_kind:
             raise ValidationError(_("In %(programme)s the coordinator must be a caseworker in %(kind)s.") % {
@@ -96,8 +99,7 @@ def pathway_change_status(*, actor, pathway: Pathway, to_status: str, reason: st
     StatusChange.objects.create(municipality_id=pathway.municipality_id, pathway=pathway, from_status=from_status,
                                 to_status=to_status, reason=reason, changed_by=actor)
     event_record(actor=actor, code="pathway.status_changed", municipality_id=pathway.municipality_id,
-                 pathway=pathway, data={"from_status": PathwayStatus(from_status).label,
-                                        "to_status": PathwayStatus(to_status).label, "reason": reason or "–"})
+                 pathway=pathway, data={"from_status": from_status, "to_status": to_status, "reason": reason or "–"})
     return pathway
 
 
@@ -138,7 +140,7 @@ def team_member_add(*, actor, pathway: Pathway, kind: str, role: str, user=None,
     except IntegrityError:
         raise ValidationError(_("%(name)s is already on the team.") % {"name": member.display_name}) from None
     event_record(actor=actor, code="team.member_added", municipality_id=pathway.municipality_id, pathway=pathway,
-                 data={"name": member.display_name, "role": member.get_role_display().lower()})
+                 data={"name": member.display_name, "role": member.role})
     return member
 
 
@@ -160,10 +162,32 @@ def team_member_end(*, actor, member: TeamMember, reason: str, active_to: dateti
     return member
 
 
+def consent_giver_role(*, pathway: Pathway, giver: Citizen) -> str:
+    """In which capacity `giver` can consent for this pathway, or ValidationError if they cannot.
+
+    The citizen consents for themself; a custody holder for a minor in the pathway (for a family: for
+    its children). Any other person's consent would not be a valid basis for sharing.
+    """
+    subjects = [pathway.citizen] if pathway.citizen_id else [
+        member.citizen for member in pathway.household.memberships.select_related("citizen")]
+    if pathway.citizen_id and giver.pk == pathway.citizen_id:
+        return ConsentGiverRole.CITIZEN
+    minors = [subject.pk for subject in subjects if subject.is_minor]
+    if minors and Guardianship.objects.filter(child_id__in=minors, guardian=giver, has_custody=True,
+                                              valid_to__isnull=True).exists():
+        return ConsentGiverRole.CUSTODY_HOLDER
+    if not pathway.citizen_id and not giver.is_minor and giver.pk in {subject.pk for subject in subjects}:
+        return ConsentGiverRole.CITIZEN
+    raise ValidationError(_("%(name)s can neither consent as the citizen nor as a custody holder in this "
+                            "pathway.") % {"name": giver})
+
+
 @transaction.atomic
-def consent_record(*, actor, pathway: Pathway, giver_role: str, giver_name: str, purpose: str, departments,
-                   form: str, given_on: datetime.date, expires_on: datetime.date | None = None) -> Consent:
+def consent_record(*, actor, pathway: Pathway, giver: Citizen, purpose: str, departments, form: str,
+                   given_on: datetime.date, expires_on: datetime.date | None = None) -> Consent:
     pathway = policy.require(actor, policy.MANAGE, pathway)
+    if not pathway.is_open:
+        raise ValidationError(_("The pathway is closed."))
     departments = list(departments)
     if not departments:
         raise ValidationError(_("Choose at least one department the consent covers."))
@@ -173,13 +197,16 @@ def consent_record(*, actor, pathway: Pathway, giver_role: str, giver_name: str,
         raise ValidationError(_("Consent cannot be recorded as given in the future."))
     if expires_on is not None and expires_on < given_on:
         raise ValidationError(_("The consent expires before it was given."))
-    consent = Consent(municipality_id=pathway.municipality_id, pathway=pathway, giver_role=giver_role,
-                      giver_name=giver_name.strip(), purpose=purpose.strip(), form=form, given_on=given_on,
-                      expires_on=expires_on, recorded_by=actor)
+    if giver.municipality_id != pathway.municipality_id:
+        raise PermissionDenied
+    consent = Consent(municipality_id=pathway.municipality_id, pathway=pathway, giver=giver,
+                      giver_role=consent_giver_role(pathway=pathway, giver=giver), giver_name=giver.full_name,
+                      purpose=purpose.strip(), form=form, given_on=given_on, expires_on=expires_on,
+                      recorded_by=actor)
     consent.full_clean()
     consent.save()
-    ConsentScope.objects.bulk_create([ConsentScope(municipality_id=pathway.municipality_id, consent=consent,
-                                                   department=department) for department in departments])
+    for department in departments:  # one by one, not bulk_create: each scope row gets its change-log row
+        ConsentScope.objects.create(municipality_id=pathway.municipality_id, consent=consent, department=department)
     event_record(actor=actor, code="consent.given", municipality_id=pathway.municipality_id, pathway=pathway,
                  data={"giver": consent.giver_name, "departments": ", ".join(d.name for d in departments)})
     return consent
@@ -222,6 +249,9 @@ def grant_create(*, actor, pathway: Pathway, user, reason: str, valid_until: dat
         raise ValidationError(_("Access can only be given to staff in the municipality."))
     if valid_until <= timezone.now():
         raise ValidationError(_("The access must end in the future."))
+    if valid_until > timezone.now() + datetime.timedelta(days=settings.SAMSPIL_GRANT_MAX_DAYS + 1):
+        raise ValidationError(_("Access can be given for at most %(days)s days at a time.") % {
+            "days": settings.SAMSPIL_GRANT_MAX_DAYS})
     if not reason.strip():
         raise ValidationError(_("Give the reason for the access."))
     grant = AccessGrant.objects.create(municipality_id=pathway.municipality_id, pathway=pathway, user=user,
@@ -247,8 +277,17 @@ def grant_revoke(*, actor, grant: AccessGrant) -> AccessGrant:
 @transaction.atomic
 def break_glass_open(*, actor, pathway: Pathway, reason: str) -> BreakGlassAccess:
     """Open a pathway outside one's scope for a limited time. The reason is logged and shown to the coordinator."""
-    if not policy.can_do_case_work(actor) or pathway.municipality_id != actor.municipality_id:
+    if not policy.can_break_glass(actor) or pathway.municipality_id != actor.municipality_id:
         raise PermissionDenied
+    departments = policy.current_department_ids(actor)
+    withdrawn = ConsentScope.objects.filter(consent__pathway=pathway, consent__withdrawn_at__isnull=False,
+                                            department_id__in=departments)
+    if withdrawn.exists() and not Pathway.objects.filter(pk=pathway.pk).filter(
+            Exists(TeamMember.objects.filter(pathway_id=OuterRef("pk"), department_id__in=departments)
+                   .filter(department_covered()))).exists():
+        # The citizen said no to sharing with the actor's department; break-glass must not override that.
+        raise ValidationError(_("The citizen has withdrawn consent to share data with your department. "
+                                "Contact the coordinator."))
     reason = reason.strip()
     if len(reason) < 10:
         raise ValidationError(_("Describe the reason in at least 10 characters."))

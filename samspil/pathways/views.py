@@ -2,10 +2,11 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,7 @@ from samspil.access.models import AccessGrant, Consent
 from samspil.core.exceptions import ConflictError
 from samspil.pathways import forms, selectors, services
 from samspil.pathways.choices import PathwayStatus, TeamMemberKind
-from samspil.pathways.models import Programme, TeamMember
+from samspil.pathways.models import Pathway, Programme, TeamMember
 
 
 class PathwayMixin(LoginRequiredMixin):
@@ -189,8 +190,8 @@ class ConsentRecordView(PathwayActionView):
 
     def perform(self, form):
         data = form.cleaned_data
-        services.consent_record(actor=self.request.user, pathway=self.pathway, giver_role=data["giver_role"],
-                                giver_name=data["giver_name"], purpose=data["purpose"],
+        services.consent_record(actor=self.request.user, pathway=self.pathway, giver=data["giver"],
+                                purpose=data["purpose"],
                                 departments=data["departments"], form=data["form"], given_on=data["given_on"],
                                 expires_on=data["expires_on"])
 
@@ -280,27 +281,25 @@ class BreakGlassView(LoginRequiredMixin, View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not policy.can_do_case_work(request.user):
-            from django.http import Http404
-
+        if not policy.can_break_glass(request.user):
             raise Http404
-        from samspil.pathways.models import Pathway
-
         self.pathway = get_object_or_404(Pathway.objects.select_related("programme"),
                                          municipality_id=request.user.municipality_id,
                                          public_id=kwargs["pathway_id"])
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pathway_id):
-        return render(request, "pathways/break_glass.html", {"pathway": self.pathway, "form": forms.BreakGlassForm(pathway=self.pathway)})
+        form = forms.BreakGlassForm(pathway=self.pathway)
+        return render(request, "pathways/break_glass.html", {"pathway": self.pathway, "form": form})
 
     def post(self, request, pathway_id):
         form = forms.BreakGlassForm(request.POST, pathway=self.pathway)
         if form.is_valid():
             try:
-                services.break_glass_open(actor=request.user, pathway=self.pathway, reason=form.cleaned_data["reason"])
+                services.break_glass_open(actor=request.user, pathway=self.pathway,
+                                          reason=form.cleaned_data["reason"])
             except ValidationError as error:
-                form.add_error("reason", error)
+                form.add_error(None, error)
             else:
                 messages.warning(request, _("You have opened the pathway with break-glass. The coordinator can see "
                                             "this and your reason."))
@@ -318,7 +317,7 @@ class MyPathwaysView(LoginRequiredMixin, View):
         if programme and not any(str(p.public_id) == programme for p in programmes):
             programme = ""
         page = selectors.pathway_list_mine(actor=request.user, status=status, programme_id=programme or None,
-                                           cursor=request.GET.get("efter", ""))
+                                           cursor=request.GET.get("efter", ""), page_size=settings.SAMSPIL_PAGE_SIZE)
         return render(request, "pathways/mine.html", {
             "page": page, "status": status, "programme": programme, "programmes": programmes,
             "statuses": PathwayStatus.choices,

@@ -1,0 +1,74 @@
+"""Password log-in: staff only; demo accounts only in demo mode; citizens never (they will use MitID)."""
+
+import pytest
+from django.contrib.auth import authenticate
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def log_in(client, username, password=f.PASSWORD):
+    return client.post("/konto/log-ind/", {"username": username, "password": password})
+
+
+@pytest.fixture
+def demo_user(world):
+    user = f.make_staff(world.children, username="demo-koordinator", is_demo_account=True)
+    user.set_password("demo")
+    user.save()
+    return user
+
+
+def test_tests_run_with_demo_mode_off(settings):
+    assert settings.DEMO_MODE is False and settings.DEBUG is False
+
+
+def test_staff_logs_in_and_lands_on_my_pathways(client, world):
+    response = log_in(client, world.coordinator.username)
+    assert response.status_code == 302 and response["Location"] == "/forloeb/"
+
+
+def test_wrong_password_shows_the_form_again(client, world):
+    response = log_in(client, world.coordinator.username, "forkert")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_demo_account_is_refused_when_demo_mode_is_off(client, demo_user, settings):
+    settings.DEMO_MODE = False
+    assert authenticate(username="demo-koordinator", password="demo") is None
+    response = log_in(client, "demo-koordinator", "demo")
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert response.context["demo_users"] == []  # and the page does not offer the demo users
+
+
+def test_demo_account_logs_in_in_demo_mode(client, demo_user, settings):
+    settings.DEMO_MODE = True
+    assert authenticate(username="demo-koordinator", password="demo") == demo_user
+    assert "demo-koordinator" in {name for name, _ in client.get("/konto/log-ind/").context["demo_users"]}
+    response = log_in(client, "demo-koordinator", "demo")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(demo_user.pk)
+
+
+def test_citizen_account_never_logs_in_with_a_password(client, world, settings):
+    settings.DEMO_MODE = True
+    account = f.CitizenAccountFactory(municipality=world.municipality)
+    assert authenticate(username=account.username, password=f.PASSWORD) is None
+    response = log_in(client, account.username)
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_inactive_staff_cannot_log_in(world):
+    world.coordinator.is_active = False
+    world.coordinator.save()
+    assert authenticate(username=world.coordinator.username, password=f.PASSWORD) is None
+
+
+def test_logout_is_post_only(client, world):
+    client.force_login(world.coordinator)
+    assert client.get("/konto/log-ud/").status_code == 405
+    response = client.post("/konto/log-ud/")
+    assert response.status_code == 302 and response["Location"] == "/konto/log-ind/"
+    assert "_auth_user_id" not in client.session

@@ -1,0 +1,147 @@
+"""The five published collaboration models (*samarbejdsmodeller*) as programme definitions.
+
+A programme's rules are data the municipality owns (names, target group, who coordinates, age range,
+meeting cadence), so the definitions below are the starting configuration, written in Danish because that
+is what users see. `programmes_seed` gives a municipality all five; a new municipality should get them when
+it is created, and the demo loader uses the same function.
+"""
+
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+
+from samspil.organisations.choices import DepartmentKind
+from samspil.pathways.choices import CollaborationModel, SubjectKind
+from samspil.pathways.models import Programme
+
+
+@dataclass(frozen=True)
+class ProgrammeDefinition:
+    code: str
+    name: str
+    model: str
+    description: str
+    target_group: str
+    subject_kind: str = SubjectKind.CITIZEN
+    coordinator_department_kind: str = ""
+    min_age: int | None = None
+    max_age: int | None = None
+    status_meeting_cadence_days: int | None = None
+    min_citizen_meetings: int = 0
+
+
+ROAD_TO_EDUCATION = "vejen-til-uddannelse"
+ONE_FAMILY = "en-familie-en-indgang"
+CROSS_SECTOR = "tvaergaaende-borgerforloeb"
+KL_COHERENCE = "kl-sammenhaeng"
+DROP_IN = "vaeresteder"
+
+DEFINITIONS: tuple[ProgrammeDefinition, ...] = (
+    ProgrammeDefinition(
+        code=ROAD_TO_EDUCATION,
+        name="Vejen til uddannelse og beskæftigelse",
+        model=CollaborationModel.ROAD_TO_EDUCATION,
+        description=(
+            "Den unge får én koordinator og et tværfagligt team og holder mindst tre møder med teamet. "
+            "Mål og aftaler om uddannelse og beskæftigelse samles i ét mål- og aftaleskema, og overgangen "
+            "fra børne- til voksenområdet ved 18 år planlægges i forløbet."
+        ),
+        target_group="Unge mellem 15 og 23 år, der er anbragt eller har været anbragt uden for hjemmet.",
+        coordinator_department_kind=DepartmentKind.CHILDREN_YOUTH,
+        min_age=15,
+        max_age=23,
+        status_meeting_cadence_days=90,
+        min_citizen_meetings=3,
+    ),
+    ProgrammeDefinition(
+        code=ONE_FAMILY,
+        name="Én familie – én indgang",
+        model=CollaborationModel.ONE_FAMILY,
+        description=(
+            "Familien får et kerneteam og én familiekoordinator fra børnehandicapområdet. Forløbet begynder "
+            "med en fælles udredning sammen med familien, og hele familien har én plan med mål for hvert "
+            "familiemedlem; indsatser på tværs af områder kan finansieres i fællesskab."
+        ),
+        target_group="Familier med børn med handicap, der får hjælp fra flere forvaltninger på samme tid.",
+        subject_kind=SubjectKind.HOUSEHOLD,
+        coordinator_department_kind=DepartmentKind.CHILDREN_DISABILITIES,
+        status_meeting_cadence_days=56,
+        min_citizen_meetings=1,
+    ),
+    ProgrammeDefinition(
+        code=CROSS_SECTOR,
+        name="Tværgående borgerforløb",
+        model=CollaborationModel.CROSS_SECTOR,
+        description=(
+            "Frikommuneforsøg med én koordinerende sagsbehandler og én plan på tværs af forvaltningerne, "
+            "hvor nye løsninger kan bruge en lovgivningsmæssig undtagelse. Effekten måles med baseline og "
+            "opfølgning på bl.a. livskvalitet, beskæftigelse, ydelser og antal sagsbehandlere."
+        ),
+        target_group=(
+            "Borgere med de mest komplekse og omkostningstunge forløb, der modtager mange indsatser fra "
+            "flere forvaltninger på samme tid."
+        ),
+        status_meeting_cadence_days=60,
+        min_citizen_meetings=1,
+    ),
+    ProgrammeDefinition(
+        code=KL_COHERENCE,
+        name="Sammenhæng mellem beskæftigelse, sundhed og social (KL)",
+        model=CollaborationModel.KL_COHERENCE,
+        description=(
+            "KL's model for koordinerede forløb på tværs af beskæftigelse, sundhed og socialområdet. "
+            "Kommunen vælger sine målgrupper blandt seks borgertyper og implementerer i tre faser: opstart, "
+            "midtvejsstatus og afslutning."
+        ),
+        target_group=(
+            "Voksne uden for arbejdsmarkedet med helbredsmæssige og sociale udfordringer, fx lidelser i "
+            "bevægeapparatet, psykisk sygdom, kombinerede eller diffuse lidelser, og unge med psykisk sygdom "
+            "og evt. misbrug."
+        ),
+        coordinator_department_kind=DepartmentKind.JOB_CENTRE,
+        min_age=18,
+        status_meeting_cadence_days=90,
+        min_citizen_meetings=1,
+    ),
+    ProgrammeDefinition(
+        code=DROP_IN,
+        name="Værestedernes rolle",
+        model=CollaborationModel.DROP_IN,
+        description=(
+            "Samarbejdsaftaler med kommunale og private væresteder: udgående sagsbehandling på værestedet i "
+            "faste ugentlige tider, udgående misbrugsarbejde, styrkede støtte- og kontaktpersoner og "
+            "gruppeaktiviteter. Samtaler registreres, og borgeren vurderer dem."
+        ),
+        target_group="Socialt udsatte voksne, der kommer på et kommunalt eller privat værested.",
+        coordinator_department_kind=DepartmentKind.ADULT_SOCIAL,
+        min_age=18,
+        status_meeting_cadence_days=60,
+    ),
+)
+
+
+@transaction.atomic
+def programmes_seed(*, municipality) -> list[Programme]:
+    """Create the five programmes for the municipality, or bring them back to the definitions (keyed on code).
+
+    Idempotent: a programme that already matches its definition is not saved again, so running it twice
+    writes nothing. The `active` flag is the municipality's own choice and is left alone.
+    """
+    existing = {programme.code: programme for programme in Programme.objects.filter(municipality=municipality)}
+    programmes = []
+    for definition in DEFINITIONS:
+        values = asdict(definition)
+        programme = existing.get(definition.code)
+        if programme is None:
+            programme = Programme(municipality=municipality, **values)
+            programme.full_clean()
+            programme.save()
+        else:
+            changed = [field for field, value in values.items() if getattr(programme, field) != value]
+            if changed:
+                for field in changed:
+                    setattr(programme, field, values[field])
+                programme.full_clean()
+                programme.save(update_fields=[*changed, "updated_at"])
+        programmes.append(programme)
+    return programmes

@@ -1,0 +1,231 @@
+"""Pathway reads: scoped, and every read of a citizen's data logged exactly once per citizen."""
+
+import datetime
+import uuid
+from collections import Counter
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+
+from samspil.access import policy
+from samspil.audit import context
+from samspil.audit.choices import AccessVia
+from samspil.audit.models import AccessLogEntry, AuditEvent
+from samspil.pathways import selectors
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def logged(request_id: str, shown: str | None = None) -> Counter:
+    """How many access-log rows each citizen got in the request."""
+    rows = AccessLogEntry.objects.filter(request_id=request_id)
+    if shown:
+        rows = rows.filter(shown=shown)
+    return Counter(rows.values_list("citizen_id", flat=True))
+
+
+def overview_as(actor, pathway, request_id="read-1"):
+    with context.bound(actor_id=actor.pk, request_id=request_id):
+        loaded = selectors.pathway_get(actor=actor, public_id=pathway.public_id)
+        return selectors.pathway_overview(actor=actor, pathway=loaded)
+
+
+# --- pathway_get -------------------------------------------------------------------------------------------
+
+
+def test_pathway_get_is_404_for_missing_and_out_of_scope_alike_and_logs_the_denial(world):
+    with pytest.raises(Http404):
+        selectors.pathway_get(actor=world.outsider, public_id=uuid.uuid4(), path="/forloeb/x/")
+    with pytest.raises(Http404):
+        selectors.pathway_get(actor=world.outsider, public_id="not-a-uuid")
+    assert not AuditEvent.objects.filter(code="access.denied").exists()  # nothing to link a denial to
+    with pytest.raises(Http404):
+        selectors.pathway_get(actor=world.outsider, public_id=world.pathway.public_id, path="/forloeb/y/")
+    denial = AuditEvent.objects.get(code="access.denied")
+    assert (denial.pathway, denial.actor, denial.data) == (world.pathway, world.outsider, {"path": "/forloeb/y/"})
+
+
+def test_pathway_get_in_another_municipality_is_404_without_linking_the_foreign_pathway(world):
+    with pytest.raises(Http404):
+        selectors.pathway_get(actor=world.stranger, public_id=world.pathway.public_id)
+    assert not AuditEvent.objects.filter(code="access.denied", pathway=world.pathway).exists()
+
+
+def test_pathway_get_for_a_stronger_action_is_403_for_the_team(world):
+    with pytest.raises(PermissionDenied):
+        selectors.pathway_get(actor=world.colleague, public_id=world.pathway.public_id, action=policy.MANAGE)
+    assert selectors.pathway_get(actor=world.coordinator, public_id=world.pathway.public_id,
+                                 action=policy.MANAGE) == world.pathway
+
+
+# --- the overview logs each citizen once -------------------------------------------------------------------
+
+
+def test_overview_of_a_citizen_pathway_logs_one_row(world):
+    overview = overview_as(world.colleague, world.pathway)
+    assert overview.citizens == [world.citizen]
+    assert logged("read-1") == {world.citizen.pk: 1}
+    row = AccessLogEntry.objects.get(request_id="read-1")
+    assert (row.actor, row.pathway, row.shown, row.purpose, row.via) == (
+        world.colleague, world.pathway, "pathway.overview", "coordination", AccessVia.SCOPE)
+
+
+def test_overview_of_a_family_pathway_logs_one_row_per_member(world):
+    household = f.make_family(world.municipality, adults=2, children=2)
+    pathway = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=None,
+                               household=household)
+    overview = overview_as(world.coordinator, pathway)
+    members = set(household.memberships.values_list("citizen_id", flat=True))
+    assert {c.pk for c in overview.citizens} == members
+    assert logged("read-1") == dict.fromkeys(members, 1)  # the adults are members and guardians: still once
+
+
+def test_overview_of_a_minor_logs_the_child_and_each_custody_holder(world):
+    child = f.CitizenFactory(municipality=world.municipality, born=f.years_ago(10))
+    mother = f.GuardianshipFactory(child=child).guardian
+    father = f.GuardianshipFactory(child=child, relation="father").guardian
+    former = f.GuardianshipFactory(child=child, valid_to=timezone.localdate() - datetime.timedelta(days=1)).guardian
+    pathway = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=child)
+    overview = overview_as(world.coordinator, pathway)
+    assert {g.guardian for g in overview.guardianships} == {mother, father}
+    assert logged("read-1") == {child.pk: 1, mother.pk: 1, father.pk: 1}
+    assert former.pk not in logged("read-1")
+
+
+def test_overview_records_the_basis_of_access(world):
+    f.AccessGrantFactory(pathway=world.pathway, user=world.outsider)
+    overview_as(world.outsider, world.pathway, "grant-read")
+    assert AccessLogEntry.objects.get(request_id="grant-read").via == AccessVia.GRANT
+    f.BreakGlassAccessFactory(pathway=world.pathway, user=world.head)
+    overview_as(world.head, world.pathway, "glass-read")
+    assert AccessLogEntry.objects.get(request_id="glass-read").via == AccessVia.BREAK_GLASS
+
+
+def test_overview_hides_grants_and_break_glass_from_everyone_but_the_coordinator(world):
+    f.AccessGrantFactory(pathway=world.pathway, user=world.outsider)
+    f.BreakGlassAccessFactory(pathway=world.pathway, user=world.head)
+    as_coordinator = overview_as(world.coordinator, world.pathway, "a")
+    as_colleague = overview_as(world.colleague, world.pathway, "b")
+    assert (len(as_coordinator.grants), len(as_coordinator.break_glass)) == (1, 1)
+    assert (as_colleague.grants, as_colleague.break_glass) == ([], [])
+
+
+def test_overview_splits_current_and_former_team(world):
+    world.colleague_place.active_to = timezone.localdate() - datetime.timedelta(days=1)
+    world.colleague_place.save()
+    overview = overview_as(world.coordinator, world.pathway)
+    assert world.colleague_place in overview.former_team
+    assert world.colleague_place not in overview.team
+    assert world.jobworker_place in overview.team
+
+
+def test_cpr_reveal_logs_one_row_for_that_citizen_and_an_event(world):
+    pathway = selectors.pathway_get(actor=world.coordinator, public_id=world.pathway.public_id)
+    with context.bound(actor_id=world.coordinator.pk, request_id="reveal"):
+        citizen, number = selectors.pathway_reveal_cpr(actor=world.coordinator, pathway=pathway,
+                                                       citizen_public_id=world.citizen.public_id)
+    assert citizen == world.citizen and number == world.citizen.reveal_cpr()
+    assert logged("reveal") == {world.citizen.pk: 1}
+    assert AccessLogEntry.objects.get(request_id="reveal").shown == "citizen.cpr"
+    assert AuditEvent.objects.filter(request_id="reveal", code="citizen.cpr_revealed", pathway=pathway).count() == 1
+
+
+def test_cpr_reveal_of_someone_not_on_the_pathway_is_404(world):
+    pathway = selectors.pathway_get(actor=world.coordinator, public_id=world.pathway.public_id)
+    stranger = f.CitizenFactory(municipality=world.municipality)
+    with pytest.raises(Http404):
+        selectors.pathway_reveal_cpr(actor=world.coordinator, pathway=pathway, citizen_public_id=stranger.public_id)
+    assert not AccessLogEntry.objects.filter(shown="citizen.cpr").exists()
+
+
+def test_access_log_reading_is_itself_logged(world):
+    overview_as(world.colleague, world.pathway, "colleague-read")
+    pathway = selectors.pathway_get(actor=world.coordinator, public_id=world.pathway.public_id,
+                                    action=policy.MANAGE)
+    with context.bound(actor_id=world.coordinator.pk, request_id="review"):
+        entries = selectors.pathway_access_log(actor=world.coordinator, pathway=pathway)
+    assert [(e.actor, e.shown) for e in entries] == [(world.colleague, "pathway.overview")]
+    assert AccessLogEntry.objects.get(request_id="review").purpose == "access_review"
+
+
+# --- "Mine forløb" -----------------------------------------------------------------------------------------
+
+
+def list_page(actor, cursor="", page_size=3, request_id="list"):
+    with context.bound(actor_id=actor.pk, request_id=request_id):
+        return selectors.pathway_list_mine(actor=actor, cursor=cursor, page_size=page_size)
+
+
+def test_mine_lists_only_what_i_coordinate_or_am_on_the_team_of(world):
+    colleague_coordinates = f.PathwayFactory(coordinator=f.make_staff(world.children), lead_department=world.children)
+    f.TeamMemberFactory(pathway=colleague_coordinates, user=world.outsider, department=world.children)
+    f.AccessGrantFactory(pathway=world.pathway, user=world.outsider)  # a grant is VIEW, not "mine"
+    f.BreakGlassAccessFactory(pathway=f.PathwayFactory(coordinator=world.coordinator,
+                                                       lead_department=world.children), user=world.outsider)
+    outsider_coordinates = f.PathwayFactory(coordinator=world.outsider, lead_department=world.children)
+    f.PathwayFactory(coordinator=world.stranger)  # another municipality
+
+    page = list_page(world.outsider, page_size=50)
+    assert {p.pk for p in page.rows} == {colleague_coordinates.pk, outsider_coordinates.pk}
+    assert [p.is_mine for p in sorted(page.rows, key=lambda p: p.pk)] == [False, True]
+
+
+def test_mine_does_not_list_a_team_place_the_consent_does_not_cover(world):
+    assert list_page(world.jobworker, page_size=50).rows == []
+    f.ConsentFactory(pathway=world.pathway, departments=[world.jobs])
+    assert [p.pk for p in list_page(world.jobworker, page_size=50).rows] == [world.pathway.pk]
+
+
+def test_mine_keyset_pagination_has_no_gaps_or_duplicates(world):
+    today = timezone.localdate()
+    # Several on the same day, so the public id must break ties.
+    for days in (0, 0, 0, 1, 2, 2, 5, 9):
+        f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children,
+                         opened_on=today - datetime.timedelta(days=days))
+    expected = sorted(world.coordinator.coordinated_pathways.all(), key=lambda p: (p.opened_on, p.public_id),
+                      reverse=True)
+    assert len(expected) == 9
+
+    seen, cursor, sizes = [], "", []
+    for page_number in range(10):
+        page = list_page(world.coordinator, cursor=cursor, request_id=f"page-{page_number}")
+        sizes.append(len(page.rows))
+        seen.extend(page.rows)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert sizes == [3, 3, 3]
+    assert [p.pk for p in seen] == [p.pk for p in expected]
+
+
+def test_mine_next_cursor_is_none_on_an_exactly_full_last_page(world):
+    for _ in range(2):
+        f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children)
+    page = list_page(world.coordinator, page_size=3)
+    assert len(page.rows) == 3 and page.next_cursor is None
+
+
+def test_mine_ignores_a_broken_cursor(world):
+    assert [p.pk for p in list_page(world.coordinator, cursor="!!garbage!!").rows] == [world.pathway.pk]
+
+
+def test_mine_logs_each_listed_citizen_once(world):
+    household = f.make_family(world.municipality, adults=1, children=2)
+    f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=None,
+                     household=household)
+    list_page(world.coordinator, page_size=50, request_id="mine")
+    members = set(household.memberships.values_list("citizen_id", flat=True))
+    assert logged("mine", "pathway.list") == dict.fromkeys(members | {world.citizen.pk}, 1)
+
+
+def test_mine_filters_by_status_and_programme(world):
+    paused = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, status="paused")
+    with context.bound(actor_id=world.coordinator.pk, request_id="filter"):
+        by_status = selectors.pathway_list_mine(actor=world.coordinator, status="paused")
+        by_programme = selectors.pathway_list_mine(actor=world.coordinator,
+                                                   programme_id=world.programme.public_id)
+    assert [p.pk for p in by_status.rows] == [paused.pk]
+    assert [p.pk for p in by_programme.rows] == [world.pathway.pk]

@@ -1,0 +1,125 @@
+"""Queries per page are constant: the same number at 5 rows as at 200."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from samspil.access.choices import ConsentGiverRole
+from samspil.audit import context
+from samspil.audit.services import event_record
+from samspil.organisations.choices import StaffRole
+from samspil.pathways.choices import PathwayStatus
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def round_trips(statements: list[str]) -> int:
+    """Queries, counting one bulk insert as one even when the database splits it into batches.
+
+    SQLite takes at most 999 parameters per statement, so Django cuts a bulk insert of access-log rows into
+    batches of about a hundred; the number of statements the code asks for does not grow with the rows.
+    """
+    count, previous = 0, None
+    for sql in statements:
+        table = sql.split("(", 1)[0] if sql.startswith("INSERT INTO") else None
+        if table is None or table != previous:
+            count += 1
+        previous = table
+    return count
+
+
+def queries(client, url) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    statements = [query["sql"] for query in captured.captured_queries]
+    return round_trips(statements), statements
+
+
+def assert_same_count(small, large, rows):
+    (small_count, small_sql), (large_count, large_sql) = small, large
+    extra = "\n".join(sql for sql in large_sql if sql not in small_sql)[:3000]
+    assert large_count == small_count, (
+        f"{small_count} queries at 5 {rows}, {large_count} at 200; queries only seen with more rows:\n{extra}")
+
+
+# --- "Mine forløb" -----------------------------------------------------------------------------------------
+
+
+def add_my_pathways(world, count: int, start: int = 0):
+    """A mix of every kind of row: citizen and family pathways, coordinated by me or with me on the team."""
+    statuses = list(PathwayStatus)
+    for i in range(start, start + count):
+        opened_on = timezone.localdate() - datetime.timedelta(days=i)
+        kind = i % 5
+        if kind == 3:
+            f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=None,
+                             household=f.make_family(world.municipality, adults=1, children=1), opened_on=opened_on,
+                             status=statuses[i % len(statuses)])
+        elif kind == 4:
+            other = f.PathwayFactory(coordinator=world.colleague, lead_department=world.children, opened_on=opened_on)
+            f.TeamMemberFactory(pathway=other, user=world.coordinator, department=world.children)
+        else:
+            f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, opened_on=opened_on,
+                             programme=f.ProgrammeFactory(municipality=world.municipality),
+                             status=statuses[i % len(statuses)])
+
+
+def test_my_pathways_page_has_constant_queries(client, world, settings):
+    settings.SAMSPIL_PAGE_SIZE = 250  # every row on one page, so the 200 are really rendered
+    client.force_login(world.coordinator)
+    url = reverse("pathways:mine")
+    add_my_pathways(world, 4, start=1)  # 5 with the world's own pathway
+    client.get(url)  # warm-up: content types and other once-per-process lookups
+    small = queries(client, url)
+    add_my_pathways(world, 195, start=5)
+    response = client.get(url)
+    assert len(response.context["page"].rows) == 200
+    large = queries(client, url)
+    assert_same_count(small, large, "pathways")
+
+
+# --- the overview ------------------------------------------------------------------------------------------
+
+
+def grow_overview(world, pathway, count: int):
+    """`count` more of everything the overview lists: team, consents, legal bases, grants, break-glass, events."""
+    kinds = ("staff", "external", "network")
+    for i in range(count):
+        kind = kinds[i % 3]
+        if kind == "staff":
+            person = f.make_staff(world.health, StaffRole.PROFESSIONAL)
+            f.TeamMemberFactory(pathway=pathway, user=person, department=world.health,
+                                active_to=timezone.localdate() - datetime.timedelta(days=1) if i % 2 else None)
+        else:
+            f.TeamMemberFactory(pathway=pathway, **{kind: True})
+        f.ConsentFactory(pathway=pathway, departments=[world.jobs, world.health],
+                         giver_role=ConsentGiverRole.CUSTODY_HOLDER)
+        f.LegalBasisFactory(pathway=pathway, department=world.jobs)
+        f.AccessGrantFactory(pathway=pathway, user=world.outsider)
+        f.BreakGlassAccessFactory(pathway=pathway, user=world.outsider)
+        with context.bound(actor_id=world.coordinator.pk):
+            event_record(actor=world.coordinator, code="team.member_added", municipality_id=pathway.municipality_id,
+                         pathway=pathway, data={"name": f"Person {i}", "role": "fagperson"})
+
+
+@pytest.mark.parametrize("viewer", ["coordinator", "colleague"])
+def test_overview_has_constant_queries(client, world, viewer):
+    child = f.CitizenFactory(municipality=world.municipality, born=f.years_ago(13))
+    f.GuardianshipFactory(child=child)
+    f.GuardianshipFactory(child=child, relation="father")
+    pathway = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=child)
+    f.TeamMemberFactory(pathway=pathway, user=world.colleague, department=world.children)
+    client.force_login(getattr(world, viewer))
+    url = reverse("pathways:overview", args=[pathway.public_id])
+    grow_overview(world, pathway, 5)
+    client.get(url)  # warm-up
+    small = queries(client, url)
+    grow_overview(world, pathway, 195)
+    large = queries(client, url)
+    assert_same_count(small, large, "team members, consents, grants and events")
