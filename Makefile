@@ -60,6 +60,10 @@ vendor:
 	cp var/vendor/dkfds/package/dist/fonts/IBMPlexSans/complete/ttf/IBMPlexSans-Regular.ttf samspil/static/vendor/dkfds/fonts/IBMPlexSans/complete/ttf/
 	cp var/vendor/dkfds/package/dist/LICENSE.md samspil/static/vendor/dkfds/
 	cp var/vendor/htmx/package/dist/htmx.min.js samspil/static/vendor/htmx/
+	cp var/vendor/htmx/package/LICENSE samspil/static/vendor/htmx/
+	# The source maps are not shipped; their references would break the hashed static manifest.
+	sed -i 's|/\*# sourceMappingURL=[^*]*\*/||' samspil/static/vendor/dkfds/css/dkfds.min.css
+	sed -i 's|//# sourceMappingURL=.*$$||' samspil/static/vendor/dkfds/js/dkfds.min.js
 	echo "dkfds $(DKFDS_VERSION) (npm), htmx.org $(HTMX_VERSION) (npm)" > samspil/static/vendor/VERSIONS.txt
 
 # Re-extract and compile translations (needs GNU gettext); the compiled .mo files are committed.

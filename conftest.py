@@ -47,8 +47,9 @@ def _record_request(sender, environ=None, **kwargs):
 
 def pytest_configure(config):
     config.addinivalue_line(
-        "markers", f"{URL_EXEMPT_MARKER}: the test puts a CPR number in a query string on purpose (to prove it is "
-                   "ignored); the CPR watch skips that test's URLs but still checks its log lines",
+        "markers",
+        f"{URL_EXEMPT_MARKER}: the test puts a CPR number in a query string on purpose (to prove it is "
+        "ignored); the CPR watch skips that test's URLs but still checks its log lines",
     )
     import django
     from django.core.signals import request_started
@@ -82,8 +83,11 @@ def pytest_sessionfinish(session, exitstatus):
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     write = reporter.write_line if reporter else print
-    write(f"CPR LEAK: {len(leaks)} captured URL(s) or log line(s) contain a CPR number made by the factories:",
-          red=True, bold=True) if reporter else write(f"CPR LEAK: {len(leaks)}")
+    write(
+        f"CPR LEAK: {len(leaks)} captured URL(s) or log line(s) contain a CPR number made by the factories:",
+        red=True,
+        bold=True,
+    ) if reporter else write(f"CPR LEAK: {len(leaks)}")
     for item, digits in leaks:
         write(f"  [{item.kind}] {item.test}: {cpr_watch.masked(item.text, digits)}")
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -96,8 +100,21 @@ def pytest_sessionfinish(session, exitstatus):
 def _test_settings(settings):
     # Hashing with PBKDF2 would make every created user slow; the manifest storage needs `collectstatic`.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: the log-in throttle counts failures per client address in it, and
+    with REDIS_URL set (as in CI) the counts would otherwise carry over between tests and between runs.
+    Point REDIS_URL at a database of its own for the tests (CI uses /15): this empties it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @dataclass
@@ -146,16 +163,29 @@ def world(db) -> World:
     head = f.make_staff(children, StaffRole.DEPARTMENT_HEAD)
     programme = f.ProgrammeFactory(municipality=municipality)
     citizen = f.CitizenFactory(municipality=municipality, born=f.years_ago(34))
-    pathway = f.PathwayFactory(coordinator=coordinator, lead_department=children, programme=programme,
-                               citizen=citizen)
+    pathway = f.PathwayFactory(coordinator=coordinator, lead_department=children, programme=programme, citizen=citizen)
     colleague_place = f.TeamMemberFactory(pathway=pathway, user=colleague, department=children)
     jobworker_place = f.TeamMemberFactory(pathway=pathway, user=jobworker, department=jobs)
     other_municipality = f.MunicipalityFactory()
     stranger = f.make_staff(f.DepartmentFactory(municipality=other_municipality), StaffRole.CASEWORKER)
-    return World(municipality=municipality, children=children, jobs=jobs, health=health, coordinator=coordinator,
-                 colleague=colleague, jobworker=jobworker, outsider=outsider, head=head, programme=programme,
-                 citizen=citizen, pathway=pathway, colleague_place=colleague_place, jobworker_place=jobworker_place,
-                 other_municipality=other_municipality, stranger=stranger)
+    return World(
+        municipality=municipality,
+        children=children,
+        jobs=jobs,
+        health=health,
+        coordinator=coordinator,
+        colleague=colleague,
+        jobworker=jobworker,
+        outsider=outsider,
+        head=head,
+        programme=programme,
+        citizen=citizen,
+        pathway=pathway,
+        colleague_place=colleague_place,
+        jobworker_place=jobworker_place,
+        other_municipality=other_municipality,
+        stranger=stranger,
+    )
 
 
 @pytest.fixture

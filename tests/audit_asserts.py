@@ -19,10 +19,14 @@ def assert_event(code: str, *, actor, request_id: str, pathway=None) -> AuditEve
 
 def assert_change(instance, action: str, *, actor, request_id: str) -> ChangeLogEntry:
     """Exactly one change-log row for `instance` with `action`, written in the request, with before/after."""
-    rows = list(ChangeLogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk, action=action,
-        request_id=request_id,
-    ))
+    rows = list(
+        ChangeLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(instance),
+            object_id=instance.pk,
+            action=action,
+            request_id=request_id,
+        )
+    )
     assert len(rows) == 1, f"expected one {action} change-log row for {instance!r}, found {len(rows)}"
     row = rows[0]
     assert row.actor_id == actor.pk

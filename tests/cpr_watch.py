@@ -6,8 +6,8 @@ Pure Python on purpose: the root conftest imports it before Django is set up.
 import re
 from dataclasses import dataclass, field
 
-# Every place where ten digits start, optionally with a dash after the sixth (overlapping matches).
-_CANDIDATE = re.compile(r"(?=(\d{6})-?(\d{4}))")
+# Every place where ten digits start, optionally with a dash or space after the sixth (overlapping matches).
+_CANDIDATE = re.compile(r"(?=(\d{6})[-\s]?(\d{4}))")
 
 # Every CPR number (ten digits) the test factories generated in this session.
 GENERATED: set[str] = set()
@@ -44,9 +44,9 @@ def register(digits: str) -> str:
     return digits
 
 
-def forms_of(digits: str) -> tuple[str, str]:
-    """The two ways a CPR number is written: DDMMYYSSSS and DDMMYY-SSSS."""
-    return digits, f"{digits[:6]}-{digits[6:]}"
+def forms_of(digits: str) -> tuple[str, str, str]:
+    """The ways a CPR number is written: DDMMYYSSSS, DDMMYY-SSSS and DDMMYY SSSS."""
+    return digits, f"{digits[:6]}-{digits[6:]}", f"{digits[:6]} {digits[6:]}"
 
 
 def find_leaks(cprs: set[str], seen: list[Seen]) -> list[tuple[Seen, str]]:

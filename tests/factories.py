@@ -182,8 +182,11 @@ class GuardianshipFactory(DjangoModelFactory):
 
     child = factory.SubFactory(CitizenFactory, born=factory.LazyFunction(lambda: years_ago(8)))
     municipality = factory.LazyAttribute(lambda o: o.child.municipality)
-    guardian = factory.SubFactory(CitizenFactory, municipality=factory.SelfAttribute("..municipality"),
-                                  born=factory.LazyFunction(lambda: years_ago(38)))
+    guardian = factory.SubFactory(
+        CitizenFactory,
+        municipality=factory.SelfAttribute("..municipality"),
+        born=factory.LazyFunction(lambda: years_ago(38)),
+    )
     relation = GuardianRelation.MOTHER
     has_custody = True
 
@@ -209,11 +212,14 @@ class HouseholdMemberFactory(DjangoModelFactory):
 def make_family(municipality: Municipality, *, adults: int = 2, children: int = 1) -> Household:
     """A household with adults who hold custody of every child."""
     household = HouseholdFactory(municipality=municipality)
-    grown = [HouseholdMemberFactory(household=household, role=HouseholdRole.ADULT,
-                                    citizen__born=years_ago(40 - i)).citizen for i in range(adults)]
+    grown = [
+        HouseholdMemberFactory(household=household, role=HouseholdRole.ADULT, citizen__born=years_ago(40 - i)).citizen
+        for i in range(adults)
+    ]
     for i in range(children):
-        child = HouseholdMemberFactory(household=household, role=HouseholdRole.CHILD,
-                                       citizen__born=years_ago(6 + i)).citizen
+        child = HouseholdMemberFactory(
+            household=household, role=HouseholdRole.CHILD, citizen__born=years_ago(6 + i)
+        ).citizen
         for adult in grown:
             GuardianshipFactory(child=child, guardian=adult)
     return household
@@ -267,13 +273,29 @@ class PathwayFactory(DjangoModelFactory):
     def coordinator_place(obj, create, extracted, **kwargs):
         if not create:
             return
-        Membership.objects.get_or_create(municipality_id=obj.municipality_id, user=obj.coordinator,
-                                         department=obj.lead_department, role=StaffRole.CASEWORKER)
-        StatusChange.objects.create(municipality_id=obj.municipality_id, pathway=obj, from_status="",
-                                    to_status=obj.status, reason=obj.referral_reason, changed_by=obj.coordinator)
-        TeamMember.objects.create(municipality_id=obj.municipality_id, pathway=obj, kind=TeamMemberKind.STAFF,
-                                  user=obj.coordinator, department=obj.lead_department, role=TeamRole.CASEWORKER,
-                                  active_from=obj.opened_on)
+        Membership.objects.get_or_create(
+            municipality_id=obj.municipality_id,
+            user=obj.coordinator,
+            department=obj.lead_department,
+            role=StaffRole.CASEWORKER,
+        )
+        StatusChange.objects.create(
+            municipality_id=obj.municipality_id,
+            pathway=obj,
+            from_status="",
+            to_status=obj.status,
+            reason=obj.referral_reason,
+            changed_by=obj.coordinator,
+        )
+        TeamMember.objects.create(
+            municipality_id=obj.municipality_id,
+            pathway=obj,
+            kind=TeamMemberKind.STAFF,
+            user=obj.coordinator,
+            department=obj.lead_department,
+            role=TeamRole.CASEWORKER,
+            active_from=obj.opened_on,
+        )
 
 
 class TeamMemberFactory(DjangoModelFactory):
@@ -284,12 +306,22 @@ class TeamMemberFactory(DjangoModelFactory):
 
     class Params:
         external = factory.Trait(
-            kind=TeamMemberKind.EXTERNAL, user=None, department=None, role=TeamRole.SPECIALIST,
-            external_contact=factory.SubFactory(ExternalContactFactory,
-                                                municipality=factory.SelfAttribute("..municipality")),
+            kind=TeamMemberKind.EXTERNAL,
+            user=None,
+            department=None,
+            role=TeamRole.SPECIALIST,
+            external_contact=factory.SubFactory(
+                ExternalContactFactory, municipality=factory.SelfAttribute("..municipality")
+            ),
         )
-        network = factory.Trait(kind=TeamMemberKind.NETWORK, user=None, department=None, role=TeamRole.NETWORK,
-                                name=factory.Faker("name", locale="da_DK"), relation="Moster")
+        network = factory.Trait(
+            kind=TeamMemberKind.NETWORK,
+            user=None,
+            department=None,
+            role=TeamRole.NETWORK,
+            name=factory.Faker("name", locale="da_DK"),
+            relation="Moster",
+        )
 
     pathway = factory.SubFactory(PathwayFactory)
     municipality = factory.LazyAttribute(lambda o: o.pathway.municipality)
@@ -325,10 +357,12 @@ class ConsentFactory(DjangoModelFactory):
     @factory.post_generation
     def departments(obj, create, extracted, **kwargs):
         if create and extracted:
-            ConsentScope.objects.bulk_create([
-                ConsentScope(municipality_id=obj.municipality_id, consent=obj, department=department)
-                for department in extracted
-            ])
+            ConsentScope.objects.bulk_create(
+                [
+                    ConsentScope(municipality_id=obj.municipality_id, consent=obj, department=department)
+                    for department in extracted
+                ]
+            )
 
 
 class LegalBasisFactory(DjangoModelFactory):

@@ -24,10 +24,15 @@ pytestmark = pytest.mark.django_db
 
 def test_the_watch_finds_both_written_forms_and_ignores_the_masked_one():
     digits = "2304851234"  # a literal: not registered with the watch
-    seen = [cpr_watch.Seen("t", f"/x/?q={digits}", "url"), cpr_watch.Seen("t", "typed 230485-1234", "log"),
-            cpr_watch.Seen("t", "shown as 230485-••••", "log"), cpr_watch.Seen("t", "nothing here", "log")]
+    seen = [
+        cpr_watch.Seen("t", f"/x/?q={digits}", "url"),
+        cpr_watch.Seen("t", "typed 230485-1234", "log"),
+        cpr_watch.Seen("t", "shown as 230485-••••", "log"),
+        cpr_watch.Seen("t", "nothing here", "log"),
+        cpr_watch.Seen("t", "or 230485 1234", "log"),
+    ]
     leaks = cpr_watch.find_leaks({digits}, seen)
-    assert [item.text for item, _ in leaks] == [f"/x/?q={digits}", "typed 230485-1234"]
+    assert [item.text for item, _ in leaks] == [f"/x/?q={digits}", "typed 230485-1234", "or 230485 1234"]
     assert cpr_watch.masked("typed 230485-1234", digits) == "typed 230485-XXXX"
 
 
@@ -53,8 +58,9 @@ def test_every_factory_cpr_number_is_registered(world):
 def test_change_log_never_holds_the_cpr_number(world, request_id):
     digits = f.random_cpr()
     with request_id(world.coordinator, "register"):
-        citizen = services.citizen_create(actor=world.coordinator, first_name="Karen", last_name="Blixen",
-                                          cpr_number=cpr.formatted(digits))
+        citizen = services.citizen_create(
+            actor=world.coordinator, first_name="Karen", last_name="Blixen", cpr_number=cpr.formatted(digits)
+        )
     citizen.phone = "12345678"
     citizen.save()
     citizen.set_cpr(f.random_cpr())  # a corrected number is logged as changed, but not in clear
@@ -74,8 +80,12 @@ def test_audit_events_and_access_log_never_hold_the_cpr_number(client, world):
     client.post(reverse("pathways:cpr_reveal", args=[world.pathway.public_id, world.citizen.public_id]))
     client.post(reverse("citizens:search"), {"query": world.citizen.reveal_cpr()})
     digits = cpr.decrypt(world.citizen.cpr_encrypted)
-    text = json.dumps([list(AuditEvent.objects.values_list("data", flat=True)),
-                       list(AccessLogEntry.objects.values_list("shown", "purpose", "request_id"))])
+    text = json.dumps(
+        [
+            list(AuditEvent.objects.values_list("data", flat=True)),
+            list(AccessLogEntry.objects.values_list("shown", "purpose", "request_id")),
+        ]
+    )
     assert AccessLogEntry.objects.filter(shown__in=["citizen.cpr", "citizen.search"]).count() == 2
     assert not any(written in text for written in cpr_watch.forms_of(digits))
 
@@ -90,8 +100,7 @@ def test_failed_search_by_cpr_logs_nothing_with_the_number(client, world, caplog
 
 
 def test_log_filter_redacts_a_cpr_number_whatever_logged_it():
-    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "looked up %s for %s", ("1203771234", "Ib"),
-                               None)
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "looked up %s for %s", ("1203771234", "Ib"), None)
     assert RedactCprFilter().filter(record) is True
     assert record.getMessage() == "looked up 120377-**** for Ib"
 
@@ -100,8 +109,9 @@ def test_configured_console_handler_redacts():
     from django.conf import settings
 
     assert "redact_cpr" in settings.LOGGING["handlers"]["console"]["filters"]
-    assert any(isinstance(flt, RedactCprFilter) for handler in logging.getLogger().handlers
-               for flt in handler.filters), "the root logger's console handler does not redact CPR numbers"
+    assert any(
+        isinstance(flt, RedactCprFilter) for handler in logging.getLogger().handlers for flt in handler.filters
+    ), "the root logger's console handler does not redact CPR numbers"
 
 
 def test_the_search_form_posts_so_the_browser_never_puts_the_number_in_the_url(client, world):

@@ -62,7 +62,7 @@ MATRIX = [
 NOT_IN_MATRIX = {
     "pathways:mine": "not about one pathway: lists the user's own pathways (selector scoped, tested in test_views)",
     "pathways:break_glass": "the way in for staff outside the scope: case roles of the municipality get the form "
-                            "(tested in samspil/pathways/tests/test_views.py)",
+    "(tested in samspil/pathways/tests/test_views.py)",
     "api:pathways": "not about one pathway: the user's own pathways",
 }
 
@@ -72,12 +72,20 @@ def targets(world):
     """The world, with the jobworker's department covered by consent, and one of each object a URL names."""
     consent = f.ConsentFactory(pathway=world.pathway, departments=[world.jobs])
     # A grant that has not started yet: it names a URL but gives the outsider no access.
-    grant = f.AccessGrantFactory(pathway=world.pathway, user=world.outsider,
-                                 valid_from=timezone.now() + datetime.timedelta(days=1),
-                                 valid_until=timezone.now() + datetime.timedelta(days=2))
-    return {"world": world, "pathway_id": world.pathway.public_id, "citizen_id": world.citizen.public_id,
-            "member_id": world.colleague_place.public_id, "consent_id": consent.public_id,
-            "grant_id": grant.public_id}
+    grant = f.AccessGrantFactory(
+        pathway=world.pathway,
+        user=world.outsider,
+        valid_from=timezone.now() + datetime.timedelta(days=1),
+        valid_until=timezone.now() + datetime.timedelta(days=2),
+    )
+    return {
+        "world": world,
+        "pathway_id": world.pathway.public_id,
+        "citizen_id": world.citizen.public_id,
+        "member_id": world.colleague_place.public_id,
+        "consent_id": consent.public_id,
+        "grant_id": grant.public_id,
+    }
 
 
 def url_of(row: Row, targets) -> str:
@@ -169,14 +177,20 @@ def test_a_pathway_that_does_not_exist_looks_the_same_as_one_out_of_scope(client
 
 
 def _names_in(urlconf_module, namespace) -> set[str]:
-    return {f"{namespace}:{p.name}" for p in get_resolver(urlconf_module).url_patterns
-            if isinstance(p, URLPattern) and p.name}
+    return {
+        f"{namespace}:{p.name}"
+        for p in get_resolver(urlconf_module).url_patterns
+        if isinstance(p, URLPattern) and p.name
+    }
 
 
 def test_matrix_covers_every_pathway_url():
     pathway_urls = _names_in("samspil.pathways.urls", "pathways")
-    pathway_urls |= {f"api:{p.name}" for p in get_resolver("samspil.api.urls").url_patterns
-                     if isinstance(p, URLPattern) and "forloeb" in str(p.pattern)}
+    pathway_urls |= {
+        f"api:{p.name}"
+        for p in get_resolver("samspil.api.urls").url_patterns
+        if isinstance(p, URLPattern) and "forloeb" in str(p.pattern)
+    }
     in_matrix = {row.name for row in MATRIX}
     assert len(in_matrix) == len(MATRIX), "a URL is in the matrix twice"
     missing = pathway_urls - in_matrix - set(NOT_IN_MATRIX)

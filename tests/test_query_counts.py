@@ -45,7 +45,8 @@ def assert_same_count(small, large, rows):
     (small_count, small_sql), (large_count, large_sql) = small, large
     extra = "\n".join(sql for sql in large_sql if sql not in small_sql)[:3000]
     assert large_count == small_count, (
-        f"{small_count} queries at 5 {rows}, {large_count} at 200; queries only seen with more rows:\n{extra}")
+        f"{small_count} queries at 5 {rows}, {large_count} at 200; queries only seen with more rows:\n{extra}"
+    )
 
 
 # --- "Mine forløb" -----------------------------------------------------------------------------------------
@@ -58,16 +59,25 @@ def add_my_pathways(world, count: int, start: int = 0):
         opened_on = timezone.localdate() - datetime.timedelta(days=i)
         kind = i % 5
         if kind == 3:
-            f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=None,
-                             household=f.make_family(world.municipality, adults=1, children=1), opened_on=opened_on,
-                             status=statuses[i % len(statuses)])
+            f.PathwayFactory(
+                coordinator=world.coordinator,
+                lead_department=world.children,
+                citizen=None,
+                household=f.make_family(world.municipality, adults=1, children=1),
+                opened_on=opened_on,
+                status=statuses[i % len(statuses)],
+            )
         elif kind == 4:
             other = f.PathwayFactory(coordinator=world.colleague, lead_department=world.children, opened_on=opened_on)
             f.TeamMemberFactory(pathway=other, user=world.coordinator, department=world.children)
         else:
-            f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, opened_on=opened_on,
-                             programme=f.ProgrammeFactory(municipality=world.municipality),
-                             status=statuses[i % len(statuses)])
+            f.PathwayFactory(
+                coordinator=world.coordinator,
+                lead_department=world.children,
+                opened_on=opened_on,
+                programme=f.ProgrammeFactory(municipality=world.municipality),
+                status=statuses[i % len(statuses)],
+            )
 
 
 def test_my_pathways_page_has_constant_queries(client, world, settings):
@@ -94,18 +104,28 @@ def grow_overview(world, pathway, count: int):
         kind = kinds[i % 3]
         if kind == "staff":
             person = f.make_staff(world.health, StaffRole.PROFESSIONAL)
-            f.TeamMemberFactory(pathway=pathway, user=person, department=world.health,
-                                active_to=timezone.localdate() - datetime.timedelta(days=1) if i % 2 else None)
+            f.TeamMemberFactory(
+                pathway=pathway,
+                user=person,
+                department=world.health,
+                active_to=timezone.localdate() - datetime.timedelta(days=1) if i % 2 else None,
+            )
         else:
             f.TeamMemberFactory(pathway=pathway, **{kind: True})
-        f.ConsentFactory(pathway=pathway, departments=[world.jobs, world.health],
-                         giver_role=ConsentGiverRole.CUSTODY_HOLDER)
+        f.ConsentFactory(
+            pathway=pathway, departments=[world.jobs, world.health], giver_role=ConsentGiverRole.CUSTODY_HOLDER
+        )
         f.LegalBasisFactory(pathway=pathway, department=world.jobs)
         f.AccessGrantFactory(pathway=pathway, user=world.outsider)
         f.BreakGlassAccessFactory(pathway=pathway, user=world.outsider)
         with context.bound(actor_id=world.coordinator.pk):
-            event_record(actor=world.coordinator, code="team.member_added", municipality_id=pathway.municipality_id,
-                         pathway=pathway, data={"name": f"Person {i}", "role": "fagperson"})
+            event_record(
+                actor=world.coordinator,
+                code="team.member_added",
+                municipality_id=pathway.municipality_id,
+                pathway=pathway,
+                data={"name": f"Person {i}", "role": "fagperson"},
+            )
 
 
 @pytest.mark.parametrize("viewer", ["coordinator", "colleague"])

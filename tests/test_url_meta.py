@@ -18,11 +18,11 @@ PUBLIC_OR_SELF_SCOPED = {
     "set_language": "Django's language switch; stores a preference in the session",
     "pathways:mine": "lists only pathways the user coordinates or is on the team of (selector pathway_list_mine)",
     "pathways:break_glass": "the way in from outside the scope: case roles of the same municipality only; the "
-                            "reason is required, logged and shown to the coordinator",
+    "reason is required, logged and shown to the coordinator",
     "citizens:search": "intake search for case roles (CaseWorkMixin); every result is access-logged",
     "citizens:create": "intake registration for case roles (CaseWorkMixin)",
     "citizens:open_pathway": "intake for case roles (CaseWorkMixin); the citizen is loaded through the INTAKE "
-                             "scope and logged",
+    "scope and logged",
     "organisations:leadership": "aggregate numbers for leader roles; no names or case content",
     "api:root": "links only",
     "api:schema": "the OpenAPI description; no data",
@@ -66,11 +66,13 @@ def test_every_url_is_scoped_or_listed(name, pattern):
     view_class = getattr(pattern.callback, "view_class", None)
     if view_class is not None and issubclass(view_class, PathwayMixin):
         assert view_class.permission_action in policy.ACTIONS, (
-            f"{view_class.__name__} ({name}) must set permission_action to one of {policy.ACTIONS}")
+            f"{view_class.__name__} ({name}) must set permission_action to one of {policy.ACTIONS}"
+        )
         assert name not in PUBLIC_OR_SELF_SCOPED, f"{name} is scoped by PathwayMixin; remove it from the list"
         return
     assert name in PUBLIC_OR_SELF_SCOPED, (
-        f"{name} ({pattern.pattern}) is neither a PathwayMixin view nor listed in PUBLIC_OR_SELF_SCOPED with a reason")
+        f"{name} ({pattern.pattern}) is neither a PathwayMixin view nor listed in PUBLIC_OR_SELF_SCOPED with a reason"
+    )
 
 
 def test_the_list_has_no_stale_entries():

@@ -12,8 +12,9 @@ from samspil.core.models import ScopedQuerySet, TenantModel
 class ConsentQuerySet(ScopedQuerySet):
     def in_force(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(Q(given_on__lte=on), Q(expires_on__isnull=True) | Q(expires_on__gte=on),
-                           withdrawn_at__isnull=True)
+        return self.filter(
+            Q(given_on__lte=on), Q(expires_on__isnull=True) | Q(expires_on__gte=on), withdrawn_at__isnull=True
+        )
 
 
 class Consent(ChangeLogged, TenantModel):
@@ -23,22 +24,33 @@ class Consent(ChangeLogged, TenantModel):
     Withdrawal removes the departments' access from that moment; the record itself stays.
     """
 
-    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, related_name="consents",
-                                verbose_name=_("pathway"))
-    giver = models.ForeignKey("citizens.Citizen", on_delete=models.PROTECT, null=True, related_name="+",
-                              verbose_name=_("the person consenting"))
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="consents", verbose_name=_("pathway")
+    )
+    giver = models.ForeignKey(
+        "citizens.Citizen",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("the person consenting"),
+    )
     giver_role = models.CharField(_("given by"), max_length=20, choices=ConsentGiverRole.choices)
     giver_name = models.CharField(_("name of the person consenting"), max_length=160)
     form = models.CharField(_("form"), max_length=10, choices=ConsentForm.choices, default=ConsentForm.WRITTEN)
     purpose = models.CharField(_("purpose"), max_length=300)
-    departments = models.ManyToManyField("organisations.Department", through="ConsentScope", related_name="+",
-                                         verbose_name=_("departments that may share data"))
+    departments = models.ManyToManyField(
+        "organisations.Department",
+        through="ConsentScope",
+        related_name="+",
+        verbose_name=_("departments that may share data"),
+    )
     given_on = models.DateField(_("given on"), default=timezone.localdate)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
 
     objects = ConsentQuerySet.as_manager()
 
@@ -47,8 +59,10 @@ class Consent(ChangeLogged, TenantModel):
         verbose_name_plural = _("consents")
         ordering = ["-given_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("given_on")),
-                                   name="consent_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gte=models.F("given_on")),
+                name="consent_dates_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -57,8 +71,11 @@ class Consent(ChangeLogged, TenantModel):
     @property
     def in_force(self) -> bool:
         today = timezone.localdate()
-        return (self.withdrawn_at is None and self.given_on <= today
-                and (self.expires_on is None or self.expires_on >= today))
+        return (
+            self.withdrawn_at is None
+            and self.given_on <= today
+            and (self.expires_on is None or self.expires_on >= today)
+        )
 
 
 class ConsentScope(ChangeLogged, TenantModel):
@@ -68,8 +85,9 @@ class ConsentScope(ChangeLogged, TenantModel):
     department = models.ForeignKey("organisations.Department", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["municipality", "consent", "department"],
-                                               name="consent_scope_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "consent", "department"], name="consent_scope_unique")
+        ]
 
     def __str__(self):
         return str(self.department_id)
@@ -88,17 +106,21 @@ class LegalBasisQuerySet(ScopedQuerySet):
 class LegalBasis(ChangeLogged, TenantModel):
     """A statutory basis that lets a department receive a pathway's data without consent."""
 
-    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, related_name="legal_bases",
-                                verbose_name=_("pathway"))
-    department = models.ForeignKey("organisations.Department", on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("department"))
-    reference = models.CharField(_("legal reference"), max_length=120,
-                                 help_text=_("For example: Barnets Lov § 92, SEL § 49 b, LAB § 40 stk. 3."))
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="legal_bases", verbose_name=_("pathway")
+    )
+    department = models.ForeignKey(
+        "organisations.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    reference = models.CharField(
+        _("legal reference"), max_length=120, help_text=_("For example: Barnets Lov § 92, SEL § 49 b, LAB § 40 stk. 3.")
+    )
     note = models.TextField(_("note"), blank=True)
     valid_from = models.DateField(_("from"), default=timezone.localdate)
     valid_to = models.DateField(_("to"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
 
     objects = LegalBasisQuerySet.as_manager()
 
@@ -120,15 +142,18 @@ class AccessGrantQuerySet(ScopedQuerySet):
 class AccessGrant(ChangeLogged, TenantModel):
     """A time-limited permission for one staff member to read a pathway they are not on the team of."""
 
-    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, related_name="grants",
-                                verbose_name=_("pathway"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants",
-                             verbose_name=_("staff member"))
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="grants", verbose_name=_("pathway")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants", verbose_name=_("staff member")
+    )
     reason = models.CharField(_("reason"), max_length=300)
     valid_from = models.DateTimeField(_("from"), default=timezone.now)
     valid_until = models.DateTimeField(_("until"))
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("granted by"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("granted by")
+    )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     objects = AccessGrantQuerySet.as_manager()
@@ -137,8 +162,9 @@ class AccessGrant(ChangeLogged, TenantModel):
         verbose_name = _("access grant")
         verbose_name_plural = _("access grants")
         ordering = ["-valid_from", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(valid_until__gt=models.F("valid_from")),
-                                              name="grant_dates_ordered")]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gt=models.F("valid_from")), name="grant_dates_ordered")
+        ]
 
     def __str__(self):
         return f"{self.user} → {self.pathway_id}"
@@ -152,10 +178,12 @@ class BreakGlassQuerySet(ScopedQuerySet):
 class BreakGlassAccess(ChangeLogged, TenantModel):
     """An opening of a pathway outside the user's scope, with the reason given. Shown to the coordinator."""
 
-    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, related_name="break_glass",
-                                verbose_name=_("pathway"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("staff member"))
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="break_glass", verbose_name=_("pathway")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff member")
+    )
     reason = models.CharField(_("reason"), max_length=500)
     expires_at = models.DateTimeField(_("expires"))
 

@@ -59,8 +59,13 @@ def restrict(queryset: models.QuerySet, user, action: str) -> models.QuerySet:
 
 
 def is_municipal_staff(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active
-                and user.kind == AccountKind.STAFF and user.municipality_id)
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.kind == AccountKind.STAFF
+        and user.municipality_id
+    )
 
 
 def _current_roles(user) -> set[str]:

@@ -34,14 +34,17 @@ def department_covered() -> Q:
     young person of 15-17; for a family, a custody holder's (the parents consent for the family plan).
     """
     today = timezone.localdate()
+
     def consent_by(role):
-        return Exists(ConsentScope.objects.filter(
-            department_id=OuterRef("department_id"),
-            consent__pathway_id=OuterRef("pathway_id"),
-            consent__giver_role=role,
-            consent__withdrawn_at__isnull=True,
-            consent__given_on__lte=today,
-        ).filter(Q(consent__expires_on__isnull=True) | Q(consent__expires_on__gte=today)))
+        return Exists(
+            ConsentScope.objects.filter(
+                department_id=OuterRef("department_id"),
+                consent__pathway_id=OuterRef("pathway_id"),
+                consent__giver_role=role,
+                consent__withdrawn_at__isnull=True,
+                consent__given_on__lte=today,
+            ).filter(Q(consent__expires_on__isnull=True) | Q(consent__expires_on__gte=today))
+        )
 
     by_citizen = consent_by(ConsentGiverRole.CITIZEN)
     by_custody = consent_by(ConsentGiverRole.CUSTODY_HOLDER)
@@ -51,8 +54,11 @@ def department_covered() -> Q:
     teen = Q(pathway__citizen__birth_date__gt=adult_born_by, pathway__citizen__birth_date__lte=teen_born_by)
     child = Q(pathway__citizen__birth_date__gt=teen_born_by)
     family = Q(pathway__household__isnull=False)
-    legal_basis = Exists(LegalBasis.objects.in_force(today).filter(pathway_id=OuterRef("pathway_id"),
-                                                                   department_id=OuterRef("department_id")))
+    legal_basis = Exists(
+        LegalBasis.objects.in_force(today).filter(
+            pathway_id=OuterRef("pathway_id"), department_id=OuterRef("department_id")
+        )
+    )
     return (
         Q(department_id=OuterRef("lead_department_id"))
         | legal_basis
@@ -70,9 +76,12 @@ def _works_in(user, department_ref: OuterRef) -> Exists:
 
 def team_place(user) -> Exists:
     """For a Pathway row: the user holds a current staff place on its team that the sharing basis covers."""
-    return Exists(TeamMember.objects.current().filter(pathway_id=OuterRef("pk"), user=user)
-                  .filter(_works_in(user, OuterRef("department_id")))
-                  .filter(department_covered()))
+    return Exists(
+        TeamMember.objects.current()
+        .filter(pathway_id=OuterRef("pk"), user=user)
+        .filter(_works_in(user, OuterRef("department_id")))
+        .filter(department_covered())
+    )
 
 
 def coordinator_of(user) -> Q:
@@ -104,8 +113,17 @@ def _visible_pathways(user, action):
     return Pathway.objects.visible_to(user, action).values("pk")
 
 
-@policy.register(TeamMember, StatusChange, Consent, ConsentScope, LegalBasis, AccessGrant, BreakGlassAccess,
-                 ChangeLogEntry, AuditEvent)
+@policy.register(
+    TeamMember,
+    StatusChange,
+    Consent,
+    ConsentScope,
+    LegalBasis,
+    AccessGrant,
+    BreakGlassAccess,
+    ChangeLogEntry,
+    AuditEvent,
+)
 def pathway_child_scope(queryset, user, action):
     if action == policy.INTAKE:
         return queryset.none()
@@ -132,8 +150,9 @@ def citizen_scope(queryset, user, action):
     pathways = Pathway.objects.visible_to(user, action)
     return queryset.filter(
         Q(pk__in=pathways.filter(citizen__isnull=False).values("citizen_id"))
-        | Q(pk__in=HouseholdMember.objects.filter(household_id__in=pathways.values("household_id"))
-            .values("citizen_id"))
+        | Q(
+            pk__in=HouseholdMember.objects.filter(household_id__in=pathways.values("household_id")).values("citizen_id")
+        )
         | Q(pk__in=Guardianship.objects.filter(child_id__in=pathways.values("citizen_id")).values("guardian_id"))
     )
 

@@ -21,8 +21,11 @@ class UserAdmin(DjangoUserAdmin):
         if request.user.is_superuser:
             return fieldsets
         # Only platform operators hand out admin rights and permissions.
-        return [(name, options) for name, options in fieldsets
-                if not {"is_superuser", "user_permissions", "groups", "is_staff"} & set(options.get("fields", ()))]
+        return [
+            (name, options)
+            for name, options in fieldsets
+            if not {"is_superuser", "user_permissions", "groups", "is_staff"} & set(options.get("fields", ()))
+        ]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -34,8 +34,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         window = settings.SAMSPIL_LOGIN_LOCK_MINUTES * 60
         keys = self._keys()
         if any((cache.get(key) or 0) >= limit for key in keys):
-            raise ValidationError(self.error_messages["locked"], code="locked",
-                                  params={"minutes": settings.SAMSPIL_LOGIN_LOCK_MINUTES})
+            raise ValidationError(
+                self.error_messages["locked"], code="locked", params={"minutes": settings.SAMSPIL_LOGIN_LOCK_MINUTES}
+            )
         try:
             cleaned = super().clean()
         except ValidationError:

@@ -15,17 +15,21 @@ class User(AbstractUser):
     """
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
-    kind = models.CharField(_("kind of account"), max_length=10, choices=AccountKind.choices,
-                            default=AccountKind.STAFF)
+    kind = models.CharField(_("kind of account"), max_length=10, choices=AccountKind.choices, default=AccountKind.STAFF)
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="users", verbose_name=_("municipality"),
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("municipality"),
         help_text=_("Empty only for platform operators, who see no citizen data."),
     )
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_demo_account = models.BooleanField(
-        _("demo account"), default=False, help_text=_("Demo accounts can log in only in demo mode."))
+        _("demo account"), default=False, help_text=_("Demo accounts can log in only in demo mode.")
+    )
 
     objects = UserManager()
 

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
+from django.utils.translation import gettext_lazy as _
 
 from samspil.accounts.forms import ThrottledAuthenticationForm
-from django.utils.translation import gettext_lazy as _
 
 DEMO_USERS = [
     ("demo-koordinator", _("Coordinator in children and youth")),

@@ -23,8 +23,9 @@ def not_found(request):
 @extend_schema(exclude=True)
 class ApiRootView(APIView):
     def get(self, request):
-        return Response({"pathways": reverse("api:pathways", request=request),
-                         "schema": reverse("api:schema", request=request)})
+        return Response(
+            {"pathways": reverse("api:pathways", request=request), "schema": reverse("api:schema", request=request)}
+        )
 
 
 class MyPathwaysApiView(generics.GenericAPIView):
@@ -34,8 +35,11 @@ class MyPathwaysApiView(generics.GenericAPIView):
 
     @extend_schema(responses=PathwaySerializer(many=True))
     def get(self, request):
-        page = selectors.pathway_list_mine(actor=request.user, status=request.query_params.get("status", ""),
-                                           cursor=request.query_params.get("cursor", ""))
+        page = selectors.pathway_list_mine(
+            actor=request.user,
+            status=request.query_params.get("status", ""),
+            cursor=request.query_params.get("cursor", ""),
+        )
         next_url = None
         if page.next_cursor:
             next_url = request.build_absolute_uri(f"{request.path}?cursor={page.next_cursor}")
@@ -46,7 +50,6 @@ class PathwayApiView(generics.GenericAPIView):
     serializer_class = PathwaySerializer
 
     def get(self, request, pathway_id):
-        pathway = selectors.pathway_get(actor=request.user, public_id=pathway_id, action=policy.VIEW,
-                                        path=request.path)
+        pathway = selectors.pathway_get(actor=request.user, public_id=pathway_id, action=policy.VIEW, path=request.path)
         selectors.pathway_log_read(actor=request.user, pathway=pathway, shown="api.pathway")
         return Response(self.get_serializer(pathway).data)

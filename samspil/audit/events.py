@@ -16,7 +16,7 @@ EVENTS = {
     "access.break_glass": _("opened the pathway with break-glass: {reason}"),
     "access.denied": _("was refused access to {path}"),
     "citizen.created": _("registered the citizen"),
-    "citizen.cpr_revealed": _("revealed the CPR number"),
+    "citizen.cpr_revealed": _("was shown {name}'s full CPR number"),
 }
 
 

@@ -95,18 +95,21 @@ class ChangeLogEntry(AppendOnlyModel):
         UPDATE = "update", _("changed")
         DELETE = "delete", _("deleted")
 
-    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                              verbose_name=_("who"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("who")
+    )
     request_id = models.CharField(_("request id"), max_length=64)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
     object_id = models.BigIntegerField(_("record"))
     object_repr = models.CharField(_("record"), max_length=200)
-    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, null=True, related_name="+",
-                                verbose_name=_("pathway"))
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("pathway")
+    )
     before = models.JSONField(_("before"), null=True)
     after = models.JSONField(_("after"), null=True)
 
@@ -114,8 +117,10 @@ class ChangeLogEntry(AppendOnlyModel):
         verbose_name = _("change-log entry")
         verbose_name_plural = _("change log")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["pathway", "created_at"]),
-                   models.Index(fields=["content_type", "object_id"])]
+        indexes = [models.Index(fields=["pathway", "created_at"]), models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.object_repr}"
 
     @property
     def changed_fields(self) -> list[str]:
@@ -126,15 +131,19 @@ class ChangeLogEntry(AppendOnlyModel):
 class AccessLogEntry(AppendOnlyModel):
     """One read of one citizen's data: who, when, what was shown, for what purpose, on which basis."""
 
-    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                              verbose_name=_("who"))
-    citizen = models.ForeignKey("citizens.Citizen", on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("citizen"))
-    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, null=True, related_name="+",
-                                verbose_name=_("pathway"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
+    )
+    citizen = models.ForeignKey(
+        "citizens.Citizen", on_delete=models.PROTECT, related_name="+", verbose_name=_("citizen")
+    )
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("pathway")
+    )
     shown = models.CharField(_("what was shown"), max_length=40)
     purpose = models.CharField(_("purpose"), max_length=20, choices=AccessPurpose.choices)
     via = models.CharField(_("access basis"), max_length=20, choices=AccessVia.choices, default=AccessVia.SCOPE)
@@ -144,22 +153,27 @@ class AccessLogEntry(AppendOnlyModel):
         verbose_name = _("access-log entry")
         verbose_name_plural = _("access log")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["pathway", "created_at"]),
-                   models.Index(fields=["citizen", "created_at"])]
+        indexes = [models.Index(fields=["pathway", "created_at"]), models.Index(fields=["citizen", "created_at"])]
+
+    def __str__(self):
+        return f"{self.actor_id} → {self.citizen_id}: {self.shown}"
 
 
 class AuditEvent(AppendOnlyModel):
     """A business event with a stable code from `samspil.audit.events`, shown on timelines."""
 
-    municipality = models.ForeignKey("organisations.Municipality", on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("municipality"))
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
-                              verbose_name=_("who"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("who")
+    )
     request_id = models.CharField(_("request id"), max_length=64)
     code = models.CharField(_("event"), max_length=60)
-    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.PROTECT, null=True, related_name="+",
-                                verbose_name=_("pathway"))
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("pathway")
+    )
     data = models.JSONField(_("details"), default=dict)
 
     class Meta:
@@ -167,6 +181,9 @@ class AuditEvent(AppendOnlyModel):
         verbose_name_plural = _("events")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["pathway", "created_at"]), models.Index(fields=["code", "created_at"])]
+
+    def __str__(self):
+        return self.code
 
     @property
     def text(self) -> str:

@@ -28,8 +28,16 @@ def access_record(*, actor, citizens, shown: str, purpose: str, pathway=None, vi
     """Write one access-log row per citizen whose data is shown, in one statement."""
     request_id = context.current().request_id
     rows = [
-        AccessLogEntry(municipality_id=citizen.municipality_id, actor=actor, citizen=citizen, pathway=pathway,
-                       shown=shown, purpose=purpose, via=via, request_id=request_id)
+        AccessLogEntry(
+            municipality_id=citizen.municipality_id,
+            actor=actor,
+            citizen=citizen,
+            pathway=pathway,
+            shown=shown,
+            purpose=purpose,
+            via=via,
+            request_id=request_id,
+        )
         for citizen in citizens
     ]
     AccessLogEntry.objects.bulk_create(rows)
@@ -44,8 +52,18 @@ def access_record_each(*, actor, reads, shown: str, purpose: str, via: str = Acc
         if key in seen:
             continue
         seen.add(key)
-        rows.append(AccessLogEntry(municipality_id=citizen.municipality_id, actor=actor, citizen=citizen,
-                                   pathway=pathway, shown=shown, purpose=purpose, via=via, request_id=request_id))
+        rows.append(
+            AccessLogEntry(
+                municipality_id=citizen.municipality_id,
+                actor=actor,
+                citizen=citizen,
+                pathway=pathway,
+                shown=shown,
+                purpose=purpose,
+                via=via,
+                request_id=request_id,
+            )
+        )
     AccessLogEntry.objects.bulk_create(rows)
 
 
@@ -53,5 +71,10 @@ def access_denied_record(*, actor, path: str, pathway=None) -> None:
     """A refused read: logged for security review (without the path's query string)."""
     logger.warning("access denied user=%s path=%s", getattr(actor, "pk", None), path)
     if pathway is not None:
-        event_record(actor=actor, code="access.denied", municipality_id=pathway.municipality_id,
-                     pathway=pathway, data={"path": path})
+        event_record(
+            actor=actor,
+            code="access.denied",
+            municipality_id=pathway.municipality_id,
+            pathway=pathway,
+            data={"path": path},
+        )

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-_FORMAT = re.compile(r"^\s*(\d{6})-?(\d{4})\s*$")
+_FORMAT = re.compile(r"^\s*(\d{6})[-\s]?(\d{4})\s*$")
 
 
 def normalise(raw: str) -> str:

@@ -8,9 +8,12 @@ from samspil.pathways.models import Programme
 
 
 class CitizenSearchForm(DkfdsFormMixin, forms.Form):
-    query = forms.CharField(label=_("First and last name, or CPR number"), max_length=120,
-                            help_text=_("For example: Anna Jensen, or 010203-1234."),
-                            widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}))
+    query = forms.CharField(
+        label=_("First and last name, or CPR number"),
+        max_length=120,
+        help_text=_("For example: Anna Jensen, or 010203-1234."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+    )
 
     def clean_query(self):
         from samspil.citizens.selectors import search_terms_valid
@@ -24,14 +27,21 @@ class CitizenSearchForm(DkfdsFormMixin, forms.Form):
 class CitizenCreateForm(DkfdsFormMixin, forms.Form):
     first_name = forms.CharField(label=_("First name(s)"), max_length=120)
     last_name = forms.CharField(label=_("Last name"), max_length=120)
-    cpr_number = forms.CharField(label=_("CPR number"), max_length=11,
-                                 help_text=_("Ten digits: DDMMYY-SSSS."),
-                                 widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
+    cpr_number = forms.CharField(
+        label=_("CPR number"),
+        max_length=11,
+        help_text=_("Ten digits: DDMMYY-SSSS."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     street = forms.CharField(label=_("Street address"), max_length=200, required=False)
-    postcode = forms.RegexField(label=_("Postcode"), regex=r"^\d{4}$", required=False,
-                                error_messages={"invalid": _("A Danish postcode has four digits.")})
+    postcode = forms.RegexField(
+        label=_("Postcode"),
+        regex=r"^\d{4}$",
+        required=False,
+        error_messages={"invalid": _("A Danish postcode has four digits.")},
+    )
     city = forms.CharField(label=_("City"), max_length=80, required=False)
 
     def clean_cpr_number(self):
@@ -42,10 +52,15 @@ class CitizenCreateForm(DkfdsFormMixin, forms.Form):
 
 
 class PathwayOpenForm(DkfdsFormMixin, forms.Form):
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none(),
-                                       to_field_name="public_id")
-    referral_reason = forms.CharField(label=_("Reason for referral"), max_length=2000,
-                                      widget=forms.Textarea(attrs={"rows": 4}))
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        to_field_name="public_id",
+        empty_label=_("Choose the programme"),
+    )
+    referral_reason = forms.CharField(
+        label=_("Reason for referral"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,8 +31,14 @@ class Citizen(ChangeLogged, TenantModel):
     street = models.CharField(_("street address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=4, blank=True)
     city = models.CharField(_("city"), max_length=80, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
 
     change_log_redacted = frozenset({"cpr_encrypted", "cpr_index"})
 
@@ -82,10 +88,8 @@ class Citizen(ChangeLogged, TenantModel):
 class Guardianship(ChangeLogged, TenantModel):
     """A custody holder (or parent) of a minor citizen."""
 
-    child = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="guardianships",
-                              verbose_name=_("child"))
-    guardian = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="wards",
-                                 verbose_name=_("guardian"))
+    child = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="guardianships", verbose_name=_("child"))
+    guardian = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="wards", verbose_name=_("guardian"))
     relation = models.CharField(_("relation"), max_length=20, choices=GuardianRelation.choices)
     has_custody = models.BooleanField(_("has custody"), default=True)
     valid_from = models.DateField(_("from"), default=timezone.localdate)
@@ -95,8 +99,9 @@ class Guardianship(ChangeLogged, TenantModel):
         verbose_name = _("guardianship")
         verbose_name_plural = _("guardianships")
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "child", "guardian", "valid_from"],
-                                    name="guardianship_unique"),
+            models.UniqueConstraint(
+                fields=["municipality", "child", "guardian", "valid_from"], name="guardianship_unique"
+            ),
             models.CheckConstraint(condition=~Q(child=models.F("guardian")), name="guardianship_not_self"),
         ]
 
@@ -108,8 +113,9 @@ class Household(ChangeLogged, TenantModel):
     """A family treated as one unit, for pathways that have one plan for the whole family."""
 
     name = models.CharField(_("name"), max_length=160)
-    members = models.ManyToManyField(Citizen, through="HouseholdMember", related_name="households",
-                                     verbose_name=_("members"))
+    members = models.ManyToManyField(
+        Citizen, through="HouseholdMember", related_name="households", verbose_name=_("members")
+    )
 
     class Meta:
         verbose_name = _("household")
@@ -121,10 +127,12 @@ class Household(ChangeLogged, TenantModel):
 
 
 class HouseholdMember(ChangeLogged, TenantModel):
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships",
-                                  verbose_name=_("household"))
-    citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="household_memberships",
-                                verbose_name=_("citizen"))
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("household")
+    )
+    citizen = models.ForeignKey(
+        Citizen, on_delete=models.PROTECT, related_name="household_memberships", verbose_name=_("citizen")
+    )
     role = models.CharField(_("role"), max_length=10, choices=HouseholdRole.choices)
 
     class Meta:

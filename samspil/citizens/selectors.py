@@ -1,14 +1,14 @@
 """Reads of citizen data. Every function that returns citizen data writes the access log."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 
 from samspil.access import policy
 from samspil.audit.choices import AccessPurpose, AccessVia
 from samspil.audit.services import access_record, access_record_each
 from samspil.citizens import cpr
-from samspil.citizens.models import Citizen
+from samspil.citizens.models import Citizen, HouseholdMember
 from samspil.pathways.models import Pathway
 
 SEARCH_LIMIT = 25
@@ -44,21 +44,36 @@ def citizen_search(*, actor, query: str) -> list[Citizen]:
         for word in query.split()[:5]:
             citizens = citizens.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     visible_ids = Pathway.objects.visible_to(actor, policy.VIEW).values("pk")
-    results = list(
-        citizens.prefetch_related(Prefetch(
-            "pathways",
-            queryset=Pathway.objects.select_related("programme", "coordinator").order_by("-opened_on"),
-            to_attr="pathway_list",
-        ))[:SEARCH_LIMIT]
+    results = list(citizens[:SEARCH_LIMIT])
+    # A citizen's pathways: their own, and those of families they belong to.
+    memberships = HouseholdMember.objects.filter(citizen__in=results).values_list("citizen_id", "household_id")
+    households_of = {}
+    for citizen_id, household_id in memberships:
+        households_of.setdefault(household_id, []).append(citizen_id)
+    pathways = list(
+        Pathway.objects.filter(Q(citizen__in=results) | Q(household_id__in=list(households_of)))
+        .select_related("programme")
+        .order_by("-opened_on")
     )
-    visible = set(Pathway.objects.filter(pk__in=visible_ids, citizen__in=results).values_list("pk", flat=True))
+    visible = set(
+        Pathway.objects.filter(pk__in=[pathway.pk for pathway in pathways])
+        .filter(pk__in=visible_ids)
+        .values_list("pk", flat=True)
+    )
+    by_citizen = {citizen.pk: [] for citizen in results}
+    for pathway in pathways:
+        owners = [pathway.citizen_id] if pathway.citizen_id else households_of.get(pathway.household_id, [])
+        for owner in owners:
+            by_citizen[owner].append(pathway)
     reads = []
     for citizen in results:
+        citizen.pathway_list = by_citizen[citizen.pk]
         for pathway in citizen.pathway_list:
             pathway.is_visible = pathway.pk in visible
         reads.extend([(citizen, pathway) for pathway in citizen.pathway_list] or [(citizen, None)])
-    access_record_each(actor=actor, reads=reads, shown="citizen.search", purpose=AccessPurpose.INTAKE,
-                       via=AccessVia.INTAKE)
+    access_record_each(
+        actor=actor, reads=reads, shown="citizen.search", purpose=AccessPurpose.INTAKE, via=AccessVia.INTAKE
+    )
     return results
 
 
@@ -67,6 +82,7 @@ def citizen_for_intake(*, actor, public_id) -> Citizen:
     citizen = Citizen.objects.visible_to(actor, policy.INTAKE).filter(public_id=public_id).first()
     if citizen is None:
         raise Http404
-    access_record(actor=actor, citizens=[citizen], shown="citizen.intake", purpose=AccessPurpose.INTAKE,
-                  via=AccessVia.INTAKE)
+    access_record(
+        actor=actor, citizens=[citizen], shown="citizen.intake", purpose=AccessPurpose.INTAKE, via=AccessVia.INTAKE
+    )
     return citizen

@@ -24,17 +24,35 @@ def citizen_find_by_cpr(*, municipality_id: int, digits: str) -> Citizen | None:
 
 
 @transaction.atomic
-def citizen_create(*, actor, first_name: str, last_name: str, cpr_number: str, phone: str = "", email: str = "",
-                   street: str = "", postcode: str = "", city: str = "") -> Citizen:
+def citizen_create(
+    *,
+    actor,
+    first_name: str,
+    last_name: str,
+    cpr_number: str,
+    phone: str = "",
+    email: str = "",
+    street: str = "",
+    postcode: str = "",
+    city: str = "",
+) -> Citizen:
     if not policy.can_do_case_work(actor):
         raise PermissionDenied
     digits = cpr.normalise(cpr_number)
     existing = citizen_find_by_cpr(municipality_id=actor.municipality_id, digits=digits)
     if existing is not None:
         raise DuplicateCitizen(existing)
-    citizen = Citizen(municipality_id=actor.municipality_id, first_name=first_name.strip(),
-                      last_name=last_name.strip(), phone=phone, email=email, street=street, postcode=postcode,
-                      city=city, created_by=actor)
+    citizen = Citizen(
+        municipality_id=actor.municipality_id,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        phone=phone,
+        email=email,
+        street=street,
+        postcode=postcode,
+        city=city,
+        created_by=actor,
+    )
     citizen.set_cpr(digits)
     citizen.full_clean()
     try:
@@ -47,8 +65,9 @@ def citizen_create(*, actor, first_name: str, last_name: str, cpr_number: str, p
 
 
 @transaction.atomic
-def guardian_add(*, actor, pathway, child: Citizen, guardian: Citizen, relation: str,
-                 has_custody: bool = True) -> Guardianship:
+def guardian_add(
+    *, actor, pathway, child: Citizen, guardian: Citizen, relation: str, has_custody: bool = True
+) -> Guardianship:
     """Record a custody holder of a minor on the child's pathway."""
     policy.require(actor, policy.MANAGE, pathway)
     if not child.is_minor:
@@ -59,8 +78,13 @@ def guardian_add(*, actor, pathway, child: Citizen, guardian: Citizen, relation:
         raise ValidationError(_("A custody holder must be an adult."))
     if Guardianship.objects.filter(child=child, guardian=guardian, valid_to__isnull=True).exists():
         raise ValidationError(_("%(name)s is already registered as custody holder.") % {"name": guardian})
-    guardianship = Guardianship.objects.create(municipality_id=child.municipality_id, child=child,
-                                               guardian=guardian, relation=relation, has_custody=has_custody)
+    guardianship = Guardianship.objects.create(
+        municipality_id=child.municipality_id,
+        child=child,
+        guardian=guardian,
+        relation=relation,
+        has_custody=has_custody,
+    )
     return guardianship
 
 
@@ -72,11 +96,20 @@ def household_for(*, citizen: Citizen) -> Household:
     membership = HouseholdMember.objects.filter(citizen=citizen).select_related("household").first()
     if membership is not None:
         return membership.household
-    household = Household.objects.create(municipality_id=citizen.municipality_id,
-                                         name=_("The %(name)s family") % {"name": citizen.last_name})
-    HouseholdMember.objects.create(municipality_id=citizen.municipality_id, household=household, citizen=citizen,
-                                   role=HouseholdRole.CHILD if citizen.is_minor else HouseholdRole.ADULT)
+    household = Household.objects.create(
+        municipality_id=citizen.municipality_id, name=_("The %(name)s family") % {"name": citizen.last_name}
+    )
+    HouseholdMember.objects.create(
+        municipality_id=citizen.municipality_id,
+        household=household,
+        citizen=citizen,
+        role=HouseholdRole.CHILD if citizen.is_minor else HouseholdRole.ADULT,
+    )
     for guardianship in Guardianship.objects.filter(child=citizen, valid_to__isnull=True):
-        HouseholdMember.objects.create(municipality_id=citizen.municipality_id, household=household,
-                                       citizen_id=guardianship.guardian_id, role=HouseholdRole.ADULT)
+        HouseholdMember.objects.create(
+            municipality_id=citizen.municipality_id,
+            household=household,
+            citizen_id=guardianship.guardian_id,
+            role=HouseholdRole.ADULT,
+        )
     return household

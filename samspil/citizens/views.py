@@ -5,14 +5,14 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.views.decorators.debug import sensitive_post_parameters
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.debug import sensitive_post_parameters
 
 from samspil.access import policy
 from samspil.citizens import forms, selectors, services
+from samspil.pathways import selectors as pathway_selectors
 from samspil.pathways import services as pathway_services
-from samspil.pathways.models import Programme
 
 
 class CaseWorkMixin(LoginRequiredMixin):
@@ -56,10 +56,14 @@ class CitizenCreateView(CaseWorkMixin, View):
         existing = None
         if form.is_valid():
             try:
-                citizen = services.citizen_create(actor=request.user, **{
-                    key: form.cleaned_data[key] for key in ("first_name", "last_name", "phone", "email", "street",
-                                                            "postcode", "city")}, cpr_number=form.cleaned_data[
-                    "cpr_number"])
+                citizen = services.citizen_create(
+                    actor=request.user,
+                    **{
+                        key: form.cleaned_data[key]
+                        for key in ("first_name", "last_name", "phone", "email", "street", "postcode", "city")
+                    },
+                    cpr_number=form.cleaned_data["cpr_number"],
+                )
             except services.DuplicateCitizen as duplicate:
                 existing = selectors.citizen_for_intake(actor=request.user, public_id=duplicate.existing.public_id)
                 form.add_error("cpr_number", _("A citizen with this CPR number is already registered."))
@@ -74,7 +78,7 @@ class CitizenCreateView(CaseWorkMixin, View):
 class PathwayOpenView(CaseWorkMixin, View):
     def prepare(self, request, **kwargs):
         self.citizen = selectors.citizen_for_intake(actor=request.user, public_id=kwargs["citizen_id"])
-        self.programmes = Programme.objects.visible_to(request.user, policy.VIEW).filter(active=True)
+        self.programmes = pathway_selectors.programmes_to_coordinate(actor=request.user)
 
     def get(self, request, citizen_id):
         form = forms.PathwayOpenForm(programmes=self.programmes)
@@ -84,9 +88,12 @@ class PathwayOpenView(CaseWorkMixin, View):
         form = forms.PathwayOpenForm(request.POST, programmes=self.programmes)
         if form.is_valid():
             try:
-                pathway = pathway_services.pathway_open(actor=request.user, programme=form.cleaned_data["programme"],
-                                                        citizen=self.citizen,
-                                                        referral_reason=form.cleaned_data["referral_reason"])
+                pathway = pathway_services.pathway_open(
+                    actor=request.user,
+                    programme=form.cleaned_data["programme"],
+                    citizen=self.citizen,
+                    referral_reason=form.cleaned_data["referral_reason"],
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             except PermissionDenied:

@@ -9,16 +9,21 @@ DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
 class DanishDateField(forms.DateField):
     """A date typed as 22.11.2026 (ISO and other common forms are accepted too)."""
 
-    widget = forms.TextInput
+    widget = forms.DateInput
 
     def __init__(self, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
         kwargs.setdefault("help_text", _("Format: dd.mm.yyyy"))
-        kwargs.setdefault("error_messages", {"invalid": _("Write the date as dd.mm.yyyy, for example 22.11.2026.")})
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid": _("The date does not exist or is written differently. Write it like 22.11.2026.")},
+        )
         super().__init__(**kwargs)
-        self.widget.attrs.update({"class": "form-input form-input--date", "inputmode": "numeric",
-                                  "autocomplete": "off", "placeholder": "dd.mm.åååå"})
+        self.widget.attrs.update(
+            {"class": "form-input form-input--date", "inputmode": "numeric", "autocomplete": "off"}
+        )
         self.widget.format = "%d.%m.%Y"
+        self.widget.input_type = "text"
 
 
 class DkfdsFormMixin:

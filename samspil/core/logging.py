@@ -3,8 +3,8 @@
 import logging
 import re
 
-# Six digits that could be a date, an optional dash, four digits; not part of a longer number.
-CPR_PATTERN = re.compile(r"(?<!\d)([0-3]\d[01]\d\d\d)-?(\d{4})(?!\d)")
+# Six digits that could be a date, an optional dash or space, four digits; not part of a longer number.
+CPR_PATTERN = re.compile(r"(?<!\d)([0-3]\d[01]\d\d\d)[-\s]?(\d{4})(?!\d)")
 
 
 def redact_cpr(text: str) -> str:

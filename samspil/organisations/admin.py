@@ -66,7 +66,8 @@ class MembershipAdmin(TenantAdmin):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "user" and not request.user.is_superuser:
             field.queryset = field.queryset.model._default_manager.filter(
-                municipality_id=request.user.municipality_id, kind="staff").exclude(pk=request.user.pk)
+                municipality_id=request.user.municipality_id, kind="staff"
+            ).exclude(pk=request.user.pk)
         return field
 
     def has_change_permission(self, request, obj=None):

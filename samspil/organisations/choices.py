@@ -29,8 +29,9 @@ CASE_ROLES = frozenset({StaffRole.CASEWORKER, StaffRole.PROFESSIONAL, StaffRole.
 # Roles that may open a pathway outside their scope with break-glass.
 BREAK_GLASS_ROLES = frozenset({StaffRole.CASEWORKER, StaffRole.TEAM_LEADER})
 # Roles that see aggregate figures for their department.
-AGGREGATE_ROLES = frozenset({StaffRole.DEPARTMENT_HEAD, StaffRole.TEAM_LEADER, StaffRole.PROJECT_LEADER,
-                             StaffRole.CONTROLLER})
+AGGREGATE_ROLES = frozenset(
+    {StaffRole.DEPARTMENT_HEAD, StaffRole.TEAM_LEADER, StaffRole.PROJECT_LEADER, StaffRole.CONTROLLER}
+)
 
 
 class ExternalOrganisationKind(models.TextChoices):

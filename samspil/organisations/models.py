@@ -13,8 +13,12 @@ class Municipality(PublicIdModel):
     """A municipality: the tenant. Every record holding citizen data belongs to exactly one."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
-    code = models.CharField(_("municipality code"), max_length=3, unique=True,
-                            help_text=_("The three-digit municipality code, e.g. 101 for Copenhagen."))
+    code = models.CharField(
+        _("municipality code"),
+        max_length=3,
+        unique=True,
+        help_text=_("The three-digit municipality code, e.g. 101 for Copenhagen."),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -46,8 +50,9 @@ class Department(ChangeLogged, TenantModel):
 class Unit(ChangeLogged, TenantModel):
     """A unit (*team / enhed*) inside a department."""
 
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="units",
-                                   verbose_name=_("department"))
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="units", verbose_name=_("department")
+    )
     name = models.CharField(_("name"), max_length=120)
 
     class Meta:
@@ -71,12 +76,15 @@ class MembershipQuerySet(ScopedQuerySet):
 class Membership(ChangeLogged, TenantModel):
     """A staff member's place in a department, with a role. A person may hold several."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships",
-                             verbose_name=_("staff member"))
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="memberships",
-                                   verbose_name=_("department"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships",
-                             verbose_name=_("unit"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("staff member")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("department")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships", verbose_name=_("unit")
+    )
     role = models.CharField(_("role"), max_length=30, choices=StaffRole.choices)
     active_from = models.DateField(_("from"), default=timezone.localdate)
     active_to = models.DateField(_("to"), null=True, blank=True)
@@ -88,10 +96,13 @@ class Membership(ChangeLogged, TenantModel):
         verbose_name_plural = _("memberships")
         ordering = ["department__name"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "user", "department", "role", "active_from"],
-                                    name="membership_unique"),
-            models.CheckConstraint(condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
-                                   name="membership_dates_ordered"),
+            models.UniqueConstraint(
+                fields=["municipality", "user", "department", "role", "active_from"], name="membership_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
+                name="membership_dates_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -106,7 +117,9 @@ class ExternalOrganisation(ChangeLogged, TenantModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     cooperation_agreement_on = models.DateField(
-        _("cooperation agreement signed"), null=True, blank=True,
+        _("cooperation agreement signed"),
+        null=True,
+        blank=True,
         help_text=_("For drop-in centres: the date of the cooperation agreement with the municipality."),
     )
 
@@ -125,8 +138,9 @@ class ExternalOrganisation(ChangeLogged, TenantModel):
 class ExternalContact(ChangeLogged, TenantModel):
     """A contact person at an external organisation, who can be put on a pathway's team."""
 
-    organisation = models.ForeignKey(ExternalOrganisation, on_delete=models.PROTECT, related_name="contacts",
-                                     verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        ExternalOrganisation, on_delete=models.PROTECT, related_name="contacts", verbose_name=_("organisation")
+    )
     name = models.CharField(_("name"), max_length=160)
     title = models.CharField(_("title"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)

@@ -34,20 +34,31 @@ def department_figures(*, actor) -> list[DepartmentFigures]:
     if not departments:
         return []
     # Counting over the whole municipality is the point here; only numbers leave this function.
-    counts = (Pathway.objects.filter(municipality_id=actor.municipality_id, lead_department__in=departments)
-              .values("lead_department_id", "programme__name", "status").annotate(n=Count("id"))
-              .order_by("programme__name", "status"))
-    places = dict(TeamMember.objects.current().filter(municipality_id=actor.municipality_id,
-                                                      department__in=departments, pathway__closed_on__isnull=True)
-                  .values_list("department_id").annotate(n=Count("id")))
+    counts = (
+        Pathway.objects.filter(municipality_id=actor.municipality_id, lead_department__in=departments)
+        .values("lead_department_id", "programme__name", "status")
+        .annotate(n=Count("id"))
+        .order_by("programme__name", "status")
+    )
+    places = dict(
+        TeamMember.objects.current()
+        .filter(municipality_id=actor.municipality_id, department__in=departments, pathway__closed_on__isnull=True)
+        .values_list("department_id")
+        .annotate(n=Count("id"))
+    )
     figures = []
     for department in departments:
-        rows = [{**row, "suppressed": 0 < row["n"] <= SMALL_COUNT} for row in counts
-                if row["lead_department_id"] == department.pk]
-        figures.append(DepartmentFigures(
-            department=department,
-            by_programme_and_status=rows,
-            open_total=sum(row["n"] for row in rows if row["status"] != "closed"),
-            team_places=places.get(department.pk, 0),
-        ))
+        rows = [
+            {**row, "suppressed": 0 < row["n"] <= SMALL_COUNT}
+            for row in counts
+            if row["lead_department_id"] == department.pk
+        ]
+        figures.append(
+            DepartmentFigures(
+                department=department,
+                by_programme_and_status=rows,
+                open_total=sum(row["n"] for row in rows if row["status"] != "closed"),
+                team_places=places.get(department.pk, 0),
+            )
+        )
     return figures

@@ -15,5 +15,6 @@ class LeadershipView(LoginRequiredMixin, View):
         if not policy.can_see_aggregates(request.user):
             raise Http404
         figures = selectors.department_figures(actor=request.user)
-        return render(request, "organisations/leadership.html",
-                      {"figures": figures, "status_labels": dict(PathwayStatus.choices)})
+        return render(
+            request, "organisations/leadership.html", {"figures": figures, "status_labels": dict(PathwayStatus.choices)}
+        )

@@ -31,8 +31,12 @@ TRANSITIONS = {
     PathwayStatus.ASSESSMENT: (PathwayStatus.ACTIVE, PathwayStatus.PAUSED, PathwayStatus.CLOSED),
     PathwayStatus.ACTIVE: (PathwayStatus.FOLLOW_UP, PathwayStatus.PAUSED, PathwayStatus.CLOSED),
     PathwayStatus.FOLLOW_UP: (PathwayStatus.ACTIVE, PathwayStatus.CLOSED),
-    PathwayStatus.PAUSED: (PathwayStatus.ASSESSMENT, PathwayStatus.ACTIVE, PathwayStatus.FOLLOW_UP,
-                           PathwayStatus.CLOSED),
+    PathwayStatus.PAUSED: (
+        PathwayStatus.ASSESSMENT,
+        PathwayStatus.ACTIVE,
+        PathwayStatus.FOLLOW_UP,
+        PathwayStatus.CLOSED,
+    ),
     PathwayStatus.CLOSED: (),
 }
 # A reason is required for these, so the file shows why a pathway stopped.

@@ -1,14 +1,14 @@
 from django import forms
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from django.db.models import Q
 
 from samspil.access.choices import ConsentForm
 from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
 from samspil.core.forms import DanishDateField, DkfdsFormMixin
 from samspil.organisations.models import Department, ExternalContact, Membership
-from samspil.pathways.choices import TRANSITIONS, PathwayStatus, TeamRole
+from samspil.pathways.choices import REASON_REQUIRED, TRANSITIONS, PathwayStatus, TeamRole
 
 
 class PathwayForm(DkfdsFormMixin, forms.Form):
@@ -21,54 +21,86 @@ class PathwayForm(DkfdsFormMixin, forms.Form):
 
 class StatusChangeForm(PathwayForm):
     to_status = forms.ChoiceField(label=_("New status"))
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=1000,
-                             widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("Required when the pathway is paused or closed."))
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the pathway is paused or closed."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         pathway = self.pathway
-        self.fields["to_status"].choices = [(s.value, s.label) for s in TRANSITIONS[PathwayStatus(pathway.status)]]
+        self.fields["to_status"].choices = [("", _("Choose the new status"))] + [
+            (s.value, s.label) for s in TRANSITIONS[PathwayStatus(pathway.status)]
+        ]
         self.fields["version"].initial = pathway.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("to_status") in REASON_REQUIRED and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give a reason when a pathway is paused or closed."))
+        return cleaned
 
 
 class StaffMemberForm(PathwayForm):
-    membership = forms.ModelChoiceField(label=_("Staff member"), queryset=Membership.objects.none(),
-                                        to_field_name="public_id")
-    role = forms.ChoiceField(label=_("Role on the team"),
-                             choices=[(r.value, r.label) for r in TeamRole if r != TeamRole.NETWORK])
+    membership = forms.ModelChoiceField(
+        label=_("Staff member"),
+        queryset=Membership.objects.none(),
+        to_field_name="public_id",
+        empty_label=_("Choose the staff member"),
+    )
+    role = forms.ChoiceField(
+        label=_("Role on the team"), choices=[(r.value, r.label) for r in TeamRole if r != TeamRole.NETWORK]
+    )
     active_from = DanishDateField(label=_("From"), initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         pathway = self.pathway
-        self.fields["membership"].queryset = Membership.objects.current().filter(
-            municipality_id=pathway.municipality_id, user__is_active=True,
-        ).select_related("user", "department").order_by("user__first_name", "user__last_name", "department__name")
-        self.fields["membership"].label_from_instance = (
-            lambda m: f"{m.user.get_full_name()} – {m.department.name} ({m.get_role_display().lower()})")
+        self.fields["membership"].queryset = (
+            Membership.objects.current()
+            .filter(
+                municipality_id=pathway.municipality_id,
+                user__is_active=True,
+            )
+            .select_related("user", "department")
+            .order_by("user__first_name", "user__last_name", "department__name")
+        )
+        self.fields["membership"].label_from_instance = lambda m: (
+            f"{m.user.get_full_name()} – {m.department.name} ({m.get_role_display().lower()})"
+        )
 
 
 class ExternalMemberForm(PathwayForm):
-    external_contact = forms.ModelChoiceField(label=_("External contact"), queryset=ExternalContact.objects.none(),
-                                              to_field_name="public_id")
-    role = forms.ChoiceField(label=_("Role on the team"),
-                             choices=[(r.value, r.label) for r in TeamRole if r != TeamRole.NETWORK])
+    external_contact = forms.ModelChoiceField(
+        label=_("External contact"),
+        queryset=ExternalContact.objects.none(),
+        to_field_name="public_id",
+        empty_label=_("Choose the contact person"),
+    )
+    role = forms.ChoiceField(
+        label=_("Role on the team"), choices=[(r.value, r.label) for r in TeamRole if r != TeamRole.NETWORK]
+    )
     active_from = DanishDateField(label=_("From"), initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         pathway = self.pathway
-        self.fields["external_contact"].queryset = ExternalContact.objects.filter(
-            municipality_id=pathway.municipality_id).select_related("organisation").order_by("organisation__name",
-                                                                                               "name")
+        self.fields["external_contact"].queryset = (
+            ExternalContact.objects.filter(municipality_id=pathway.municipality_id)
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
+        )
 
 
 class NetworkMemberForm(PathwayForm):
     name = forms.CharField(label=_("Name"), max_length=160)
-    relation = forms.CharField(label=_("Relation to the citizen"), max_length=80,
-                               help_text=_("For example: aunt, neighbour, football coach."))
+    relation = forms.CharField(
+        label=_("Relation to the citizen"), max_length=80, help_text=_("For example: aunt, neighbour, football coach.")
+    )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     active_from = DanishDateField(label=_("From"), initial=timezone.localdate)
@@ -80,15 +112,20 @@ class EndMemberForm(PathwayForm):
 
 
 class ConsentRecordForm(PathwayForm):
-    giver = forms.ModelChoiceField(label=_("The person consenting"), queryset=Citizen.objects.none(),
-                                   to_field_name="public_id",
-                                   help_text=_("The citizen, or a custody holder of a minor in the pathway."))
+    giver = forms.ModelChoiceField(
+        label=_("The person consenting"),
+        queryset=Citizen.objects.none(),
+        to_field_name="public_id",
+        help_text=_("The citizen, or a custody holder of a minor in the pathway."),
+    )
     form = forms.ChoiceField(label=_("Form"), choices=ConsentForm.choices)
-    purpose = forms.CharField(label=_("Purpose"), max_length=300,
-                              initial=_("Coordinated pathway across departments"))
-    departments = forms.ModelMultipleChoiceField(label=_("Departments that may share data"),
-                                                 queryset=Department.objects.none(), to_field_name="public_id",
-                                                 widget=forms.CheckboxSelectMultiple)
+    purpose = forms.CharField(label=_("Purpose"), max_length=300, initial=_("Coordinated pathway across departments"))
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments that may share data"),
+        queryset=Department.objects.none(),
+        to_field_name="public_id",
+        widget=forms.CheckboxSelectMultiple,
+    )
     given_on = DanishDateField(label=_("Given on"), initial=timezone.localdate)
     expires_on = DanishDateField(label=_("Expires on"), required=False)
 
@@ -96,15 +133,30 @@ class ConsentRecordForm(PathwayForm):
         super().__init__(*args, **kwargs)
         pathway = self.pathway
         self.fields["departments"].queryset = Department.objects.filter(
-            municipality_id=pathway.municipality_id).order_by("name")
-        subjects = ([pathway.citizen_id] if pathway.citizen_id else
-                    list(HouseholdMember.objects.filter(household_id=pathway.household_id)
-                         .values_list("citizen_id", flat=True)))
+            municipality_id=pathway.municipality_id
+        ).order_by("name")
+        subjects = (
+            [pathway.citizen_id]
+            if pathway.citizen_id
+            else list(
+                HouseholdMember.objects.filter(household_id=pathway.household_id).values_list("citizen_id", flat=True)
+            )
+        )
         guardians = Guardianship.objects.filter(child_id__in=subjects, has_custody=True, valid_to__isnull=True)
         self.fields["giver"].queryset = Citizen.objects.filter(
-            Q(pk__in=subjects) | Q(pk__in=guardians.values("guardian_id")),
-            municipality_id=pathway.municipality_id)
+            Q(pk__in=subjects) | Q(pk__in=guardians.values("guardian_id")), municipality_id=pathway.municipality_id
+        )
         self.fields["giver"].label_from_instance = lambda citizen: citizen.full_name
+        self.fields["giver"].empty_label = _("Choose the person")
+
+    def clean(self):
+        cleaned = super().clean()
+        given_on, expires_on = cleaned.get("given_on"), cleaned.get("expires_on")
+        if given_on and given_on > timezone.localdate():
+            self.add_error("given_on", _("Consent cannot be recorded as given in the future."))
+        if given_on and expires_on and expires_on < given_on:
+            self.add_error("expires_on", _("The consent expires before it was given."))
+        return cleaned
 
 
 class ConsentWithdrawForm(PathwayForm):
@@ -112,35 +164,66 @@ class ConsentWithdrawForm(PathwayForm):
 
 
 class LegalBasisForm(PathwayForm):
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(),
-                                        to_field_name="public_id")
-    reference = forms.CharField(label=_("Legal reference"), max_length=120,
-                                help_text=_("For example: Barnets Lov § 92, SEL § 49 b, LAB § 40 stk. 3."))
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.none(),
+        to_field_name="public_id",
+        empty_label=_("Choose the department"),
+    )
+    reference = forms.CharField(
+        label=_("Legal reference"),
+        max_length=120,
+        help_text=_("For example: Barnets Lov § 92, SEL § 49 b, LAB § 40 stk. 3."),
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         pathway = self.pathway
         self.fields["department"].queryset = Department.objects.filter(
-            municipality_id=pathway.municipality_id).order_by("name")
+            municipality_id=pathway.municipality_id
+        ).order_by("name")
 
 
 class GrantForm(PathwayForm):
-    membership = forms.ModelChoiceField(label=_("Staff member"), queryset=Membership.objects.none(),
-                                        to_field_name="public_id")
+    membership = forms.ModelChoiceField(
+        label=_("Staff member"), queryset=Membership.objects.none(), to_field_name="public_id"
+    )
     reason = forms.CharField(label=_("Reason"), max_length=300)
     valid_until = DanishDateField(label=_("Access until (inclusive)"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         pathway = self.pathway
-        self.fields["membership"].queryset = Membership.objects.current().filter(
-            municipality_id=pathway.municipality_id, user__is_active=True,
-        ).select_related("user", "department").order_by("user__first_name", "user__last_name")
-        self.fields["membership"].label_from_instance = (
-            lambda m: f"{m.user.get_full_name()} – {m.department.name}")
+        self.fields["membership"].queryset = (
+            Membership.objects.current()
+            .filter(
+                municipality_id=pathway.municipality_id,
+                user__is_active=True,
+            )
+            .select_related("user", "department")
+            .order_by("user__first_name", "user__last_name")
+        )
+        self.fields["membership"].label_from_instance = lambda m: f"{m.user.get_full_name()} – {m.department.name}"
+        self.fields["membership"].empty_label = _("Choose the staff member")
+
+    def clean_valid_until(self):
+        valid_until = self.cleaned_data["valid_until"]
+        today = timezone.localdate()
+        if valid_until < today:
+            self.add_error("valid_until", _("The access must end in the future."))
+        elif (valid_until - today).days > settings.SAMSPIL_GRANT_MAX_DAYS:
+            raise forms.ValidationError(
+                _("Access can be given for at most %(days)s days at a time."),
+                params={"days": settings.SAMSPIL_GRANT_MAX_DAYS},
+            )
+        return valid_until
 
 
 class BreakGlassForm(PathwayForm):
-    reason = forms.CharField(label=_("Why do you need to open this pathway?"), min_length=10, max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Why do you need to open this pathway?"),
+        min_length=10,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

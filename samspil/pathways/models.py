@@ -25,18 +25,22 @@ class Programme(ChangeLogged, TenantModel):
     model = models.CharField(_("collaboration model"), max_length=30, choices=CollaborationModel.choices)
     description = models.TextField(_("description"), blank=True)
     target_group = models.TextField(_("target group"))
-    subject_kind = models.CharField(_("pathway for"), max_length=10, choices=SubjectKind.choices,
-                                    default=SubjectKind.CITIZEN)
+    subject_kind = models.CharField(
+        _("pathway for"), max_length=10, choices=SubjectKind.choices, default=SubjectKind.CITIZEN
+    )
     coordinator_department_kind = models.CharField(
-        _("coordinator's department"), max_length=30, choices=DepartmentKind.choices, blank=True,
+        _("coordinator's department"),
+        max_length=30,
+        choices=DepartmentKind.choices,
+        blank=True,
         help_text=_("The kind of department the coordinator must come from; empty means any."),
     )
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     status_meeting_cadence_days = models.PositiveSmallIntegerField(
-        _("status meeting every (days)"), null=True, blank=True)
-    min_citizen_meetings = models.PositiveSmallIntegerField(
-        _("minimum meetings with the citizen"), default=0)
+        _("status meeting every (days)"), null=True, blank=True
+    )
+    min_citizen_meetings = models.PositiveSmallIntegerField(_("minimum meetings with the citizen"), default=0)
     active = models.BooleanField(_("open for new pathways"), default=True)
 
     class Meta:
@@ -45,8 +49,10 @@ class Programme(ChangeLogged, TenantModel):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "code"], name="programme_unique_code"),
-            models.CheckConstraint(condition=Q(min_age__isnull=True) | Q(max_age__isnull=True)
-                                   | Q(max_age__gte=models.F("min_age")), name="programme_age_range"),
+            models.CheckConstraint(
+                condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(max_age__gte=models.F("min_age")),
+                name="programme_age_range",
+            ),
         ]
 
     def __str__(self):
@@ -56,18 +62,38 @@ class Programme(ChangeLogged, TenantModel):
 class Pathway(ChangeLogged, TenantModel):
     """A coordinated pathway (*forløb*) for one citizen or one family: one coordinator, one team, one plan."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="pathways",
-                                  verbose_name=_("programme"))
-    citizen = models.ForeignKey("citizens.Citizen", on_delete=models.PROTECT, null=True, blank=True,
-                                related_name="pathways", verbose_name=_("citizen"))
-    household = models.ForeignKey("citizens.Household", on_delete=models.PROTECT, null=True, blank=True,
-                                  related_name="pathways", verbose_name=_("family"))
-    coordinator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="coordinated_pathways", verbose_name=_("coordinator"))
-    lead_department = models.ForeignKey("organisations.Department", on_delete=models.PROTECT,
-                                        related_name="led_pathways", verbose_name=_("coordinating department"))
-    status = models.CharField(_("status"), max_length=20, choices=PathwayStatus.choices,
-                              default=PathwayStatus.REFERRED)
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="pathways", verbose_name=_("programme")
+    )
+    citizen = models.ForeignKey(
+        "citizens.Citizen",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pathways",
+        verbose_name=_("citizen"),
+    )
+    household = models.ForeignKey(
+        "citizens.Household",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pathways",
+        verbose_name=_("family"),
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="coordinated_pathways",
+        verbose_name=_("coordinator"),
+    )
+    lead_department = models.ForeignKey(
+        "organisations.Department",
+        on_delete=models.PROTECT,
+        related_name="led_pathways",
+        verbose_name=_("coordinating department"),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=PathwayStatus.choices, default=PathwayStatus.REFERRED)
     status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
     referral_reason = models.TextField(_("reason for referral"), blank=True)
     opened_on = models.DateField(_("opened"), default=timezone.localdate)
@@ -84,10 +110,16 @@ class Pathway(ChangeLogged, TenantModel):
                 | (Q(citizen__isnull=True) & Q(household__isnull=False)),
                 name="pathway_one_subject",
             ),
-            models.UniqueConstraint(fields=["municipality", "programme", "citizen"],
-                                    condition=Q(status__in=OPEN_STATUSES), name="pathway_one_open_per_citizen"),
-            models.UniqueConstraint(fields=["municipality", "programme", "household"],
-                                    condition=Q(status__in=OPEN_STATUSES), name="pathway_one_open_per_household"),
+            models.UniqueConstraint(
+                fields=["municipality", "programme", "citizen"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="pathway_one_open_per_citizen",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "programme", "household"],
+                condition=Q(status__in=OPEN_STATUSES),
+                name="pathway_one_open_per_household",
+            ),
         ]
         indexes = [
             models.Index(fields=["coordinator", "status", "id"]),
@@ -113,13 +145,15 @@ class Pathway(ChangeLogged, TenantModel):
 class StatusChange(ChangeLogged, TenantModel):
     """One step in a pathway's lifecycle, with the reason. The history is never rewritten."""
 
-    pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="status_changes",
-                                verbose_name=_("pathway"))
+    pathway = models.ForeignKey(
+        Pathway, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("pathway")
+    )
     from_status = models.CharField(_("from"), max_length=20, choices=PathwayStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=PathwayStatus.choices)
     reason = models.TextField(_("reason"), blank=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("changed by"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by")
+    )
 
     class Meta:
         verbose_name = _("status change")
@@ -136,16 +170,32 @@ class TeamMemberQuerySet(ScopedQuerySet):
 class TeamMember(ChangeLogged, TenantModel):
     """A person on a pathway's cross-disciplinary team: staff, an external professional or a network person."""
 
-    pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="team",
-                                verbose_name=_("pathway"))
+    pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="team", verbose_name=_("pathway"))
     kind = models.CharField(_("kind"), max_length=10, choices=TeamMemberKind.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                             related_name="team_memberships", verbose_name=_("staff member"))
-    department = models.ForeignKey("organisations.Department", on_delete=models.PROTECT, null=True, blank=True,
-                                   related_name="+", verbose_name=_("department"))
-    external_contact = models.ForeignKey("organisations.ExternalContact", on_delete=models.PROTECT, null=True,
-                                         blank=True, related_name="team_memberships",
-                                         verbose_name=_("external contact"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="team_memberships",
+        verbose_name=_("staff member"),
+    )
+    department = models.ForeignKey(
+        "organisations.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    external_contact = models.ForeignKey(
+        "organisations.ExternalContact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="team_memberships",
+        verbose_name=_("external contact"),
+    )
     name = models.CharField(_("name"), max_length=160, blank=True)
     relation = models.CharField(_("relation to the citizen"), max_length=80, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -168,11 +218,15 @@ class TeamMember(ChangeLogged, TenantModel):
                 | (Q(kind=TeamMemberKind.NETWORK) & ~Q(name="")),
                 name="team_member_kind_fields",
             ),
-            models.CheckConstraint(condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
-                                   name="team_member_dates_ordered"),
-            models.UniqueConstraint(fields=["municipality", "pathway", "user"],
-                                    condition=Q(user__isnull=False, active_to__isnull=True),
-                                    name="team_member_one_open_place_per_user"),
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True) | Q(active_to__gte=models.F("active_from")),
+                name="team_member_dates_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "pathway", "user"],
+                condition=Q(user__isnull=False, active_to__isnull=True),
+                name="team_member_one_open_place_per_user",
+            ),
         ]
         indexes = [models.Index(fields=["user", "active_to"])]
 

@@ -29,8 +29,7 @@ def _via(pathway) -> str:
 
 def _with_basis(queryset, user):
     return queryset.annotate(
-        via_team=ExpressionWrapper(scopes.coordinator_of(user) | scopes.team_place(user),
-                                   output_field=BooleanField()),
+        via_team=ExpressionWrapper(scopes.coordinator_of(user) | scopes.team_place(user), output_field=BooleanField()),
         via_grant=scopes.grant_in_force(user),
     )
 
@@ -41,15 +40,22 @@ def pathway_get(*, actor, public_id, action: str = policy.VIEW, path: str = "") 
         public_id = uuid.UUID(str(public_id))
     except ValueError:
         raise Http404 from None
-    pathway = _with_basis(Pathway.objects.visible_to(actor, action), actor).select_related(
-        "programme", "citizen", "household", "coordinator", "lead_department").filter(public_id=public_id).first()
+    pathway = (
+        _with_basis(Pathway.objects.visible_to(actor, action), actor)
+        .select_related("programme", "citizen", "household", "coordinator", "lead_department")
+        .filter(public_id=public_id)
+        .first()
+    )
     if pathway is not None:
         return pathway
     existing = Pathway.objects.filter(public_id=public_id, municipality_id=getattr(actor, "municipality_id", None))
     existing = existing.first()
     access_denied_record(actor=actor, path=path, pathway=existing)
-    if action != policy.VIEW and existing is not None and \
-            Pathway.objects.visible_to(actor, policy.VIEW).filter(pk=existing.pk).exists():
+    if (
+        action != policy.VIEW
+        and existing is not None
+        and Pathway.objects.visible_to(actor, policy.VIEW).filter(pk=existing.pk).exists()
+    ):
         raise PermissionDenied
     raise Http404
 
@@ -62,8 +68,31 @@ def subject_citizens(pathway: Pathway) -> list[Citizen]:
 
 
 def pathway_log_read(*, actor, pathway: Pathway, shown: str, purpose: str = AccessPurpose.COORDINATION) -> None:
-    access_record(actor=actor, citizens=subject_citizens(pathway), shown=shown, purpose=purpose, pathway=pathway,
-                  via=_via(pathway))
+    access_record(
+        actor=actor,
+        citizens=subject_citizens(pathway),
+        shown=shown,
+        purpose=purpose,
+        pathway=pathway,
+        via=_via(pathway),
+    )
+
+
+def programmes_to_coordinate(*, actor):
+    """The open programmes the actor may coordinate a pathway in (their caseworker department fits the rule)."""
+    from samspil.organisations.choices import StaffRole
+    from samspil.organisations.models import Membership
+    from samspil.pathways.models import Programme
+
+    kinds = Membership.objects.current().filter(user=actor, role=StaffRole.CASEWORKER).values("department__kind")
+    if not kinds.exists():
+        return Programme.objects.none()
+    return (
+        Programme.objects.visible_to(actor, policy.VIEW)
+        .filter(active=True)
+        .filter(Q(coordinator_department_kind="") | Q(coordinator_department_kind__in=kinds))
+        .order_by("name")
+    )
 
 
 # --- "Mine forløb" -----------------------------------------------------------------------------------------
@@ -89,16 +118,22 @@ def _decode_cursor(cursor: str) -> tuple[datetime.date, uuid.UUID] | None:
         return None
 
 
-def pathway_list_mine(*, actor, status: str = "", programme_id=None, cursor: str = "",
-                      page_size: int | None = None) -> Page:
+def pathway_list_mine(
+    *, actor, status: str = "", programme_id=None, cursor: str = "", page_size: int | None = None
+) -> Page:
     """The pathways the actor coordinates or is on the team of, newest first, by keyset pagination."""
     page_size = page_size or settings.SAMSPIL_PAGE_SIZE
-    pathways = Pathway.objects.visible_to(actor, policy.CONTRIBUTE).annotate(
-        is_mine=ExpressionWrapper(Q(coordinator=actor), output_field=BooleanField()),
-        via_team=ExpressionWrapper(Q(pk__isnull=False), output_field=BooleanField()),
-        via_grant=ExpressionWrapper(Q(pk__isnull=True), output_field=BooleanField()),
-    ).select_related("programme", "citizen", "household", "coordinator", "lead_department").prefetch_related(
-        Prefetch("household__memberships", queryset=HouseholdMember.objects.select_related("citizen")),
+    pathways = (
+        Pathway.objects.visible_to(actor, policy.CONTRIBUTE)
+        .annotate(
+            is_mine=ExpressionWrapper(Q(coordinator=actor), output_field=BooleanField()),
+            via_team=ExpressionWrapper(Q(pk__isnull=False), output_field=BooleanField()),
+            via_grant=ExpressionWrapper(Q(pk__isnull=True), output_field=BooleanField()),
+        )
+        .select_related("programme", "citizen", "household", "coordinator", "lead_department")
+        .prefetch_related(
+            Prefetch("household__memberships", queryset=HouseholdMember.objects.select_related("citizen")),
+        )
     )
     if status:
         pathways = pathways.filter(status=status)
@@ -144,17 +179,28 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
     if pathway.citizen_id:
         citizens = [pathway.citizen]
     else:
-        citizens = [m.citizen for m in pathway.household.memberships.select_related("citizen")
-                    .order_by("role", "citizen__birth_date")]
-    guardianships = list(Guardianship.objects.filter(child__in=[c for c in citizens if c.is_minor],
-                                                     valid_to__isnull=True).select_related("guardian", "child"))
-    team = list(TeamMember.objects.filter(pathway=pathway).select_related(
-        "user", "department", "external_contact__organisation").order_by("kind", "active_from", "id"))
+        citizens = [
+            m.citizen
+            for m in pathway.household.memberships.select_related("citizen").order_by("role", "citizen__birth_date")
+        ]
+    guardianships = list(
+        Guardianship.objects.filter(
+            child__in=[c for c in citizens if c.is_minor], valid_to__isnull=True
+        ).select_related("guardian", "child")
+    )
+    team = list(
+        TeamMember.objects.filter(pathway=pathway)
+        .select_related("user", "department", "external_contact__organisation")
+        .order_by("kind", "active_from", "id")
+    )
     today = timezone.localdate()
     current_team = [m for m in team if m.active_from <= today and (m.active_to is None or m.active_to >= today)]
     former_team = [m for m in team if m not in current_team]
-    consents = list(Consent.objects.filter(pathway=pathway).prefetch_related(
-        Prefetch("scopes", queryset=ConsentScope.objects.select_related("department"))))
+    consents = list(
+        Consent.objects.filter(pathway=pathway).prefetch_related(
+            Prefetch("scopes", queryset=ConsentScope.objects.select_related("department"))
+        )
+    )
     is_coordinator = pathway.coordinator_id == actor.pk
     overview = Overview(
         pathway=pathway,
@@ -167,16 +213,26 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
         status_changes=list(StatusChange.objects.filter(pathway=pathway).select_related("changed_by")),
         grants=list(AccessGrant.objects.filter(pathway=pathway).select_related("user")) if is_coordinator else [],
         break_glass=list(BreakGlassAccess.objects.filter(pathway=pathway).select_related("user"))
-        if is_coordinator else [],
-        timeline=list(AuditEvent.objects.filter(pathway=pathway).exclude(code="access.denied")
-                      .select_related("actor")[:timeline_size]),
+        if is_coordinator
+        else [],
+        timeline=list(
+            AuditEvent.objects.filter(pathway=pathway)
+            .exclude(code="access.denied")
+            .select_related("actor")[:timeline_size]
+        ),
         is_coordinator=is_coordinator,
         via=_via(pathway),
     )
     # One row per citizen: in a family a parent is both a member and the custody holder of each child.
     shown = list({citizen.pk: citizen for citizen in [*citizens, *(g.guardian for g in guardianships)]}.values())
-    access_record(actor=actor, citizens=shown, shown="pathway.overview", purpose=AccessPurpose.COORDINATION,
-                  pathway=pathway, via=overview.via)
+    access_record(
+        actor=actor,
+        citizens=shown,
+        shown="pathway.overview",
+        purpose=AccessPurpose.COORDINATION,
+        pathway=pathway,
+        via=overview.via,
+    )
     return overview
 
 
@@ -185,26 +241,49 @@ def pathway_reveal_cpr(*, actor, pathway: Pathway, citizen_public_id) -> tuple[C
     from samspil.audit.services import event_record
 
     citizens = {str(c.public_id): c for c in subject_citizens(pathway)}
-    citizens.update({str(g.guardian.public_id): g.guardian for g in Guardianship.objects.filter(
-        child__in=list(citizens.values()), valid_to__isnull=True).select_related("guardian")})
+    citizens.update(
+        {
+            str(g.guardian.public_id): g.guardian
+            for g in Guardianship.objects.filter(
+                child__in=list(citizens.values()), valid_to__isnull=True
+            ).select_related("guardian")
+        }
+    )
     citizen = citizens.get(str(citizen_public_id))
     if citizen is None:
         raise Http404
-    access_record(actor=actor, citizens=[citizen], shown="citizen.cpr", purpose=AccessPurpose.COORDINATION,
-                  pathway=pathway, via=_via(pathway))
-    event_record(actor=actor, code="citizen.cpr_revealed", municipality_id=pathway.municipality_id,
-                 pathway=pathway)
+    access_record(
+        actor=actor,
+        citizens=[citizen],
+        shown="citizen.cpr",
+        purpose=AccessPurpose.COORDINATION,
+        pathway=pathway,
+        via=_via(pathway),
+    )
+    event_record(
+        actor=actor,
+        code="citizen.cpr_revealed",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"name": citizen.full_name},
+    )
     return citizen, citizen.reveal_cpr()
 
 
 def pathway_access_log(*, actor, pathway: Pathway, limit: int = 200) -> list[AccessLogEntry]:
     """The pathway's access log, for its coordinator. Reading it is itself logged."""
-    entries = list(AccessLogEntry.objects.visible_to(actor, policy.MANAGE).filter(pathway=pathway)
-                   .select_related("actor", "citizen")[:limit])
+    entries = list(
+        AccessLogEntry.objects.visible_to(actor, policy.MANAGE)
+        .filter(pathway=pathway)
+        .select_related("actor", "citizen")[:limit]
+    )
     pathway_log_read(actor=actor, pathway=pathway, shown="pathway.access_log", purpose=AccessPurpose.ACCESS_REVIEW)
     return entries
 
 
 def pathway_denials(*, actor, pathway: Pathway, limit: int = 50) -> list[AuditEvent]:
-    return list(AuditEvent.objects.visible_to(actor, policy.MANAGE).filter(pathway=pathway, code="access.denied")
-                .select_related("actor")[:limit])
+    return list(
+        AuditEvent.objects.visible_to(actor, policy.MANAGE)
+        .filter(pathway=pathway, code="access.denied")
+        .select_related("actor")[:limit]
+    )

@@ -14,10 +14,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from samspil.access import policy
-from samspil.access.scopes import department_covered
-from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope, LegalBasis
-from samspil.audit.services import event_record
 from samspil.access.choices import ConsentGiverRole
+from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope, LegalBasis
+from samspil.access.scopes import department_covered
+from samspil.audit.services import event_record
 from samspil.citizens.models import Citizen, Guardianship, years_between
 from samspil.citizens.services import household_for
 from samspil.core.exceptions import ConflictError
@@ -28,15 +28,18 @@ from samspil.pathways.models import Pathway, Programme, StatusChange, TeamMember
 
 
 def _coordinating_department(*, actor, programme: Programme) -> Department:
-    memberships = Membership.objects.current().filter(user=actor, role=StaffRole.CASEWORKER).select_related(
-        "department")
+    memberships = (
+        Membership.objects.current().filter(user=actor, role=StaffRole.CASEWORKER).select_related("department")
+    )
     if programme.coordinator_department_kind:
         memberships = memberships.filter(department__kind=programme.coordinator_department_kind)
     membership = memberships.order_by("active_from", "pk").first()
     if membership is None:
         if programme.coordinator_department_kind:
-            raise ValidationError(_("In %(programme)s the coordinator must be a caseworker in %(kind)s.") % {
-                "programme": programme, "kind": programme.get_coordinator_department_kind_display().lower()})
+            raise ValidationError(
+                _("In %(programme)s the coordinator must be a caseworker in %(kind)s.")
+                % {"programme": programme, "kind": programme.get_coordinator_department_kind_display().lower()}
+            )
         raise ValidationError(_("Only a caseworker can coordinate a pathway."))
     return membership.department
 
@@ -51,43 +54,82 @@ def pathway_open(*, actor, programme: Programme, citizen: Citizen, referral_reas
     if not programme.active:
         raise ValidationError(_("%(programme)s does not take new pathways.") % {"programme": programme})
     age = years_between(citizen.birth_date, timezone.localdate())
-    if programme.min_age is not None and age < programme.min_age or (
-            programme.max_age is not None and age > programme.max_age):
-        raise ValidationError(_("%(programme)s is for citizens aged %(min)s to %(max)s; %(name)s is %(age)s.") % {
-            "programme": programme, "min": programme.min_age or 0, "max": programme.max_age or "∞",
-            "name": citizen, "age": age})
+    if (programme.min_age is not None and age < programme.min_age) or (
+        programme.max_age is not None and age > programme.max_age
+    ):
+        raise ValidationError(
+            _("%(programme)s is for citizens aged %(min)s to %(max)s; %(name)s is %(age)s.")
+            % {
+                "programme": programme,
+                "min": programme.min_age or 0,
+                "max": programme.max_age or "∞",
+                "name": citizen,
+                "age": age,
+            }
+        )
     department = _coordinating_department(actor=actor, programme=programme)
     subject = {"citizen": citizen}
     if programme.subject_kind == SubjectKind.HOUSEHOLD:
         subject = {"household": household_for(citizen=citizen)}
-    pathway = Pathway(municipality_id=actor.municipality_id, programme=programme, coordinator=actor,
-                      lead_department=department, referral_reason=referral_reason.strip(), **subject)
+    pathway = Pathway(
+        municipality_id=actor.municipality_id,
+        programme=programme,
+        coordinator=actor,
+        lead_department=department,
+        referral_reason=referral_reason.strip(),
+        **subject,
+    )
     try:
         with transaction.atomic():
             pathway.save()
     except IntegrityError:
-        raise ValidationError(_("%(name)s already has an open pathway in %(programme)s.") % {
-            "name": citizen, "programme": programme}) from None
-    StatusChange.objects.create(municipality_id=pathway.municipality_id, pathway=pathway, from_status="",
-                                to_status=pathway.status, reason=pathway.referral_reason, changed_by=actor)
-    TeamMember.objects.create(municipality_id=pathway.municipality_id, pathway=pathway, kind=TeamMemberKind.STAFF,
-                              user=actor, department=department, role=TeamRole.CASEWORKER)
-    event_record(actor=actor, code="pathway.opened", municipality_id=pathway.municipality_id, pathway=pathway,
-                 data={"programme": programme.name})
+        raise ValidationError(
+            _("%(name)s already has an open pathway in %(programme)s.") % {"name": citizen, "programme": programme}
+        ) from None
+    StatusChange.objects.create(
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        from_status="",
+        to_status=pathway.status,
+        reason=pathway.referral_reason,
+        changed_by=actor,
+    )
+    TeamMember.objects.create(
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        kind=TeamMemberKind.STAFF,
+        user=actor,
+        department=department,
+        role=TeamRole.CASEWORKER,
+    )
+    event_record(
+        actor=actor,
+        code="pathway.opened",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"programme": programme.name},
+    )
     return pathway
 
 
 @transaction.atomic
-def pathway_change_status(*, actor, pathway: Pathway, to_status: str, reason: str = "",
-                          expected_version: int) -> Pathway:
+def pathway_change_status(
+    *, actor, pathway: Pathway, to_status: str, reason: str = "", expected_version: int
+) -> Pathway:
     pathway = policy.require(actor, policy.MANAGE, pathway)
     if pathway.version != expected_version:
-        raise ConflictError(_("Someone else changed this pathway while you were working on it. "
-                              "Reload the page to see the current status, then try again."))
+        raise ConflictError(
+            _(
+                "Someone else changed this pathway while you were working on it. "
+                "Reload the page to see the current status, then try again."
+            )
+        )
     reason = reason.strip()
     if to_status not in TRANSITIONS[pathway.status]:
-        raise ValidationError(_("A pathway cannot go from %(from)s to %(to)s.") % {
-            "from": pathway.get_status_display().lower(), "to": PathwayStatus(to_status).label.lower()})
+        raise ValidationError(
+            _("A pathway cannot go from %(from)s to %(to)s.")
+            % {"from": pathway.get_status_display().lower(), "to": PathwayStatus(to_status).label.lower()}
+        )
     if to_status in REASON_REQUIRED and not reason:
         raise ValidationError(_("Give a reason when a pathway is paused or closed."))
     from_status = pathway.status
@@ -96,29 +138,61 @@ def pathway_change_status(*, actor, pathway: Pathway, to_status: str, reason: st
     pathway.closed_on = timezone.localdate() if to_status == PathwayStatus.CLOSED else None
     pathway.version += 1
     pathway.save(update_fields=["status", "status_changed_at", "closed_on", "version", "updated_at"])
-    StatusChange.objects.create(municipality_id=pathway.municipality_id, pathway=pathway, from_status=from_status,
-                                to_status=to_status, reason=reason, changed_by=actor)
-    event_record(actor=actor, code="pathway.status_changed", municipality_id=pathway.municipality_id,
-                 pathway=pathway, data={"from_status": from_status, "to_status": to_status, "reason": reason or "–"})
+    StatusChange.objects.create(
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        from_status=from_status,
+        to_status=to_status,
+        reason=reason,
+        changed_by=actor,
+    )
+    event_record(
+        actor=actor,
+        code="pathway.status_changed",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"from_status": from_status, "to_status": to_status, "reason": reason or "–"},
+    )
     return pathway
 
 
 @transaction.atomic
-def team_member_add(*, actor, pathway: Pathway, kind: str, role: str, user=None, department: Department | None = None,
-                    external_contact: ExternalContact | None = None, name: str = "", relation: str = "",
-                    phone: str = "", email: str = "", active_from: datetime.date | None = None) -> TeamMember:
+def team_member_add(
+    *,
+    actor,
+    pathway: Pathway,
+    kind: str,
+    role: str,
+    user=None,
+    department: Department | None = None,
+    external_contact: ExternalContact | None = None,
+    name: str = "",
+    relation: str = "",
+    phone: str = "",
+    email: str = "",
+    active_from: datetime.date | None = None,
+) -> TeamMember:
     pathway = policy.require(actor, policy.MANAGE, pathway)
     if not pathway.is_open:
         raise ValidationError(_("The pathway is closed."))
-    member = TeamMember(municipality_id=pathway.municipality_id, pathway=pathway, kind=kind, role=role,
-                        active_from=active_from or timezone.localdate())
+    member = TeamMember(
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        kind=kind,
+        role=role,
+        active_from=active_from or timezone.localdate(),
+    )
     if kind == TeamMemberKind.STAFF:
         if user is None or department is None:
             raise ValidationError(_("Choose the staff member and the department they represent."))
-        if not Membership.objects.current().filter(user=user, department=department,
-                                                   municipality_id=pathway.municipality_id).exists():
-            raise ValidationError(_("%(name)s does not work in %(department)s.") % {
-                "name": user, "department": department})
+        if (
+            not Membership.objects.current()
+            .filter(user=user, department=department, municipality_id=pathway.municipality_id)
+            .exists()
+        ):
+            raise ValidationError(
+                _("%(name)s does not work in %(department)s.") % {"name": user, "department": department}
+            )
         if TeamMember.objects.current().filter(pathway=pathway, user=user).exists():
             raise ValidationError(_("%(name)s is already on the team.") % {"name": user})
         member.user, member.department = user, department
@@ -139,8 +213,13 @@ def team_member_add(*, actor, pathway: Pathway, kind: str, role: str, user=None,
             member.save()
     except IntegrityError:
         raise ValidationError(_("%(name)s is already on the team.") % {"name": member.display_name}) from None
-    event_record(actor=actor, code="team.member_added", municipality_id=pathway.municipality_id, pathway=pathway,
-                 data={"name": member.display_name, "role": member.role})
+    event_record(
+        actor=actor,
+        code="team.member_added",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"name": member.display_name, "role": member.role},
+    )
     return member
 
 
@@ -157,8 +236,13 @@ def team_member_end(*, actor, member: TeamMember, reason: str, active_to: dateti
         raise ValidationError(_("The end date is before the start date."))
     member.active_to, member.end_reason = active_to, reason.strip()
     member.save(update_fields=["active_to", "end_reason", "updated_at"])
-    event_record(actor=actor, code="team.member_ended", municipality_id=pathway.municipality_id, pathway=pathway,
-                 data={"name": member.display_name, "reason": member.end_reason or "–"})
+    event_record(
+        actor=actor,
+        code="team.member_ended",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"name": member.display_name, "reason": member.end_reason or "–"},
+    )
     return member
 
 
@@ -168,23 +252,40 @@ def consent_giver_role(*, pathway: Pathway, giver: Citizen) -> str:
     The citizen consents for themself; a custody holder for a minor in the pathway (for a family: for
     its children). Any other person's consent would not be a valid basis for sharing.
     """
-    subjects = [pathway.citizen] if pathway.citizen_id else [
-        member.citizen for member in pathway.household.memberships.select_related("citizen")]
+    subjects = (
+        [pathway.citizen]
+        if pathway.citizen_id
+        else [member.citizen for member in pathway.household.memberships.select_related("citizen")]
+    )
     if pathway.citizen_id and giver.pk == pathway.citizen_id:
         return ConsentGiverRole.CITIZEN
     minors = [subject.pk for subject in subjects if subject.is_minor]
-    if minors and Guardianship.objects.filter(child_id__in=minors, guardian=giver, has_custody=True,
-                                              valid_to__isnull=True).exists():
+    if (
+        minors
+        and Guardianship.objects.filter(
+            child_id__in=minors, guardian=giver, has_custody=True, valid_to__isnull=True
+        ).exists()
+    ):
         return ConsentGiverRole.CUSTODY_HOLDER
     if not pathway.citizen_id and not giver.is_minor and giver.pk in {subject.pk for subject in subjects}:
         return ConsentGiverRole.CITIZEN
-    raise ValidationError(_("%(name)s can neither consent as the citizen nor as a custody holder in this "
-                            "pathway.") % {"name": giver})
+    raise ValidationError(
+        _("%(name)s can neither consent as the citizen nor as a custody holder in this pathway.") % {"name": giver}
+    )
 
 
 @transaction.atomic
-def consent_record(*, actor, pathway: Pathway, giver: Citizen, purpose: str, departments, form: str,
-                   given_on: datetime.date, expires_on: datetime.date | None = None) -> Consent:
+def consent_record(
+    *,
+    actor,
+    pathway: Pathway,
+    giver: Citizen,
+    purpose: str,
+    departments,
+    form: str,
+    given_on: datetime.date,
+    expires_on: datetime.date | None = None,
+) -> Consent:
     pathway = policy.require(actor, policy.MANAGE, pathway)
     if not pathway.is_open:
         raise ValidationError(_("The pathway is closed."))
@@ -199,16 +300,29 @@ def consent_record(*, actor, pathway: Pathway, giver: Citizen, purpose: str, dep
         raise ValidationError(_("The consent expires before it was given."))
     if giver.municipality_id != pathway.municipality_id:
         raise PermissionDenied
-    consent = Consent(municipality_id=pathway.municipality_id, pathway=pathway, giver=giver,
-                      giver_role=consent_giver_role(pathway=pathway, giver=giver), giver_name=giver.full_name,
-                      purpose=purpose.strip(), form=form, given_on=given_on, expires_on=expires_on,
-                      recorded_by=actor)
+    consent = Consent(
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        giver=giver,
+        giver_role=consent_giver_role(pathway=pathway, giver=giver),
+        giver_name=giver.full_name,
+        purpose=purpose.strip(),
+        form=form,
+        given_on=given_on,
+        expires_on=expires_on,
+        recorded_by=actor,
+    )
     consent.full_clean()
     consent.save()
     for department in departments:  # one by one, not bulk_create: each scope row gets its change-log row
         ConsentScope.objects.create(municipality_id=pathway.municipality_id, consent=consent, department=department)
-    event_record(actor=actor, code="consent.given", municipality_id=pathway.municipality_id, pathway=pathway,
-                 data={"giver": consent.giver_name, "departments": ", ".join(d.name for d in departments)})
+    event_record(
+        actor=actor,
+        code="consent.given",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"giver": consent.giver_name, "departments": ", ".join(d.name for d in departments)},
+    )
     return consent
 
 
@@ -222,23 +336,40 @@ def consent_withdraw(*, actor, consent: Consent, reason: str) -> Consent:
     consent.withdrawn_at = timezone.now()
     consent.withdrawal_reason = reason.strip()
     consent.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
-    event_record(actor=actor, code="consent.withdrawn", municipality_id=pathway.municipality_id, pathway=pathway,
-                 data={"giver": consent.giver_name, "reason": consent.withdrawal_reason or "–"})
+    event_record(
+        actor=actor,
+        code="consent.withdrawn",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"giver": consent.giver_name, "reason": consent.withdrawal_reason or "–"},
+    )
     return consent
 
 
 @transaction.atomic
-def legal_basis_record(*, actor, pathway: Pathway, department: Department, reference: str,
-                       note: str = "") -> LegalBasis:
+def legal_basis_record(
+    *, actor, pathway: Pathway, department: Department, reference: str, note: str = ""
+) -> LegalBasis:
     pathway = policy.require(actor, policy.MANAGE, pathway)
     if department.municipality_id != pathway.municipality_id:
         raise PermissionDenied
     if not reference.strip():
         raise ValidationError(_("Give the legal reference, for example SEL § 49 b."))
-    basis = LegalBasis.objects.create(municipality_id=pathway.municipality_id, pathway=pathway, department=department,
-                                      reference=reference.strip(), note=note.strip(), recorded_by=actor)
-    event_record(actor=actor, code="legal_basis.recorded", municipality_id=pathway.municipality_id, pathway=pathway,
-                 data={"department": department.name, "reference": basis.reference})
+    basis = LegalBasis.objects.create(
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        department=department,
+        reference=reference.strip(),
+        note=note.strip(),
+        recorded_by=actor,
+    )
+    event_record(
+        actor=actor,
+        code="legal_basis.recorded",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"department": department.name, "reference": basis.reference},
+    )
     return basis
 
 
@@ -250,15 +381,30 @@ def grant_create(*, actor, pathway: Pathway, user, reason: str, valid_until: dat
     if valid_until <= timezone.now():
         raise ValidationError(_("The access must end in the future."))
     if valid_until > timezone.now() + datetime.timedelta(days=settings.SAMSPIL_GRANT_MAX_DAYS + 1):
-        raise ValidationError(_("Access can be given for at most %(days)s days at a time.") % {
-            "days": settings.SAMSPIL_GRANT_MAX_DAYS})
+        raise ValidationError(
+            _("Access can be given for at most %(days)s days at a time.") % {"days": settings.SAMSPIL_GRANT_MAX_DAYS}
+        )
     if not reason.strip():
         raise ValidationError(_("Give the reason for the access."))
-    grant = AccessGrant.objects.create(municipality_id=pathway.municipality_id, pathway=pathway, user=user,
-                                       reason=reason.strip(), valid_until=valid_until, granted_by=actor)
-    event_record(actor=actor, code="grant.created", municipality_id=pathway.municipality_id, pathway=pathway,
-                 data={"name": user, "reason": grant.reason,
-                       "until": formats.date_format(timezone.localtime(valid_until), "SHORT_DATETIME_FORMAT")})
+    grant = AccessGrant.objects.create(
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        user=user,
+        reason=reason.strip(),
+        valid_until=valid_until,
+        granted_by=actor,
+    )
+    event_record(
+        actor=actor,
+        code="grant.created",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={
+            "name": user,
+            "reason": grant.reason,
+            "until": formats.date_format(timezone.localtime(valid_until), "SHORT_DATETIME_FORMAT"),
+        },
+    )
     return grant
 
 
@@ -269,8 +415,13 @@ def grant_revoke(*, actor, grant: AccessGrant) -> AccessGrant:
     if grant.revoked_at is None:
         grant.revoked_at = timezone.now()
         grant.save(update_fields=["revoked_at", "updated_at"])
-        event_record(actor=actor, code="grant.revoked", municipality_id=pathway.municipality_id, pathway=pathway,
-                     data={"name": grant.user})
+        event_record(
+            actor=actor,
+            code="grant.revoked",
+            municipality_id=pathway.municipality_id,
+            pathway=pathway,
+            data={"name": grant.user},
+        )
     return grant
 
 
@@ -280,20 +431,40 @@ def break_glass_open(*, actor, pathway: Pathway, reason: str) -> BreakGlassAcces
     if not policy.can_break_glass(actor) or pathway.municipality_id != actor.municipality_id:
         raise PermissionDenied
     departments = policy.current_department_ids(actor)
-    withdrawn = ConsentScope.objects.filter(consent__pathway=pathway, consent__withdrawn_at__isnull=False,
-                                            department_id__in=departments)
-    if withdrawn.exists() and not Pathway.objects.filter(pk=pathway.pk).filter(
-            Exists(TeamMember.objects.filter(pathway_id=OuterRef("pk"), department_id__in=departments)
-                   .filter(department_covered()))).exists():
+    withdrawn = ConsentScope.objects.filter(
+        consent__pathway=pathway, consent__withdrawn_at__isnull=False, department_id__in=departments
+    )
+    if (
+        withdrawn.exists()
+        and not Pathway.objects.filter(pk=pathway.pk)
+        .filter(
+            Exists(
+                TeamMember.objects.filter(pathway_id=OuterRef("pk"), department_id__in=departments).filter(
+                    department_covered()
+                )
+            )
+        )
+        .exists()
+    ):
         # The citizen said no to sharing with the actor's department; break-glass must not override that.
-        raise ValidationError(_("The citizen has withdrawn consent to share data with your department. "
-                                "Contact the coordinator."))
+        raise ValidationError(
+            _("The citizen has withdrawn consent to share data with your department. Contact the coordinator.")
+        )
     reason = reason.strip()
     if len(reason) < 10:
         raise ValidationError(_("Describe the reason in at least 10 characters."))
     access = BreakGlassAccess.objects.create(
-        municipality_id=pathway.municipality_id, pathway=pathway, user=actor, reason=reason,
-        expires_at=timezone.now() + datetime.timedelta(hours=settings.SAMSPIL_BREAK_GLASS_HOURS))
-    event_record(actor=actor, code="access.break_glass", municipality_id=pathway.municipality_id, pathway=pathway,
-                 data={"reason": reason})
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        user=actor,
+        reason=reason,
+        expires_at=timezone.now() + datetime.timedelta(hours=settings.SAMSPIL_BREAK_GLASS_HOURS),
+    )
+    event_record(
+        actor=actor,
+        code="access.break_glass",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"reason": reason},
+    )
     return access

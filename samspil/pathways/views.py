@@ -34,12 +34,10 @@ class PathwayMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         if self.permission_action not in policy.ACTIONS:
             raise ValueError(f"{type(self).__name__} must set permission_action")
-        self.pathway = selectors.pathway_get(actor=request.user, public_id=kwargs["pathway_id"],
-                                             action=self.permission_action, path=request.path)
+        self.pathway = selectors.pathway_get(
+            actor=request.user, public_id=kwargs["pathway_id"], action=self.permission_action, path=request.path
+        )
         return super().dispatch(request, *args, **kwargs)
-
-
-FORM_KEYS_ON_PAGE = {"status", "staff", "external", "network", "consent", "legal_basis", "grant"}
 
 
 def _overview_context(request, pathway, bound_forms=None):
@@ -106,13 +104,10 @@ class PathwayActionView(PathwayMixin, View):
         return HttpResponseRedirect(reverse("pathways:overview", args=[self.pathway.public_id]))
 
     def failure(self, form):
-        if self.form_key not in FORM_KEYS_ON_PAGE:
-            # Small inline forms (end a place, withdraw consent) show their errors as a message.
-            errors = [str(error) for errors in form.errors.values() for error in errors]
-            messages.error(self.request, " ".join(errors))
         template = "pathways/_overview.html" if self.request.htmx else "pathways/overview.html"
-        return render(self.request, template, _overview_context(self.request, self.pathway, {self.form_key: form}),
-                      status=422)
+        return render(
+            self.request, template, _overview_context(self.request, self.pathway, {self.form_key: form}), status=422
+        )
 
 
 class StatusChangeView(PathwayActionView):
@@ -124,9 +119,13 @@ class StatusChangeView(PathwayActionView):
         return _("The status was changed.")
 
     def perform(self, form):
-        services.pathway_change_status(actor=self.request.user, pathway=self.pathway,
-                                       to_status=form.cleaned_data["to_status"], reason=form.cleaned_data["reason"],
-                                       expected_version=form.cleaned_data["version"])
+        services.pathway_change_status(
+            actor=self.request.user,
+            pathway=self.pathway,
+            to_status=form.cleaned_data["to_status"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
 
 
 class TeamAddView(PathwayActionView):
@@ -135,8 +134,7 @@ class TeamAddView(PathwayActionView):
         TeamMemberKind.EXTERNAL: forms.ExternalMemberForm,
         TeamMemberKind.NETWORK: forms.NetworkMemberForm,
     }
-    form_keys = {TeamMemberKind.STAFF: "staff", TeamMemberKind.EXTERNAL: "external",
-                 TeamMemberKind.NETWORK: "network"}
+    form_keys = {TeamMemberKind.STAFF: "staff", TeamMemberKind.EXTERNAL: "external", TeamMemberKind.NETWORK: "network"}
 
     @property
     def success_message(self):
@@ -150,17 +148,23 @@ class TeamAddView(PathwayActionView):
     def perform(self, form):
         data = form.cleaned_data
         kind = self.kwargs["kind"]
-        common = {"actor": self.request.user, "pathway": self.pathway, "kind": kind,
-                  "active_from": data["active_from"]}
+        common = {"actor": self.request.user, "pathway": self.pathway, "kind": kind, "active_from": data["active_from"]}
         if kind == TeamMemberKind.STAFF:
             membership = data["membership"]
-            services.team_member_add(**common, role=data["role"], user=membership.user,
-                                     department=membership.department)
+            services.team_member_add(
+                **common, role=data["role"], user=membership.user, department=membership.department
+            )
         elif kind == TeamMemberKind.EXTERNAL:
             services.team_member_add(**common, role=data["role"], external_contact=data["external_contact"])
         else:
-            services.team_member_add(**common, role="network", name=data["name"], relation=data["relation"],
-                                     phone=data["phone"], email=data["email"])
+            services.team_member_add(
+                **common,
+                role="network",
+                name=data["name"],
+                relation=data["relation"],
+                phone=data["phone"],
+                email=data["email"],
+            )
 
 
 class TeamEndView(PathwayActionView):
@@ -176,8 +180,12 @@ class TeamEndView(PathwayActionView):
 
     def perform(self, form):
         member = get_object_or_404(TeamMember.objects.filter(pathway=self.pathway), public_id=self.kwargs["member_id"])
-        services.team_member_end(actor=self.request.user, member=member, reason=form.cleaned_data["reason"],
-                                 active_to=form.cleaned_data["active_to"])
+        services.team_member_end(
+            actor=self.request.user,
+            member=member,
+            reason=form.cleaned_data["reason"],
+            active_to=form.cleaned_data["active_to"],
+        )
 
 
 class ConsentRecordView(PathwayActionView):
@@ -190,10 +198,16 @@ class ConsentRecordView(PathwayActionView):
 
     def perform(self, form):
         data = form.cleaned_data
-        services.consent_record(actor=self.request.user, pathway=self.pathway, giver=data["giver"],
-                                purpose=data["purpose"],
-                                departments=data["departments"], form=data["form"], given_on=data["given_on"],
-                                expires_on=data["expires_on"])
+        services.consent_record(
+            actor=self.request.user,
+            pathway=self.pathway,
+            giver=data["giver"],
+            purpose=data["purpose"],
+            departments=data["departments"],
+            form=data["form"],
+            given_on=data["given_on"],
+            expires_on=data["expires_on"],
+        )
 
 
 class ConsentWithdrawView(PathwayActionView):
@@ -222,8 +236,13 @@ class LegalBasisView(PathwayActionView):
 
     def perform(self, form):
         data = form.cleaned_data
-        services.legal_basis_record(actor=self.request.user, pathway=self.pathway, department=data["department"],
-                                    reference=data["reference"], note=data["note"])
+        services.legal_basis_record(
+            actor=self.request.user,
+            pathway=self.pathway,
+            department=data["department"],
+            reference=data["reference"],
+            note=data["note"],
+        )
 
 
 class GrantCreateView(PathwayActionView):
@@ -236,9 +255,14 @@ class GrantCreateView(PathwayActionView):
 
     def perform(self, form):
         data = form.cleaned_data
-        end_of_day = datetime.datetime.combine(data["valid_until"] + datetime.timedelta(days=1), datetime.time.min)
-        services.grant_create(actor=self.request.user, pathway=self.pathway, user=data["membership"].user,
-                              reason=data["reason"], valid_until=timezone.make_aware(end_of_day))
+        end_of_day = datetime.datetime.combine(data["valid_until"], datetime.time(23, 59, 59))
+        services.grant_create(
+            actor=self.request.user,
+            pathway=self.pathway,
+            user=data["membership"].user,
+            reason=data["reason"],
+            valid_until=timezone.make_aware(end_of_day),
+        )
 
 
 class GrantRevokeView(PathwayMixin, View):
@@ -257,8 +281,9 @@ class CprRevealView(PathwayMixin, View):
     permission_action = policy.VIEW
 
     def post(self, request, pathway_id, citizen_id):
-        citizen, number = selectors.pathway_reveal_cpr(actor=request.user, pathway=self.pathway,
-                                                      citizen_public_id=citizen_id)
+        citizen, number = selectors.pathway_reveal_cpr(
+            actor=request.user, pathway=self.pathway, citizen_public_id=citizen_id
+        )
         context = {"citizen": citizen, "cpr_number": number, "pathway": self.pathway}
         if request.htmx:
             return render(request, "pathways/_cpr.html", context)
@@ -271,8 +296,9 @@ class AccessLogView(PathwayMixin, View):
     def get(self, request, pathway_id):
         entries = selectors.pathway_access_log(actor=request.user, pathway=self.pathway)
         denials = selectors.pathway_denials(actor=request.user, pathway=self.pathway)
-        return render(request, "pathways/access_log.html",
-                      {"pathway": self.pathway, "entries": entries, "denials": denials})
+        return render(
+            request, "pathways/access_log.html", {"pathway": self.pathway, "entries": entries, "denials": denials}
+        )
 
 
 class BreakGlassView(LoginRequiredMixin, View):
@@ -283,9 +309,11 @@ class BreakGlassView(LoginRequiredMixin, View):
             return self.handle_no_permission()
         if not policy.can_break_glass(request.user):
             raise Http404
-        self.pathway = get_object_or_404(Pathway.objects.select_related("programme"),
-                                         municipality_id=request.user.municipality_id,
-                                         public_id=kwargs["pathway_id"])
+        self.pathway = get_object_or_404(
+            Pathway.objects.select_related("programme"),
+            municipality_id=request.user.municipality_id,
+            public_id=kwargs["pathway_id"],
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pathway_id):
@@ -296,13 +324,14 @@ class BreakGlassView(LoginRequiredMixin, View):
         form = forms.BreakGlassForm(request.POST, pathway=self.pathway)
         if form.is_valid():
             try:
-                services.break_glass_open(actor=request.user, pathway=self.pathway,
-                                          reason=form.cleaned_data["reason"])
+                services.break_glass_open(actor=request.user, pathway=self.pathway, reason=form.cleaned_data["reason"])
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.warning(request, _("You have opened the pathway with break-glass. The coordinator can see "
-                                            "this and your reason."))
+                messages.warning(
+                    request,
+                    _("You have opened the pathway with break-glass. The coordinator can see this and your reason."),
+                )
                 return HttpResponseRedirect(reverse("pathways:overview", args=[self.pathway.public_id]))
         return render(request, "pathways/break_glass.html", {"pathway": self.pathway, "form": form}, status=422)
 
@@ -316,9 +345,21 @@ class MyPathwaysView(LoginRequiredMixin, View):
         programmes = Programme.objects.visible_to(request.user, policy.VIEW).order_by("name")
         if programme and not any(str(p.public_id) == programme for p in programmes):
             programme = ""
-        page = selectors.pathway_list_mine(actor=request.user, status=status, programme_id=programme or None,
-                                           cursor=request.GET.get("efter", ""), page_size=settings.SAMSPIL_PAGE_SIZE)
-        return render(request, "pathways/mine.html", {
-            "page": page, "status": status, "programme": programme, "programmes": programmes,
-            "statuses": PathwayStatus.choices,
-        })
+        page = selectors.pathway_list_mine(
+            actor=request.user,
+            status=status,
+            programme_id=programme or None,
+            cursor=request.GET.get("efter", ""),
+            page_size=settings.SAMSPIL_PAGE_SIZE,
+        )
+        return render(
+            request,
+            "pathways/mine.html",
+            {
+                "page": page,
+                "status": status,
+                "programme": programme,
+                "programmes": programmes,
+                "statuses": PathwayStatus.choices,
+            },
+        )

@@ -79,8 +79,12 @@ def test_legal_basis_in_force_opens_it_without_consent(world):
 
 def test_legal_basis_that_ended_or_has_not_started_does_not_count(world):
     today = timezone.localdate()
-    f.LegalBasisFactory(pathway=world.pathway, department=world.jobs, valid_from=today - datetime.timedelta(days=30),
-                        valid_to=today - datetime.timedelta(days=1))
+    f.LegalBasisFactory(
+        pathway=world.pathway,
+        department=world.jobs,
+        valid_from=today - datetime.timedelta(days=30),
+        valid_to=today - datetime.timedelta(days=1),
+    )
     f.LegalBasisFactory(pathway=world.pathway, department=world.jobs, valid_from=today + datetime.timedelta(days=1))
     assert not sees(world.jobworker, world.pathway)
 
@@ -94,8 +98,12 @@ def test_withdrawing_consent_removes_access_at_once(world):
 
 def test_expired_consent_does_not_count(world):
     today = timezone.localdate()
-    f.ConsentFactory(pathway=world.pathway, departments=[world.jobs], given_on=today - datetime.timedelta(days=60),
-                     expires_on=today - datetime.timedelta(days=1))
+    f.ConsentFactory(
+        pathway=world.pathway,
+        departments=[world.jobs],
+        given_on=today - datetime.timedelta(days=60),
+        expires_on=today - datetime.timedelta(days=1),
+    )
     assert not sees(world.jobworker, world.pathway)
 
 
@@ -118,8 +126,12 @@ def test_ended_team_place_loses_access(world):
 
 def test_team_place_that_starts_tomorrow_gives_no_access_yet(world):
     newcomer = f.make_staff(world.children, StaffRole.PROFESSIONAL)
-    f.TeamMemberFactory(pathway=world.pathway, user=newcomer, department=world.children,
-                        active_from=timezone.localdate() + datetime.timedelta(days=1))
+    f.TeamMemberFactory(
+        pathway=world.pathway,
+        user=newcomer,
+        department=world.children,
+        active_from=timezone.localdate() + datetime.timedelta(days=1),
+    )
     assert not sees(newcomer, world.pathway)
 
 
@@ -133,11 +145,14 @@ def minor_pathway(world, born):
     return pathway
 
 
-@pytest.mark.parametrize(("givers", "expected"), [
-    ((), False),
-    ((ConsentGiverRole.CUSTODY_HOLDER,), True),
-    ((ConsentGiverRole.CITIZEN,), False),
-])
+@pytest.mark.parametrize(
+    ("givers", "expected"),
+    [
+        ((), False),
+        ((ConsentGiverRole.CUSTODY_HOLDER,), True),
+        ((ConsentGiverRole.CITIZEN,), False),
+    ],
+)
 def test_child_under_15_needs_a_custody_holders_consent(world, givers, expected):
     pathway = minor_pathway(world, f.years_ago(11))
     for role in givers:
@@ -145,11 +160,14 @@ def test_child_under_15_needs_a_custody_holders_consent(world, givers, expected)
     assert sees(world.jobworker, pathway) is expected
 
 
-@pytest.mark.parametrize(("givers", "expected"), [
-    ((ConsentGiverRole.CUSTODY_HOLDER,), False),
-    ((ConsentGiverRole.CITIZEN,), False),
-    ((ConsentGiverRole.CUSTODY_HOLDER, ConsentGiverRole.CITIZEN), True),
-])
+@pytest.mark.parametrize(
+    ("givers", "expected"),
+    [
+        ((ConsentGiverRole.CUSTODY_HOLDER,), False),
+        ((ConsentGiverRole.CITIZEN,), False),
+        ((ConsentGiverRole.CUSTODY_HOLDER, ConsentGiverRole.CITIZEN), True),
+    ],
+)
 @pytest.mark.parametrize("age", [15, 17])
 def test_young_person_15_to_17_needs_both_consents(world, givers, expected, age):
     pathway = minor_pathway(world, f.years_ago(age))
@@ -174,8 +192,12 @@ def test_withdrawing_one_of_two_consents_for_a_young_person_removes_access(world
 
 
 def test_family_pathway_opens_with_a_custody_holders_consent_only(world):
-    pathway = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=None,
-                               household=f.make_family(world.municipality))
+    pathway = f.PathwayFactory(
+        coordinator=world.coordinator,
+        lead_department=world.children,
+        citizen=None,
+        household=f.make_family(world.municipality),
+    )
     f.TeamMemberFactory(pathway=pathway, user=world.jobworker, department=world.jobs)
     assert not sees(world.jobworker, pathway)
     f.ConsentFactory(pathway=pathway, departments=[world.jobs], giver_role=ConsentGiverRole.CITIZEN)
@@ -189,8 +211,9 @@ def test_family_pathway_opens_with_a_custody_holders_consent_only(world):
 
 def end_memberships(user):
     today = timezone.localdate()
-    user.memberships.update(active_from=today - datetime.timedelta(days=30),
-                            active_to=today - datetime.timedelta(days=1))
+    user.memberships.update(
+        active_from=today - datetime.timedelta(days=30), active_to=today - datetime.timedelta(days=1)
+    )
 
 
 def test_team_member_who_left_the_department_loses_access(world):
@@ -221,10 +244,18 @@ def test_revoked_grant_gives_nothing(world):
 
 def test_expired_or_future_grant_gives_nothing(world):
     now = timezone.now()
-    f.AccessGrantFactory(pathway=world.pathway, user=world.outsider, valid_from=now - datetime.timedelta(days=2),
-                         valid_until=now - datetime.timedelta(seconds=1))
-    f.AccessGrantFactory(pathway=world.pathway, user=world.outsider, valid_from=now + datetime.timedelta(hours=1),
-                         valid_until=now + datetime.timedelta(days=1))
+    f.AccessGrantFactory(
+        pathway=world.pathway,
+        user=world.outsider,
+        valid_from=now - datetime.timedelta(days=2),
+        valid_until=now - datetime.timedelta(seconds=1),
+    )
+    f.AccessGrantFactory(
+        pathway=world.pathway,
+        user=world.outsider,
+        valid_from=now + datetime.timedelta(hours=1),
+        valid_until=now + datetime.timedelta(days=1),
+    )
     assert actions(world.outsider, world.pathway) == set()
 
 
@@ -234,8 +265,9 @@ def test_grant_to_someone_else_gives_me_nothing(world):
 
 
 def test_break_glass_gives_view_for_its_window(world):
-    access = services.break_glass_open(actor=world.outsider, pathway=world.pathway,
-                                       reason="Borgeren er mødt op akut i borgerservice")
+    access = services.break_glass_open(
+        actor=world.outsider, pathway=world.pathway, reason="Borgeren er mødt op akut i borgerservice"
+    )
     assert actions(world.outsider, world.pathway) == {VIEW}
     assert abs(access.expires_at - access.created_at - datetime.timedelta(hours=8)) < datetime.timedelta(seconds=5)
     later = timezone.now() + datetime.timedelta(hours=8, minutes=1)
@@ -244,8 +276,9 @@ def test_break_glass_gives_view_for_its_window(world):
 
 
 def test_break_glass_after_its_window_gives_nothing(world):
-    f.BreakGlassAccessFactory(pathway=world.pathway, user=world.outsider,
-                              expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    f.BreakGlassAccessFactory(
+        pathway=world.pathway, user=world.outsider, expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
     assert actions(world.outsider, world.pathway) == set()
 
 
@@ -309,8 +342,7 @@ def test_citizen_and_guardians_are_visible_exactly_when_the_pathway_is(world):
 
 def test_family_members_follow_the_family_pathway(world):
     household = f.make_family(world.municipality, adults=2, children=2)
-    f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=None,
-                     household=household)
+    f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=None, household=household)
     member_ids = set(household.memberships.values_list("citizen_id", flat=True))
     assert member_ids <= set(Citizen.objects.visible_to(world.coordinator, VIEW).values_list("pk", flat=True))
     assert Household.objects.visible_to(world.coordinator, VIEW).filter(pk=household.pk).exists()
@@ -349,8 +381,10 @@ def test_intake_reaches_every_citizen_of_the_municipality_for_case_roles_only(wo
 def test_roles_are_read_per_request(world):
     """A membership that ends takes case work away on the next request (roles are cached per user object)."""
     assert policy.can_do_case_work(fresh(world.outsider))
-    world.outsider.memberships.update(active_to=timezone.localdate() - datetime.timedelta(days=1),
-                                      active_from=timezone.localdate() - datetime.timedelta(days=10))
+    world.outsider.memberships.update(
+        active_to=timezone.localdate() - datetime.timedelta(days=1),
+        active_from=timezone.localdate() - datetime.timedelta(days=10),
+    )
     assert not policy.can_do_case_work(fresh(world.outsider))
 
 
@@ -370,9 +404,11 @@ def test_unknown_action_raises(world):
 
 
 def test_every_tenant_model_has_a_registered_scope():
-    tenant_models = {model for model in apps.get_models()
-                     if issubclass(model, TenantModel) and not model._meta.abstract and not model._meta.proxy}
+    tenant_models = {
+        model
+        for model in apps.get_models()
+        if issubclass(model, TenantModel) and not model._meta.abstract and not model._meta.proxy
+    }
     assert tenant_models, "no TenantModel found: the meta-test would prove nothing"
     missing = sorted(model.__name__ for model in tenant_models - policy.registered_models())
     assert not missing, f"register a scope in samspil/access/scopes.py for: {', '.join(missing)}"
-

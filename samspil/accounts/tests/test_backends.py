@@ -72,3 +72,12 @@ def test_logout_is_post_only(client, world):
     response = client.post("/konto/log-ud/")
     assert response.status_code == 302 and response["Location"] == "/konto/log-ind/"
     assert "_auth_user_id" not in client.session
+
+
+def test_repeated_failures_lock_the_user_name_even_for_the_right_password(client, world, settings):
+    settings.SAMSPIL_LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        assert log_in(client, world.coordinator.username, "forkert").status_code == 200
+    response = log_in(client, world.coordinator.username)
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert "locked" in {error.code for error in response.context["form"].non_field_errors().as_data()}

@@ -19,8 +19,9 @@ def test_my_pathways_lists_only_mine_by_public_id(client, world):
     assert body["results"][0]["subject"] == world.citizen.full_name
     assert body["next"] is None
     assert str(world.pathway.pk) not in {str(value) for value in body["results"][0].values()}
-    assert list(AccessLogEntry.objects.filter(request_id=response["X-Request-Id"])
-                .values_list("citizen_id", flat=True)) == [world.citizen.pk]
+    assert list(
+        AccessLogEntry.objects.filter(request_id=response["X-Request-Id"]).values_list("citizen_id", flat=True)
+    ) == [world.citizen.pk]
 
 
 def test_my_pathways_pages_with_a_cursor(client, world, settings):

@@ -17,10 +17,20 @@ AUDIT_MODELS = [AccessLogEntry, AuditEvent, ChangeLogEntry]
 @pytest.fixture
 def one_of_each(world):
     with context.bound(actor_id=world.coordinator.pk, request_id="audit-request"):
-        event_record(actor=world.coordinator, code="pathway.opened", municipality_id=world.municipality.pk,
-                     pathway=world.pathway, data={"programme": "X"})
-        access_record(actor=world.coordinator, citizens=[world.citizen], shown="test", purpose="coordination",
-                      pathway=world.pathway)
+        event_record(
+            actor=world.coordinator,
+            code="pathway.opened",
+            municipality_id=world.municipality.pk,
+            pathway=world.pathway,
+            data={"programme": "X"},
+        )
+        access_record(
+            actor=world.coordinator,
+            citizens=[world.citizen],
+            shown="test",
+            purpose="coordination",
+            pathway=world.pathway,
+        )
         world.citizen.phone = "11223344"
         world.citizen.save()  # a change-log row
     return {model: model.objects.filter(request_id="audit-request").get() for model in AUDIT_MODELS}
@@ -45,8 +55,10 @@ def test_database_refuses_raw_updates_and_deletes_on_postgresql(one_of_each, mod
     if connection.vendor != "postgresql":
         pytest.skip("the append-only triggers exist on PostgreSQL only")
     table, pk = model._meta.db_table, one_of_each[model].pk
-    for statement in (f"UPDATE {table} SET request_id = 'rewritten' WHERE id = %s",  # noqa: S608
-                      f"DELETE FROM {table} WHERE id = %s"):  # noqa: S608
+    for statement in (
+        f"UPDATE {table} SET request_id = 'rewritten' WHERE id = %s",  # noqa: S608
+        f"DELETE FROM {table} WHERE id = %s",  # noqa: S608
+    ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(statement, [pk])
     assert model.objects.get(pk=pk).request_id == "audit-request"

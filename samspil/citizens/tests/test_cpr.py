@@ -24,13 +24,14 @@ def error_code(raw: str) -> str:
     return caught.value.code
 
 
-@pytest.mark.parametrize("raw", ["0101901234", "010190-1234", "  010190-1234 "])
+@pytest.mark.parametrize("raw", ["0101901234", "010190-1234", "  010190-1234 ", "010190 1234"])
 def test_normalise_accepts_both_written_forms(raw):
     assert cpr.normalise(raw) == ADULT
 
 
-@pytest.mark.parametrize("raw", ["", "01019012", "01019012345", "010190 1234", "010190--1234", "0101a01234",
-                                 "01.01.90-1234", None])
+@pytest.mark.parametrize(
+    "raw", ["", "01019012", "01019012345", "010190  1234", "010190--1234", "0101a01234", "01.01.90-1234", None]
+)
 def test_normalise_refuses_anything_but_ten_digits(raw):
     assert error_code(raw) == "cpr_format"
 
@@ -45,17 +46,20 @@ def test_leap_day_is_a_valid_date():
     assert cpr.birth_date("2902961234") == datetime.date(1996, 2, 29)
 
 
-@pytest.mark.parametrize(("digits", "born"), [
-    ("0101000000", datetime.date(1900, 1, 1)),  # 7th digit 0-3: always 1900s
-    ("0101993999", datetime.date(1999, 1, 1)),
-    ("0101364000", datetime.date(2036, 1, 1)),  # 7th digit 4 or 9: 2000-2036 ...
-    ("0101374000", datetime.date(1937, 1, 1)),  # ... otherwise 1937-1999
-    ("0101369000", datetime.date(2036, 1, 1)),
-    ("0101379000", datetime.date(1937, 1, 1)),
-    ("0101575000", datetime.date(2057, 1, 1)),  # 7th digit 5-8: 2000-2057 ...
-    ("0101588000", datetime.date(1858, 1, 1)),  # ... otherwise 1858-1899
-    ("0101996999", datetime.date(1899, 1, 1)),
-])
+@pytest.mark.parametrize(
+    ("digits", "born"),
+    [
+        ("0101000000", datetime.date(1900, 1, 1)),  # 7th digit 0-3: always 1900s
+        ("0101993999", datetime.date(1999, 1, 1)),
+        ("0101364000", datetime.date(2036, 1, 1)),  # 7th digit 4 or 9: 2000-2036 ...
+        ("0101374000", datetime.date(1937, 1, 1)),  # ... otherwise 1937-1999
+        ("0101369000", datetime.date(2036, 1, 1)),
+        ("0101379000", datetime.date(1937, 1, 1)),
+        ("0101575000", datetime.date(2057, 1, 1)),  # 7th digit 5-8: 2000-2057 ...
+        ("0101588000", datetime.date(1858, 1, 1)),  # ... otherwise 1858-1899
+        ("0101996999", datetime.date(1899, 1, 1)),
+    ],
+)
 def test_seventh_digit_selects_the_century(digits, born):
     assert cpr.birth_date(digits) == born
 
@@ -123,4 +127,5 @@ def test_key_rotation_decrypts_old_tokens_and_encrypts_with_the_new_key(settings
 
 def test_log_redaction_masks_both_forms():
     assert redact_cpr(f"user typed {ADULT} and 010190-1234") == "user typed 010190-**** and 010190-****"
+    assert redact_cpr("or 010190 1234") == "or 010190-****"  # the form accepts a space too
     assert redact_cpr("order 123456789012 on 2024-01-01") == "order 123456789012 on 2024-01-01"

@@ -32,8 +32,12 @@ def test_search_by_cpr_finds_exactly_that_citizen_and_logs_one_row(world, writte
     assert results == [wanted]
     assert logged("search") == {wanted.pk: 1}  # no pathway yet: one row without a pathway
     row = AccessLogEntry.objects.get(request_id="search")
-    assert (row.shown, row.purpose, row.via, row.pathway) == ("citizen.search", AccessPurpose.INTAKE,
-                                                              AccessVia.INTAKE, None)
+    assert (row.shown, row.purpose, row.via, row.pathway) == (
+        "citizen.search",
+        AccessPurpose.INTAKE,
+        AccessVia.INTAKE,
+        None,
+    )
 
 
 def test_search_by_name_needs_every_word_and_logs_each_result_once(world):
@@ -55,12 +59,12 @@ def test_search_needs_first_and_last_name_or_a_cpr_number(world):
 
 
 def test_search_logs_one_row_per_citizen_and_pathway_so_each_coordinator_sees_the_glimpse(world):
-    second = f.PathwayFactory(coordinator=f.make_staff(world.jobs), lead_department=world.jobs,
-                              citizen=world.citizen)
+    second = f.PathwayFactory(coordinator=f.make_staff(world.jobs), lead_department=world.jobs, citizen=world.citizen)
     assert search(world.outsider, world.citizen.full_name) == [world.citizen]
     rows = AccessLogEntry.objects.filter(request_id="search")
     assert sorted(rows.values_list("citizen_id", "pathway_id")) == sorted(
-        [(world.citizen.pk, world.pathway.pk), (world.citizen.pk, second.pk)])
+        [(world.citizen.pk, world.pathway.pk), (world.citizen.pk, second.pk)]
+    )
 
 
 def test_search_marks_which_pathways_the_searcher_may_open(world):

@@ -72,17 +72,19 @@ def test_guardian_add_validates_the_relation(world):
     teenager = f.CitizenFactory(municipality=world.municipality, born=f.years_ago(16))
     for guardian in (child, teenager):
         with pytest.raises(ValidationError):
-            services.guardian_add(actor=world.coordinator, pathway=pathway, child=child, guardian=guardian,
-                                  relation="mother")
+            services.guardian_add(
+                actor=world.coordinator, pathway=pathway, child=child, guardian=guardian, relation="mother"
+            )
     with pytest.raises(ValidationError):  # an adult has no custody holders
-        services.guardian_add(actor=world.coordinator, pathway=world.pathway, child=world.citizen, guardian=mother,
-                              relation="mother")
-    guardianship = services.guardian_add(actor=world.coordinator, pathway=pathway, child=child, guardian=mother,
-                                         relation="mother")
+        services.guardian_add(
+            actor=world.coordinator, pathway=world.pathway, child=world.citizen, guardian=mother, relation="mother"
+        )
+    guardianship = services.guardian_add(
+        actor=world.coordinator, pathway=pathway, child=child, guardian=mother, relation="mother"
+    )
     assert Guardianship.objects.get(child=child) == guardianship
     with pytest.raises(ValidationError):
-        services.guardian_add(actor=world.coordinator, pathway=pathway, child=child, guardian=mother,
-                              relation="mother")
+        services.guardian_add(actor=world.coordinator, pathway=pathway, child=child, guardian=mother, relation="mother")
 
 
 def test_household_for_reuses_the_citizens_household(world):

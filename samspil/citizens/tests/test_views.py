@@ -84,14 +84,16 @@ def test_intake_pages_are_404_without_a_case_role_and_ask_anonymous_to_log_in(cl
 def test_register_citizen_then_open_a_pathway(client, world):
     digits = f.random_cpr()
     client.force_login(world.coordinator)
-    response = client.post(reverse("citizens:create"), {"first_name": "Bo", "last_name": "Ny",
-                                                        "cpr_number": cpr.formatted(digits)})
+    response = client.post(
+        reverse("citizens:create"), {"first_name": "Bo", "last_name": "Ny", "cpr_number": cpr.formatted(digits)}
+    )
     citizen = Citizen.objects.get(last_name="Ny")
     assert response.status_code == 302
     assert response["Location"] == reverse("citizens:open_pathway", args=[citizen.public_id])
     assert client.get(response["Location"]).status_code == 200
-    response = client.post(response["Location"], {"programme": world.programme.public_id,
-                                                  "referral_reason": "Henvist af egen læge"})
+    response = client.post(
+        response["Location"], {"programme": world.programme.public_id, "referral_reason": "Henvist af egen læge"}
+    )
     pathway = Pathway.objects.get(citizen=citizen)
     assert response.status_code == 302
     assert response["Location"] == reverse("pathways:overview", args=[pathway.public_id])
@@ -100,8 +102,10 @@ def test_register_citizen_then_open_a_pathway(client, world):
 
 def test_register_a_registered_cpr_number_points_to_the_existing_citizen(client, world):
     client.force_login(world.coordinator)
-    response = client.post(reverse("citizens:create"), {"first_name": "Kopi", "last_name": "Person",
-                                                        "cpr_number": world.citizen.reveal_cpr()})
+    response = client.post(
+        reverse("citizens:create"),
+        {"first_name": "Kopi", "last_name": "Person", "cpr_number": world.citizen.reveal_cpr()},
+    )
     assert response.status_code == 422
     assert response.context["existing"] == world.citizen
     assert world.citizen.full_name in response.content.decode()
@@ -111,8 +115,9 @@ def test_register_a_registered_cpr_number_points_to_the_existing_citizen(client,
 
 def test_register_with_an_invalid_cpr_number_is_422_with_a_message(client, world):
     client.force_login(world.coordinator)
-    response = client.post(reverse("citizens:create"), {"first_name": "Bo", "last_name": "Ugyldig",
-                                                        "cpr_number": "310290-1234"})
+    response = client.post(
+        reverse("citizens:create"), {"first_name": "Bo", "last_name": "Ugyldig", "cpr_number": "310290-1234"}
+    )
     assert response.status_code == 422
     assert response.context["form"].errors["cpr_number"]
     assert not Citizen.objects.filter(last_name="Ugyldig").exists()

@@ -51,6 +51,12 @@ def field_id(form, name):
     return form[name].id_for_label
 
 
+@register.simple_tag
+def form_key(prefix, public_id):
+    """The key of a per-row form on a page, e.g. the form that ends one team member's place."""
+    return f"{prefix}-{public_id}"
+
+
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None

@@ -14,8 +14,12 @@ URL = "/ledelse/"
 
 
 def test_leader_sees_counts_for_the_department_and_no_names(client, world):
-    f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, programme=world.programme,
-                     status=PathwayStatus.CLOSED)
+    f.PathwayFactory(
+        coordinator=world.coordinator,
+        lead_department=world.children,
+        programme=world.programme,
+        status=PathwayStatus.CLOSED,
+    )
     f.PathwayFactory(coordinator=world.stranger)  # another municipality: not counted
     client.force_login(world.head)
     response = client.get(URL)
@@ -28,7 +32,9 @@ def test_leader_sees_counts_for_the_department_and_no_names(client, world):
     assert figures.open_total == 1
     assert figures.team_places == 2  # the coordinator's and the colleague's places; the jobworker is in jobs
     assert {(row["status"], row["n"]) for row in figures.by_programme_and_status} == {
-        (PathwayStatus.ACTIVE, 1), (PathwayStatus.CLOSED, 1)}
+        (PathwayStatus.ACTIVE, 1),
+        (PathwayStatus.CLOSED, 1),
+    }
     assert not AccessLogEntry.objects.exists()  # no citizen data was read
 
 

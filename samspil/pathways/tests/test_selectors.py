@@ -57,8 +57,10 @@ def test_pathway_get_in_another_municipality_is_404_without_linking_the_foreign_
 def test_pathway_get_for_a_stronger_action_is_403_for_the_team(world):
     with pytest.raises(PermissionDenied):
         selectors.pathway_get(actor=world.colleague, public_id=world.pathway.public_id, action=policy.MANAGE)
-    assert selectors.pathway_get(actor=world.coordinator, public_id=world.pathway.public_id,
-                                 action=policy.MANAGE) == world.pathway
+    assert (
+        selectors.pathway_get(actor=world.coordinator, public_id=world.pathway.public_id, action=policy.MANAGE)
+        == world.pathway
+    )
 
 
 # --- the overview logs each citizen once -------------------------------------------------------------------
@@ -70,13 +72,19 @@ def test_overview_of_a_citizen_pathway_logs_one_row(world):
     assert logged("read-1") == {world.citizen.pk: 1}
     row = AccessLogEntry.objects.get(request_id="read-1")
     assert (row.actor, row.pathway, row.shown, row.purpose, row.via) == (
-        world.colleague, world.pathway, "pathway.overview", "coordination", AccessVia.SCOPE)
+        world.colleague,
+        world.pathway,
+        "pathway.overview",
+        "coordination",
+        AccessVia.SCOPE,
+    )
 
 
 def test_overview_of_a_family_pathway_logs_one_row_per_member(world):
     household = f.make_family(world.municipality, adults=2, children=2)
-    pathway = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=None,
-                               household=household)
+    pathway = f.PathwayFactory(
+        coordinator=world.coordinator, lead_department=world.children, citizen=None, household=household
+    )
     overview = overview_as(world.coordinator, pathway)
     members = set(household.memberships.values_list("citizen_id", flat=True))
     assert {c.pk for c in overview.citizens} == members
@@ -125,8 +133,9 @@ def test_overview_splits_current_and_former_team(world):
 def test_cpr_reveal_logs_one_row_for_that_citizen_and_an_event(world):
     pathway = selectors.pathway_get(actor=world.coordinator, public_id=world.pathway.public_id)
     with context.bound(actor_id=world.coordinator.pk, request_id="reveal"):
-        citizen, number = selectors.pathway_reveal_cpr(actor=world.coordinator, pathway=pathway,
-                                                       citizen_public_id=world.citizen.public_id)
+        citizen, number = selectors.pathway_reveal_cpr(
+            actor=world.coordinator, pathway=pathway, citizen_public_id=world.citizen.public_id
+        )
     assert citizen == world.citizen and number == world.citizen.reveal_cpr()
     assert logged("reveal") == {world.citizen.pk: 1}
     assert AccessLogEntry.objects.get(request_id="reveal").shown == "citizen.cpr"
@@ -143,8 +152,7 @@ def test_cpr_reveal_of_someone_not_on_the_pathway_is_404(world):
 
 def test_access_log_reading_is_itself_logged(world):
     overview_as(world.colleague, world.pathway, "colleague-read")
-    pathway = selectors.pathway_get(actor=world.coordinator, public_id=world.pathway.public_id,
-                                    action=policy.MANAGE)
+    pathway = selectors.pathway_get(actor=world.coordinator, public_id=world.pathway.public_id, action=policy.MANAGE)
     with context.bound(actor_id=world.coordinator.pk, request_id="review"):
         entries = selectors.pathway_access_log(actor=world.coordinator, pathway=pathway)
     assert [(e.actor, e.shown) for e in entries] == [(world.colleague, "pathway.overview")]
@@ -163,8 +171,9 @@ def test_mine_lists_only_what_i_coordinate_or_am_on_the_team_of(world):
     colleague_coordinates = f.PathwayFactory(coordinator=f.make_staff(world.children), lead_department=world.children)
     f.TeamMemberFactory(pathway=colleague_coordinates, user=world.outsider, department=world.children)
     f.AccessGrantFactory(pathway=world.pathway, user=world.outsider)  # a grant is VIEW, not "mine"
-    f.BreakGlassAccessFactory(pathway=f.PathwayFactory(coordinator=world.coordinator,
-                                                       lead_department=world.children), user=world.outsider)
+    f.BreakGlassAccessFactory(
+        pathway=f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children), user=world.outsider
+    )
     outsider_coordinates = f.PathwayFactory(coordinator=world.outsider, lead_department=world.children)
     f.PathwayFactory(coordinator=world.stranger)  # another municipality
 
@@ -183,10 +192,14 @@ def test_mine_keyset_pagination_has_no_gaps_or_duplicates(world):
     today = timezone.localdate()
     # Several on the same day, so the public id must break ties.
     for days in (0, 0, 0, 1, 2, 2, 5, 9):
-        f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children,
-                         opened_on=today - datetime.timedelta(days=days))
-    expected = sorted(world.coordinator.coordinated_pathways.all(), key=lambda p: (p.opened_on, p.public_id),
-                      reverse=True)
+        f.PathwayFactory(
+            coordinator=world.coordinator,
+            lead_department=world.children,
+            opened_on=today - datetime.timedelta(days=days),
+        )
+    expected = sorted(
+        world.coordinator.coordinated_pathways.all(), key=lambda p: (p.opened_on, p.public_id), reverse=True
+    )
     assert len(expected) == 9
 
     seen, cursor, sizes = [], "", []
@@ -214,8 +227,7 @@ def test_mine_ignores_a_broken_cursor(world):
 
 def test_mine_logs_each_listed_citizen_once(world):
     household = f.make_family(world.municipality, adults=1, children=2)
-    f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=None,
-                     household=household)
+    f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=None, household=household)
     list_page(world.coordinator, page_size=50, request_id="mine")
     members = set(household.memberships.values_list("citizen_id", flat=True))
     assert logged("mine", "pathway.list") == dict.fromkeys(members | {world.citizen.pk}, 1)
@@ -225,7 +237,6 @@ def test_mine_filters_by_status_and_programme(world):
     paused = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, status="paused")
     with context.bound(actor_id=world.coordinator.pk, request_id="filter"):
         by_status = selectors.pathway_list_mine(actor=world.coordinator, status="paused")
-        by_programme = selectors.pathway_list_mine(actor=world.coordinator,
-                                                   programme_id=world.programme.public_id)
+        by_programme = selectors.pathway_list_mine(actor=world.coordinator, programme_id=world.programme.public_id)
     assert [p.pk for p in by_status.rows] == [paused.pk]
     assert [p.pk for p in by_programme.rows] == [world.pathway.pk]

@@ -35,8 +35,12 @@ def opened(world, request_id):
     """A pathway just opened through the service by the world's coordinator (status: referred)."""
     citizen = f.CitizenFactory(municipality=world.municipality)
     with request_id(world.coordinator, "open-request"):
-        return services.pathway_open(actor=world.coordinator, programme=world.programme, citizen=citizen,
-                                     referral_reason="  Mange sager på én gang  ")
+        return services.pathway_open(
+            actor=world.coordinator,
+            programme=world.programme,
+            citizen=citizen,
+            referral_reason="  Mange sager på én gang  ",
+        )
 
 
 # --- pathway_open ------------------------------------------------------------------------------------------
@@ -59,8 +63,9 @@ def test_open_makes_the_actor_coordinator_and_first_team_member(world, opened):
 
 
 def test_open_follows_the_programmes_coordinator_department_kind(world):
-    programme = f.ProgrammeFactory(municipality=world.municipality,
-                                   coordinator_department_kind=DepartmentKind.JOB_CENTRE)
+    programme = f.ProgrammeFactory(
+        municipality=world.municipality, coordinator_department_kind=DepartmentKind.JOB_CENTRE
+    )
     citizen = f.CitizenFactory(municipality=world.municipality)
     with pytest.raises(ValidationError):
         services.pathway_open(actor=world.coordinator, programme=programme, citizen=citizen)  # children dept
@@ -70,17 +75,20 @@ def test_open_follows_the_programmes_coordinator_department_kind(world):
 
 def test_open_picks_the_matching_department_for_a_caseworker_in_two(world):
     f.MembershipFactory(user=world.coordinator, department=world.jobs, role=StaffRole.CASEWORKER)
-    programme = f.ProgrammeFactory(municipality=world.municipality,
-                                   coordinator_department_kind=DepartmentKind.JOB_CENTRE)
-    pathway = services.pathway_open(actor=world.coordinator, programme=programme,
-                                    citizen=f.CitizenFactory(municipality=world.municipality))
+    programme = f.ProgrammeFactory(
+        municipality=world.municipality, coordinator_department_kind=DepartmentKind.JOB_CENTRE
+    )
+    pathway = services.pathway_open(
+        actor=world.coordinator, programme=programme, citizen=f.CitizenFactory(municipality=world.municipality)
+    )
     assert pathway.lead_department == world.jobs
 
 
 def test_only_a_caseworker_can_coordinate(world):
     with pytest.raises(ValidationError):  # a professional does case work but does not coordinate
-        services.pathway_open(actor=world.colleague, programme=world.programme,
-                              citizen=f.CitizenFactory(municipality=world.municipality))
+        services.pathway_open(
+            actor=world.colleague, programme=world.programme, citizen=f.CitizenFactory(municipality=world.municipality)
+        )
 
 
 @pytest.mark.parametrize(("age", "allowed"), [(14, False), (15, True), (29, True), (30, False)])
@@ -104,8 +112,13 @@ def test_one_open_pathway_per_citizen_per_programme(world, opened):
     # Another programme is fine, and so is the same one once the first pathway is closed.
     other = f.ProgrammeFactory(municipality=world.municipality)
     assert services.pathway_open(actor=world.coordinator, programme=other, citizen=opened.citizen).pk
-    services.pathway_change_status(actor=world.coordinator, pathway=opened, to_status=PathwayStatus.CLOSED,
-                                   reason="Afsluttet", expected_version=opened.version)
+    services.pathway_change_status(
+        actor=world.coordinator,
+        pathway=opened,
+        to_status=PathwayStatus.CLOSED,
+        reason="Afsluttet",
+        expected_version=opened.version,
+    )
     again = services.pathway_open(actor=world.coordinator, programme=world.programme, citizen=opened.citizen)
     assert again.pk != opened.pk
 
@@ -140,12 +153,14 @@ def test_open_is_refused_without_a_case_role_across_municipalities_or_in_an_inac
 
 def test_allowed_transition_is_saved_with_history_event_and_change_log(world, opened, request_id):
     with request_id(world.coordinator, "status-request"):
-        pathway = services.pathway_change_status(actor=world.coordinator, pathway=opened,
-                                                 to_status=PathwayStatus.ASSESSMENT, expected_version=1)
+        pathway = services.pathway_change_status(
+            actor=world.coordinator, pathway=opened, to_status=PathwayStatus.ASSESSMENT, expected_version=1
+        )
     pathway.refresh_from_db()
     assert (pathway.status, pathway.version) == (PathwayStatus.ASSESSMENT, 2)
-    assert StatusChange.objects.filter(pathway=pathway, from_status=PathwayStatus.REFERRED,
-                                       to_status=PathwayStatus.ASSESSMENT).exists()
+    assert StatusChange.objects.filter(
+        pathway=pathway, from_status=PathwayStatus.REFERRED, to_status=PathwayStatus.ASSESSMENT
+    ).exists()
     assert_event("pathway.status_changed", actor=world.coordinator, request_id="status-request", pathway=pathway)
     row = assert_change(pathway, UPDATE, actor=world.coordinator, request_id="status-request")
     assert (row.before["status"], row.after["status"]) == (PathwayStatus.REFERRED, PathwayStatus.ASSESSMENT)
@@ -155,8 +170,9 @@ def test_allowed_transition_is_saved_with_history_event_and_change_log(world, op
 def test_transition_outside_the_lifecycle_is_refused(world, opened):
     before = audit_counts()
     with pytest.raises(ValidationError):
-        services.pathway_change_status(actor=world.coordinator, pathway=opened, to_status=PathwayStatus.ACTIVE,
-                                       expected_version=1)
+        services.pathway_change_status(
+            actor=world.coordinator, pathway=opened, to_status=PathwayStatus.ACTIVE, expected_version=1
+        )
     opened.refresh_from_db()
     assert (opened.status, opened.version) == (PathwayStatus.REFERRED, 1)
     assert audit_counts() == before
@@ -166,31 +182,56 @@ def test_transition_outside_the_lifecycle_is_refused(world, opened):
 def test_pause_and_close_need_a_reason(world, to_status):
     pathway = world.pathway  # active
     with pytest.raises(ValidationError):
-        services.pathway_change_status(actor=world.coordinator, pathway=pathway, to_status=to_status,
-                                       reason="   ", expected_version=pathway.version)
-    changed = services.pathway_change_status(actor=world.coordinator, pathway=pathway, to_status=to_status,
-                                             reason="Borgeren er indlagt", expected_version=pathway.version)
+        services.pathway_change_status(
+            actor=world.coordinator,
+            pathway=pathway,
+            to_status=to_status,
+            reason="   ",
+            expected_version=pathway.version,
+        )
+    changed = services.pathway_change_status(
+        actor=world.coordinator,
+        pathway=pathway,
+        to_status=to_status,
+        reason="Borgeren er indlagt",
+        expected_version=pathway.version,
+    )
     assert changed.status == to_status
     assert (changed.closed_on == timezone.localdate()) is (to_status == PathwayStatus.CLOSED)
 
 
 def test_closed_is_final(world):
-    closed = services.pathway_change_status(actor=world.coordinator, pathway=world.pathway,
-                                            to_status=PathwayStatus.CLOSED, reason="Mål nået",
-                                            expected_version=world.pathway.version)
+    closed = services.pathway_change_status(
+        actor=world.coordinator,
+        pathway=world.pathway,
+        to_status=PathwayStatus.CLOSED,
+        reason="Mål nået",
+        expected_version=world.pathway.version,
+    )
     for status in PathwayStatus:
         with pytest.raises(ValidationError):
-            services.pathway_change_status(actor=world.coordinator, pathway=closed, to_status=status,
-                                           reason="igen", expected_version=closed.version)
+            services.pathway_change_status(
+                actor=world.coordinator,
+                pathway=closed,
+                to_status=status,
+                reason="igen",
+                expected_version=closed.version,
+            )
 
 
 def test_version_conflict_raises_and_writes_nothing(world, opened):
-    services.pathway_change_status(actor=world.coordinator, pathway=opened, to_status=PathwayStatus.ASSESSMENT,
-                                   expected_version=1)
+    services.pathway_change_status(
+        actor=world.coordinator, pathway=opened, to_status=PathwayStatus.ASSESSMENT, expected_version=1
+    )
     before = audit_counts(), StatusChange.objects.count()
     with pytest.raises(ConflictError):  # a second writer who loaded version 1
-        services.pathway_change_status(actor=world.coordinator, pathway=opened, to_status=PathwayStatus.CLOSED,
-                                       reason="Dobbelt", expected_version=1)
+        services.pathway_change_status(
+            actor=world.coordinator,
+            pathway=opened,
+            to_status=PathwayStatus.CLOSED,
+            reason="Dobbelt",
+            expected_version=1,
+        )
     opened.refresh_from_db()
     assert (opened.status, opened.version, opened.closed_on) == (PathwayStatus.ASSESSMENT, 2, None)
     assert (audit_counts(), StatusChange.objects.count()) == before
@@ -198,11 +239,21 @@ def test_version_conflict_raises_and_writes_nothing(world, opened):
 
 def test_only_the_coordinator_changes_status(world):
     with pytest.raises(PermissionDenied):
-        services.pathway_change_status(actor=world.colleague, pathway=world.pathway, to_status=PathwayStatus.PAUSED,
-                                       reason="x", expected_version=world.pathway.version)
+        services.pathway_change_status(
+            actor=world.colleague,
+            pathway=world.pathway,
+            to_status=PathwayStatus.PAUSED,
+            reason="x",
+            expected_version=world.pathway.version,
+        )
     with pytest.raises(Http404):
-        services.pathway_change_status(actor=world.outsider, pathway=world.pathway, to_status=PathwayStatus.PAUSED,
-                                       reason="x", expected_version=world.pathway.version)
+        services.pathway_change_status(
+            actor=world.outsider,
+            pathway=world.pathway,
+            to_status=PathwayStatus.PAUSED,
+            reason="x",
+            expected_version=world.pathway.version,
+        )
 
 
 # --- team --------------------------------------------------------------------------------------------------
@@ -211,11 +262,16 @@ def test_only_the_coordinator_changes_status(world):
 def test_add_staff_member(world, request_id):
     nurse = f.make_staff(world.health, StaffRole.PROFESSIONAL)
     with request_id(world.coordinator, "team-request"):
-        member = services.team_member_add(actor=world.coordinator, pathway=world.pathway, kind=TeamMemberKind.STAFF,
-                                          role=TeamRole.PROFESSIONAL, user=nurse, department=world.health)
+        member = services.team_member_add(
+            actor=world.coordinator,
+            pathway=world.pathway,
+            kind=TeamMemberKind.STAFF,
+            role=TeamRole.PROFESSIONAL,
+            user=nurse,
+            department=world.health,
+        )
     assert (member.user, member.department, member.active_from) == (nurse, world.health, timezone.localdate())
-    event = assert_event("team.member_added", actor=world.coordinator, request_id="team-request",
-                         pathway=world.pathway)
+    event = assert_event("team.member_added", actor=world.coordinator, request_id="team-request", pathway=world.pathway)
     assert nurse.get_full_name() in event.text
     assert_change(member, CREATE, actor=world.coordinator, request_id="team-request")
 
@@ -226,53 +282,100 @@ def test_staff_member_needs_user_and_department(world, missing):
     arguments = {"user": nurse, "department": world.health}
     arguments.pop(missing)
     with pytest.raises(ValidationError):
-        services.team_member_add(actor=world.coordinator, pathway=world.pathway, kind=TeamMemberKind.STAFF,
-                                 role=TeamRole.PROFESSIONAL, **arguments)
+        services.team_member_add(
+            actor=world.coordinator,
+            pathway=world.pathway,
+            kind=TeamMemberKind.STAFF,
+            role=TeamRole.PROFESSIONAL,
+            **arguments,
+        )
 
 
 def test_staff_member_must_work_in_the_department_they_represent(world):
     nurse = f.make_staff(world.health)
     with pytest.raises(ValidationError):
-        services.team_member_add(actor=world.coordinator, pathway=world.pathway, kind=TeamMemberKind.STAFF,
-                                 role=TeamRole.PROFESSIONAL, user=nurse, department=world.jobs)
+        services.team_member_add(
+            actor=world.coordinator,
+            pathway=world.pathway,
+            kind=TeamMemberKind.STAFF,
+            role=TeamRole.PROFESSIONAL,
+            user=nurse,
+            department=world.jobs,
+        )
 
 
 def test_staff_member_cannot_be_added_twice(world):
     before = TeamMember.objects.count(), audit_counts()
     with pytest.raises(ValidationError):
-        services.team_member_add(actor=world.coordinator, pathway=world.pathway, kind=TeamMemberKind.STAFF,
-                                 role=TeamRole.PROFESSIONAL, user=world.colleague, department=world.children)
+        services.team_member_add(
+            actor=world.coordinator,
+            pathway=world.pathway,
+            kind=TeamMemberKind.STAFF,
+            role=TeamRole.PROFESSIONAL,
+            user=world.colleague,
+            department=world.children,
+        )
     assert (TeamMember.objects.count(), audit_counts()) == before
 
 
 def test_no_one_is_added_to_a_closed_pathway(world):
-    closed = services.pathway_change_status(actor=world.coordinator, pathway=world.pathway,
-                                            to_status=PathwayStatus.CLOSED, reason="Slut",
-                                            expected_version=world.pathway.version)
+    closed = services.pathway_change_status(
+        actor=world.coordinator,
+        pathway=world.pathway,
+        to_status=PathwayStatus.CLOSED,
+        reason="Slut",
+        expected_version=world.pathway.version,
+    )
     with pytest.raises(ValidationError):
-        services.team_member_add(actor=world.coordinator, pathway=closed, kind=TeamMemberKind.NETWORK,
-                                 role=TeamRole.NETWORK, name="Moster Inge")
+        services.team_member_add(
+            actor=world.coordinator,
+            pathway=closed,
+            kind=TeamMemberKind.NETWORK,
+            role=TeamRole.NETWORK,
+            name="Moster Inge",
+        )
 
 
 def test_add_external_contact_of_the_same_municipality_only(world):
     foreign = f.ExternalContactFactory(organisation__municipality=world.other_municipality)
     with pytest.raises(ValidationError):
-        services.team_member_add(actor=world.coordinator, pathway=world.pathway, kind=TeamMemberKind.EXTERNAL,
-                                 role=TeamRole.DROP_IN_STAFF, external_contact=foreign)
+        services.team_member_add(
+            actor=world.coordinator,
+            pathway=world.pathway,
+            kind=TeamMemberKind.EXTERNAL,
+            role=TeamRole.DROP_IN_STAFF,
+            external_contact=foreign,
+        )
     local = f.ExternalContactFactory(organisation__municipality=world.municipality)
-    member = services.team_member_add(actor=world.coordinator, pathway=world.pathway, kind=TeamMemberKind.EXTERNAL,
-                                      role=TeamRole.DROP_IN_STAFF, external_contact=local)
+    member = services.team_member_add(
+        actor=world.coordinator,
+        pathway=world.pathway,
+        kind=TeamMemberKind.EXTERNAL,
+        role=TeamRole.DROP_IN_STAFF,
+        external_contact=local,
+    )
     assert member.display_name == local.name
 
 
 def test_add_network_person(world, request_id):
     with pytest.raises(ValidationError):
-        services.team_member_add(actor=world.coordinator, pathway=world.pathway, kind=TeamMemberKind.NETWORK,
-                                 role=TeamRole.NETWORK, name="   ")
+        services.team_member_add(
+            actor=world.coordinator,
+            pathway=world.pathway,
+            kind=TeamMemberKind.NETWORK,
+            role=TeamRole.NETWORK,
+            name="   ",
+        )
     with request_id(world.coordinator, "network-request"):
-        member = services.team_member_add(actor=world.coordinator, pathway=world.pathway,
-                                          kind=TeamMemberKind.NETWORK, role=TeamRole.MENTOR, name=" Grethe Nabo ",
-                                          relation=" nabo ", phone="12345678")
+        member = services.team_member_add(
+            actor=world.coordinator,
+            pathway=world.pathway,
+            kind=TeamMemberKind.NETWORK,
+            role=TeamRole.MENTOR,
+            name=" Grethe Nabo ",
+            relation=" nabo ",
+            phone="12345678",
+        )
     assert (member.name, member.relation, member.role, member.user) == ("Grethe Nabo", "nabo", TeamRole.NETWORK, None)
     assert_event("team.member_added", actor=world.coordinator, request_id="network-request", pathway=world.pathway)
     assert_change(member, CREATE, actor=world.coordinator, request_id="network-request")
@@ -286,14 +389,18 @@ def test_unknown_kind_is_refused(world):
 
 def test_only_the_coordinator_manages_the_team(world):
     with pytest.raises(PermissionDenied):
-        services.team_member_add(actor=world.colleague, pathway=world.pathway, kind=TeamMemberKind.NETWORK,
-                                 role=TeamRole.NETWORK, name="Moster Inge")
+        services.team_member_add(
+            actor=world.colleague,
+            pathway=world.pathway,
+            kind=TeamMemberKind.NETWORK,
+            role=TeamRole.NETWORK,
+            name="Moster Inge",
+        )
 
 
 def test_end_team_place(world, request_id):
     with request_id(world.coordinator, "end-request"):
-        member = services.team_member_end(actor=world.coordinator, member=world.colleague_place,
-                                          reason=" Skifter job ")
+        member = services.team_member_end(actor=world.coordinator, member=world.colleague_place, reason=" Skifter job ")
     assert (member.active_to, member.end_reason) == (timezone.localdate(), "Skifter job")
     assert_event("team.member_ended", actor=world.coordinator, request_id="end-request", pathway=world.pathway)
     row = assert_change(member, UPDATE, actor=world.coordinator, request_id="end-request")
@@ -310,8 +417,12 @@ def test_coordinator_cannot_leave_the_team(world):
 
 def test_end_date_before_start_is_refused(world):
     with pytest.raises(ValidationError):
-        services.team_member_end(actor=world.coordinator, member=world.colleague_place, reason="fejl",
-                                 active_to=world.colleague_place.active_from - datetime.timedelta(days=1))
+        services.team_member_end(
+            actor=world.coordinator,
+            member=world.colleague_place,
+            reason="fejl",
+            active_to=world.colleague_place.active_from - datetime.timedelta(days=1),
+        )
     world.colleague_place.refresh_from_db()
     assert world.colleague_place.active_to is None
 
@@ -320,9 +431,15 @@ def test_end_date_before_start_is_refused(world):
 
 
 def record_consent(world, **overrides):
-    arguments = {"actor": world.coordinator, "pathway": world.pathway, "giver": world.citizen,
-                 "purpose": "Koordinering", "departments": [world.jobs], "form": ConsentForm.WRITTEN,
-                 "given_on": timezone.localdate()}
+    arguments = {
+        "actor": world.coordinator,
+        "pathway": world.pathway,
+        "giver": world.citizen,
+        "purpose": "Koordinering",
+        "departments": [world.jobs],
+        "form": ConsentForm.WRITTEN,
+        "given_on": timezone.localdate(),
+    }
     return services.consent_record(**{**arguments, **overrides})
 
 
@@ -332,10 +449,12 @@ def test_record_consent_opens_the_department(world, request_id):
         consent = record_consent(world)
     assert list(consent.departments.all()) == [world.jobs]
     assert (consent.giver, consent.giver_role, consent.giver_name) == (
-        world.citizen, ConsentGiverRole.CITIZEN, world.citizen.full_name)
+        world.citizen,
+        ConsentGiverRole.CITIZEN,
+        world.citizen.full_name,
+    )
     assert visible(world.jobworker, world.pathway)
-    event = assert_event("consent.given", actor=world.coordinator, request_id="consent-request",
-                         pathway=world.pathway)
+    event = assert_event("consent.given", actor=world.coordinator, request_id="consent-request", pathway=world.pathway)
     assert world.jobs.name in event.text
     assert_change(consent, CREATE, actor=world.coordinator, request_id="consent-request")
     scope = consent.scopes.get()  # which departments a consent covers shows in the change log too
@@ -359,8 +478,9 @@ def test_consent_giver_must_be_the_citizen_or_a_custody_holder(world):
 
 def test_consent_in_a_family_pathway(world):
     household = f.make_family(world.municipality, adults=1, children=1)
-    pathway = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=None,
-                               household=household)
+    pathway = f.PathwayFactory(
+        coordinator=world.coordinator, lead_department=world.children, citizen=None, household=household
+    )
     parent = household.memberships.get(role="adult").citizen
     assert record_consent(world, pathway=pathway, giver=parent).giver_role == ConsentGiverRole.CUSTODY_HOLDER
     child = household.memberships.get(role="child").citizen
@@ -368,11 +488,15 @@ def test_consent_in_a_family_pathway(world):
         record_consent(world, pathway=pathway, giver=child)
 
 
-@pytest.mark.parametrize("overrides", [
-    {"departments": []},
-    {"given_on": timezone.localdate() + datetime.timedelta(days=1)},
-    {"given_on": timezone.localdate(), "expires_on": timezone.localdate() - datetime.timedelta(days=1)},
-], ids=["no-department", "given-in-the-future", "expires-before-given"])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"departments": []},
+        {"given_on": timezone.localdate() + datetime.timedelta(days=1)},
+        {"given_on": timezone.localdate(), "expires_on": timezone.localdate() - datetime.timedelta(days=1)},
+    ],
+    ids=["no-department", "given-in-the-future", "expires-before-given"],
+)
 def test_invalid_consent_is_refused(world, overrides):
     before = Consent.objects.count(), audit_counts()
     with pytest.raises(ValidationError):
@@ -400,11 +524,13 @@ def test_withdraw_consent(world, request_id):
 
 def test_record_legal_basis(world, request_id):
     with pytest.raises(ValidationError):
-        services.legal_basis_record(actor=world.coordinator, pathway=world.pathway, department=world.jobs,
-                                    reference="  ")
+        services.legal_basis_record(
+            actor=world.coordinator, pathway=world.pathway, department=world.jobs, reference="  "
+        )
     with request_id(world.coordinator, "basis-request"):
-        basis = services.legal_basis_record(actor=world.coordinator, pathway=world.pathway, department=world.jobs,
-                                            reference=" LAB § 40 stk. 3 ")
+        basis = services.legal_basis_record(
+            actor=world.coordinator, pathway=world.pathway, department=world.jobs, reference=" LAB § 40 stk. 3 "
+        )
     assert basis.reference == "LAB § 40 stk. 3"
     assert visible(world.jobworker, world.pathway)
     assert_event("legal_basis.recorded", actor=world.coordinator, request_id="basis-request", pathway=world.pathway)
@@ -420,8 +546,13 @@ def tomorrow():
 
 def test_create_and_revoke_grant(world, request_id):
     with request_id(world.coordinator, "grant-request"):
-        grant = services.grant_create(actor=world.coordinator, pathway=world.pathway, user=world.outsider,
-                                      reason=" Vikar ", valid_until=tomorrow())
+        grant = services.grant_create(
+            actor=world.coordinator,
+            pathway=world.pathway,
+            user=world.outsider,
+            reason=" Vikar ",
+            valid_until=tomorrow(),
+        )
     assert grant.reason == "Vikar" and grant.granted_by == world.coordinator
     assert visible(world.outsider, world.pathway) and not visible(world.outsider, world.pathway, policy.CONTRIBUTE)
     assert_event("grant.created", actor=world.coordinator, request_id="grant-request", pathway=world.pathway)
@@ -453,19 +584,20 @@ def test_grant_is_only_for_staff_of_the_municipality_with_a_reason_and_a_future_
 
 def test_only_the_coordinator_grants(world):
     with pytest.raises(PermissionDenied):
-        services.grant_create(actor=world.colleague, pathway=world.pathway, user=world.outsider, reason="Vikar",
-                              valid_until=tomorrow())
+        services.grant_create(
+            actor=world.colleague, pathway=world.pathway, user=world.outsider, reason="Vikar", valid_until=tomorrow()
+        )
 
 
 def test_break_glass_open(world, request_id, settings):
     settings.SAMSPIL_BREAK_GLASS_HOURS = 2
     with request_id(world.outsider, "glass-request"):
-        access = services.break_glass_open(actor=world.outsider, pathway=world.pathway,
-                                           reason="  Politiet ringer om borgeren  ")
+        access = services.break_glass_open(
+            actor=world.outsider, pathway=world.pathway, reason="  Politiet ringer om borgeren  "
+        )
     assert access.reason == "Politiet ringer om borgeren"
     assert datetime.timedelta(hours=1, minutes=59) < access.expires_at - timezone.now() <= datetime.timedelta(hours=2)
-    event = assert_event("access.break_glass", actor=world.outsider, request_id="glass-request",
-                         pathway=world.pathway)
+    event = assert_event("access.break_glass", actor=world.outsider, request_id="glass-request", pathway=world.pathway)
     assert "Politiet ringer om borgeren" in event.text
     assert_change(access, CREATE, actor=world.outsider, request_id="glass-request")
 

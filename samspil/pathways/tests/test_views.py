@@ -58,8 +58,9 @@ def test_overview_of_a_minor_logs_one_row_per_shown_citizen(client, world):
 
 def test_overview_of_a_family_logs_each_member_once(client, world):
     household = f.make_family(world.municipality, adults=2, children=3)
-    pathway = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=None,
-                               household=household)
+    pathway = f.PathwayFactory(
+        coordinator=world.coordinator, lead_department=world.children, citizen=None, household=household
+    )
     response = as_user(client, world.coordinator).get(overview_url(pathway))
     assert response.status_code == 200
     members = set(household.memberships.values_list("citizen_id", flat=True))
@@ -117,10 +118,15 @@ def test_cpr_reveal_by_htmx_returns_the_fragment(client, world):
 
 def status_post(client, pathway, **data):
     url = reverse("pathways:status", args=[pathway.public_id])
-    return client.post(url, {"status-to_status": data.get("to_status", PathwayStatus.PAUSED),
-                             "status-reason": data.get("reason", "Borgeren er indlagt"),
-                             "status-version": data.get("version", pathway.version)},
-                       headers=data.get("headers", {}))
+    return client.post(
+        url,
+        {
+            "status-to_status": data.get("to_status", PathwayStatus.PAUSED),
+            "status-reason": data.get("reason", "Borgeren er indlagt"),
+            "status-version": data.get("version", pathway.version),
+        },
+        headers=data.get("headers", {}),
+    )
 
 
 def test_status_change_redirects_to_the_overview(client, world):
@@ -140,8 +146,12 @@ def test_status_change_by_htmx_returns_the_refreshed_overview(client, world):
 def test_stale_status_form_gets_422_and_changes_nothing(client, world):
     stale_version = world.pathway.version
     client = as_user(client, world.coordinator)
-    assert status_post(client, world.pathway, to_status=PathwayStatus.FOLLOW_UP, version=stale_version,
-                       reason="").status_code == 302
+    assert (
+        status_post(
+            client, world.pathway, to_status=PathwayStatus.FOLLOW_UP, version=stale_version, reason=""
+        ).status_code
+        == 302
+    )
     response = status_post(client, world.pathway, to_status=PathwayStatus.PAUSED, version=stale_version)
     assert response.status_code == 422
     world.pathway.refresh_from_db()
@@ -157,9 +167,15 @@ def test_pausing_without_reason_gets_422_with_the_form(client, world):
 
 def test_add_network_person_through_the_page(client, world):
     url = reverse("pathways:team_add_network", args=[world.pathway.public_id])
-    response = as_user(client, world.coordinator).post(url, {
-        "network-name": "Grethe Nabo", "network-relation": "nabo", "network-phone": "12345678",
-        "network-active_from": timezone.localdate().strftime("%d.%m.%Y")})
+    response = as_user(client, world.coordinator).post(
+        url,
+        {
+            "network-name": "Grethe Nabo",
+            "network-relation": "nabo",
+            "network-phone": "12345678",
+            "network-active_from": timezone.localdate().strftime("%d.%m.%Y"),
+        },
+    )
     assert response.status_code == 302
     assert TeamMember.objects.filter(pathway=world.pathway, name="Grethe Nabo", kind="network").exists()
     assert "Grethe Nabo" in client.get(overview_url(world.pathway)).content.decode()
@@ -168,8 +184,9 @@ def test_add_network_person_through_the_page(client, world):
 def test_end_team_place_through_the_page(client, world):
     url = reverse("pathways:team_end", args=[world.pathway.public_id, world.colleague_place.public_id])
     prefix = f"end-{world.colleague_place.public_id}"
-    response = as_user(client, world.coordinator).post(url, {
-        f"{prefix}-reason": "Skifter job", f"{prefix}-active_to": timezone.localdate().strftime("%d.%m.%Y")})
+    response = as_user(client, world.coordinator).post(
+        url, {f"{prefix}-reason": "Skifter job", f"{prefix}-active_to": timezone.localdate().strftime("%d.%m.%Y")}
+    )
     assert response.status_code == 302
     world.colleague_place.refresh_from_db()
     assert world.colleague_place.active_to == timezone.localdate()
@@ -179,9 +196,14 @@ def test_grant_through_the_page_lets_the_outsider_read(client, world):
     membership = world.outsider.memberships.get()
     url = reverse("pathways:grant_add", args=[world.pathway.public_id])
     until = timezone.localdate() + datetime.timedelta(days=3)
-    response = as_user(client, world.coordinator).post(url, {
-        "grant-membership": membership.public_id, "grant-reason": "Vikar i ferien",
-        "grant-valid_until": until.strftime("%d.%m.%Y")})
+    response = as_user(client, world.coordinator).post(
+        url,
+        {
+            "grant-membership": membership.public_id,
+            "grant-reason": "Vikar i ferien",
+            "grant-valid_until": until.strftime("%d.%m.%Y"),
+        },
+    )
     assert response.status_code == 302
     client.force_login(world.outsider)
     assert client.get(overview_url(world.pathway)).status_code == 200
