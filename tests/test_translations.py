@@ -7,8 +7,12 @@ from pathlib import Path
 from django.conf import settings
 
 CATALOGUE = Path(settings.BASE_DIR) / "samspil" / "locale" / "da" / "LC_MESSAGES"
-ENTRY = re.compile(r'^msgid "(.*?)"\n((?:".*"\n)*)(?:msgid_plural .*\n(?:".*"\n)*)?((?:msgstr(?:\[\d\])? .*\n(?:".*"\n)*)+)',
-                   re.MULTILINE)
+ENTRY = re.compile(
+    r'^msgid "(.*?)"\n((?:".*"\n)*)'  # the msgid and its continuation lines
+    r'(?:msgid_plural .*\n(?:".*"\n)*)?'  # an optional plural msgid
+    r'((?:msgstr(?:\[\d\])? .*\n(?:".*"\n)*)+)',  # one msgstr, or one per plural form
+    re.MULTILINE,
+)
 
 
 def _entries():
