@@ -45,6 +45,8 @@ MATRIX = [
     Row("pathways:overview", "GET", policy.VIEW, 200),
     Row("pathways:cpr_reveal", "POST", policy.VIEW, 200, ("citizen_id",)),
     Row("pathways:status", "POST", policy.MANAGE, 422),
+    Row("pathways:coordinator_change", "POST", policy.MANAGE, 422),
+    Row("pathways:guardian_add", "POST", policy.MANAGE, 422),
     Row("pathways:team_add_staff", "POST", policy.MANAGE, 422),
     Row("pathways:team_add_external", "POST", policy.MANAGE, 422),
     Row("pathways:team_add_network", "POST", policy.MANAGE, 422),

@@ -3,8 +3,6 @@
 The pathway scope is the heart: everything that hangs off a pathway is visible exactly when the pathway is.
 """
 
-import datetime
-
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -12,18 +10,11 @@ from samspil.access import policy
 from samspil.access.choices import ConsentGiverRole
 from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope, LegalBasis
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
-from samspil.citizens.models import Citizen, Guardianship, Household, HouseholdMember
+from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, Household, HouseholdMember, years_ago
 from samspil.organisations.models import Department, ExternalContact, ExternalOrganisation, Membership, Unit
 from samspil.pathways.models import Pathway, Programme, StatusChange, TeamMember
 
 YOUNG_PERSON_CONSENT_AGE = 15
-
-
-def _years_ago(today: datetime.date, years: int) -> datetime.date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
 
 
 def department_covered() -> Q:
@@ -48,8 +39,8 @@ def department_covered() -> Q:
 
     by_citizen = consent_by(ConsentGiverRole.CITIZEN)
     by_custody = consent_by(ConsentGiverRole.CUSTODY_HOLDER)
-    adult_born_by = _years_ago(today, 18)
-    teen_born_by = _years_ago(today, YOUNG_PERSON_CONSENT_AGE)
+    adult_born_by = years_ago(today, ADULT_AGE)
+    teen_born_by = years_ago(today, YOUNG_PERSON_CONSENT_AGE)
     adult = Q(pathway__citizen__birth_date__lte=adult_born_by)
     teen = Q(pathway__citizen__birth_date__gt=adult_born_by, pathway__citizen__birth_date__lte=teen_born_by)
     child = Q(pathway__citizen__birth_date__gt=teen_born_by)

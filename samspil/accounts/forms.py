@@ -13,9 +13,11 @@ def _key(kind: str, value: str) -> str:
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Password log-in that locks a user name (and a client address) after repeated failures.
+    """Password log-in that locks a user name after repeated failures.
 
-    The counters live in the cache (Redis in production), so the lock holds across app servers.
+    The counters live in the cache (Redis in production), so the lock holds across app servers. There is no
+    lock per client address: behind a proxy every client shares one address, and one person's typing errors
+    would lock everyone out. Rate limiting per address belongs in the proxy.
     """
 
     error_messages = {
@@ -25,9 +27,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
     }
 
     def _keys(self) -> list[str]:
-        username = (self.data.get("username") or "").strip()
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
-        return [_key("user", username), _key("ip", address)]
+        return [_key("user", (self.data.get("username") or "").strip())]
 
     def clean(self):
         limit = settings.SAMSPIL_LOGIN_MAX_FAILURES

@@ -18,6 +18,18 @@ def years_between(born: datetime.date, on: datetime.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+def years_ago(today: datetime.date, years: int) -> datetime.date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+def adult_birth_date_limit() -> datetime.date:
+    """Citizens born after this date are minors today."""
+    return years_ago(timezone.localdate(), ADULT_AGE)
+
+
 class Citizen(ChangeLogged, TenantModel):
     """A citizen. The CPR number is stored encrypted and found through a keyed blind index."""
 

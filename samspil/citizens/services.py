@@ -69,7 +69,10 @@ def guardian_add(
     *, actor, pathway, child: Citizen, guardian: Citizen, relation: str, has_custody: bool = True
 ) -> Guardianship:
     """Record a custody holder of a minor on the child's pathway."""
-    policy.require(actor, policy.MANAGE, pathway)
+    pathway = policy.require(actor, policy.MANAGE, pathway)
+    subjects = pathway.subject_ids()
+    if child.pk not in subjects:
+        raise ValidationError(_("The child is not part of this pathway."))
     if not child.is_minor:
         raise ValidationError(_("Only a minor has custody holders."))
     if guardian.pk == child.pk:
@@ -85,7 +88,46 @@ def guardian_add(
         relation=relation,
         has_custody=has_custody,
     )
+    if pathway.household_id and guardian.pk not in subjects:
+        # One plan for the whole family: the custody holder belongs to the family unit too.
+        HouseholdMember.objects.create(
+            municipality_id=pathway.municipality_id,
+            household_id=pathway.household_id,
+            citizen=guardian,
+            role=HouseholdRole.ADULT,
+        )
+    event_record(
+        actor=actor,
+        code="guardian.added",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"name": guardian.full_name, "relation": relation, "child": child.first_name},
+    )
     return guardianship
+
+
+@transaction.atomic
+def guardian_register(
+    *,
+    actor,
+    pathway,
+    child: Citizen,
+    cpr_number: str,
+    first_name: str = "",
+    last_name: str = "",
+    relation: str,
+    has_custody: bool = True,
+) -> Guardianship:
+    """Record a custody holder by CPR number: the registered citizen if there is one, else a new one."""
+    digits = cpr.normalise(cpr_number)
+    guardian = citizen_find_by_cpr(municipality_id=child.municipality_id, digits=digits)
+    if guardian is None:
+        if not first_name.strip() or not last_name.strip():
+            raise ValidationError(_("The person is not registered yet: give their first and last name."))
+        guardian = citizen_create(actor=actor, first_name=first_name, last_name=last_name, cpr_number=digits)
+    return guardian_add(
+        actor=actor, pathway=pathway, child=child, guardian=guardian, relation=relation, has_custody=has_custody
+    )
 
 
 def household_for(*, citizen: Citizen) -> Household:

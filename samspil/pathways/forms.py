@@ -5,8 +5,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samspil.access.choices import ConsentForm
-from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
+from samspil.citizens import cpr
+from samspil.citizens.choices import GuardianRelation
+from samspil.citizens.models import Citizen, Guardianship, adult_birth_date_limit
 from samspil.core.forms import DanishDateField, DkfdsFormMixin
+from samspil.organisations.choices import StaffRole
 from samspil.organisations.models import Department, ExternalContact, Membership
 from samspil.pathways.choices import REASON_REQUIRED, TRANSITIONS, PathwayStatus, TeamRole
 
@@ -135,13 +138,7 @@ class ConsentRecordForm(PathwayForm):
         self.fields["departments"].queryset = Department.objects.filter(
             municipality_id=pathway.municipality_id
         ).order_by("name")
-        subjects = (
-            [pathway.citizen_id]
-            if pathway.citizen_id
-            else list(
-                HouseholdMember.objects.filter(household_id=pathway.household_id).values_list("citizen_id", flat=True)
-            )
-        )
+        subjects = pathway.subject_ids()
         guardians = Guardianship.objects.filter(child_id__in=subjects, has_custody=True, valid_to__isnull=True)
         self.fields["giver"].queryset = Citizen.objects.filter(
             Q(pk__in=subjects) | Q(pk__in=guardians.values("guardian_id")), municipality_id=pathway.municipality_id
@@ -227,3 +224,70 @@ class BreakGlassForm(PathwayForm):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class GuardianForm(PathwayForm):
+    """A custody holder of a minor in the pathway, found (or registered) by CPR number."""
+
+    child = forms.ModelChoiceField(
+        label=_("Child"), queryset=Citizen.objects.none(), to_field_name="public_id", empty_label=None
+    )
+    cpr_number = forms.CharField(
+        label=_("The custody holder's CPR number"),
+        max_length=11,
+        help_text=_("Ten digits: DDMMYY-SSSS."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+    first_name = forms.CharField(
+        label=_("First name(s)"),
+        max_length=120,
+        required=False,
+        help_text=_("Only needed when the person is not registered yet."),
+    )
+    last_name = forms.CharField(label=_("Last name"), max_length=120, required=False)
+    relation = forms.ChoiceField(label=_("Relation"), choices=GuardianRelation.choices)
+    has_custody = forms.BooleanField(label=_("Has custody"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pathway = self.pathway
+        subjects = pathway.subject_ids()
+        adult_born_by = adult_birth_date_limit()
+        self.fields["child"].queryset = Citizen.objects.filter(pk__in=subjects, birth_date__gt=adult_born_by)
+        self.fields["child"].label_from_instance = lambda citizen: citizen.full_name
+
+    def clean_cpr_number(self):
+        try:
+            return cpr.normalise(self.cleaned_data["cpr_number"])
+        except forms.ValidationError as error:
+            raise forms.ValidationError(error.messages) from None
+
+
+class CoordinatorForm(PathwayForm):
+    membership = forms.ModelChoiceField(
+        label=_("New coordinator"),
+        queryset=Membership.objects.none(),
+        to_field_name="public_id",
+        empty_label=_("Choose the caseworker"),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        pathway = self.pathway
+        memberships = (
+            Membership.objects.current()
+            .filter(
+                municipality_id=pathway.municipality_id,
+                role=StaffRole.CASEWORKER,
+                user__is_active=True,
+            )
+            .exclude(user_id=pathway.coordinator_id)
+            .select_related("user", "department")
+        )
+        if pathway.programme.coordinator_department_kind:
+            memberships = memberships.filter(department__kind=pathway.programme.coordinator_department_kind)
+        self.fields["membership"].queryset = memberships.order_by("user__first_name", "user__last_name")
+        self.fields["membership"].label_from_instance = lambda m: f"{m.user.get_full_name()} – {m.department.name}"
+        self.fields["version"].initial = pathway.version

@@ -133,6 +133,14 @@ class Pathway(ChangeLogged, TenantModel):
     def subject_name(self) -> str:
         return self.citizen.full_name if self.citizen_id else self.household.name
 
+    def subject_ids(self) -> list[int]:
+        """The ids of the citizens the pathway is about: the citizen, or every member of the family."""
+        if self.citizen_id:
+            return [self.citizen_id]
+        from samspil.citizens.models import HouseholdMember
+
+        return list(HouseholdMember.objects.filter(household_id=self.household_id).values_list("citizen_id", flat=True))
+
     @property
     def is_open(self) -> bool:
         return self.status != PathwayStatus.CLOSED

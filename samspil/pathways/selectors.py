@@ -10,12 +10,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.http import Http404
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from samspil.access import policy, scopes
 from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope
 from samspil.audit.choices import AccessPurpose, AccessVia
-from samspil.audit.models import AccessLogEntry, AuditEvent
+from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
 from samspil.audit.services import access_denied_record, access_record, access_record_each
 from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
 from samspil.pathways.models import Pathway, StatusChange, TeamMember
@@ -173,6 +174,10 @@ class Overview:
     is_coordinator: bool
     via: str
 
+    @property
+    def has_minors(self) -> bool:
+        return any(citizen.is_minor for citizen in self.citizens)
+
 
 def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Overview:
     """Everything on the overview page, in a constant number of queries, logged as one read per citizen."""
@@ -287,3 +292,56 @@ def pathway_denials(*, actor, pathway: Pathway, limit: int = 50) -> list[AuditEv
         .filter(pathway=pathway, code="access.denied")
         .select_related("actor")[:limit]
     )
+
+
+# --- the change log ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChangeRow:
+    entry: ChangeLogEntry
+    record: str
+    changes: list  # (field label, before, after)
+
+
+def _change_value(field, value) -> str:
+    if value in (None, ""):
+        return "–"
+    if isinstance(value, str) and value.startswith("•••"):
+        return "•••"  # redacted at the source (the CPR number): never shown
+    if field is not None and field.is_relation:
+        return _("(another record)")
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if len(value) == 10:
+            return formats.date_format(moment.date(), "SHORT_DATE_FORMAT")
+        return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    return str(value)
+
+
+def pathway_change_log(*, actor, pathway: Pathway, limit: int = 200) -> list[ChangeRow]:
+    """Every change to the pathway and what hangs off it, with before and after, for its coordinator."""
+    entries = list(
+        ChangeLogEntry.objects.visible_to(actor, policy.MANAGE)
+        .filter(pathway=pathway)
+        .select_related("actor", "content_type")[:limit]
+    )
+    rows = []
+    for entry in entries:
+        model = entry.content_type.model_class()
+        before, after = entry.before or {}, entry.after or {}
+        changes = []
+        for attname in entry.changed_fields:
+            field = next((f for f in model._meta.concrete_fields if f.attname == attname), None) if model else None
+            label = str(field.verbose_name) if field is not None else attname
+            changes.append((label, _change_value(field, before.get(attname)), _change_value(field, after.get(attname))))
+        record = str(model._meta.verbose_name) if model else entry.content_type.model
+        rows.append(ChangeRow(entry=entry, record=record, changes=changes))
+    return rows

@@ -157,6 +157,65 @@ def pathway_change_status(
 
 
 @transaction.atomic
+def pathway_change_coordinator(
+    *, actor, pathway: Pathway, membership: Membership, expected_version: int, reason: str = ""
+) -> Pathway:
+    """Hand coordination over to a caseworker who fits the programme's rule; they join the team if not on it.
+
+    The former coordinator stays on the team as a caseworker until their place is ended.
+    """
+    pathway = policy.require(actor, policy.MANAGE, pathway)
+    if pathway.version != expected_version:
+        raise ConflictError(
+            _(
+                "Someone else changed this pathway while you were working on it. "
+                "Reload the page to see the current status, then try again."
+            )
+        )
+    if not pathway.is_open:
+        raise ValidationError(_("The pathway is closed."))
+    membership = Membership.objects.current().filter(pk=membership.pk, municipality_id=pathway.municipality_id).first()
+    if membership is None or membership.role != StaffRole.CASEWORKER:
+        raise ValidationError(_("Only a caseworker can coordinate a pathway."))
+    kind = pathway.programme.coordinator_department_kind
+    if kind and membership.department.kind != kind:
+        raise ValidationError(
+            _("In %(programme)s the coordinator must be a caseworker in %(kind)s.")
+            % {
+                "programme": pathway.programme,
+                "kind": pathway.programme.get_coordinator_department_kind_display().lower(),
+            }
+        )
+    new = membership.user
+    if new.pk == pathway.coordinator_id:
+        raise ValidationError(_("%(name)s already coordinates the pathway.") % {"name": new})
+    pathway.coordinator, pathway.lead_department = new, membership.department
+    pathway.version += 1
+    pathway.save(update_fields=["coordinator", "lead_department", "version", "updated_at"])
+    place = TeamMember.objects.current().filter(pathway=pathway, user=new).first()
+    if place is None:
+        TeamMember.objects.create(
+            municipality_id=pathway.municipality_id,
+            pathway=pathway,
+            kind=TeamMemberKind.STAFF,
+            user=new,
+            department=membership.department,
+            role=TeamRole.CASEWORKER,
+        )
+    elif place.department_id != membership.department_id:
+        place.department = membership.department
+        place.save(update_fields=["department", "updated_at"])
+    event_record(
+        actor=actor,
+        code="pathway.coordinator_changed",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"name": new.get_full_name(), "reason": reason.strip() or "–"},
+    )
+    return pathway
+
+
+@transaction.atomic
 def team_member_add(
     *,
     actor,
@@ -252,11 +311,9 @@ def consent_giver_role(*, pathway: Pathway, giver: Citizen) -> str:
     The citizen consents for themself; a custody holder for a minor in the pathway (for a family: for
     its children). Any other person's consent would not be a valid basis for sharing.
     """
-    subjects = (
-        [pathway.citizen]
-        if pathway.citizen_id
-        else [member.citizen for member in pathway.household.memberships.select_related("citizen")]
-    )
+    from samspil.pathways.selectors import subject_citizens
+
+    subjects = subject_citizens(pathway)
     if pathway.citizen_id and giver.pk == pathway.citizen_id:
         return ConsentGiverRole.CITIZEN
     minors = [subject.pk for subject in subjects if subject.is_minor]

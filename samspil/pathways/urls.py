@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.MyPathwaysView.as_view(), name="mine"),
     path("<uuid:pathway_id>/", views.PathwayOverviewView.as_view(), name="overview"),
     path("<uuid:pathway_id>/status/", views.StatusChangeView.as_view(), name="status"),
+    path("<uuid:pathway_id>/koordinator/", views.CoordinatorChangeView.as_view(), name="coordinator_change"),
+    path("<uuid:pathway_id>/foraeldremyndighed/", views.GuardianAddView.as_view(), name="guardian_add"),
     path("<uuid:pathway_id>/team/medarbejder/", views.TeamAddView.as_view(), {"kind": "staff"}, name="team_add_staff"),
     path(
         "<uuid:pathway_id>/team/ekstern/", views.TeamAddView.as_view(), {"kind": "external"}, name="team_add_external"

@@ -15,6 +15,7 @@ from django.views import View
 
 from samspil.access import policy
 from samspil.access.models import AccessGrant, Consent
+from samspil.citizens import services as citizen_services
 from samspil.core.exceptions import ConflictError
 from samspil.pathways import forms, selectors, services
 from samspil.pathways.choices import PathwayStatus, TeamMemberKind
@@ -52,6 +53,8 @@ def _overview_context(request, pathway, bound_forms=None):
             "consent": forms.ConsentRecordForm(pathway=pathway, prefix="consent"),
             "legal_basis": forms.LegalBasisForm(pathway=pathway, prefix="legal_basis"),
             "grant": forms.GrantForm(pathway=pathway, prefix="grant"),
+            "coordinator": forms.CoordinatorForm(pathway=pathway, prefix="coordinator"),
+            "guardian": forms.GuardianForm(pathway=pathway, prefix="guardian"),
         }
     for key, form in (bound_forms or {}).items():
         context["forms"][key] = form
@@ -125,6 +128,47 @@ class StatusChangeView(PathwayActionView):
             to_status=form.cleaned_data["to_status"],
             reason=form.cleaned_data["reason"],
             expected_version=form.cleaned_data["version"],
+        )
+
+
+class GuardianAddView(PathwayActionView):
+    form_key = "guardian"
+    form_class = forms.GuardianForm
+
+    @property
+    def success_message(self):
+        return _("The custody holder was registered.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        citizen_services.guardian_register(
+            actor=self.request.user,
+            pathway=self.pathway,
+            child=data["child"],
+            cpr_number=data["cpr_number"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            relation=data["relation"],
+            has_custody=data["has_custody"],
+        )
+
+
+class CoordinatorChangeView(PathwayActionView):
+    form_key = "coordinator"
+    form_class = forms.CoordinatorForm
+
+    @property
+    def success_message(self):
+        return _("Coordination was handed over.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.pathway_change_coordinator(
+            actor=self.request.user,
+            pathway=self.pathway,
+            membership=data["membership"],
+            expected_version=data["version"],
+            reason=data["reason"],
         )
 
 
@@ -296,8 +340,11 @@ class AccessLogView(PathwayMixin, View):
     def get(self, request, pathway_id):
         entries = selectors.pathway_access_log(actor=request.user, pathway=self.pathway)
         denials = selectors.pathway_denials(actor=request.user, pathway=self.pathway)
+        changes = selectors.pathway_change_log(actor=request.user, pathway=self.pathway)
         return render(
-            request, "pathways/access_log.html", {"pathway": self.pathway, "entries": entries, "denials": denials}
+            request,
+            "pathways/access_log.html",
+            {"pathway": self.pathway, "entries": entries, "denials": denials, "changes": changes},
         )
 
 
