@@ -168,6 +168,11 @@ class StatusChange(ChangeLogged, TenantModel):
         verbose_name_plural = _("status changes")
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        if not self.from_status:
+            return str(self.get_to_status_display())
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
 
 class TeamMemberQuerySet(ScopedQuerySet):
     def current(self, on=None):
