@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "samspil.organisations",
     "samspil.citizens",
     "samspil.pathways",
+    "samspil.plans",
+    "samspil.meetings",
     "samspil.access",
     "samspil.audit",
     "samspil.demo",

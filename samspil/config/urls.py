@@ -11,6 +11,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("konto/", include("samspil.accounts.urls")),
     path("forloeb/", include("samspil.pathways.urls")),
+    path("forloeb/<uuid:pathway_id>/plan/", include("samspil.plans.urls")),
+    path("forloeb/<uuid:pathway_id>/moeder/", include("samspil.meetings.urls")),
     path("borgere/", include("samspil.citizens.urls")),
     path("ledelse/", include("samspil.organisations.urls")),
     path("api/v1/", include("samspil.api.urls")),
