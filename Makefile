@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` is the development server with the demo municipality; production settings come from the environment.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} SAMSPIL_DEMO_MODE=$${SAMSPIL_DEMO_MODE:-1}
 
-.PHONY: run install migrate demo test test-postgres lint format vendor messages clean
+.PHONY: run install migrate demo test test-postgres lint format vendor messages bench clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required"; exit 1; }
@@ -32,6 +32,16 @@ test: install
 
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/samspil} $(PY) -m pytest $(PYTEST_ARGS)
+
+# A Copenhagen-scale municipality in its own PostgreSQL database; writes docs/benchmarks.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samspil_bench
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only \
+	SAMSPIL_CPR_ENCRYPTION_KEYS=c2Ftc3BpbC1kZXZlbG9wbWVudC1vbmx5LWtleS0wMDA= SAMSPIL_CPR_INDEX_KEY=bench-only \
+	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver
+bench: install
+	createdb -h 127.0.0.1 -U postgres samspil_bench 2>/dev/null || true
+	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
+	$(BENCH_ENV) $(PY) manage.py bench $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

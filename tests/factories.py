@@ -401,3 +401,126 @@ class BreakGlassAccessFactory(DjangoModelFactory):
     user = factory.SubFactory(StaffUserFactory, municipality=factory.SelfAttribute("..municipality"))
     reason = "Akut henvendelse fra politiet om borgeren"
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(hours=8))
+
+
+# --- meetings ----------------------------------------------------------------------------------------------
+
+
+class ChecklistItemFactory(DjangoModelFactory):
+    class Meta:
+        model = "meetings.ChecklistItem"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    municipality = factory.LazyAttribute(lambda o: o.programme.municipality)
+    meeting_type = "status"
+    text = factory.Sequence(lambda n: f"Punkt {n} er drøftet")
+    position = factory.Sequence(lambda n: n)
+
+
+class MeetingFactory(DjangoModelFactory):
+    """A planned status meeting tomorrow at 13:30–15:00 in Copenhagen; `held` makes it held last week."""
+
+    class Meta:
+        model = "meetings.Meeting"
+
+    class Params:
+        held = factory.Trait(
+            status="held",
+            starts_at=factory.LazyFunction(lambda: _copenhagen_time(days=-7)),
+            minutes="Vi talte om uddannelse.",
+        )
+
+    pathway = factory.SubFactory(PathwayFactory)
+    municipality = factory.LazyAttribute(lambda o: o.pathway.municipality)
+    meeting_type = "status"
+    starts_at = factory.LazyFunction(lambda: _copenhagen_time(days=1))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(minutes=90))
+    location = "Rådhuset, mødelokale 2"
+    status = "planned"
+    scheduled_by = factory.LazyAttribute(lambda o: o.pathway.coordinator)
+
+
+def _copenhagen_time(*, days: int, hour: int = 13, minute: int = 30) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+
+class MeetingParticipantFactory(DjangoModelFactory):
+    """The pathway's citizen by default; pass `team_member=` (and `is_citizen=False, citizen=None`) for staff."""
+
+    class Meta:
+        model = "meetings.MeetingParticipant"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    municipality = factory.LazyAttribute(lambda o: o.meeting.municipality)
+    is_citizen = True
+    citizen = factory.LazyAttribute(lambda o: o.meeting.pathway.citizen if o.is_citizen else None)
+    team_member = None
+    name = factory.LazyAttribute(lambda o: o.citizen.full_name if o.citizen else o.team_member.display_name)
+    attended = None
+
+
+# --- the shared plan ---------------------------------------------------------------------------------------
+
+
+class PlanFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.Plan"
+
+    pathway = factory.SubFactory(PathwayFactory)
+    municipality = factory.LazyAttribute(lambda o: o.pathway.municipality)
+    citizen_wishes = "Jeg vil gerne have et arbejde og min egen lejlighed."
+
+
+class GoalFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.Goal"
+
+    plan = factory.SubFactory(PlanFactory)
+    pathway = factory.LazyAttribute(lambda o: o.plan.pathway)
+    municipality = factory.LazyAttribute(lambda o: o.plan.municipality)
+    life_area = "employment"
+    description = factory.Sequence(lambda n: f"Komme i praktik på en arbejdsplads {n}")
+    goal_type = "d41c8072-52f8-42b5-9375-ddbea454d27f"  # FFB: Udvikle funktionsevne
+    indicator = "Møder op tre dage om ugen"
+    horizon = "short"
+    legal_basis = "LAB § 40 stk. 3"
+    position = factory.Sequence(lambda n: n)
+
+
+class AgreementFactory(DjangoModelFactory):
+    """An agreement the citizen does; pass `owner=<TeamMember>` with `owner_kind="team_member"` for a team member."""
+
+    class Meta:
+        model = "plans.Agreement"
+
+    goal = factory.SubFactory(GoalFactory)
+    pathway = factory.LazyAttribute(lambda o: o.goal.pathway)
+    municipality = factory.LazyAttribute(lambda o: o.goal.municipality)
+    what = factory.Sequence(lambda n: f"Ringe til praktikstedet {n}")
+    owner_kind = "citizen"
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+
+
+class GoalFollowUpFactory(DjangoModelFactory):
+    class Meta:
+        model = "plans.GoalFollowUp"
+
+    goal = factory.SubFactory(GoalFactory)
+    pathway = factory.LazyAttribute(lambda o: o.goal.pathway)
+    municipality = factory.LazyAttribute(lambda o: o.goal.municipality)
+    result = "E1"  # FSIII: Fortsættes
+    note = "Det går godt"
+    internal_note = ""
+    assessed_by = factory.LazyAttribute(lambda o: o.goal.pathway.coordinator)
+
+
+def make_revision(pathway, *, actor=None):
+    """Save the pathway's plan as its next version, as the plan services do after a change."""
+    from samspil.audit import context
+    from samspil.plans import services
+
+    actor = actor or pathway.coordinator
+    plan = services.plan_for(pathway)
+    with context.bound(actor_id=actor.pk, request_id="factory"):
+        return services._record(actor=actor, pathway=pathway, plan=plan, code="plan.wishes_updated", data={})

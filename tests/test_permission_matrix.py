@@ -6,8 +6,8 @@ until it is there.
 - anonymous: redirect to the log-in page (the API: 403 with a JSON error)
 - outsider (staff of the municipality on no team) and department head: 404, exactly as if the pathway did not
   exist, and an `access.denied` event linked to the pathway
-- team member from another department, consent in force: the page for VIEW views; 403 (and an `access.denied`
-  event) for MANAGE views
+- team member from another department, consent in force: the page for VIEW views, the coordinator's answer for
+  CONTRIBUTE views; 403 (and an `access.denied` event) for MANAGE views
 - coordinator: 200, or 302 after a valid POST, or 422 for an empty form
 """
 
@@ -58,11 +58,32 @@ MATRIX = [
     Row("pathways:grant_revoke", "POST", policy.MANAGE, 302, ("grant_id",)),
     Row("pathways:access_log", "GET", policy.MANAGE, 200),
     Row("api:pathway", "GET", policy.VIEW, 200),
+    Row("meetings:list", "GET", policy.VIEW, 200),
+    Row("meetings:schedule", "POST", policy.CONTRIBUTE, 422),
+    Row("meetings:detail", "GET", policy.VIEW, 200, ("meeting_id",)),
+    Row("meetings:record", "POST", policy.CONTRIBUTE, 422, ("meeting_id",)),
+    Row("meetings:cancel", "POST", policy.CONTRIBUTE, 422, ("meeting_id",)),
+    Row("meetings:decision_add", "POST", policy.CONTRIBUTE, 422, ("meeting_id",)),
+    Row("meetings:agreement_add", "POST", policy.CONTRIBUTE, 422, ("meeting_id",)),
+    Row("meetings:invitation", "GET", policy.VIEW, 200, ("meeting_id",)),
+    Row("plans:plan", "GET", policy.VIEW, 200),
+    Row("plans:wishes", "POST", policy.CONTRIBUTE, 422),
+    Row("plans:goal_add", "POST", policy.CONTRIBUTE, 422),
+    Row("plans:goal", "GET", policy.VIEW, 200, ("goal_id",)),
+    Row("plans:goal_update", "POST", policy.CONTRIBUTE, 422, ("goal_id",)),
+    Row("plans:goal_follow_up", "POST", policy.CONTRIBUTE, 422, ("goal_id",)),
+    Row("plans:agreement_add", "POST", policy.CONTRIBUTE, 422, ("goal_id",)),
+    Row("plans:agreement_status", "POST", policy.CONTRIBUTE, 422, ("agreement_id",)),
+    Row("plans:revisions", "GET", policy.VIEW, 200),
+    Row("plans:revision_response", "POST", policy.MANAGE, 422, ("revision_number",)),
+    Row("plans:compare", "GET", policy.VIEW, 200),
+    Row("plans:pdf", "GET", policy.VIEW, 200),
 ]
 
 # Pathway URLs outside the matrix, with the reason.
 NOT_IN_MATRIX = {
     "pathways:mine": "not about one pathway: lists the user's own pathways (selector scoped, tested in test_views)",
+    "pathways:worklist": "not about one pathway: the user's own coordinated pathways (pathways/tests/test_worklist.py)",
     "pathways:break_glass": "the way in for staff outside the scope: case roles of the municipality get the form "
     "(tested in samspil/pathways/tests/test_views.py)",
     "api:pathways": "not about one pathway: the user's own pathways",
@@ -87,7 +108,17 @@ def targets(world):
         "member_id": world.colleague_place.public_id,
         "consent_id": consent.public_id,
         "grant_id": grant.public_id,
+        "meeting_id": f.MeetingFactory(pathway=world.pathway).public_id,
+        **plan_targets(world),
     }
+
+
+def plan_targets(world) -> dict:
+    """A goal with an agreement in the pathway's plan, and a saved version of the plan."""
+    goal = f.GoalFactory(plan=f.PlanFactory(pathway=world.pathway))
+    agreement = f.AgreementFactory(goal=goal)
+    revision = f.make_revision(world.pathway)
+    return {"goal_id": goal.public_id, "agreement_id": agreement.public_id, "revision_number": revision.number}
 
 
 def url_of(row: Row, targets) -> str:
@@ -146,6 +177,10 @@ def test_team_member_reads_but_does_not_manage(client, targets, row):
         assert ChangeLogEntry.objects.count() == changes
         assert not AccessLogEntry.objects.filter(actor=world.jobworker).exists()
         assert denials.count() == 1  # the refusal is on the pathway's record too
+    elif row.action == policy.CONTRIBUTE:  # the team works in the pathway: the same answer as the coordinator's
+        assert response.status_code == row.coordinator_status
+        assert AccessLogEntry.objects.filter(actor=world.jobworker, pathway=world.pathway).exists()
+        assert not denials.exists()
     else:
         assert response.status_code == 200
         assert AccessLogEntry.objects.filter(actor=world.jobworker, pathway=world.pathway).exists()
@@ -193,6 +228,8 @@ def test_matrix_covers_every_pathway_url():
         for p in get_resolver("samspil.api.urls").url_patterns
         if isinstance(p, URLPattern) and "forloeb" in str(p.pattern)
     }
+    pathway_urls |= _names_in("samspil.meetings.urls", "meetings")
+    pathway_urls |= _names_in("samspil.plans.urls", "plans")
     in_matrix = {row.name for row in MATRIX}
     assert len(in_matrix) == len(MATRIX), "a URL is in the matrix twice"
     missing = pathway_urls - in_matrix - set(NOT_IN_MATRIX)

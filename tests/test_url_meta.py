@@ -17,6 +17,7 @@ PUBLIC_OR_SELF_SCOPED = {
     "accounts:logout": "ends the user's own session (POST only)",
     "set_language": "Django's language switch; stores a preference in the session",
     "pathways:mine": "lists only pathways the user coordinates or is on the team of (selector pathway_list_mine)",
+    "pathways:worklist": "only pathways the user coordinates (Pathway.visible_to MANAGE in pathways.worklist)",
     "pathways:break_glass": "the way in from outside the scope: case roles of the same municipality only; the "
     "reason is required, logged and shown to the coordinator",
     "citizens:search": "intake search for case roles (CaseWorkMixin); every result is access-logged",

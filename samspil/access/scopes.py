@@ -11,8 +11,10 @@ from samspil.access.choices import ConsentGiverRole
 from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope, LegalBasis
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
 from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, Household, HouseholdMember, years_ago
+from samspil.meetings.models import ChecklistItem, Meeting, MeetingChecklistEntry, MeetingDecision, MeetingParticipant
 from samspil.organisations.models import Department, ExternalContact, ExternalOrganisation, Membership, Unit
 from samspil.pathways.models import Pathway, Programme, StatusChange, TeamMember
+from samspil.plans.models import Agreement, Goal, GoalFollowUp, Plan, PlanRevision
 
 YOUNG_PERSON_CONSENT_AGE = 15
 
@@ -114,6 +116,7 @@ def _visible_pathways(user, action):
     BreakGlassAccess,
     ChangeLogEntry,
     AuditEvent,
+    Meeting,
 )
 def pathway_child_scope(queryset, user, action):
     if action == policy.INTAKE:
@@ -121,6 +124,18 @@ def pathway_child_scope(queryset, user, action):
     if queryset.model is ConsentScope:
         return queryset.filter(consent__pathway__in=_visible_pathways(user, action))
     return queryset.filter(pathway__in=_visible_pathways(user, action))
+
+
+# The shared plan is visible exactly when its pathway is: every plan row carries the pathway.
+policy.register(Plan, Goal, GoalFollowUp, Agreement, PlanRevision)(pathway_child_scope)
+
+
+@policy.register(MeetingParticipant, MeetingChecklistEntry, MeetingDecision)
+def meeting_child_scope(queryset, user, action):
+    """What hangs off a meeting is visible exactly when the meeting's pathway is."""
+    if action == policy.INTAKE:
+        return queryset.none()
+    return queryset.filter(meeting__pathway__in=_visible_pathways(user, action))
 
 
 @policy.register(AccessLogEntry)
@@ -163,7 +178,7 @@ def guardianship_scope(queryset, user, action):
     return queryset.filter(child__in=Citizen.objects.visible_to(user, action))
 
 
-@policy.register(Department, Unit, Membership, ExternalOrganisation, ExternalContact, Programme)
+@policy.register(Department, Unit, Membership, ExternalOrganisation, ExternalContact, Programme, ChecklistItem)
 def municipality_configuration_scope(queryset, user, action):
     """Configuration is no case content: every staff member of the municipality may read it."""
     if action != policy.VIEW:

@@ -19,9 +19,16 @@ class AccessPurpose(models.TextChoices):
 SHOWN_LABELS = {
     "pathway.overview": _("Pathway overview"),
     "pathway.list": _("My pathways (list)"),
+    "pathway.worklist": _("Worklist"),
     "pathway.access_log": _("Access log of the pathway"),
     "citizen.search": _("Search result"),
     "citizen.intake": _("Opening a pathway"),
     "citizen.cpr": _("CPR number in full"),
     "api.pathway": _("Pathway through the API"),
+    "plan": _("The shared plan"),
+    "plan.revisions": _("Versions of the shared plan"),
+    "plan.compare": _("Comparison of two versions of the shared plan"),
+    "plan.pdf": _("The shared plan as a PDF"),
+    "meetings": _("Meetings of the pathway"),
+    "meeting": _("A meeting: participants, checklist, minutes and decisions"),
 }

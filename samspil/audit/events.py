@@ -18,15 +18,40 @@ EVENTS = {
     "citizen.created": _("registered the citizen"),
     "guardian.added": _("registered {name} as {relation} of {child}"),
     "citizen.cpr_revealed": _("was shown {name}'s full CPR number"),
+    "plan.wishes_updated": _("updated the citizen's own wishes in the shared plan"),
+    "goal.added": _("added the goal “{goal}” to the shared plan"),
+    "goal.updated": _("changed the goal “{goal}” in the shared plan"),
+    "goal.followed_up": _("followed up on the goal “{goal}”: {result}"),
+    "agreement.added": _("added the agreement “{what}” under the goal “{goal}”"),
+    "agreement.added_at_meeting": _("added the agreement “{what}” under the goal “{goal}” at {meeting}"),
+    "agreement.status_changed": _("changed the agreement “{what}” from {agreement_from} to {agreement_to}"),
+    "plan.citizen_agreed": _("recorded that the citizen has seen and agreed to version {number} of the plan"),
+    "plan.citizen_disagreed": _("recorded that the citizen has seen version {number} of the plan without agreeing"),
+    "meeting.scheduled": _("scheduled a {meeting_type} for {when}"),
+    "meeting.held": _("recorded the {meeting_type} of {when} as held"),
+    "meeting.minutes_recorded": _("changed the minutes of the {meeting_type} of {when}"),
+    "meeting.cancelled": _("cancelled the {meeting_type} of {when}: {reason}"),
+    "meeting.decision_added": _("recorded a decision at the {meeting_type} of {when}"),
 }
 
 
 def _display_values(data: dict) -> dict:
     """Events store codes, not labels, so the text follows the reader's language."""
     from samspil.citizens.choices import GuardianRelation
+    from samspil.meetings.choices import MeetingType
     from samspil.pathways.choices import PathwayStatus, TeamRole
+    from samspil.plans.choices import AgreementStatus, FollowUpResult
 
-    labels = {"from_status": PathwayStatus, "to_status": PathwayStatus, "role": TeamRole, "relation": GuardianRelation}
+    labels = {
+        "from_status": PathwayStatus,
+        "to_status": PathwayStatus,
+        "role": TeamRole,
+        "relation": GuardianRelation,
+        "meeting_type": MeetingType,
+        "result": FollowUpResult,
+        "agreement_from": AgreementStatus,
+        "agreement_to": AgreementStatus,
+    }
     shown = dict(data)
     for key, choices in labels.items():
         if key in shown and shown[key] in choices.values:

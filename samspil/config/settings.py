@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "samspil.pathways",
     "samspil.plans",
     "samspil.meetings",
+    "samspil.reminders",
     "samspil.access",
     "samspil.audit",
     "samspil.demo",
@@ -125,6 +127,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Europe/Copenhagen"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BEAT_SCHEDULE = {
+    "agreement-reminders": {
+        "task": "samspil.reminders.send_agreement_reminders",
+        "schedule": crontab(hour=env.int("SAMSPIL_REMINDER_HOUR", default=7), minute=0),
+    },
+}
+# Where links in e-mails point.
+SAMSPIL_BASE_URL = env.str("SAMSPIL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -198,6 +208,8 @@ SAMSPIL_LOGIN_MAX_FAILURES = env.int("SAMSPIL_LOGIN_MAX_FAILURES", default=5)
 SAMSPIL_LOGIN_LOCK_MINUTES = env.int("SAMSPIL_LOGIN_LOCK_MINUTES", default=15)
 # The longest a coordinator may give someone outside the team access to a pathway.
 SAMSPIL_GRANT_MAX_DAYS = env.int("SAMSPIL_GRANT_MAX_DAYS", default=90)
+# A plan not revised for this many days shows on the coordinator's worklist.
+SAMSPIL_PLAN_REVISION_DAYS = env.int("SAMSPIL_PLAN_REVISION_DAYS", default=90)
 # Page size of "Mine forløb" (keyset pagination).
 SAMSPIL_PAGE_SIZE = env.int("SAMSPIL_PAGE_SIZE", default=50)
 

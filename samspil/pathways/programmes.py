@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass
 
 from django.db import transaction
 
+from samspil.meetings.choices import MeetingType
+from samspil.meetings.models import ChecklistItem
 from samspil.organisations.choices import DepartmentKind
 from samspil.pathways.choices import CollaborationModel, SubjectKind
 from samspil.pathways.models import Programme
@@ -120,6 +122,79 @@ DEFINITIONS: tuple[ProgrammeDefinition, ...] = (
 )
 
 
+# The meeting checklist (*mødetjekliste*) every programme starts with, per meeting type; a programme's own
+# points come after these. The municipality edits them in the admin.
+CHECKLIST: dict[str, tuple[str, ...]] = {
+    MeetingType.START: (
+        "Borgerens egne ønsker og mål er drøftet",
+        "Teamet og koordinatorens rolle er præsenteret",
+        "Samtykke til deling af oplysninger er gennemgået",
+        "Mål og aftaler er skrevet ind i den fælles plan",
+        "Næste møde er aftalt",
+    ),
+    MeetingType.STATUS: (
+        "Borgerens egne ønsker er drøftet",
+        "Målene er gennemgået",
+        "Aftalerne siden sidste møde er fulgt op",
+        "Nye aftaler er skrevet ind i den fælles plan",
+        "Næste møde er aftalt",
+    ),
+    MeetingType.ANALYSIS: (
+        "Sagens oplysninger er gennemgået",
+        "Hver deltager har givet sit faglige perspektiv",
+        "Anbefalinger til næste møde med borgeren eller familien er formuleret",
+    ),
+    MeetingType.NETWORK: (
+        "Netværkets ressourcer er drøftet",
+        "Aftaler med netværket er skrevet ind i den fælles plan",
+        "Næste møde er aftalt",
+    ),
+    MeetingType.TRANSITION_18: (
+        "Den unges egne ønsker til voksenlivet er drøftet",
+        "Overgangen fra børne- til voksenområdet er gennemgået",
+        "Ydelser og indsatser efter 18 år er afklaret",
+        "En ansvarlig fra voksenområdet er med i teamet",
+        "Næste møde er aftalt",
+    ),
+}
+CHECKLIST_EXTRA: dict[str, dict[str, tuple[str, ...]]] = {
+    ROAD_TO_EDUCATION: {
+        MeetingType.START: ("Mål for uddannelse og beskæftigelse er drøftet",),
+        MeetingType.STATUS: ("Status på uddannelse og beskæftigelse er noteret",),
+    },
+    ONE_FAMILY: {
+        MeetingType.START: ("Den fælles udredning med familien er planlagt",),
+        MeetingType.STATUS: ("Behovet for fællesfinansiering er vurderet",),
+    },
+}
+
+
+def checklist_seed(*, programme: Programme) -> list[ChecklistItem]:
+    """Give the programme the starting checklist for every meeting type it has no checklist points for yet.
+
+    A meeting type that already has points (even inactive ones) is the municipality's own and is left alone,
+    so running it twice writes nothing and a point removed in the admin does not come back. Configuration is
+    written with one bulk insert; it hangs off no pathway, so no change-log rows are written for it.
+    """
+    configured = set(
+        ChecklistItem.objects.filter(programme=programme).values_list("meeting_type", flat=True).distinct()
+    )
+    extra = CHECKLIST_EXTRA.get(programme.code, {})
+    items = [
+        ChecklistItem(
+            municipality_id=programme.municipality_id,
+            programme=programme,
+            meeting_type=meeting_type,
+            text=text,
+            position=position,
+        )
+        for meeting_type, texts in CHECKLIST.items()
+        if meeting_type not in configured
+        for position, text in enumerate((*texts, *extra.get(meeting_type, ())), start=1)
+    ]
+    return ChecklistItem.objects.bulk_create(items)
+
+
 @transaction.atomic
 def programmes_seed(*, municipality) -> list[Programme]:
     """Create the five programmes for the municipality, or bring them back to the definitions (keyed on code).
@@ -143,5 +218,6 @@ def programmes_seed(*, municipality) -> list[Programme]:
                     setattr(programme, field, values[field])
                 programme.full_clean()
                 programme.save(update_fields=[*changed, "updated_at"])
+        checklist_seed(programme=programme)
         programmes.append(programme)
     return programmes

@@ -17,7 +17,7 @@ from samspil.access import policy
 from samspil.access.models import AccessGrant, Consent
 from samspil.citizens import services as citizen_services
 from samspil.core.exceptions import ConflictError
-from samspil.pathways import forms, selectors, services
+from samspil.pathways import forms, selectors, services, worklist
 from samspil.pathways.choices import PathwayStatus, TeamMemberKind
 from samspil.pathways.models import Pathway, Programme, TeamMember
 
@@ -45,15 +45,13 @@ def _overview_context(request, pathway, bound_forms=None):
     overview = selectors.pathway_overview(actor=request.user, pathway=pathway)
     context = {"overview": overview, "pathway": pathway, "forms": {}, "open_form": ""}
     if overview.is_coordinator:
+        # Forms that list every staff member or partner of the municipality are loaded when opened (see
+        # PathwayActionView.get), so the overview stays fast however large the municipality is.
         context["forms"] = {
             "status": forms.StatusChangeForm(pathway=pathway, prefix="status"),
-            "staff": forms.StaffMemberForm(pathway=pathway, prefix="staff"),
-            "external": forms.ExternalMemberForm(pathway=pathway, prefix="external"),
             "network": forms.NetworkMemberForm(pathway=pathway, prefix="network"),
             "consent": forms.ConsentRecordForm(pathway=pathway, prefix="consent"),
             "legal_basis": forms.LegalBasisForm(pathway=pathway, prefix="legal_basis"),
-            "grant": forms.GrantForm(pathway=pathway, prefix="grant"),
-            "coordinator": forms.CoordinatorForm(pathway=pathway, prefix="coordinator"),
             "guardian": forms.GuardianForm(pathway=pathway, prefix="guardian"),
         }
     for key, form in (bound_forms or {}).items():
@@ -80,14 +78,29 @@ class PathwayActionView(PathwayMixin, View):
     form_class = None
     success_message = ""
 
-    def get_form(self):
-        return self.form_class(self.request.POST, pathway=self.pathway, prefix=self.form_key)
+    @property
+    def submit_label(self):
+        return _("Save")
+
+    def get_form(self, data=None):
+        return self.form_class(data, pathway=self.pathway, prefix=self.form_key)
+
+    def get(self, request, pathway_id, **kwargs):
+        """The empty form: a fragment for a <details> opened on the overview, or a page of its own without JS."""
+        context = {
+            "pathway": self.pathway,
+            "form": self.get_form(),
+            "submit": self.submit_label,
+            "action": request.path,
+        }
+        template = "pathways/_form_body.html" if request.htmx else "pathways/action_form.html"
+        return render(request, template, context)
 
     def perform(self, form):
         raise NotImplementedError
 
     def post(self, request, pathway_id, **kwargs):
-        form = self.get_form()
+        form = self.get_form(request.POST)
         if form.is_valid():
             try:
                 self.perform(form)
@@ -158,6 +171,10 @@ class CoordinatorChangeView(PathwayActionView):
     form_class = forms.CoordinatorForm
 
     @property
+    def submit_label(self):
+        return _("Hand over")
+
+    @property
     def success_message(self):
         return _("Coordination was handed over.")
 
@@ -184,10 +201,14 @@ class TeamAddView(PathwayActionView):
     def success_message(self):
         return _("The team member was added.")
 
-    def get_form(self):
+    @property
+    def submit_label(self):
+        return _("Add to the team")
+
+    def get_form(self, data=None):
         kind = self.kwargs["kind"]
         self.form_key = self.form_keys[kind]
-        return self.form_classes[kind](self.request.POST, pathway=self.pathway, prefix=self.form_key)
+        return self.form_classes[kind](data, pathway=self.pathway, prefix=self.form_key)
 
     def perform(self, form):
         data = form.cleaned_data
@@ -294,6 +315,10 @@ class GrantCreateView(PathwayActionView):
     form_class = forms.GrantForm
 
     @property
+    def submit_label(self):
+        return _("Give access")
+
+    @property
     def success_message(self):
         return _("Access was given.")
 
@@ -383,6 +408,13 @@ class BreakGlassView(LoginRequiredMixin, View):
         return render(request, "pathways/break_glass.html", {"pathway": self.pathway, "form": form}, status=422)
 
 
+class WorklistView(LoginRequiredMixin, View):
+    """What needs doing in the pathways the user coordinates."""
+
+    def get(self, request):
+        return render(request, "pathways/worklist.html", {"worklist": worklist.worklist_for_page(actor=request.user)})
+
+
 class MyPathwaysView(LoginRequiredMixin, View):
     def get(self, request):
         status = request.GET.get("status", "")
@@ -399,6 +431,7 @@ class MyPathwaysView(LoginRequiredMixin, View):
             cursor=request.GET.get("efter", ""),
             page_size=settings.SAMSPIL_PAGE_SIZE,
         )
+        tasks = worklist.worklist_counts(actor=request.user) if policy.can_do_case_work(request.user) else None
         return render(
             request,
             "pathways/mine.html",
@@ -408,5 +441,6 @@ class MyPathwaysView(LoginRequiredMixin, View):
                 "programme": programme,
                 "programmes": programmes,
                 "statuses": PathwayStatus.choices,
+                "tasks": tasks,
             },
         )

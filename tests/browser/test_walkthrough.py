@@ -50,6 +50,16 @@ def test_coordinator_adds_network_person_and_outsider_gets_404(page, live_server
     expect(page.locator("#messages")).to_contain_text("tilføjet")
     page.screenshot(path="var/browser-overview.png", full_page=True)
 
+    # The staff form lists every staff member, so it is loaded when opened.
+    page.locator("details:has-text('Medarbejder fra en afdeling') > summary").click()
+    options = page.locator("#id_staff-membership option")
+    expect(options.nth(1)).to_be_attached()
+    team = page.locator("#team-table").inner_text()
+    newcomer = next(label for label in options.all_inner_texts()[1:] if label.split(" – ")[0] not in team)
+    page.select_option("#id_staff-membership", label=newcomer)
+    page.locator("form:has(#id_staff-membership) button[type=submit]").click()
+    expect(page.locator("#team-table")).to_contain_text(newcomer.split(" – ")[0])
+
     # The CPR number is masked until the coordinator asks for it.
     masked = page.locator("dd[id^=cpr-] .cpr").first
     expect(masked).to_contain_text("-••••")

@@ -26,6 +26,11 @@
   // With an outerHTML swap the event's target is the removed element, so look the new one up by id.
   document.body.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail.target;
+    if (target && target.isConnected && !target.matches("#overview")) {
+      // An inner swap (search results, a form loaded into a <details>, a CPR number): focus only what asks for it.
+      focusElement(target.querySelector(".alert-error") || target.querySelector("[data-focus-after-swap]"));
+      return;
+    }
     var fresh = (target && target.id && document.getElementById(target.id)) || document;
     if (focusElement(fresh.querySelector(".alert-error"))) {
       return;

@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from samspil.demo import bench
+
+
+class Command(BaseCommand):
+    help = "Seed a Copenhagen-scale municipality into PostgreSQL and measure the main pages (make bench)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--pathways", type=int, default=bench.PATHWAYS)
+        parser.add_argument("--requests", type=int, default=60)
+        parser.add_argument("--report", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md"))
+
+    def handle(self, *args, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark runs against PostgreSQL: set DATABASE_URL (make bench does).")
+        seeded = bench.seed(pathways=options["pathways"])
+        from samspil.pathways.models import Pathway
+        from samspil.plans.models import Agreement, Goal
+
+        municipality_id = seeded.user.municipality_id
+        counts = {
+            "pathways": Pathway.objects.filter(municipality_id=municipality_id).count(),
+            "items": Goal.objects.filter(municipality_id=municipality_id).count()
+            + Agreement.objects.filter(municipality_id=municipality_id).count(),
+        }
+        results = bench.measure(seeded, requests=options["requests"])
+        report = bench.write_report(results, counts=counts, path=Path(options["report"]))
+        self.stdout.write(report)

@@ -1,0 +1,237 @@
+"""Meetings of a pathway: start, status, analysis, network and transition meetings, with their checklist.
+
+Every meeting row hangs off a pathway and is visible exactly when the pathway is (see `access/scopes.py`).
+The checklist items per programme and meeting type are configuration, edited in the Django admin.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from samspil.audit.models import ChangeLogged
+from samspil.core.models import TenantModel
+from samspil.meetings.choices import WITHOUT_CITIZEN, MeetingStatus, MeetingType
+
+
+class ChecklistItem(ChangeLogged, TenantModel):
+    """One point on a programme's meeting checklist (*mødetjekliste*) for one meeting type.
+
+    Scheduling a meeting copies the active items into the meeting, so editing the list later does not
+    rewrite what earlier meetings documented.
+    """
+
+    programme = models.ForeignKey(
+        "pathways.Programme", on_delete=models.CASCADE, related_name="checklist_items", verbose_name=_("programme")
+    )
+    meeting_type = models.CharField(_("meeting type"), max_length=20, choices=MeetingType.choices)
+    text = models.CharField(_("text"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        ordering = ["programme", "meeting_type", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "programme", "meeting_type", "text"], name="checklist_item_unique_text"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class Meeting(ChangeLogged, TenantModel):
+    """A meeting in a pathway: when and where, who was invited and came, the checklist, minutes and decisions."""
+
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="meetings", verbose_name=_("pathway")
+    )
+    meeting_type = models.CharField(_("meeting type"), max_length=20, choices=MeetingType.choices)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    location = models.CharField(_("place"), max_length=200, blank=True)
+    online_link = models.URLField(_("online meeting link"), max_length=500, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    minutes = models.TextField(_("minutes"), blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("scheduled by")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"),
+            models.CheckConstraint(condition=~Q(location="", online_link=""), name="meeting_has_place"),
+        ]
+        indexes = [
+            models.Index(fields=["pathway", "starts_at"]),
+            models.Index(fields=["municipality", "status", "starts_at"]),
+        ]
+
+    def __str__(self):
+        when = formats.date_format(timezone.localtime(self.starts_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.get_meeting_type_display()} {when}"
+
+    @property
+    def includes_citizen(self) -> bool:
+        """Whether the citizen or family takes part in this kind of meeting (never in an analysis meeting)."""
+        return self.meeting_type not in WITHOUT_CITIZEN
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == MeetingStatus.PLANNED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == MeetingStatus.HELD
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def has_begun(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def awaits_minutes(self) -> bool:
+        """Planned, but its time has come: someone should record it as held (or cancel it)."""
+        return self.is_planned and self.has_begun
+
+
+class MeetingParticipant(ChangeLogged, TenantModel):
+    """Someone invited to a meeting: a team member, or the citizen (or a family member), and whether they came."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="participants", verbose_name=_("meeting")
+    )
+    team_member = models.ForeignKey(
+        "pathways.TeamMember",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_places",
+        verbose_name=_("team member"),
+    )
+    is_citizen = models.BooleanField(_("the citizen or family"), default=False)
+    citizen = models.ForeignKey(
+        "citizens.Citizen",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_places",
+        verbose_name=_("citizen"),
+    )
+    # The name when invited: the meeting documents who was there even if the team changes later.
+    name = models.CharField(_("name"), max_length=160)
+    invited = models.BooleanField(_("invited"), default=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting participant")
+        verbose_name_plural = _("meeting participants")
+        ordering = ["-is_citizen", "name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(is_citizen=True) & Q(citizen__isnull=False) & Q(team_member__isnull=True))
+                | (Q(is_citizen=False) & Q(citizen__isnull=True) & Q(team_member__isnull=False)),
+                name="meeting_participant_one_person",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "meeting", "team_member"],
+                condition=Q(team_member__isnull=False),
+                name="meeting_participant_unique_member",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "meeting", "citizen"],
+                condition=Q(citizen__isnull=False),
+                name="meeting_participant_unique_citizen",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def change_log_pathway_id(self):
+        return self.meeting.pathway_id
+
+
+class MeetingChecklistEntry(ChangeLogged, TenantModel):
+    """One checklist point of one meeting, copied from the programme's checklist when it was scheduled."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="checklist", verbose_name=_("meeting"))
+    text = models.CharField(_("text"), max_length=300)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    done = models.BooleanField(_("done"), default=False)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("checklist point")
+        verbose_name_plural = _("checklist points")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "meeting", "text"], name="meeting_checklist_unique_text"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def change_log_pathway_id(self):
+        return self.meeting.pathway_id
+
+
+class MeetingDecision(ChangeLogged, TenantModel):
+    """A decision taken at a meeting, possibly one that created an agreement in the shared plan."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("meeting"))
+    text = models.TextField(_("decision"))
+    agreement = models.ForeignKey(
+        "plans.Agreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_decisions",
+        verbose_name=_("agreement in the plan"),
+        help_text=_("The agreement the decision created in the shared plan."),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        verbose_name = _("meeting decision")
+        verbose_name_plural = _("meeting decisions")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "agreement"],
+                condition=Q(agreement__isnull=False),
+                name="meeting_decision_one_per_agreement",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    @property
+    def change_log_pathway_id(self):
+        return self.meeting.pathway_id

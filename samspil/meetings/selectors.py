@@ -1,0 +1,154 @@
+"""Reads of meetings. Each starts from `visible_to` and writes the access log for the citizens it shows."""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Exists, Max, OuterRef, Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from samspil.access import policy
+from samspil.meetings.choices import CADENCE_TYPES, WITHOUT_CITIZEN, MeetingStatus
+from samspil.meetings.models import Meeting, MeetingChecklistEntry, MeetingDecision, MeetingParticipant
+from samspil.pathways.models import Pathway
+from samspil.pathways.selectors import pathway_log_read
+
+# --- the programme's rules ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingRules:
+    """Where a pathway stands against its programme's meeting rules."""
+
+    cadence_days: int | None
+    next_status_due: datetime.date | None  # None when the programme sets no cadence
+    is_overdue: bool
+    min_required: int
+    held_with_citizen: int
+    met: bool
+
+
+def held_with_citizen(meetings):
+    """Held meetings the citizen (or a family member) attended; analysis meetings never count."""
+    attended = MeetingParticipant.objects.filter(meeting_id=OuterRef("pk"), is_citizen=True, attended=True)
+    return meetings.filter(status=MeetingStatus.HELD).exclude(meeting_type__in=WITHOUT_CITIZEN).filter(Exists(attended))
+
+
+def meeting_rules(pathway: Pathway, *, today: datetime.date | None = None) -> MeetingRules:
+    """The next status meeting's due date and the minimum number of meetings with the citizen, in two queries.
+
+    The next status meeting is due `cadence` days after the last held start or status meeting, or after the
+    pathway opened when none has been held. It is overdue once that day has passed while the pathway is open.
+    """
+    today = today or timezone.localdate()
+    programme = pathway.programme
+    meetings = Meeting.objects.filter(pathway=pathway)
+    cadence = programme.status_meeting_cadence_days
+    next_due = None
+    if cadence:
+        last = meetings.filter(status=MeetingStatus.HELD, meeting_type__in=CADENCE_TYPES).aggregate(
+            last=Max("starts_at")
+        )["last"]
+        base = timezone.localtime(last).date() if last else pathway.opened_on
+        next_due = base + datetime.timedelta(days=cadence)
+    held = held_with_citizen(meetings).count()
+    required = programme.min_citizen_meetings
+    return MeetingRules(
+        cadence_days=cadence,
+        next_status_due=next_due,
+        is_overdue=bool(next_due and next_due < today and pathway.is_open),
+        min_required=required,
+        held_with_citizen=held,
+        met=held >= required,
+    )
+
+
+# --- pages -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MeetingList:
+    upcoming: list  # planned and not begun, soonest first
+    to_record: list  # planned, but their time has come
+    past: list  # held or cancelled, newest first
+    rules: MeetingRules
+
+
+def meeting_list(*, actor, pathway: Pathway) -> MeetingList:
+    """The pathway's meetings and its rules, in a constant number of queries, logged as one read per citizen."""
+    meetings = list(
+        Meeting.objects.visible_to(actor, policy.VIEW)
+        .filter(pathway=pathway)
+        .prefetch_related(Prefetch("participants", queryset=MeetingParticipant.objects.order_by("-is_citizen", "name")))
+        .order_by("starts_at", "id")
+    )
+    now = timezone.now()
+    listing = MeetingList(
+        upcoming=[m for m in meetings if m.is_planned and m.starts_at > now],
+        to_record=[m for m in meetings if m.is_planned and m.starts_at <= now],
+        past=[m for m in reversed(meetings) if not m.is_planned],
+        rules=meeting_rules(pathway),
+    )
+    pathway_log_read(actor=actor, pathway=pathway, shown="meetings")
+    return listing
+
+
+def meeting_get(*, actor, pathway: Pathway, public_id, action: str = policy.VIEW) -> Meeting:
+    """One meeting of a pathway the actor has already been let into; 404 when it is not that pathway's."""
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    meeting = (
+        Meeting.objects.visible_to(actor, action)
+        .filter(pathway=pathway, public_id=public_id)
+        .select_related("scheduled_by", "recorded_by")
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    meeting.pathway = pathway
+    return meeting
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    participants: list
+    checklist: list
+    decisions: list
+
+
+def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
+    """Participants, checklist, minutes and decisions of one meeting, logged as one read per citizen."""
+    page = MeetingPage(
+        meeting=meeting,
+        participants=list(
+            MeetingParticipant.objects.filter(meeting=meeting)
+            .select_related("team_member__department")
+            .order_by("-is_citizen", "name", "id")
+        ),
+        checklist=list(MeetingChecklistEntry.objects.filter(meeting=meeting).order_by("position", "id")),
+        decisions=list(MeetingDecision.objects.filter(meeting=meeting).select_related("decided_by")),
+    )
+    pathway_log_read(actor=actor, pathway=meeting.pathway, shown="meeting")
+    return page
+
+
+def meeting_log_invitation_read(*, actor, meeting: Meeting) -> None:
+    """The calendar invitation shows the meeting, never the citizen's name; it is a read of the pathway all the same."""
+    pathway_log_read(actor=actor, pathway=meeting.pathway, shown="meeting")
+
+
+# --- what the citizen may see ------------------------------------------------------------------------------
+
+
+def minutes_for_citizen(meeting: Meeting) -> str | None:
+    """The minutes as the citizen or family may read them: never those of a meeting held without them.
+
+    Every citizen-facing output (portal, citizen version of the plan) must take minutes through this function.
+    """
+    if not meeting.includes_citizen or meeting.is_cancelled:
+        return None
+    return meeting.minutes

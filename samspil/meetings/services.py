@@ -1,0 +1,254 @@
+"""Writes for meetings: schedule, record as held, cancel, record a decision.
+
+Each service checks CONTRIBUTE on the pathway inside its transaction (the coordinator and the team work in
+meetings), validates, saves, and records the business event in the same transaction; the change log is
+written automatically by the `ChangeLogged` models.
+"""
+
+import datetime
+import uuid
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from samspil.access import policy
+from samspil.audit.services import event_record
+from samspil.core.exceptions import ConflictError
+from samspil.meetings.choices import WITHOUT_CITIZEN, MeetingStatus, MeetingType
+from samspil.meetings.models import ChecklistItem, Meeting, MeetingChecklistEntry, MeetingDecision, MeetingParticipant
+from samspil.pathways.models import Pathway, TeamMember
+
+
+def _when(meeting: Meeting) -> str:
+    return formats.date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT")
+
+
+def _event(*, actor, code: str, meeting: Meeting, **data) -> None:
+    event_record(
+        actor=actor,
+        code=code,
+        municipality_id=meeting.municipality_id,
+        pathway=meeting.pathway,
+        data={"meeting_type": meeting.meeting_type, "when": _when(meeting), **data},
+    )
+
+
+def _locked_meeting(*, actor, meeting: Meeting) -> Meeting:
+    """Re-check the pathway inside the transaction, then lock the meeting row."""
+    pathway = policy.require(actor, policy.CONTRIBUTE, meeting.pathway)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk, pathway=pathway)
+    locked.pathway = pathway
+    return locked
+
+
+def _check_version(meeting: Meeting, expected_version: int) -> None:
+    if meeting.version != expected_version:
+        raise ConflictError(
+            _(
+                "Someone else saved this meeting while you were working on it. Nothing of yours was saved; "
+                "your text is kept below. Compare it with what is saved now, then save again."
+            )
+        )
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    actor,
+    pathway: Pathway,
+    meeting_type: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    location: str = "",
+    online_link: str = "",
+    invite_team_member_ids: Iterable[uuid.UUID] = (),
+    invite_citizen: bool = True,
+) -> Meeting:
+    """Schedule a meeting, invite current team members (by public id) and the citizen or family, and copy the
+    programme's checklist for the meeting type. An analysis meeting is held without the citizen or family."""
+    pathway = policy.require(actor, policy.CONTRIBUTE, pathway)
+    if not pathway.is_open:
+        raise ValidationError(_("The pathway is closed."))
+    if meeting_type not in MeetingType.values:
+        raise ValidationError(_("Unknown meeting type."))
+    if meeting_type in WITHOUT_CITIZEN and invite_citizen:
+        raise ValidationError(_("An analysis meeting is held without the citizen and the family; do not invite them."))
+    if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
+        raise ValueError("meeting times must be aware datetimes")
+    if ends_at <= starts_at:
+        raise ValidationError(_("The meeting must end after it starts."))
+    location, online_link = location.strip(), online_link.strip()
+    if not location and not online_link:
+        raise ValidationError(_("Give the place of the meeting or a link to the online meeting."))
+    wanted = {uuid.UUID(str(public_id)) for public_id in invite_team_member_ids}
+    members = list(
+        TeamMember.objects.current()
+        .filter(pathway=pathway, public_id__in=wanted)
+        .select_related("user", "external_contact")
+    )
+    if len(members) != len(wanted):
+        raise ValidationError(_("Only current members of the team can be invited."))
+    meeting = Meeting(
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        meeting_type=meeting_type,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location,
+        online_link=online_link,
+        scheduled_by=actor,
+    )
+    meeting.full_clean()
+    meeting.save()
+    # One by one, not bulk_create: every row gets its change-log row on the pathway's record.
+    for member in members:
+        MeetingParticipant.objects.create(
+            municipality_id=pathway.municipality_id, meeting=meeting, team_member=member, name=member.display_name
+        )
+    if invite_citizen:
+        from samspil.pathways.selectors import subject_citizens
+
+        for citizen in subject_citizens(pathway):
+            MeetingParticipant.objects.create(
+                municipality_id=pathway.municipality_id,
+                meeting=meeting,
+                is_citizen=True,
+                citizen=citizen,
+                name=citizen.full_name,
+            )
+    items = ChecklistItem.objects.filter(programme_id=pathway.programme_id, meeting_type=meeting_type, active=True)
+    for item in items.order_by("position", "id"):
+        MeetingChecklistEntry.objects.create(
+            municipality_id=pathway.municipality_id, meeting=meeting, text=item.text, position=item.position
+        )
+    _event(actor=actor, code="meeting.scheduled", meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    actor,
+    meeting: Meeting,
+    minutes: str,
+    attendance: Iterable[uuid.UUID],
+    checklist: Mapping[uuid.UUID, tuple[bool, str]],
+    expected_version: int,
+) -> Meeting:
+    """Record a meeting as held: minutes, who attended (the public ids of the participants who came; everyone
+    else did not), and the checklist (done and note per entry public id; entries left out are not done).
+
+    A meeting saved by someone else since `expected_version` raises ConflictError and writes nothing.
+    Recording a held meeting again updates its minutes, attendance and checklist.
+    """
+    meeting = _locked_meeting(actor=actor, meeting=meeting)
+    _check_version(meeting, expected_version)
+    if meeting.is_cancelled:
+        raise ValidationError(_("The meeting was cancelled."))
+    if not meeting.has_begun:
+        raise ValidationError(_("A meeting can be recorded as held once it has begun."))
+    attended = {uuid.UUID(str(public_id)) for public_id in attendance}
+    checklist = {uuid.UUID(str(public_id)): value for public_id, value in checklist.items()}
+    participants = list(meeting.participants.all())
+    entries = list(meeting.checklist.all())
+    unknown = (attended - {p.public_id for p in participants}) | (set(checklist) - {e.public_id for e in entries})
+    if unknown:
+        raise ValidationError(_("The form does not match the meeting any more. Reload the page."))
+    for participant in participants:
+        participant.meeting = meeting
+        came = participant.public_id in attended
+        if participant.attended != came:
+            participant.attended = came
+            participant.save(update_fields=["attended", "updated_at"])
+    for entry in entries:
+        entry.meeting = meeting
+        done, note = checklist.get(entry.public_id, (False, entry.note))
+        note = (note or "").strip()
+        if (entry.done, entry.note) != (bool(done), note):
+            entry.done, entry.note = bool(done), note
+            entry.save(update_fields=["done", "note", "updated_at"])
+    first_time = not meeting.is_held
+    meeting.status = MeetingStatus.HELD
+    meeting.minutes = minutes.strip()
+    meeting.recorded_by = actor
+    meeting.recorded_at = timezone.now()
+    meeting.version += 1
+    meeting.save(update_fields=["status", "minutes", "recorded_by", "recorded_at", "version", "updated_at"])
+    _event(actor=actor, code="meeting.held" if first_time else "meeting.minutes_recorded", meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, actor, meeting: Meeting, reason: str, expected_version: int) -> Meeting:
+    """Cancel a planned meeting, with the reason."""
+    meeting = _locked_meeting(actor=actor, meeting=meeting)
+    _check_version(meeting, expected_version)
+    if not meeting.is_planned:
+        raise ValidationError(_("Only a planned meeting can be cancelled."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the reason for cancelling the meeting."))
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.cancel_reason = reason
+    meeting.version += 1
+    meeting.save(update_fields=["status", "cancel_reason", "version", "updated_at"])
+    _event(actor=actor, code="meeting.cancelled", meeting=meeting, reason=reason)
+    return meeting
+
+
+@transaction.atomic
+def meeting_decision_add(*, actor, meeting: Meeting, text: str) -> MeetingDecision:
+    """Record a decision taken at the meeting."""
+    meeting = _locked_meeting(actor=actor, meeting=meeting)
+    if meeting.is_cancelled:
+        raise ValidationError(_("The meeting was cancelled."))
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write the decision."))
+    decision = MeetingDecision(municipality_id=meeting.municipality_id, meeting=meeting, text=text, decided_by=actor)
+    decision.full_clean()
+    decision.save()
+    _event(actor=actor, code="meeting.decision_added", meeting=meeting)
+    return decision
+
+
+@transaction.atomic
+def meeting_decision_agreement_add(
+    *,
+    actor,
+    meeting: Meeting,
+    goal,
+    what: str,
+    owner_kind: str,
+    owner: TeamMember | None = None,
+    due_on: datetime.date | None = None,
+) -> MeetingDecision:
+    """A decision that creates an agreement under a goal of the shared plan, in one transaction.
+
+    The plan's own service writes the agreement (and its plan event naming the meeting); the decision
+    records that the meeting made it.
+    """
+    from samspil.plans.services import agreement_create
+
+    meeting = _locked_meeting(actor=actor, meeting=meeting)
+    if meeting.is_cancelled:
+        raise ValidationError(_("The meeting was cancelled."))
+    if goal.pathway_id != meeting.pathway_id:
+        raise ValidationError(_("Choose a goal of this pathway's plan."))
+    agreement = agreement_create(
+        actor=actor, goal=goal, what=what, owner_kind=owner_kind, owner=owner, due_on=due_on, meeting=meeting
+    )
+    decision = MeetingDecision(
+        municipality_id=meeting.municipality_id,
+        meeting=meeting,
+        text=_("Agreement under the goal “%(goal)s”: %(what)s") % {"goal": goal.title, "what": agreement.what},
+        agreement=agreement,
+        decided_by=actor,
+    )
+    decision.full_clean()
+    decision.save()
+    _event(actor=actor, code="meeting.decision_added", meeting=meeting)
+    return decision

@@ -1,0 +1,286 @@
+"""Meeting pages of a pathway. Views parse input, call one selector or service, and render.
+
+Scoping is `PathwayMixin`'s: reading needs VIEW on the pathway, writing CONTRIBUTE (coordinator and team).
+Writes answer like the overview's: HTMX gets the refreshed `#meeting` partial, a plain form post a redirect,
+and invalid input the form with its errors and status 422.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django_htmx.http import HttpResponseClientRedirect
+
+from samspil.access import policy
+from samspil.core.exceptions import ConflictError
+from samspil.meetings import forms, ics, selectors, services
+from samspil.pathways.views import PathwayMixin
+
+
+def _can_contribute(pathway) -> bool:
+    # `pathway_get` annotates `via_team` (coordinator or team place): exactly the CONTRIBUTE scope.
+    return bool(getattr(pathway, "via_team", False)) and pathway.is_open
+
+
+class MeetingListView(PathwayMixin, View):
+    permission_action = policy.VIEW
+
+    def get(self, request, pathway_id):
+        listing = selectors.meeting_list(actor=request.user, pathway=self.pathway)
+        context = {"pathway": self.pathway, "listing": listing, "can_contribute": _can_contribute(self.pathway)}
+        return render(request, "meetings/list.html", context)
+
+
+class MeetingScheduleView(PathwayMixin, View):
+    permission_action = policy.CONTRIBUTE
+
+    def render_form(self, form, status=200):
+        selectors.pathway_log_read(actor=self.request.user, pathway=self.pathway, shown="meetings")
+        template = "meetings/_schedule_form.html" if self.request.htmx else "meetings/schedule.html"
+        return render(self.request, template, {"pathway": self.pathway, "form": form}, status=status)
+
+    def get(self, request, pathway_id):
+        return self.render_form(forms.MeetingScheduleForm(pathway=self.pathway))
+
+    def post(self, request, pathway_id):
+        form = forms.MeetingScheduleForm(request.POST, pathway=self.pathway)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = services.meeting_schedule(
+                    actor=request.user,
+                    pathway=self.pathway,
+                    meeting_type=data["meeting_type"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    location=data["location"],
+                    online_link=data["online_link"],
+                    invite_team_member_ids=[member.public_id for member in data["invitees"]],
+                    invite_citizen=data["invite_citizen"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The meeting was scheduled."))
+                url = reverse("meetings:detail", args=[self.pathway.public_id, meeting.public_id])
+                return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
+        return self.render_form(form, status=422)
+
+
+class MeetingMixin(PathwayMixin):
+    """A page about one meeting of the pathway: out of the pathway (or missing) is 404."""
+
+    def get_meeting(self):
+        return selectors.meeting_get(
+            actor=self.request.user, pathway=self.pathway, public_id=self.kwargs["meeting_id"], action=policy.VIEW
+        )
+
+
+def _meeting_context(request, pathway, meeting, bound=None, extra=None):
+    page = selectors.meeting_page(actor=request.user, meeting=meeting)
+    can_contribute = _can_contribute(pathway) and not meeting.is_cancelled
+    context = {
+        "pathway": pathway,
+        "meeting": meeting,
+        "page": page,
+        "can_contribute": can_contribute,
+        "forms": {},
+        "open_form": "",
+    }
+    if can_contribute:
+        context["forms"] = {
+            "record": forms.MeetingRecordForm(
+                pathway=pathway,
+                meeting=meeting,
+                participants=page.participants,
+                checklist=page.checklist,
+                prefix="record",
+            ),
+            "decision": forms.MeetingDecisionForm(pathway=pathway, prefix="decision"),
+            "agreement": forms.MeetingAgreementForm(pathway=pathway, prefix="agreement"),
+            "cancel": forms.MeetingCancelForm(pathway=pathway, prefix="cancel", initial={"version": meeting.version}),
+        }
+    for key, form in (bound or {}).items():
+        context["forms"][key] = form
+        context["open_form"] = key
+    context.update(extra or {})
+    return context
+
+
+class MeetingDetailView(MeetingMixin, View):
+    permission_action = policy.VIEW
+
+    def get(self, request, pathway_id, meeting_id):
+        meeting = self.get_meeting()
+        return render(request, "meetings/meeting.html", _meeting_context(request, self.pathway, meeting))
+
+
+class MeetingActionView(MeetingMixin, View):
+    """A write on the meeting page. Success: the refreshed meeting (HTMX) or a redirect; invalid input: 422."""
+
+    permission_action = policy.CONTRIBUTE
+    form_key = ""
+    success_message = ""
+
+    def get_form(self, meeting):
+        raise NotImplementedError
+
+    def perform(self, form, meeting):
+        raise NotImplementedError
+
+    def post(self, request, pathway_id, meeting_id):
+        meeting = self.get_meeting()
+        form = self.get_form(meeting)
+        self.extra = {}
+        if form.is_valid():
+            try:
+                self.perform(form, meeting)
+            except ValidationError as error:
+                form.add_error(None, error)
+            except ConflictError as error:
+                form = self.on_conflict(form, error)
+            else:
+                messages.success(request, self.success_message)
+                return self.success()
+        return self.failure(form, meeting)
+
+    def on_conflict(self, form, error):
+        form.add_error(None, error.message)
+        return form
+
+    def success(self):
+        if self.request.htmx:
+            meeting = self.get_meeting()
+            return render(self.request, "meetings/_meeting.html", _meeting_context(self.request, self.pathway, meeting))
+        return HttpResponseRedirect(
+            reverse("meetings:detail", args=[self.pathway.public_id, self.kwargs["meeting_id"]])
+        )
+
+    def failure(self, form, meeting):
+        template = "meetings/_meeting.html" if self.request.htmx else "meetings/meeting.html"
+        meeting = self.get_meeting()  # as saved now, e.g. after someone else's change
+        context = _meeting_context(self.request, self.pathway, meeting, {self.form_key: form}, self.extra)
+        return render(self.request, template, context, status=422)
+
+
+class MeetingRecordView(MeetingActionView):
+    form_key = "record"
+
+    @property
+    def success_message(self):
+        return _("The meeting was recorded as held.")
+
+    def get_form(self, meeting, data=None):
+        page = selectors.MeetingPage(
+            meeting=meeting,
+            participants=list(meeting.participants.order_by("-is_citizen", "name", "id")),
+            checklist=list(meeting.checklist.order_by("position", "id")),
+            decisions=[],
+        )
+        return forms.MeetingRecordForm(
+            data if data is not None else self.request.POST,
+            pathway=self.pathway,
+            meeting=meeting,
+            participants=page.participants,
+            checklist=page.checklist,
+            prefix=self.form_key,
+        )
+
+    def perform(self, form, meeting):
+        data = form.cleaned_data
+        services.meeting_record(
+            actor=self.request.user,
+            meeting=meeting,
+            minutes=data["minutes"],
+            attendance=data["attended"],
+            checklist=form.checklist_value(),
+            expected_version=data["version"],
+        )
+
+    def on_conflict(self, form, error):
+        """Keep everything the user typed, show what is saved now, and let them save again on purpose."""
+        current = self.get_meeting()
+        data = self.request.POST.copy()
+        data[f"{self.form_key}-version"] = str(current.version)
+        form = self.get_form(current, data)
+        form.is_valid()
+        form.add_error(None, error.message)
+        self.extra = {"conflict": True, "saved_minutes": current.minutes}
+        return form
+
+
+class MeetingCancelView(MeetingActionView):
+    form_key = "cancel"
+
+    @property
+    def success_message(self):
+        return _("The meeting was cancelled.")
+
+    def get_form(self, meeting):
+        return forms.MeetingCancelForm(self.request.POST, pathway=self.pathway, prefix=self.form_key)
+
+    def perform(self, form, meeting):
+        services.meeting_cancel(
+            actor=self.request.user,
+            meeting=meeting,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+
+class MeetingDecisionView(MeetingActionView):
+    form_key = "decision"
+
+    @property
+    def success_message(self):
+        return _("The decision was recorded.")
+
+    def get_form(self, meeting):
+        return forms.MeetingDecisionForm(self.request.POST, pathway=self.pathway, prefix=self.form_key)
+
+    def perform(self, form, meeting):
+        services.meeting_decision_add(actor=self.request.user, meeting=meeting, text=form.cleaned_data["text"])
+
+
+class MeetingAgreementView(MeetingActionView):
+    """A decision that creates an agreement in the shared plan directly from the meeting."""
+
+    form_key = "agreement"
+
+    @property
+    def success_message(self):
+        return _("The decision was recorded and the agreement added to the plan.")
+
+    def get_form(self, meeting):
+        return forms.MeetingAgreementForm(self.request.POST, pathway=self.pathway, prefix=self.form_key)
+
+    def perform(self, form, meeting):
+        data = form.cleaned_data
+        services.meeting_decision_agreement_add(
+            actor=self.request.user,
+            meeting=meeting,
+            goal=data["goal"],
+            what=data["what"],
+            owner_kind=data["owner_kind"],
+            owner=data["owner"],
+            due_on=data["due_on"],
+        )
+
+
+class MeetingInvitationView(MeetingMixin, View):
+    """The meeting as an iCalendar file for the user's calendar."""
+
+    permission_action = policy.VIEW
+
+    def get(self, request, pathway_id, meeting_id):
+        meeting = self.get_meeting()
+        selectors.meeting_log_invitation_read(actor=request.user, meeting=meeting)
+        url = request.build_absolute_uri(reverse("meetings:detail", args=[self.pathway.public_id, meeting.public_id]))
+        response = HttpResponse(ics.invitation(meeting, url=url), content_type="text/calendar; charset=utf-8")
+        day = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
+        response["Content-Disposition"] = f'attachment; filename="samspil-moede-{day}.ics"'
+        return response

@@ -1,0 +1,168 @@
+"""The coordinator's worklist: what needs doing across the pathways they coordinate.
+
+Overdue agreements, meetings to hold and to record, status meetings due by the programme's cadence, and plans
+not revised for a while. Every count comes from a bounded number of aggregate queries, whatever the caseload.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, DateTimeField, Max, OuterRef, Subquery
+from django.utils import timezone
+
+from samspil.access import policy
+from samspil.audit.choices import AccessPurpose
+from samspil.audit.services import access_record_each
+from samspil.pathways.choices import PathwayStatus
+from samspil.pathways.models import Pathway
+
+UPCOMING_DAYS = 14  # meetings to hold: those starting within the next two weeks
+DUE_SOON_DAYS = 7  # status meetings shown when due within a week (or overdue)
+
+
+@dataclass
+class PathwayTasks:
+    pathway: Pathway | int  # the id, until `worklist_counts(with_pathways=True)` loads the pathway
+    overdue_agreements: int = 0
+    meetings_to_hold: list = field(default_factory=list)
+    meetings_to_record: list = field(default_factory=list)
+    status_meeting_due: datetime.date | None = None
+    plan_revised_at: datetime.datetime | None = None
+    plan_stale: bool = False
+
+    @property
+    def status_meeting_overdue(self) -> bool:
+        return self.status_meeting_due is not None and self.status_meeting_due < timezone.localdate()
+
+    @property
+    def has_tasks(self) -> bool:
+        return bool(
+            self.overdue_agreements
+            or self.meetings_to_hold
+            or self.meetings_to_record
+            or self.status_meeting_due
+            or self.plan_stale
+        )
+
+
+@dataclass
+class Worklist:
+    rows: list
+    overdue_agreements: int
+    meetings_to_hold: int
+    meetings_to_record: int
+    status_meetings_due: int
+    plans_stale: int
+
+
+def _coordinated(actor):
+    return Pathway.objects.visible_to(actor, policy.MANAGE).exclude(status=PathwayStatus.CLOSED)
+
+
+def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
+    """The worklist of the pathways the actor coordinates.
+
+    Reads plain values for all coordinated pathways (no model instances, so "Mine forløb" stays fast with a
+    large caseload); with `with_pathways`, the pathways that have tasks are loaded for display (one query).
+    """
+    from samspil.meetings.choices import CADENCE_TYPES, MeetingStatus
+    from samspil.meetings.models import Meeting
+    from samspil.plans.choices import OPEN_AGREEMENT_STATUSES
+    from samspil.plans.models import Agreement, PlanRevision
+
+    today = timezone.localdate()
+    now = timezone.now()
+    last_held = (
+        Meeting.objects.filter(pathway=OuterRef("pk"), status=MeetingStatus.HELD, meeting_type__in=CADENCE_TYPES)
+        .order_by()
+        .values("pathway")
+        .annotate(last=Max("starts_at"))
+        .values("last")
+    )
+    last_revision = (
+        PlanRevision.objects.filter(pathway=OuterRef("pk"))
+        .order_by()
+        .values("pathway")
+        .annotate(last=Max("saved_at"))
+        .values("last")
+    )
+    coordinated = list(
+        _coordinated(actor)
+        .annotate(
+            last_cadence_meeting=Subquery(last_held, output_field=DateTimeField()),
+            plan_revised_at=Subquery(last_revision, output_field=DateTimeField()),
+        )
+        .order_by("opened_on", "id")
+        .values("pk", "opened_on", "programme__status_meeting_cadence_days", "last_cadence_meeting", "plan_revised_at")
+    )
+    ids = [row["pk"] for row in coordinated]
+    overdue = dict(
+        Agreement.objects.filter(pathway__in=ids, status__in=OPEN_AGREEMENT_STATUSES, due_on__lt=today)
+        .values_list("pathway_id")
+        .annotate(n=Count("id"))
+    )
+    planned = list(
+        Meeting.objects.filter(
+            pathway__in=ids, status=MeetingStatus.PLANNED, starts_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS)
+        ).order_by("starts_at")
+    )
+    meetings_of: dict[int, list] = {}
+    for meeting in planned:
+        meetings_of.setdefault(meeting.pathway_id, []).append(meeting)
+    stale_after = datetime.timedelta(days=settings.SAMSPIL_PLAN_REVISION_DAYS)
+    rows = []
+    for values in coordinated:
+        tasks = PathwayTasks(
+            pathway=values["pk"],
+            overdue_agreements=overdue.get(values["pk"], 0),
+            plan_revised_at=values["plan_revised_at"],
+        )
+        for meeting in meetings_of.get(values["pk"], []):
+            (tasks.meetings_to_record if meeting.starts_at <= now else tasks.meetings_to_hold).append(meeting)
+        cadence = values["programme__status_meeting_cadence_days"]
+        if cadence:
+            last = values["last_cadence_meeting"]
+            base = timezone.localtime(last).date() if last else values["opened_on"]
+            due = base + datetime.timedelta(days=cadence)
+            if due <= today + datetime.timedelta(days=DUE_SOON_DAYS):
+                tasks.status_meeting_due = due
+        reference = values["plan_revised_at"] or timezone.make_aware(
+            datetime.datetime.combine(values["opened_on"], datetime.time.min)
+        )
+        tasks.plan_stale = now - reference > stale_after
+        rows.append(tasks)
+    with_tasks = [row for row in rows if row.has_tasks]
+    if with_pathways and with_tasks:
+        loaded = Pathway.objects.select_related("programme", "citizen", "household").in_bulk(
+            [row.pathway for row in with_tasks]
+        )
+        for row in with_tasks:
+            row.pathway = loaded[row.pathway]
+    return Worklist(
+        rows=with_tasks,
+        overdue_agreements=sum(row.overdue_agreements for row in rows),
+        meetings_to_hold=sum(len(row.meetings_to_hold) for row in rows),
+        meetings_to_record=sum(len(row.meetings_to_record) for row in rows),
+        status_meetings_due=sum(1 for row in rows if row.status_meeting_due),
+        plans_stale=sum(1 for row in rows if row.plan_stale),
+    )
+
+
+def worklist_for_page(*, actor) -> Worklist:
+    """The worklist page: as `worklist_counts`, and the citizens shown are logged as read."""
+    worklist = worklist_counts(actor=actor, with_pathways=True)
+    reads = []
+    pathways = [row.pathway for row in worklist.rows]
+    members = {}
+    household_ids = [p.household_id for p in pathways if p.household_id]
+    if household_ids:
+        from samspil.citizens.models import HouseholdMember
+
+        for member in HouseholdMember.objects.filter(household_id__in=household_ids).select_related("citizen"):
+            members.setdefault(member.household_id, []).append(member.citizen)
+    for pathway in pathways:
+        for citizen in [pathway.citizen] if pathway.citizen_id else members.get(pathway.household_id, []):
+            reads.append((citizen, pathway))
+    access_record_each(actor=actor, reads=reads, shown="pathway.worklist", purpose=AccessPurpose.COORDINATION)
+    return worklist

@@ -1,0 +1,276 @@
+"""The shared plan (*den fælles plan*) of a pathway: the citizen's wishes, goals, agreements and follow-ups, and
+every saved version of it.
+
+Every row carries the pathway (denormalised where it hangs off another row), so the access policy scopes it
+exactly as the pathway, and the change log files it on the pathway's record.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samspil.audit.models import AppendOnlyError, ChangeLogged
+from samspil.core.models import ScopedQuerySet, TenantModel
+from samspil.plans.choices import (
+    OPEN_AGREEMENT_STATUSES,
+    AgreementStatus,
+    FollowUpResult,
+    GoalStatus,
+    GoalType,
+    Horizon,
+    LifeArea,
+    OwnerKind,
+)
+
+
+class Plan(ChangeLogged, TenantModel):
+    """The one shared plan of a pathway, created on first use (`services.plan_for`).
+
+    `version` guards the citizen's wishes against two people saving at once; goals and agreements carry
+    their own versions, so adding an agreement never conflicts with someone editing the wishes.
+    """
+
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="plans", verbose_name=_("pathway")
+    )
+    citizen_wishes = models.TextField(
+        _("the citizen's own wishes"), blank=True, help_text=_("In the citizen's own words.")
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("shared plan")
+        verbose_name_plural = _("shared plans")
+        constraints = [
+            # The pathway belongs to exactly one municipality, so this is one plan per pathway.
+            models.UniqueConstraint(fields=["municipality", "pathway"], name="plan_one_per_pathway"),
+        ]
+
+    def __str__(self):
+        return str(_("Shared plan"))
+
+
+class Goal(ChangeLogged, TenantModel):
+    """A goal in the plan, for one life area, for the citizen, one family member or the whole family."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="goals", verbose_name=_("plan"))
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="+", verbose_name=_("pathway")
+    )
+    member = models.ForeignKey(
+        "citizens.Citizen",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("for"),
+        help_text=_("A family member; empty means the citizen, or the whole family."),
+    )
+    life_area = models.CharField(_("life area"), max_length=30, choices=LifeArea.choices)
+    description = models.TextField(_("goal"))
+    goal_type = models.CharField(_("goal type"), max_length=40, choices=GoalType.choices)
+    indicator = models.TextField(_("measurable target"))
+    horizon = models.CharField(_("horizon"), max_length=10, choices=Horizon.choices)
+    responsible_department = models.ForeignKey(
+        "organisations.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("responsible department"),
+    )
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=100, blank=True, help_text=_("For example LAB § 40 stk. 3, SEL § 141.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.ACTIVE)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["pathway", "status"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The description, short enough for a heading or an event text."""
+        text = " ".join(self.description.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
+
+class GoalFollowUp(ChangeLogged, TenantModel):
+    """An assessment of a goal on a date: continue, change, end or reassess.
+
+    `note` is part of the plan the citizen sees; `internal_note` is for the professionals only and never
+    appears in the citizen's version of the plan.
+    """
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("goal"))
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="+", verbose_name=_("pathway")
+    )
+    result = models.CharField(_("result of the follow-up"), max_length=5, choices=FollowUpResult.choices)
+    assessed_on = models.DateField(_("assessed on"), default=timezone.localdate)
+    note = models.TextField(_("note"), blank=True)
+    internal_note = models.TextField(
+        _("internal note"), blank=True, help_text=_("Never shown in the citizen's version of the plan.")
+    )
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("assessed by")
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["assessed_on", "id"]
+
+    def __str__(self):
+        return f"{self.get_result_display()} ({self.assessed_on:%d.%m.%Y})"
+
+
+class Agreement(ChangeLogged, TenantModel):
+    """Something one person has agreed to do for a goal, possibly by a date (*en aftale*).
+
+    The owner is a team member (staff, external partner or network person) or the citizen; in a family,
+    `owner_member` names the family member (empty: the citizen, or the family).
+    """
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("goal"))
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="+", verbose_name=_("pathway")
+    )
+    what = models.TextField(_("what"))
+    owner_kind = models.CharField(_("who does it"), max_length=20, choices=OwnerKind.choices)
+    owner = models.ForeignKey(
+        "pathways.TeamMember",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("team member"),
+    )
+    owner_member = models.ForeignKey(
+        "citizens.Citizen",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("family member"),
+    )
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.AGREED
+    )
+    follow_up_note = models.TextField(_("follow-up note"), blank=True)
+    completed_on = models.DateField(_("completed"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(owner_kind=OwnerKind.TEAM_MEMBER) & Q(owner__isnull=False) & Q(owner_member__isnull=True))
+                | (Q(owner_kind=OwnerKind.CITIZEN) & Q(owner__isnull=True)),
+                name="agreement_owner_fits_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["pathway", "status", "due_on"]), models.Index(fields=["owner", "status"])]
+
+    def __str__(self):
+        text = " ".join(self.what.split())
+        return text if len(text) <= 80 else text[:79] + "…"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_AGREEMENT_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
+
+
+class PlanRevisionQuerySet(ScopedQuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("PlanRevision is append-only")
+
+    def delete(self):
+        raise AppendOnlyError("PlanRevision is append-only")
+
+
+class PlanRevision(ChangeLogged, TenantModel):
+    """One saved version of the whole plan, kept for good (*notatpligt*): every change makes a new one.
+
+    Append-only like the audit tables, with one exception: the citizen's response (seen, agreed, comment) is
+    not known when the version is saved, so it may be set once, later. Everything else is written once. The
+    snapshot holds the plan as it was, with the display labels of that day, so an old version reads the same
+    even when the choices change.
+    """
+
+    CITIZEN_RESPONSE_FIELDS = frozenset(
+        {"citizen_seen_at", "citizen_agreed", "citizen_comment", "citizen_response_recorded_by", "updated_at"}
+    )
+    change_log_ignored = ChangeLogged.change_log_ignored | {"snapshot"}
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("plan"))
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="+", verbose_name=_("pathway")
+    )
+    number = models.PositiveIntegerField(_("version number"))
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("saved by")
+    )
+    saved_at = models.DateTimeField(_("saved"), default=timezone.now)
+    event = models.ForeignKey("audit.AuditEvent", on_delete=models.PROTECT, related_name="+", verbose_name=_("change"))
+    snapshot = models.JSONField(_("content"))
+    citizen_seen_at = models.DateTimeField(_("seen by the citizen"), null=True, blank=True)
+    citizen_agreed = models.BooleanField(_("the citizen agrees"), null=True, blank=True)
+    citizen_comment = models.TextField(_("the citizen's comment"), blank=True)
+    citizen_response_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("response recorded by"),
+    )
+
+    objects = PlanRevisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan version")
+        verbose_name_plural = _("plan versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "plan", "number"], name="plan_revision_unique_number"),
+        ]
+        indexes = [models.Index(fields=["pathway", "saved_at"])]
+
+    def __str__(self):
+        return str(_("Version %(number)s") % {"number": self.number})
+
+    @property
+    def has_citizen_response(self) -> bool:
+        return self.citizen_seen_at is not None
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            before = getattr(self, "_change_log_before", {})
+            if (
+                fields is None
+                or not set(fields) <= self.CITIZEN_RESPONSE_FIELDS
+                or before.get("citizen_seen_at") is not None
+            ):
+                raise AppendOnlyError("A plan version is append-only; only the citizen's response may be set, once")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("PlanRevision is append-only")

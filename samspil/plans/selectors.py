@@ -1,0 +1,203 @@
+"""Reads of the shared plan. The pathway has been resolved through the policy (`pathway_get`); the plan rows
+are read with plain filters on it, in a constant number of queries, and every read is written to the access
+log (`pathway_log_read`)."""
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from samspil.access import policy
+from samspil.organisations.models import Department
+from samspil.pathways.models import Pathway, TeamMember
+from samspil.pathways.selectors import pathway_log_read, subject_citizens
+from samspil.plans.choices import LifeArea
+from samspil.plans.models import Goal, Plan, PlanRevision
+from samspil.plans.snapshot import PlanDiff, diff_snapshots, plan_queryset_goals
+
+
+def _plan_or_empty(pathway: Pathway) -> Plan:
+    """The saved plan, or an empty unsaved one: reading never creates it (`services.plan_for` does, on the first
+    change), and the empty plan's version is the one the first save will expect."""
+    plan = Plan.objects.filter(pathway=pathway).first()
+    return plan if plan is not None else Plan(municipality_id=pathway.municipality_id, pathway=pathway)
+
+
+@dataclass
+class AreaGroup:
+    life_area: str
+    label: str
+    goals: list
+
+
+@dataclass
+class MemberGroup:
+    """The goals of one family member, or of the citizen / the whole family (`member` None)."""
+
+    member: object
+    title: str
+    areas: list = field(default_factory=list)
+
+    @property
+    def goal_count(self) -> int:
+        return sum(len(area.goals) for area in self.areas)
+
+
+@dataclass
+class PlanPage:
+    pathway: Pathway
+    plan: Plan
+    citizens: list
+    groups: list
+    goals: list
+    latest_revision: PlanRevision | None
+    revision_count: int
+    team: list
+    departments: list
+    can_contribute: bool
+    can_manage: bool
+    whole_title: str
+
+    @property
+    def is_family(self) -> bool:
+        return not self.pathway.citizen_id
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for goal in self.goals for agreement in goal.agreements.all() if agreement.is_overdue)
+
+
+def group_goals(goals: list, *, citizens: list, is_family: bool, whole_title: str) -> list[MemberGroup]:
+    """Goals by family member (the whole family last), then by life area in the order of the life areas."""
+    order = {value: index for index, value in enumerate(LifeArea.values)}
+    members = [(citizen, citizen.full_name) for citizen in citizens] if is_family else []
+    groups = [MemberGroup(member=citizen, title=title) for citizen, title in members]
+    groups.append(MemberGroup(member=None, title=whole_title))
+    by_member = {getattr(group.member, "pk", None): group for group in groups}
+    buckets: dict = {}
+    for goal in goals:
+        group = by_member.get(goal.member_id) or by_member[None]
+        buckets.setdefault((id(group), goal.life_area), []).append(goal)
+    for group in groups:
+        areas = sorted({area for (key, area) in buckets if key == id(group)}, key=lambda area: order.get(area, 99))
+        group.areas = [AreaGroup(area, LifeArea(area).label, buckets[(id(group), area)]) for area in areas]
+    return [group for group in groups if group.areas or group.member is None or not is_family]
+
+
+def _can(actor, pathway: Pathway, action: str) -> bool:
+    return Pathway.objects.visible_to(actor, action).filter(pk=pathway.pk).exists()
+
+
+def plan_page(*, actor, pathway: Pathway, log_read: bool = True) -> PlanPage:
+    """Everything on the plan page in a constant number of queries, logged as one read per citizen.
+
+    `log_read=False` is for checking a submitted form against the page's choices only: the response then
+    shows the page through a logged read (or redirects to it).
+    """
+    plan = _plan_or_empty(pathway)
+    goals = list(plan_queryset_goals(plan)) if plan.pk else []
+    citizens = subject_citizens(pathway)
+    is_family = not pathway.citizen_id
+    whole = _("The whole family") if is_family else pathway.subject_name
+    can_contribute = pathway.is_open and _can(actor, pathway, policy.CONTRIBUTE)
+    revisions = PlanRevision.objects.filter(plan=plan) if plan.pk else PlanRevision.objects.none()
+    latest = revisions.select_related("saved_by").order_by("-number").first() if plan.pk else None
+    page = PlanPage(
+        pathway=pathway,
+        plan=plan,
+        citizens=citizens,
+        groups=group_goals(goals, citizens=citizens, is_family=is_family, whole_title=whole),
+        goals=goals,
+        latest_revision=latest,
+        revision_count=latest.number if latest else 0,
+        team=list(
+            TeamMember.objects.current()
+            .filter(pathway=pathway)
+            .select_related("user", "external_contact")
+            .order_by("kind", "id")
+        )
+        if can_contribute
+        else [],
+        departments=list(Department.objects.filter(municipality_id=pathway.municipality_id).order_by("name"))
+        if can_contribute
+        else [],
+        can_contribute=can_contribute,
+        can_manage=pathway.is_open and _can(actor, pathway, policy.MANAGE),
+        whole_title=whole,
+    )
+    if log_read:
+        pathway_log_read(actor=actor, pathway=pathway, shown="plan")
+    return page
+
+
+def plan_goal(*, actor, pathway: Pathway, goal_public_id) -> tuple[PlanPage, Goal]:
+    """The plan page data narrowed to one goal (its page with the forms that change it)."""
+    page = plan_page(actor=actor, pathway=pathway)
+    goal = next((goal for goal in page.goals if str(goal.public_id) == str(goal_public_id)), None)
+    if goal is None:
+        raise Http404
+    return page, goal
+
+
+def plan_revisions(*, actor, pathway: Pathway) -> list[PlanRevision]:
+    """Every saved version of the plan, newest first: who saved it, when, what changed, the citizen's response."""
+    revisions = list(
+        PlanRevision.objects.filter(pathway=pathway)
+        .select_related("saved_by", "event", "citizen_response_recorded_by")
+        .defer("snapshot")
+        .order_by("-number")
+    )
+    pathway_log_read(actor=actor, pathway=pathway, shown="plan.revisions")
+    return revisions
+
+
+@dataclass
+class Comparison:
+    before: PlanRevision
+    after: PlanRevision
+    diff: PlanDiff
+
+
+def plan_compare(*, actor, pathway: Pathway, from_number: int, to_number: int) -> Comparison:
+    """The difference between two saved versions, by their numbers (in either order). Unknown numbers: 404."""
+    revisions = {
+        revision.number: revision
+        for revision in PlanRevision.objects.filter(
+            pathway=pathway, number__in=[from_number, to_number]
+        ).select_related("saved_by")
+    }
+    if from_number not in revisions or to_number not in revisions:
+        raise Http404
+    before, after = revisions[min(from_number, to_number)], revisions[max(from_number, to_number)]
+    pathway_log_read(actor=actor, pathway=pathway, shown="plan.compare")
+    return Comparison(before=before, after=after, diff=diff_snapshots(before.snapshot, after.snapshot))
+
+
+@dataclass
+class PlanDocument:
+    """What the PDF shows: the latest saved version, or the plan as it is when none is saved yet."""
+
+    pathway: Pathway
+    citizens: list
+    snapshot: dict
+    revision: PlanRevision | None
+
+
+def plan_document(*, actor, pathway: Pathway) -> PlanDocument:
+    from samspil.plans.snapshot import build_snapshot
+
+    plan = _plan_or_empty(pathway)
+    revision = (
+        PlanRevision.objects.filter(plan=plan).select_related("saved_by").order_by("-number").first()
+        if plan.pk
+        else None
+    )
+    if revision is not None:
+        snapshot = revision.snapshot
+    elif plan.pk:
+        snapshot = build_snapshot(plan, subject_name=pathway.subject_name, is_family=not pathway.citizen_id)
+    else:
+        snapshot = {"wishes": "", "goals": []}
+    citizens = subject_citizens(pathway)
+    pathway_log_read(actor=actor, pathway=pathway, shown="plan.pdf")
+    return PlanDocument(pathway=pathway, citizens=citizens, snapshot=snapshot, revision=revision)

@@ -1,0 +1,383 @@
+"""Plan pages. Views parse input, call one selector or service, and render; `PathwayMixin` does the scoping.
+
+The plan page lists everything; a goal's own page holds the forms that change the goal, its agreements and
+its follow-ups, so the plan page stays light with hundreds of items. Every form is a plain POST form that
+HTMX enhances: on success the refreshed page fragment (HTMX) or a redirect, on invalid input the page with
+the form and its errors (422), and on a conflict the form with the user's own text kept, the saved value
+beside it, and the version moved on, so saving again after merging succeeds.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from samspil.access import policy
+from samspil.core.exceptions import ConflictError
+from samspil.pathways.views import PathwayMixin
+from samspil.plans import forms, selectors, services
+from samspil.plans.choices import PdfEdition
+from samspil.plans.models import Agreement, Goal, PlanRevision
+from samspil.plans.pdf import render_plan_pdf
+
+
+def _plan_context(request, pathway, bound_forms=None, conflict=""):
+    page = selectors.plan_page(actor=request.user, pathway=pathway)
+    context = {"page": page, "pathway": pathway, "forms": {}, "open_form": "", "conflict": conflict}
+    if page.can_contribute:
+        context["forms"] = {
+            "wishes": forms.WishesForm(page=page, prefix="wishes"),
+            "goal_add": forms.GoalForm(page=page, prefix="goal_add"),
+        }
+    for key, form in (bound_forms or {}).items():
+        context["forms"][key] = form
+        context["open_form"] = key
+    return context
+
+
+def _goal_context(request, pathway, goal_public_id, bound_forms=None, conflict=""):
+    page, goal = selectors.plan_goal(actor=request.user, pathway=pathway, goal_public_id=goal_public_id)
+    context = {"page": page, "pathway": pathway, "goal": goal, "forms": {}, "open_form": "", "conflict": conflict}
+    if page.can_contribute:
+        context["forms"] = {
+            "goal": forms.GoalForm(page=page, goal=goal, prefix="goal"),
+            "follow_up": forms.FollowUpForm(page=page, prefix="follow_up"),
+            "agreement": forms.AgreementForm(page=page, prefix="agreement"),
+            **{
+                f"status-{agreement.public_id}": forms.AgreementStatusForm(
+                    page=page, agreement=agreement, prefix=f"status-{agreement.public_id}"
+                )
+                for agreement in goal.agreements.all()
+            },
+        }
+    for key, form in (bound_forms or {}).items():
+        context["forms"][key] = form
+        context["open_form"] = key
+    return context
+
+
+class PlanView(PathwayMixin, View):
+    permission_action = policy.VIEW
+
+    def get(self, request, pathway_id):
+        return render(request, "plans/plan.html", _plan_context(request, self.pathway))
+
+
+class GoalView(PathwayMixin, View):
+    permission_action = policy.VIEW
+
+    def get(self, request, pathway_id, goal_id):
+        return render(request, "plans/goal.html", _goal_context(request, self.pathway, goal_id))
+
+
+class PlanActionView(PathwayMixin, View):
+    """A write on the plan page (or, with `on_goal_page`, on a goal's page)."""
+
+    permission_action = policy.CONTRIBUTE
+    form_key: str = ""
+    form_class = None
+    on_goal_page = False
+
+    @property
+    def success_message(self) -> str:
+        return _("The plan was saved as a new version.")
+
+    def form_kwargs(self, page) -> dict:
+        return {}
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def current_version(self, context) -> int:
+        """After a conflict: the version of the record as it is saved now."""
+        raise NotImplementedError
+
+    def goal_public_id(self):
+        return self.kwargs.get("goal_id")
+
+    def post(self, request, pathway_id, **kwargs):
+        page = selectors.plan_page(actor=request.user, pathway=self.pathway, log_read=False)
+        if self.on_goal_page and not any(str(g.public_id) == str(self.goal_public_id()) for g in page.goals):
+            raise Http404
+        form = self.form_class(request.POST, page=page, prefix=self.form_key, **self.form_kwargs(page))
+        if form.is_valid():
+            try:
+                self.perform(form)
+            except ValidationError as error:
+                form.add_error(None, error)
+            except ConflictError as error:
+                return self.conflict(form, error)
+            else:
+                messages.success(request, self.success_message)
+                return self.success()
+        return self.failure(form)
+
+    def context(self, bound_forms=None, conflict=""):
+        if self.on_goal_page:
+            return _goal_context(self.request, self.pathway, self.goal_public_id(), bound_forms, conflict)
+        return _plan_context(self.request, self.pathway, bound_forms, conflict)
+
+    @property
+    def page_url(self) -> str:
+        if self.on_goal_page:
+            return reverse("plans:goal", args=[self.pathway.public_id, self.goal_public_id()])
+        return reverse("plans:plan", args=[self.pathway.public_id])
+
+    def render_page(self, context, status=200):
+        name = "goal" if self.on_goal_page else "plan"
+        template = f"plans/_{name}.html" if self.request.htmx else f"plans/{name}.html"
+        return render(self.request, template, context, status=status)
+
+    def success(self):
+        if self.request.htmx:
+            return self.render_page(self.context())
+        return HttpResponseRedirect(self.page_url)
+
+    def failure(self, form):
+        return self.render_page(self.context({self.form_key: form}), status=422)
+
+    def conflict(self, form, error: ConflictError):
+        # The user's text stays in the form; the version moves on to the saved one, so that saving again
+        # (after merging with the saved value the page shows beside the form) is a deliberate overwrite.
+        context = self.context(conflict=self.form_key)
+        data = form.data.copy()
+        data[form.add_prefix("version")] = str(self.current_version(context))
+        form.data = data
+        form._errors = None
+        form.is_valid()
+        form.add_error(None, error.message)
+        context["forms"][self.form_key] = form
+        context["open_form"] = self.form_key
+        return self.render_page(context, status=422)
+
+
+class WishesView(PlanActionView):
+    form_key = "wishes"
+    form_class = forms.WishesForm
+
+    def perform(self, form):
+        services.plan_update_wishes(
+            actor=self.request.user,
+            pathway=self.pathway,
+            wishes=form.cleaned_data["citizen_wishes"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def current_version(self, context) -> int:
+        return context["page"].plan.version
+
+
+def _goal_values(form) -> dict:
+    data = form.cleaned_data
+    return {
+        "life_area": data["life_area"],
+        "description": data["description"],
+        "goal_type": data["goal_type"],
+        "indicator": data["indicator"],
+        "horizon": data["horizon"],
+        "member": form.chosen_member,
+        "responsible_department": form.chosen_department,
+        "legal_basis": data["legal_basis"],
+    }
+
+
+class GoalAddView(PlanActionView):
+    form_key = "goal_add"
+    form_class = forms.GoalForm
+
+    @property
+    def success_message(self):
+        return _("The goal was added and the plan saved as a new version.")
+
+    def perform(self, form):
+        services.goal_add(actor=self.request.user, pathway=self.pathway, **_goal_values(form))
+
+
+class GoalActionView(PlanActionView):
+    on_goal_page = True
+
+    def goal(self) -> Goal:
+        return get_object_or_404(Goal.objects.filter(pathway=self.pathway), public_id=self.kwargs["goal_id"])
+
+
+class GoalUpdateView(GoalActionView):
+    form_key = "goal"
+    form_class = forms.GoalForm
+
+    def form_kwargs(self, page):
+        return {"goal": next(g for g in page.goals if str(g.public_id) == str(self.goal_public_id()))}
+
+    def perform(self, form):
+        services.goal_update(
+            actor=self.request.user,
+            goal=self.goal(),
+            expected_version=form.cleaned_data["version"],
+            status=form.cleaned_data["status"],
+            **_goal_values(form),
+        )
+
+    def current_version(self, context) -> int:
+        return context["goal"].version
+
+
+class GoalFollowUpView(GoalActionView):
+    form_key = "follow_up"
+    form_class = forms.FollowUpForm
+
+    @property
+    def success_message(self):
+        return _("The follow-up was recorded and the plan saved as a new version.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.goal_follow_up(
+            actor=self.request.user,
+            goal=self.goal(),
+            result=data["result"],
+            assessed_on=data["assessed_on"],
+            note=data["note"],
+            internal_note=data["internal_note"],
+        )
+
+
+class AgreementAddView(GoalActionView):
+    form_key = "agreement"
+    form_class = forms.AgreementForm
+
+    @property
+    def success_message(self):
+        return _("The agreement was added and the plan saved as a new version.")
+
+    def perform(self, form):
+        services.agreement_create(
+            actor=self.request.user,
+            goal=self.goal(),
+            what=form.cleaned_data["what"],
+            due_on=form.cleaned_data["due_on"],
+            **form.owner_values(),
+        )
+
+
+class AgreementStatusView(GoalActionView):
+    form_class = forms.AgreementStatusForm
+
+    @property
+    def form_key(self):
+        return f"status-{self.kwargs['agreement_id']}"
+
+    def agreement(self) -> Agreement:
+        if not hasattr(self, "_agreement"):
+            self._agreement = get_object_or_404(
+                Agreement.objects.filter(pathway=self.pathway).select_related("goal"),
+                public_id=self.kwargs["agreement_id"],
+            )
+        return self._agreement
+
+    def goal_public_id(self):
+        return self.agreement().goal.public_id
+
+    def form_kwargs(self, page):
+        return {"agreement": self.agreement()}
+
+    def perform(self, form):
+        services.agreement_update_status(
+            actor=self.request.user,
+            agreement=self.agreement(),
+            status=form.cleaned_data["status"],
+            follow_up_note=form.cleaned_data["follow_up_note"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def current_version(self, context) -> int:
+        return next(a.version for a in context["goal"].agreements.all() if a.pk == self.agreement().pk)
+
+
+class RevisionListView(PathwayMixin, View):
+    permission_action = policy.VIEW
+
+    def get(self, request, pathway_id):
+        return render(request, "plans/revisions.html", self.context())
+
+    def context(self, bound=None, number=None):
+        revisions = selectors.plan_revisions(actor=self.request.user, pathway=self.pathway)
+        can_manage = self.pathway.is_open and self.pathway.coordinator_id == self.request.user.pk
+        return {
+            "pathway": self.pathway,
+            "revisions": revisions,
+            "can_manage": can_manage,
+            "response_form": bound or forms.CitizenResponseForm(page=None, prefix="response"),
+            "open_number": number,
+        }
+
+
+class RevisionCitizenResponseView(RevisionListView):
+    """The coordinator records that the citizen has seen (and agrees to) a version."""
+
+    permission_action = policy.MANAGE
+    http_method_names = ["post"]
+
+    def post(self, request, pathway_id, number):
+        revision = get_object_or_404(PlanRevision.objects.filter(pathway=self.pathway), number=number)
+        form = forms.CitizenResponseForm(request.POST, page=None, prefix="response")
+        if form.is_valid():
+            try:
+                services.revision_record_citizen_agreement(
+                    actor=request.user,
+                    revision=revision,
+                    agreed=form.cleaned_data["agreed"],
+                    comment=form.cleaned_data["comment"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The citizen's response was recorded."))
+                return HttpResponseRedirect(reverse("plans:revisions", args=[self.pathway.public_id]))
+        return render(request, "plans/revisions.html", self.context(form, number), status=422)
+
+
+def _revision_number(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+class CompareView(PathwayMixin, View):
+    """`?fra=<n>&til=<n>`: the version numbers (not database ids). Without both: the choice of two versions."""
+
+    permission_action = policy.VIEW
+
+    def get(self, request, pathway_id):
+        from_number, to_number = _revision_number(request.GET.get("fra")), _revision_number(request.GET.get("til"))
+        context = {"pathway": self.pathway, "comparison": None, "from_number": from_number, "to_number": to_number}
+        if from_number and to_number:
+            context["comparison"] = selectors.plan_compare(
+                actor=request.user, pathway=self.pathway, from_number=from_number, to_number=to_number
+            )
+        else:
+            context["revisions"] = selectors.plan_revisions(actor=request.user, pathway=self.pathway)
+        return render(request, "plans/compare.html", context)
+
+
+class PdfView(PathwayMixin, View):
+    """The plan as a PDF: `?udgave=borger` (the citizen's version, the default) or `?udgave=sag` (case file)."""
+
+    permission_action = policy.VIEW
+
+    def get(self, request, pathway_id):
+        edition = request.GET.get("udgave", PdfEdition.CITIZEN)
+        if edition not in PdfEdition.values:
+            edition = PdfEdition.CITIZEN
+        document = selectors.plan_document(actor=request.user, pathway=self.pathway)
+        content = render_plan_pdf(document, edition=edition)
+        response = HttpResponse(content, content_type="application/pdf")
+        # No name and no CPR number in the file name: it ends up in download folders and mail attachments.
+        filename = f"faelles-plan-{'borgerudgave' if edition == PdfEdition.CITIZEN else 'sagsudgave'}"
+        filename += f"-{timezone.localdate():%Y-%m-%d}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
