@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 
@@ -8,6 +9,11 @@ class SamspilBackend(ModelBackend):
     Demo accounts are refused unless demo mode is on (which requires DEBUG); citizen accounts never log in
     here — they will use MitID in the portal.
     """
+
+    def get_user(self, user_id):
+        # The page header shows the user's municipality on every page: load it with the user.
+        user = get_user_model()._default_manager.select_related("municipality").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def user_can_authenticate(self, user):
         if not super().user_can_authenticate(user):

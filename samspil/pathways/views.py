@@ -45,14 +45,11 @@ def _overview_context(request, pathway, bound_forms=None):
     overview = selectors.pathway_overview(actor=request.user, pathway=pathway)
     context = {"overview": overview, "pathway": pathway, "forms": {}, "open_form": ""}
     if overview.is_coordinator:
-        # Forms that list every staff member or partner of the municipality are loaded when opened (see
-        # PathwayActionView.get), so the overview stays fast however large the municipality is.
+        # Forms with choices from the database (staff, partners, departments, family) are loaded when opened
+        # (see PathwayActionView.get): the overview stays fast and its queries few, whatever the municipality.
         context["forms"] = {
             "status": forms.StatusChangeForm(pathway=pathway, prefix="status"),
             "network": forms.NetworkMemberForm(pathway=pathway, prefix="network"),
-            "consent": forms.ConsentRecordForm(pathway=pathway, prefix="consent"),
-            "legal_basis": forms.LegalBasisForm(pathway=pathway, prefix="legal_basis"),
-            "guardian": forms.GuardianForm(pathway=pathway, prefix="guardian"),
         }
     for key, form in (bound_forms or {}).items():
         context["forms"][key] = form
@@ -147,6 +144,10 @@ class StatusChangeView(PathwayActionView):
 class GuardianAddView(PathwayActionView):
     form_key = "guardian"
     form_class = forms.GuardianForm
+
+    @property
+    def submit_label(self):
+        return _("Register custody holder")
 
     @property
     def success_message(self):
@@ -258,6 +259,10 @@ class ConsentRecordView(PathwayActionView):
     form_class = forms.ConsentRecordForm
 
     @property
+    def submit_label(self):
+        return _("Record consent")
+
+    @property
     def success_message(self):
         return _("The consent was recorded.")
 
@@ -294,6 +299,10 @@ class ConsentWithdrawView(PathwayActionView):
 class LegalBasisView(PathwayActionView):
     form_key = "legal_basis"
     form_class = forms.LegalBasisForm
+
+    @property
+    def submit_label(self):
+        return _("Record legal basis")
 
     @property
     def success_message(self):
