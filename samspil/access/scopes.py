@@ -96,10 +96,16 @@ def pathway_scope(queryset, user, action):
         return queryset.none()
     if action == policy.MANAGE:
         return queryset.filter(coordinator_of(user))
+    # A cheap, index-backed narrowing first (the user coordinates the pathway or has any place, grant or
+    # break-glass row on it); the exact rules below then run on a handful of rows, not the whole municipality.
+    candidates = Q(coordinator=user) | Q(pk__in=TeamMember.objects.filter(user=user).values("pathway_id"))
     on_team = coordinator_of(user) | team_place(user)
     if action == policy.CONTRIBUTE:
-        return queryset.filter(on_team)
-    return queryset.filter(on_team | grant_in_force(user) | break_glass_in_force(user))
+        return queryset.filter(candidates).filter(on_team)
+    candidates |= Q(pk__in=AccessGrant.objects.filter(user=user).values("pathway_id")) | Q(
+        pk__in=BreakGlassAccess.objects.filter(user=user).values("pathway_id")
+    )
+    return queryset.filter(candidates).filter(on_team | grant_in_force(user) | break_glass_in_force(user))
 
 
 def _visible_pathways(user, action):

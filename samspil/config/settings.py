@@ -110,6 +110,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # PostgreSQL's JIT compiler spends a second compiling the access-policy queries (many small EXISTS
+    # subqueries) to save milliseconds; for short interactive queries it only costs. See docs/benchmarks.md.
+    if env.bool("DATABASE_DISABLE_JIT", default=True):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when configured, backs the cache, the sessions and Celery.

@@ -167,6 +167,16 @@ def test_coordinator_plans_holds_start_meeting_revises_and_prints(page, live_ser
     schedule.get_by_label("Invitér borgeren eller familien").check()
     schedule.get_by_role("button", name="Planlæg mødet").click()
     page.wait_for_url(re.compile(r"/moeder/[0-9a-f-]{36}/$"))
+    expect(page.locator("#messages")).to_contain_text("Mødet er planlagt.")
+    meeting_url = page.url
+
+    # It has begun, so the meeting list has it among those to record; opened from there.
+    page.get_by_role("link", name="Alle forløbets møder").click()
+    page.wait_for_url(re.compile(r"/moeder/$"))
+    to_record = page.locator("#meetings-to-record tbody tr", has_text="Startmøde")
+    expect(to_record).to_have_count(1)
+    to_record.get_by_role("link").click()
+    page.wait_for_url(meeting_url)
     expect(page.locator("#meeting h1")).to_have_text("Startmøde")
     expect(page.locator("#meeting-status")).to_have_text("Mangler referat")
     participants = page.locator("#participants tbody tr")
@@ -207,11 +217,19 @@ def test_coordinator_plans_holds_start_meeting_revises_and_prints(page, live_ser
     expect(page.locator("#decisions")).to_contain_text(MEETING_AGREEMENT)
     expect(page.locator("#decisions .badge", has_text="Aftale i planen")).to_be_visible()
     expect(page.locator("#messages")).to_contain_text("aftalen er føjet til planen")
+    page.screenshot(path="var/browser-meeting.png", full_page=True)
+
+    # The meeting list counts it towards the programme's minimum of three meetings with the citizen.
+    page.get_by_role("link", name="Alle forløbets møder").click()
+    page.wait_for_url(re.compile(r"/moeder/$"))
+    expect(page.locator("#citizen-meetings")).to_contain_text("1 af 3 holdt – ikke opfyldt")
+    expect(page.locator("#meetings-past")).to_contain_text("Startmøde")
 
     # The plan has the agreement under the goal; then the plan is revised.
     page.goto(plan_url)
     expect(page.locator("#maal article.goal", has_text=GOAL_1)).to_contain_text(MEETING_AGREEMENT)
     expect(page.locator("#maal table.agreements tbody tr")).to_have_count(4)
+    page.screenshot(path="var/browser-plan.png", full_page=True)
     page.locator("#oensker details > summary", has_text="Skriv borgerens ønsker").click()
     wishes = form(page, "/plan/oensker/").get_by_label("Borgerens egne ønsker")
     expect(wishes).to_have_value(WISHES)
@@ -250,3 +268,9 @@ def test_coordinator_plans_holds_start_meeting_revises_and_prints(page, live_ser
     assert INTERNAL_NOTE not in text
     assert "Fortroligt" not in text
     assert "Referat fra startmødet" not in text
+    # The internal note is in the plan all along: the case-file version has it.
+    with page.expect_download() as info:
+        page.get_by_role("link", name="PDF: sagsudgave").click()
+    case_file = pdf_text(info.value)
+    assert INTERNAL_NOTE in case_file and NEW_WISHES in case_file
+    assert "Referat fra startmødet" not in case_file
