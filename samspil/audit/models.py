@@ -68,15 +68,24 @@ class ChangeLogged(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._change_log_before = instance.change_log_state()
+        # Keep the loaded values as they are (cheap); the "before" state is only worked out if the row is saved.
+        instance._change_log_loaded = dict(zip(field_names, values, strict=True))
         return instance
 
-    def change_log_state(self) -> dict:
+    def change_log_before(self) -> dict | None:
+        """The state as last loaded or saved, or None for a row this process never read."""
+        before = getattr(self, "_change_log_before", None)
+        if before is None and hasattr(self, "_change_log_loaded"):
+            before = self.change_log_state(self._change_log_loaded)
+        return before
+
+    def change_log_state(self, values: dict | None = None) -> dict:
+        source = self.__dict__ if values is None else values
         state = {}
         for field in self._meta.concrete_fields:
-            if field.attname in self.change_log_ignored or field.attname not in self.__dict__:
+            if field.attname in self.change_log_ignored or field.attname not in source:
                 continue
-            value = getattr(self, field.attname)
+            value = source[field.attname]
             if field.attname in self.change_log_redacted:
                 value = "•••" + hashlib.sha256(str(value).encode()).hexdigest()[:6] if value else ""
             state[field.attname] = _json_value(value)

@@ -24,7 +24,7 @@ def _write(instance: ChangeLogged, action: str, before: dict | None, after: dict
 def on_save(sender, instance, created, raw=False, **kwargs):
     if raw or not isinstance(instance, ChangeLogged):
         return
-    before = None if created else getattr(instance, "_change_log_before", None)
+    before = None if created else instance.change_log_before()
     after = instance.change_log_state()
     if before == after:
         return

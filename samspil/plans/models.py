@@ -263,7 +263,7 @@ class PlanRevision(ChangeLogged, TenantModel):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             fields = kwargs.get("update_fields")
-            before = getattr(self, "_change_log_before", {})
+            before = self.change_log_before() or {}
             if (
                 fields is None
                 or not set(fields) <= self.CITIZEN_RESPONSE_FIELDS
