@@ -32,6 +32,8 @@ def _with_basis(queryset, user):
     return queryset.annotate(
         via_team=ExpressionWrapper(scopes.coordinator_of(user) | scopes.team_place(user), output_field=BooleanField()),
         via_grant=scopes.grant_in_force(user),
+        # What the user may do here, read in the same query so pages need not ask the policy again.
+        can_manage=ExpressionWrapper(scopes.coordinator_of(user), output_field=BooleanField()),
     )
 
 

@@ -5,6 +5,7 @@ log (`pathway_log_read`)."""
 from dataclasses import dataclass, field
 
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from samspil.access import policy
@@ -85,6 +86,10 @@ def group_goals(goals: list, *, citizens: list, is_family: bool, whole_title: st
 
 
 def _can(actor, pathway: Pathway, action: str) -> bool:
+    # `pathway_get` annotates the answers (via_team is exactly CONTRIBUTE, can_manage exactly MANAGE).
+    annotated = {policy.CONTRIBUTE: "via_team", policy.MANAGE: "can_manage"}.get(action)
+    if annotated and hasattr(pathway, annotated):
+        return bool(getattr(pathway, annotated))
     return Pathway.objects.visible_to(actor, action).filter(pk=pathway.pk).exists()
 
 
@@ -110,11 +115,14 @@ def plan_page(*, actor, pathway: Pathway, log_read: bool = True) -> PlanPage:
         goals=goals,
         latest_revision=latest,
         revision_count=latest.number if latest else 0,
-        team=list(
-            TeamMember.objects.current()
-            .filter(pathway=pathway)
-            .select_related("user", "external_contact")
-            .order_by("kind", "id")
+        # Only the forms on a goal's page need the team: loaded on first use.
+        team=SimpleLazyObject(
+            lambda: list(
+                TeamMember.objects.current()
+                .filter(pathway=pathway)
+                .select_related("user", "external_contact")
+                .order_by("kind", "id")
+            )
         )
         if can_contribute
         else [],
