@@ -251,3 +251,510 @@ LEGAL_BASES = {
     "minor": ["Barnets Lov § 92", "SEL § 49 b"],
     "adult": ["Retssikkerhedsloven § 11 c", "LAB § 40 stk. 3"],
 }
+
+# --- the shared plan and meetings ----------------------------------------------------------------------------
+
+# The citizen's own wishes, in their own words (in a family programme: the family's).
+WISHES = {
+    "vejen-til-uddannelse": [
+        "Jeg vil gerne have en uddannelse og et arbejde, så jeg kan klare mig selv.",
+        "Jeg vil gerne være mekaniker og have min egen lejlighed.",
+        "Jeg vil gerne tilbage i skole, men ikke i en stor klasse.",
+        "Jeg vil gerne have et fritidsjob og tjene mine egne penge.",
+        "Jeg vil gerne lære at betale mine regninger selv, før jeg flytter hjemmefra.",
+        "Jeg vil gerne arbejde med dyr og have en fast rytme i hverdagen.",
+        "Jeg vil gerne tage 10. klasse og derefter en uddannelse som elektriker.",
+    ],
+    "en-familie-en-indgang": [
+        "Vi vil gerne have én person at ringe til i stedet for mange.",
+        "Vi ønsker, at vores barn trives i skolen og har en ven at lege med.",
+        "Vi vil gerne have aflastning, så vi også har tid til søskende og til hinanden.",
+        "Vi vil gerne have ro på, så vi begge kan passe vores arbejde.",
+        "Vi ønsker færre møder og én plan, som alle følger.",
+    ],
+    "tvaergaaende-borgerforloeb": [
+        "Jeg vil gerne have én fast kontaktperson og ikke fortælle min historie igen og igen.",
+        "Jeg vil gerne have en bolig, hvor jeg kan blive boende.",
+        "Jeg vil gerne have styr på min økonomi og min gæld.",
+        "Jeg vil gerne holde op med at drikke og se mine børn noget mere.",
+        "Jeg vil gerne have det bedre psykisk og komme ud blandt andre mennesker.",
+    ],
+    "kl-sammenhaeng": [
+        "Jeg vil gerne tilbage på arbejdsmarkedet, også selvom det kun er få timer i starten.",
+        "Jeg vil gerne have mindre ondt, så jeg kan gå ture med hunden igen.",
+        "Jeg vil gerne have en hverdag med faste rutiner og noget at stå op til.",
+        "Jeg vil gerne have styr på min gæld, så jeg kan sove om natten.",
+        "Jeg vil gerne arbejde med noget praktisk, hvor jeg kan bruge mine hænder.",
+    ],
+    "vaeresteder": [
+        "Jeg vil gerne have et sted at bo og et sted at komme om dagen.",
+        "Jeg vil gerne i behandling, men jeg vil ikke sidde alene på et kontor.",
+        "Jeg vil gerne have nogen at snakke med og ikke være så ensom.",
+        "Jeg vil gerne have min egen lejlighed og en hund.",
+        "Jeg vil gerne hjælpe til på værestedet og have noget at lave.",
+    ],
+}
+
+# Goals per programme: life area, goal, measurable target, horizon ("short"/"long"), goal type ("develop",
+# "maintain", "limit_loss"), legal basis, responsible department ("" = the coordinator's), for whom
+# ("child"/"parent" in a family, "minor" = only for a young person under 18, None = the citizen or family),
+# and agreements it may carry: (who, what). "Who" is "citizen", "coordinator", "network", "role:<external
+# team role>", or a department (a staff member on the team from it; the coordinator's own department means
+# the coordinator). Only agreements whose "who" is on the team are used.
+GOALS = {
+    "vejen-til-uddannelse": [
+        (
+            "education",
+            "Starter på en erhvervsuddannelse",
+            "Er optaget på grundforløbet og har mødt op alle dage de første fire uger.",
+            "long",
+            "develop",
+            "LAB § 40 stk. 3",
+            "Ungeindsatsen (UU)",
+            None,
+            [
+                ("Ungeindsatsen (UU)", "Finder tre uddannelser, der passer til ønskerne, og tager dem med til mødet"),
+                ("citizen", "Besøger erhvervsskolen på en åben-skole-dag"),
+                ("network", "Følger med til informationsmødet på erhvervsskolen"),
+                ("coordinator", "Sender ansøgningen om optagelse sammen med den unge"),
+                ("Jobcenter", "Undersøger muligheden for en praktikplads med løn efter grundforløbet"),
+            ],
+        ),
+        (
+            "employment",
+            "Har et fritidsjob eller en praktik nogle timer om ugen",
+            "Arbejder mindst seks timer om ugen i tre måneder.",
+            "short",
+            "develop",
+            "LAB § 40 stk. 3",
+            "Jobcenter",
+            None,
+            [
+                ("Jobcenter", "Finder to praktiksteder, som den unge kan besøge"),
+                ("citizen", "Skriver et kort CV og tager det med til jobkonsulenten"),
+                ("role:mentor", "Tager med til den første samtale på praktikstedet"),
+                ("network", "Kører til praktikstedet de første to uger"),
+            ],
+        ),
+        (
+            "housing",
+            "Bor i egen bolig med den støtte, der skal til",
+            "Har underskrevet en lejekontrakt og betalt husleje til tiden i seks måneder.",
+            "long",
+            "develop",
+            "SEL § 85",
+            "",
+            None,
+            [
+                ("citizen", "Skriver sig op til en ungdomsbolig"),
+                ("coordinator", "Undersøger, hvilken støtte der kan fortsætte efter det fyldte 18. år"),
+                ("network", "Hjælper med flytningen og med at købe det nødvendige"),
+                ("role:support_contact", "Laver et budget for husleje, mad og telefon sammen med den unge"),
+            ],
+        ),
+        (
+            "health",
+            "Har en fast døgnrytme og sover om natten",
+            "Står op senest kl. 8 på hverdage fire uger i træk.",
+            "short",
+            "develop",
+            "",
+            "Sundhed",
+            None,
+            [
+                ("citizen", "Fører en søvndagbog i to uger"),
+                ("Sundhed", "Holder tre samtaler om søvn og faste rutiner"),
+                ("network", "Ringer og vækker om morgenen de første to uger"),
+            ],
+        ),
+        (
+            "substance_use",
+            "Stopper med at ryge hash i hverdagen",
+            "Har ikke røget hash på hverdage i otte uger, efter egen vurdering.",
+            "short",
+            "develop",
+            "SEL § 101",
+            "Misbrugscenter",
+            None,
+            [
+                ("Misbrugscenter", "Tilbyder en samtale i ungebehandlingen hver uge"),
+                ("citizen", "Møder op til den første samtale i ungebehandlingen"),
+                ("coordinator", "Følger op på behandlingen på næste statusmøde"),
+            ],
+        ),
+        (
+            "school",
+            "Kommer i skole hver dag og afslutter 9. klasse",
+            "Fravær under 10 procent resten af skoleåret, og går op til afgangsprøven.",
+            "long",
+            "develop",
+            "Barnets Lov § 92",
+            "Skole og Dagtilbud",
+            "minor",
+            [
+                ("role:teacher", "Sender hver fredag en kort status på fraværet til koordinatoren"),
+                ("Skole og Dagtilbud", "Vurderer behovet for støtte i undervisningen"),
+                ("citizen", "Siger til læreren, når det er svært at komme i skole"),
+                ("network", "Følger i skole om mandagen"),
+            ],
+        ),
+    ],
+    "en-familie-en-indgang": [
+        (
+            "wellbeing_development",
+            "Barnet trives i hverdagen og har færre nedsmeltninger",
+            "Højst én nedsmeltning om ugen, noteret af forældrene i en dagbog over fire uger.",
+            "short",
+            "develop",
+            "Barnets Lov § 32",
+            "",
+            "child",
+            [
+                ("citizen", "Fører dagbog over gode og svære dage"),
+                ("coordinator", "Henviser forældrene til et kursus om autisme og ADHD"),
+                ("Skole og Dagtilbud", "Giver råd om faste rutiner og billedstøtte i hjemmet"),
+                ("role:specialist", "Vurderer medicinen ved næste kontrol"),
+            ],
+        ),
+        (
+            "school",
+            "Barnet går i skole alle dage med den rette støtte",
+            "Er i skole mindst fire timer hver skoledag i to måneder.",
+            "long",
+            "develop",
+            "",
+            "Skole og Dagtilbud",
+            "child",
+            [
+                ("role:teacher", "Laver en fast plan for skoledagen med pauser"),
+                ("Skole og Dagtilbud", "Holder møde med skolen om støtte i klassen"),
+                ("citizen", "Fortæller skolen om morgenen, hvordan natten har været"),
+            ],
+        ),
+        (
+            "family_network",
+            "Forældrene får aflastning og overskud til hele familien",
+            "Barnet er i aflastning én weekend om måneden, og forældrene oplever mere overskud.",
+            "long",
+            "maintain",
+            "Barnets Lov § 32",
+            "",
+            None,
+            [
+                ("coordinator", "Behandler ansøgningen om aflastning"),
+                ("network", "Passer søskende en eftermiddag om ugen"),
+                ("citizen", "Besøger aflastningsfamilien sammen med barnet"),
+            ],
+        ),
+        (
+            "employment",
+            "Vender gradvist tilbage til arbejdet efter sygemeldingen",
+            "Arbejder 20 timer om ugen inden for tre måneder.",
+            "long",
+            "develop",
+            "",
+            "Jobcenter",
+            "parent",
+            [
+                ("Jobcenter", "Aftaler en plan for delvis raskmelding med arbejdspladsen"),
+                ("citizen", "Taler med sin leder om nedsat tid de første uger"),
+                ("Sundhed", "Tilbyder samtaler om stress og søvn"),
+            ],
+        ),
+        (
+            "economy",
+            "Familien har overblik over økonomien og de ydelser, den har ret til",
+            "Der er truffet afgørelse på alle ansøgninger, og familien har et budget.",
+            "short",
+            "maintain",
+            "",
+            "",
+            None,
+            [
+                ("coordinator", "Hjælper med ansøgningen om dækning af merudgifter"),
+                ("citizen", "Samler kvitteringer for udgifterne til barnets handicap"),
+            ],
+        ),
+    ],
+    "tvaergaaende-borgerforloeb": [
+        (
+            "housing",
+            "Har en stabil bolig og klarer hverdagen i den",
+            "Har boet i samme bolig i seks måneder uden huslejerestancer.",
+            "long",
+            "develop",
+            "SEL § 85",
+            "Voksen og Social",
+            None,
+            [
+                ("Voksen og Social", "Behandler ansøgningen om bostøtte"),
+                ("role:support_contact", "Kommer på besøg to gange om ugen og hjælper med post og indkøb"),
+                ("citizen", "Åbner posten sammen med bostøtten hver tirsdag"),
+                ("Ydelse", "Undersøger muligheden for boligstøtte"),
+            ],
+        ),
+        (
+            "economy",
+            "Har overblik over økonomien og en plan for gælden",
+            "Har et budget og en aftale med alle kreditorer.",
+            "short",
+            "develop",
+            "",
+            "Ydelse",
+            None,
+            [
+                ("Ydelse", "Gennemgår ydelserne og laver et budget sammen med borgeren"),
+                ("citizen", "Tager alle breve om gæld med til næste møde"),
+                ("coordinator", "Henviser til gratis gældsrådgivning"),
+            ],
+        ),
+        (
+            "substance_use",
+            "Er i stabil behandling for sit alkoholforbrug",
+            "Møder til behandling hver uge og har højst to dage med alkohol om ugen.",
+            "long",
+            "limit_loss",
+            "Sundhedsloven § 141",
+            "Misbrugscenter",
+            None,
+            [
+                ("Misbrugscenter", "Tilbyder en fast behandler og en samtale hver uge"),
+                ("citizen", "Møder op til samtalerne på misbrugscentret"),
+                ("network", "Går med til den første samtale"),
+            ],
+        ),
+        (
+            "health",
+            "Får behandling for sin depression og har flere gode dage",
+            "Har en fast aftale i psykiatrien eller hos egen læge og færre dårlige dage end i dag.",
+            "long",
+            "develop",
+            "SEL § 141",
+            "Sundhed",
+            None,
+            [
+                ("role:specialist", "Vurderer behandlingen og sender en kort status til koordinatoren"),
+                ("citizen", "Bestiller tid hos egen læge"),
+                ("Sundhed", "Tilbyder et forløb med træning i en lille gruppe"),
+            ],
+        ),
+        (
+            "employment",
+            "Er afklaret om sin arbejdsevne",
+            "Har afprøvet en virksomhedspraktik i mindst otte uger.",
+            "long",
+            "develop",
+            "LAB § 40 stk. 3",
+            "Jobcenter",
+            None,
+            [
+                ("Jobcenter", "Finder en praktik med få timer og en fast kontaktperson"),
+                ("citizen", "Besøger praktikstedet sammen med jobkonsulenten"),
+                ("coordinator", "Beder egen læge om en attest om skånehensyn"),
+            ],
+        ),
+    ],
+    "kl-sammenhaeng": [
+        (
+            "employment",
+            "Vender tilbage til arbejdsmarkedet på nedsat tid",
+            "Arbejder mindst 12 timer om ugen i tre måneder.",
+            "long",
+            "develop",
+            "LAB § 40 stk. 3",
+            "Jobcenter",
+            None,
+            [
+                ("Jobcenter", "Finder en virksomhedspraktik med gradvis optrapning"),
+                ("citizen", "Prøver at arbejde fire timer tre dage om ugen"),
+                ("coordinator", "Indkalder til et møde med arbejdspladsen"),
+            ],
+        ),
+        (
+            "health",
+            "Har mindre ondt og kan klare en almindelig hverdag",
+            "Kan gå 30 minutter uden pause og vurderer smerterne til højst 4 på en skala fra 0 til 10.",
+            "short",
+            "develop",
+            "",
+            "Sundhed",
+            None,
+            [
+                ("Sundhed", "Tilbyder træning to gange om ugen i 12 uger"),
+                ("citizen", "Laver øvelserne hjemme hver dag"),
+                ("network", "Går en tur sammen med borgeren hver søndag"),
+            ],
+        ),
+        (
+            "health",
+            "Har færre dage med angst og nedtrykthed",
+            "Har gennemført et forløb hos en psykolog og har en plan for de svære dage.",
+            "long",
+            "develop",
+            "",
+            "Sundhed",
+            None,
+            [
+                ("role:specialist", "Tilbyder otte samtaler om angst"),
+                ("citizen", "Skriver de svære dage ned og tager noterne med til samtalerne"),
+                ("Voksen og Social", "Undersøger, om en støtte- og kontaktperson kan hjælpe"),
+            ],
+        ),
+        (
+            "economy",
+            "Har styr på gælden og en fast økonomi",
+            "Har en afdragsordning og betaler de faste udgifter til tiden i tre måneder.",
+            "short",
+            "develop",
+            "",
+            "Ydelse",
+            None,
+            [
+                ("Ydelse", "Gennemgår ydelsen og retten til særlig støtte"),
+                ("citizen", "Kontakter gældsrådgivningen og tager budgettet med"),
+                ("coordinator", "Følger op på afdragsordningen på næste møde"),
+            ],
+        ),
+        (
+            "leisure",
+            "Har et fællesskab uden for hjemmet",
+            "Deltager i en aktivitet sammen med andre mindst én gang om ugen.",
+            "short",
+            "maintain",
+            "",
+            "",
+            None,
+            [
+                ("citizen", "Prøver motionsholdet i den lokale idrætsforening"),
+                ("network", "Tager med de første to gange"),
+                ("coordinator", "Finder lokale foreninger og aktiviteter"),
+            ],
+        ),
+    ],
+    "vaeresteder": [
+        (
+            "housing",
+            "Har et sted at bo",
+            "Er flyttet ind i egen bolig eller et botilbud og har boet der i tre måneder.",
+            "long",
+            "develop",
+            "SEL § 85",
+            "",
+            None,
+            [
+                ("coordinator", "Søger om en bolig gennem den boligsociale anvisning"),
+                ("role:drop_in_staff", "Hjælper med at åbne digital post på værestedets computer"),
+                ("citizen", "Kommer til mødet med boligkontoret"),
+            ],
+        ),
+        (
+            "substance_use",
+            "Starter i behandling og skærer ned på forbruget",
+            "Har mødt op til behandling mindst tre gange på en måned.",
+            "short",
+            "limit_loss",
+            "SEL § 101",
+            "Misbrugscenter",
+            None,
+            [
+                ("Misbrugscenter", "Holder den første samtale på værestedet i stedet for på kontoret"),
+                ("role:drop_in_staff", "Minder om samtalerne og følger med, hvis borgeren ønsker det"),
+                ("citizen", "Møder op til samtalen på værestedet"),
+            ],
+        ),
+        (
+            "family_network",
+            "Har nogen at være sammen med og en fast rytme i ugen",
+            "Kommer på værestedet mindst tre dage om ugen og spiser med til fællesspisningen.",
+            "short",
+            "maintain",
+            "",
+            "",
+            None,
+            [
+                ("role:drop_in_staff", "Inviterer med til fællesspisning om torsdagen"),
+                ("citizen", "Hjælper i køkkenet på værestedet én dag om ugen"),
+                ("network", "Ringer til borgeren én gang om ugen"),
+            ],
+        ),
+        (
+            "economy",
+            "Har en stabil forsørgelse og en bankkonto",
+            "Får sin ydelse hver måned og har betalt husleje eller egenbetaling til tiden.",
+            "short",
+            "develop",
+            "",
+            "Ydelse",
+            None,
+            [
+                ("Ydelse", "Holder en samtale om ydelsen på værestedet"),
+                ("citizen", "Tager legitimation med til banken"),
+                ("role:drop_in_staff", "Følger med i banken"),
+            ],
+        ),
+        (
+            "health",
+            "Får hjælp til sine helbredsproblemer",
+            "Har været hos tandlægen og hos egen læge inden for tre måneder.",
+            "short",
+            "develop",
+            "",
+            "Sundhed",
+            None,
+            [
+                ("Sundhed", "Hjælper med at bestille tid hos lægen"),
+                ("citizen", "Går til tandlægen i den sociale tandpleje"),
+                ("role:drop_in_staff", "Følger med til lægen"),
+            ],
+        ),
+    ],
+}
+
+# Where meetings are held, per programme.
+MEETING_PLACES = {
+    "vejen-til-uddannelse": ["Ungehuset, Demovej 12, mødelokale 1", "Rådhuset, mødelokale 3", "Jobcentret, lokale 2"],
+    "en-familie-en-indgang": ["Hjemme hos familien", "Familiehuset, Prøvestræde 4", "Rådhuset, mødelokale 3"],
+    "tvaergaaende-borgerforloeb": ["Rådhuset, mødelokale 2", "Jobcentret, lokale 4", "Hjemme hos borgeren"],
+    "kl-sammenhaeng": ["Jobcentret, lokale 4", "Sundhedshuset, Modelvej 20", "Rådhuset, mødelokale 2"],
+    "vaeresteder": ["Værestedet Lyspunktet, Demovej 40", "Café Fællesrummet, Mønstervej 7", "Jobcentret, lokale 1"],
+}
+ONLINE_MEETING_LINK = "https://moede.demokommune.dk/teams/{code}"
+ANALYSIS_PLACE = "Rådhuset, mødelokale 5"
+
+# Minutes. "{name}" is the citizen's first name, or "Familien"; it always begins a sentence.
+START_MINUTES = [
+    "{name} fortalte om sine ønsker, og teamet præsenterede sig. Vi gennemgik samtykket og aftalte, hvem der "
+    "gør hvad. Målene og aftalerne er skrevet ind i den fælles plan.",
+    "Godt første møde. {name} var med til at formulere målene og valgte selv, hvad der skal arbejdes med først. "
+    "Koordinatoren er fast kontaktperson for hele teamet.",
+    "{name} ønsker færre møder og én plan. Teamet aftalte at samle alle aftaler i den fælles plan og mødes igen "
+    "til et statusmøde om cirka to måneder.",
+]
+STATUS_MINUTES = [
+    "Vi gennemgik målene. {name} fortalte, hvad der går godt, og hvad der stadig er svært. De fleste aftaler er "
+    "holdt; de øvrige er fulgt op.",
+    "Statusmøde. {name} er godt i gang. Teamet justerede et mål og lavede nye aftaler, som er skrevet ind i planen.",
+    "Vi fulgte op på aftalerne siden sidste møde. {name} oplever fremskridt, og planen fortsætter uændret.",
+]
+ANALYSIS_MINUTES = (
+    "Teamet gennemgik sagens oplysninger uden familien. Hver faggruppe gav sit perspektiv på barnets og "
+    "familiens behov. Anbefaling til næste møde med familien: et samlet forslag om aflastning og støtte i skolen."
+)
+
+# Follow-ups of a goal: the note the citizen sees, and a note for the professionals only.
+FOLLOW_UP_NOTES = [
+    "Det går i den rigtige retning, og målet fortsætter.",
+    "Det går bedre end ved sidste møde.",
+    "Målet er justeret, så det passer til, hvad der er realistisk lige nu.",
+]
+FOLLOW_UP_INTERNAL_NOTES = [
+    "Teamet holder ekstra øje med fremmødet de næste uger.",
+    "Aftalt internt, at koordinatoren tager kontakt, hvis der er aflysninger.",
+    "",
+]
+AGREEMENT_DONE_NOTES = ["Gennemført som aftalt.", "Klaret før fristen.", ""]
+AGREEMENT_NOT_DONE_NOTES = [
+    "Nåede det ikke; aftalen tages op igen på næste møde.",
+    "Blev ikke aktuel alligevel.",
+]
+AGREEMENT_IN_PROGRESS_NOTES = ["Er i gang.", "Første del er gjort.", ""]

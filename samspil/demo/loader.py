@@ -10,6 +10,16 @@ Pathways are written through the pathway services, as their coordinator, so poli
 history, audit events and the change log are exactly what the product itself would write. The demo's
 history lies in the past: each step runs with the clock set to its moment (`_clock`), up to
 `REFERENCE_DATE`. Ages are counted from that date too, so the CPR numbers stay the same from day to day.
+
+Then the shared plan and the meetings, through the plan and meeting services in the same way: every open
+pathway of demo-koordinator that has got past the referral, and about a third of the other open pathways,
+get the citizen's wishes, goals, agreements (some done, a few overdue), follow-ups, a held start meeting,
+held status meetings, a planned next status meeting, and on one family pathway an analysis meeting. They
+are drawn from a stream of their own (`WORK_SEED`), so the people and pathways above stay as they were. A
+pathway that already has a plan or a meeting is left alone. The one date that follows the real clock is
+that of the planned next status meetings: they lie within two weeks after the later of `REFERENCE_DATE`
+and the day the demo is loaded, so the worklist shows them as coming up; two of demo-koordinator's
+pathways instead have a status meeting just before `REFERENCE_DATE` that is still to be recorded.
 """
 
 import datetime
@@ -36,6 +46,9 @@ from samspil.citizens import cpr
 from samspil.citizens.choices import GuardianRelation, HouseholdRole
 from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, Household, HouseholdMember, years_between
 from samspil.demo import data
+from samspil.meetings import services as meeting_services
+from samspil.meetings.choices import MeetingStatus, MeetingType
+from samspil.meetings.models import Meeting, MeetingDecision
 from samspil.organisations.choices import CASE_ROLES, StaffRole
 from samspil.organisations.models import (
     Department,
@@ -49,6 +62,10 @@ from samspil.pathways import programmes as prog
 from samspil.pathways import services
 from samspil.pathways.choices import PathwayStatus, TeamMemberKind
 from samspil.pathways.models import Pathway, Programme, StatusChange, TeamMember
+from samspil.plans import services as plan_services
+from samspil.plans.choices import AgreementStatus, FollowUpResult, GoalType, OwnerKind
+from samspil.plans.models import Agreement, Goal, GoalFollowUp, PlanRevision
+from samspil.plans.models import Plan as SharedPlan
 
 RNG_SEED = 2026
 # The demo's "today": ages are counted from it and all pathway history lies before it.
@@ -165,7 +182,10 @@ class PathwayPlan:
     citizen: CitizenPlan  # in a family programme: the child the family is referred for
     opened_at: datetime.datetime
     referral_reason: str
+    lead_department: str = ""
     actions: list[Action] = field(default_factory=list)
+    # The shared plan and meetings (see `_plan_work`); empty for pathways the demo leaves without them.
+    work: list[Action] = field(default_factory=list)
 
 
 @dataclass
@@ -387,6 +407,7 @@ class _Planner:
             citizen=person,
             opened_at=_moment(opened, rng),
             referral_reason=rng.choice(data.REFERRAL_REASONS[programme]),
+            lead_department=lead_department,
         )
 
         def at(days_after_opening: int) -> datetime.datetime:
@@ -652,7 +673,359 @@ def _plan() -> Plan:
                 **common,
             )
         )
+    _plan_work(pathways)
     return Plan(staff=staff, families=families, citizens=citizens, pathways=pathways)
+
+
+# --- the shared plan and meetings: drawn from their own seed, after everything else ------------------------
+
+# Their own stream of draws, so adding plan content never changes the people and pathways drawn above.
+WORK_SEED = f"{RNG_SEED}:plans"
+OTHER_PLANS_SHARE = 1 / 3  # of the other coordinators' open pathways
+TO_RECORD_COUNT = 2  # demo-koordinator's pathways with a past meeting still to record
+FUTURE_MEETING_DAYS = (3, 13)  # planned status meetings: within the worklist's two weeks from the anchor
+WORK_COUNTED = {
+    "wishes": "plan wishes",
+    "goal": "goals",
+    "agreement": "agreements",
+    "agreement_status": "agreement status changes",
+    "follow_up": "goal follow-ups",
+    "schedule": "meetings",
+    "record": "meetings recorded as held",
+}
+GOAL_TYPES = {"develop": GoalType.DEVELOP, "maintain": GoalType.MAINTAIN, "limit_loss": GoalType.LIMIT_LOSS}
+
+
+def _at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    naive = datetime.datetime.combine(day, datetime.time(hour, minute))
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+def _weekday_on_or_before(day: datetime.date) -> datetime.date:
+    while day.weekday() >= 5:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def _weekday_on_or_after(day: datetime.date) -> datetime.date:
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def _steps(plan: PathwayPlan) -> list[tuple[str, datetime.datetime]]:
+    return [(action.data["to_status"], action.at) for action in plan.actions if action.kind == "status"]
+
+
+@dataclass
+class _Team:
+    """Who is on a pathway's team (as planned), to name the owners of agreements."""
+
+    coordinator: str
+    lead_department: str
+    staff: list[tuple[str, str]]  # username, department (besides the coordinator)
+    externals: list[tuple[str, str]]  # contact, team role (those still on the team)
+    network: list[str]
+
+    @classmethod
+    def of(cls, plan: PathwayPlan) -> "_Team":
+        ended = {action.data["ref"] for action in plan.actions if action.kind == "end_member"}
+        return cls(
+            coordinator=plan.coordinator,
+            lead_department=plan.lead_department,
+            staff=[(a.data["username"], a.data["department"]) for a in plan.actions if a.kind == "staff"],
+            externals=[
+                (a.data["contact"], a.data["role"])
+                for a in plan.actions
+                if a.kind == "external" and a.data["ref"] not in ended
+            ],
+            network=[a.data["name"] for a in plan.actions if a.kind == "network"],
+        )
+
+    def has_department(self, name: str) -> bool:
+        return name == self.lead_department or any(department == name for _user, department in self.staff)
+
+
+class _WorkPlanner:
+    """Draws one pathway's shared plan and meetings: a held start meeting with wishes, goals and agreements; a
+    held status meeting when the pathway became active; follow-ups; and the next status meeting."""
+
+    def __init__(self, plan: PathwayPlan, rng: random.Random):
+        self.plan, self.rng = plan, rng
+        self.team = _Team.of(plan)
+        self.family = plan.programme == prog.ONE_FAMILY
+        self.name = "Familien" if self.family else plan.citizen.first_name
+        self.work: list[Action] = []
+        self.agreements: list[tuple[str, datetime.datetime, datetime.date]] = []  # ref, created, due
+
+    def add(self, at: datetime.datetime, kind: str, **values) -> datetime.datetime:
+        self.work.append(Action(at, kind, values))
+        return at
+
+    def later(self, at: datetime.datetime) -> datetime.datetime:
+        return at + datetime.timedelta(minutes=self.rng.randint(1, 4))
+
+    def owner(self, who: str):
+        """The planned owner for "who" (see `data.GOALS`), or None when nobody of that kind is on the team."""
+        rng, team = self.rng, self.team
+        if who == "citizen":
+            parent = self.plan.citizen.family.adults[0] if self.family and rng.random() < 0.5 else None
+            return ("citizen", parent)
+        if who in ("coordinator", team.lead_department):
+            return ("staff", team.coordinator)
+        if who == "network":
+            return ("network", rng.choice(team.network)) if team.network else None
+        if who.startswith("role:"):
+            contacts = [contact for contact, role in team.externals if role == who.removeprefix("role:")]
+            return ("external", rng.choice(contacts)) if contacts else None
+        staff = [username for username, department in team.staff if department == who]
+        return ("staff", rng.choice(staff)) if staff else None
+
+    def place(self) -> dict:
+        rng = self.rng
+        values = {"location": rng.choice(data.MEETING_PLACES[self.plan.programme]), "online_link": ""}
+        if rng.random() < 0.15:
+            values["online_link"] = data.ONLINE_MEETING_LINK.format(code=rng.randint(100_000, 999_999))
+        return values
+
+    def agreement(self, at, *, goal: str, owner, what: str, due_on: datetime.date, meeting: str | None = None):
+        ref = f"agreement-{len(self.agreements) + 1}"
+        # A decision at the meeting puts a team member's agreement straight into the plan.
+        meeting = meeting if owner[0] != "citizen" else None
+        at = self.add(at, "agreement", ref=ref, goal=goal, owner=owner, what=what, due_on=due_on, meeting=meeting)
+        self.agreements.append((ref, at, due_on))
+        return at
+
+    def draw(self, *, analysis: bool, to_record: bool) -> list[Action]:
+        rng, plan = self.rng, self.plan
+        steps = _steps(plan)
+        opened = plan.opened_at.date()
+        day = datetime.timedelta(days=1)
+
+        # The start meeting, planned once the team is formed, held just before the assessment begins.
+        start_day = _weekday_on_or_before(steps[0][1].date() - day)
+        assert start_day > opened + 10 * day, plan.citizen.full_name
+        start = _at(start_day, rng.choice((9, 10, 13)))
+        self.add(
+            _moment(opened + 10 * day, rng),
+            "schedule",
+            ref="start",
+            meeting_type=MeetingType.START,
+            starts_at=start,
+            minutes=90,
+            invite="all",
+            **self.place(),
+        )
+        t = self.add(
+            start + datetime.timedelta(minutes=90 + rng.choice((30, 60, 120))),
+            "record",
+            ref="start",
+            minutes=rng.choice(data.START_MINUTES).format(name=self.name),
+            absent=rng.random() < 0.25,
+        )
+        last_held = start_day
+
+        # At the start meeting: the wishes, two or three goals, one to three agreements under each.
+        t = self.add(self.later(t), "wishes", text=rng.choice(data.WISHES[plan.programme]))
+        minor = plan.citizen.age_on(start_day) < ADULT_AGE
+        templates = [goal for goal in data.GOALS[plan.programme] if goal[7] != "minor" or (minor and not self.family)]
+        goals: list[tuple[str, list]] = []  # ref, options left unused
+        goal_count = rng.choice((2, 2, 3))
+        for template in rng.sample(templates, len(templates)):
+            if len(goals) == goal_count:
+                break
+            area, description, indicator, horizon, goal_type, basis, department, for_whom, options = template
+            options = [(owner, what) for who, what in options if (owner := self.owner(who)) is not None]
+            if not options:
+                continue
+            department = department or self.team.lead_department
+            member = None
+            if self.family and for_whom in ("child", "parent"):
+                member = plan.citizen if for_whom == "child" else plan.citizen.family.adults[0]
+            ref = f"goal-{len(goals) + 1}"
+            t = self.add(
+                self.later(t),
+                "goal",
+                ref=ref,
+                life_area=area,
+                description=description,
+                indicator=indicator,
+                horizon=horizon,
+                goal_type=GOAL_TYPES[goal_type],
+                legal_basis=basis,
+                department=department if self.team.has_department(department) else None,
+                member=member,
+            )
+            chosen = rng.sample(options, min(len(options), rng.choice((1, 2, 2, 3))))
+            for owner, what in chosen:
+                due = start_day + datetime.timedelta(days=rng.randint(14, 70))
+                t = self.agreement(
+                    self.later(t), goal=ref, owner=owner, what=what, due_on=due, meeting="start" if not goals else None
+                )
+            goals.append((ref, [option for option in options if option not in chosen]))
+        after_start = t
+
+        # A status meeting held when the plan was adopted (the pathway became active), with a follow-up.
+        active = next((at for status, at in steps if status == S.ACTIVE), None)
+        status_day = _weekday_on_or_before(active.date()) if active else None
+        if status_day and status_day >= start_day + 7 * day:
+            start = _at(status_day, rng.choice((9, 10, 13, 14)))
+            self.add(
+                self.later(after_start),
+                "schedule",
+                ref="status",
+                meeting_type=MeetingType.STATUS,
+                starts_at=start,
+                minutes=60,
+                invite="all",
+                **self.place(),
+            )
+            t = self.add(
+                start + datetime.timedelta(minutes=60 + rng.choice((30, 60, 90))),
+                "record",
+                ref="status",
+                minutes=rng.choice(data.STATUS_MINUTES).format(name=self.name),
+                absent=rng.random() < 0.3,
+            )
+            last_held = status_day
+            t = self.follow_up(self.later(t), goals[0][0])
+            ref, unused = goals[-1]
+            if unused:
+                owner, what = rng.choice(unused)
+                due = status_day + datetime.timedelta(days=rng.randint(14, 45))
+                t = self.agreement(self.later(t), goal=ref, owner=owner, what=what, due_on=due, meeting="status")
+            last_record = t
+        else:
+            last_record = after_start
+            follow_up_day = start_day + datetime.timedelta(days=rng.randint(28, 60))
+            if follow_up_day < REFERENCE_DATE - day:
+                self.follow_up(_moment(follow_up_day, rng), goals[0][0])
+
+        # A pathway that has run for a while had its latest status meeting a few weeks ago, with a follow-up
+        # (unless its latest meeting is the one still to record).
+        recent_day = _weekday_on_or_before(REFERENCE_DATE - datetime.timedelta(days=rng.randint(14, 35)))
+        if steps[-1][0] != S.PAUSED and not to_record and recent_day > last_held + 45 * day:
+            start = _at(recent_day, rng.choice((9, 10, 13, 14)))
+            self.add(
+                self.later(last_record),
+                "schedule",
+                ref="recent",
+                meeting_type=MeetingType.STATUS,
+                starts_at=start,
+                minutes=60,
+                invite="all",
+                **self.place(),
+            )
+            t = self.add(
+                start + datetime.timedelta(minutes=60 + rng.choice((30, 60, 90))),
+                "record",
+                ref="recent",
+                minutes=rng.choice(data.STATUS_MINUTES).format(name=self.name),
+                absent=rng.random() < 0.3,
+            )
+            last_held, last_record = recent_day, self.follow_up(self.later(t), goals[-1][0])
+
+        # The team's analysis meeting, without the family, between the start and the status meeting.
+        if analysis:
+            if status_day:  # halfway between the two
+                analysis_day = _weekday_on_or_before(start_day + (status_day - start_day) / 2)
+            else:
+                analysis_day = _weekday_on_or_before(start_day + datetime.timedelta(days=rng.randint(10, 20)))
+            assert start_day < analysis_day < (status_day or REFERENCE_DATE), plan.citizen.full_name
+            start = _at(analysis_day, 13)
+            self.add(
+                self.later(after_start),
+                "schedule",
+                ref="analysis",
+                meeting_type=MeetingType.ANALYSIS,
+                starts_at=start,
+                minutes=60,
+                invite="professionals",
+                location=data.ANALYSIS_PLACE,
+                online_link="",
+            )
+            self.add(start + datetime.timedelta(minutes=90), "record", ref="analysis", minutes=data.ANALYSIS_MINUTES)
+
+        # The next status meeting: one still to record (it has been held but nobody wrote it down), or one
+        # ahead. A paused pathway has none.
+        if steps[-1][0] != S.PAUSED:
+            meeting = {"ref": "next", "meeting_type": MeetingType.STATUS, "minutes": 60, "invite": "all"}
+            if to_record:
+                meeting["starts_at"] = _at(
+                    _weekday_on_or_before(REFERENCE_DATE - datetime.timedelta(days=rng.randint(3, 9))), 10
+                )
+                assert meeting["starts_at"].date() > last_held, plan.citizen.full_name
+            else:
+                meeting["future_days"] = rng.randint(*FUTURE_MEETING_DAYS)
+                meeting["hour"] = rng.choice((9, 10, 13, 14))
+            self.add(self.later(last_record), "schedule", **meeting, **self.place())
+
+        # How the agreements went: most of those due are done, a few are overdue or were not done.
+        for ref, created, due in self.agreements:
+            first, last = created.date() + day, REFERENCE_DATE - day
+            if due <= REFERENCE_DATE - 2 * day:
+                outcome = rng.choices(("done", "open", "not_done", "in_progress"), weights=(14, 2, 3, 1))[0]
+                when = {
+                    "done": due - datetime.timedelta(days=rng.randint(0, 10)),
+                    "not_done": due + datetime.timedelta(days=rng.randint(1, 10)),
+                    "in_progress": first + datetime.timedelta(days=rng.randint(0, max(0, (due - first).days))),
+                }.get(outcome)
+            else:
+                outcome = "in_progress" if rng.random() < 0.35 else "open"
+                when = first + datetime.timedelta(days=rng.randint(0, max(0, (last - first).days)))
+            if outcome == "open" or first > last:
+                continue
+            notes = {
+                "done": data.AGREEMENT_DONE_NOTES,
+                "not_done": data.AGREEMENT_NOT_DONE_NOTES,
+                "in_progress": data.AGREEMENT_IN_PROGRESS_NOTES,
+            }[outcome]
+            self.add(
+                _moment(min(max(when, first), last), rng),
+                "agreement_status",
+                ref=ref,
+                status=AgreementStatus(outcome),
+                note=rng.choice(notes),
+            )
+        self.work.sort(key=lambda action: action.at)
+        return self.work
+
+    def follow_up(self, at: datetime.datetime, goal: str) -> datetime.datetime:
+        rng = self.rng
+        return self.add(
+            at,
+            "follow_up",
+            goal=goal,
+            result=rng.choices((FollowUpResult.CONTINUE, FollowUpResult.CHANGE), weights=(3, 1))[0],
+            note=rng.choice(data.FOLLOW_UP_NOTES),
+            internal_note=rng.choice(data.FOLLOW_UP_INTERNAL_NOTES),
+        )
+
+
+def _plan_work(pathways: list[PathwayPlan]) -> None:
+    """Give demo-koordinator's open pathways, and about a third of the others, a shared plan and meetings.
+
+    A pathway still only referred has none yet: it is where the coordinator starts a plan from scratch.
+    """
+    rng = random.Random(WORK_SEED)
+    open_pathways = [plan for plan in pathways if _steps(plan) and S.CLOSED not in dict(_steps(plan))]
+    mine = [plan for plan in open_pathways if plan.coordinator == KOORDINATOR]
+    others = [plan for plan in open_pathways if plan.coordinator != KOORDINATOR]
+    chosen = mine + rng.sample(others, round(len(others) * OTHER_PLANS_SHARE))
+
+    def last_held(plan) -> datetime.date:
+        return max(at.date() for status, at in _steps(plan) if status in (S.ASSESSMENT, S.ACTIVE))
+
+    candidates = [
+        plan
+        for plan in mine
+        if _steps(plan)[-1][0] != S.PAUSED and last_held(plan) < REFERENCE_DATE - datetime.timedelta(days=20)
+    ]
+    to_record = {id(plan) for plan in rng.sample(candidates, min(TO_RECORD_COUNT, len(candidates)))}
+    family = next((plan for plan in mine if plan.programme == prog.ONE_FAMILY), None)
+    for plan in pathways:
+        if plan in chosen:
+            plan.work = _WorkPlanner(plan, rng).draw(analysis=plan is family, to_record=id(plan) in to_record)
 
 
 # --- writing: find by stable keys, create what is missing ---------------------------------------------------
@@ -919,6 +1292,12 @@ class _Writer:
         Guardianship.objects.bulk_create(new_guardianships)
         self.created["guardianships"] += len(new_guardianships)
 
+    def key(self, plan: PathwayPlan, programme) -> tuple:
+        """A pathway's stable key: its programme and citizen, or in a family programme its household."""
+        if plan.programme == prog.ONE_FAMILY:
+            return (programme.pk, None, self.household_of[id(plan.citizen.family)])
+        return (programme.pk, self.citizen_of[id(plan.citizen)].pk, None)
+
     def pathways(self, programmes):
         existing = set(
             Pathway.objects.filter(municipality_id=self.municipality_id).values_list(
@@ -927,15 +1306,146 @@ class _Writer:
         )
         for plan in self.plan.pathways:
             programme = programmes[plan.programme]
-            citizen = self.citizen_of[id(plan.citizen)]
-            if plan.programme == prog.ONE_FAMILY:
-                key = (programme.pk, None, self.household_of[id(plan.citizen.family)])
-            else:
-                key = (programme.pk, citizen.pk, None)
-            if key in existing:
+            if self.key(plan, programme) in existing:
                 continue
-            self.pathway(plan, programme, citizen)
+            self.pathway(plan, programme, self.citizen_of[id(plan.citizen)])
             self.created["pathways"] += 1
+
+    def plans(self, programmes):
+        """Write the shared plan and meetings of every pathway that has none yet (no plan and no meeting)."""
+        # Planned meetings lie ahead of whichever is later, the demo's "today" or the real one, so the
+        # worklist shows them as coming up. The only date in the demo that follows the real clock.
+        anchor = max(REFERENCE_DATE, timezone.localdate())
+        scoped = {"municipality_id": self.municipality_id}
+        pathways = {
+            (pathway.programme_id, pathway.citizen_id, pathway.household_id): pathway
+            for pathway in Pathway.objects.filter(**scoped)
+        }
+        started = set(SharedPlan.objects.filter(**scoped).values_list("pathway_id", flat=True)) | set(
+            Meeting.objects.filter(**scoped).values_list("pathway_id", flat=True)
+        )
+        for plan in self.plan.pathways:
+            if not plan.work:
+                continue
+            pathway = pathways.get(self.key(plan, programmes[plan.programme]))
+            if pathway is None or pathway.pk in started or not pathway.is_open:
+                continue
+            actor = self.users[plan.coordinator]
+            refs: dict = {}
+            for action in plan.work:
+                with _clock(action.at), bound(actor_id=actor.pk):
+                    self.work(actor, pathway, action, refs, anchor)
+            self.created["pathways given a plan and meetings"] += 1
+
+    def owner(self, pathway, owner) -> dict:
+        kind, key = owner
+        if kind == "citizen":
+            return {"owner_kind": OwnerKind.CITIZEN, "owner_member": self.citizen_of[id(key)] if key else None}
+        if kind == "staff":
+            found = {"kind": TeamMemberKind.STAFF, "user": self.users[key]}
+        elif kind == "external":
+            found = {"kind": TeamMemberKind.EXTERNAL, "external_contact": self.contacts[key]}
+        else:
+            found = {"kind": TeamMemberKind.NETWORK, "name": key}
+        members = TeamMember.objects.current().filter(pathway=pathway)
+        # Someone who has left the team since (a demo run on a database in use): the coordinator does it.
+        member = members.filter(**found).first() or members.filter(user_id=pathway.coordinator_id).first()
+        return {"owner_kind": OwnerKind.TEAM_MEMBER, "owner": member}
+
+    def work(self, actor, pathway, action: Action, refs: dict, anchor: datetime.date):
+        values = action.data
+        kind = action.kind
+        if kind == "wishes":
+            plan = SharedPlan.objects.filter(pathway=pathway).first()
+            plan_services.plan_update_wishes(
+                actor=actor, pathway=pathway, wishes=values["text"], expected_version=plan.version if plan else 1
+            )
+        elif kind == "goal":
+            refs[values["ref"]] = plan_services.goal_add(
+                actor=actor,
+                pathway=pathway,
+                life_area=values["life_area"],
+                description=values["description"],
+                goal_type=values["goal_type"],
+                indicator=values["indicator"],
+                horizon=values["horizon"],
+                member=self.citizen_of[id(values["member"])] if values["member"] else None,
+                responsible_department=self.departments[values["department"]] if values["department"] else None,
+                legal_basis=values["legal_basis"],
+            )
+        elif kind == "agreement":
+            owner = self.owner(pathway, values["owner"])
+            goal = refs[values["goal"]]
+            if values["meeting"]:
+                refs[values["ref"]] = meeting_services.meeting_decision_agreement_add(
+                    actor=actor,
+                    meeting=refs[values["meeting"]],
+                    goal=goal,
+                    what=values["what"],
+                    owner_kind=owner["owner_kind"],
+                    owner=owner.get("owner"),
+                    due_on=values["due_on"],
+                ).agreement
+            else:
+                refs[values["ref"]] = plan_services.agreement_create(
+                    actor=actor, goal=goal, what=values["what"], due_on=values["due_on"], **owner
+                )
+        elif kind == "agreement_status":
+            agreement = refs[values["ref"]]
+            refs[values["ref"]] = plan_services.agreement_update_status(
+                actor=actor,
+                agreement=agreement,
+                status=values["status"],
+                expected_version=agreement.version,
+                follow_up_note=values["note"],
+            )
+        elif kind == "follow_up":
+            plan_services.goal_follow_up(
+                actor=actor,
+                goal=refs[values["goal"]],
+                result=values["result"],
+                assessed_on=timezone.localdate(),
+                note=values["note"],
+                internal_note=values["internal_note"],
+            )
+        elif kind == "schedule":
+            starts_at = values.get("starts_at") or _at(
+                _weekday_on_or_after(anchor + datetime.timedelta(days=values["future_days"])), values["hour"]
+            )
+            members = TeamMember.objects.current().filter(pathway=pathway)
+            professionals = values["invite"] == "professionals"
+            if professionals:
+                members = members.exclude(kind=TeamMemberKind.NETWORK)
+            refs[values["ref"]] = meeting_services.meeting_schedule(
+                actor=actor,
+                pathway=pathway,
+                meeting_type=values["meeting_type"],
+                starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(minutes=values["minutes"]),
+                location=values["location"],
+                online_link=values["online_link"],
+                invite_team_member_ids=list(members.values_list("public_id", flat=True)),
+                invite_citizen=not professionals,
+            )
+        elif kind == "record":
+            meeting = Meeting.objects.get(pk=refs[values["ref"]].pk)
+            participants = list(meeting.participants.select_related("team_member"))
+            came = [participant.public_id for participant in participants]
+            if values.get("absent"):  # one of the others on the team could not come
+                others = [p.public_id for p in participants if p.team_member_id and p.team_member.user_id != actor.pk]
+                if others:
+                    came.remove(others[-1])
+            refs[values["ref"]] = meeting_services.meeting_record(
+                actor=actor,
+                meeting=meeting,
+                minutes=values["minutes"],
+                attendance=came,
+                checklist={entry.public_id: (True, "") for entry in meeting.checklist.all()},
+                expected_version=meeting.version,
+            )
+        else:
+            raise ValueError(kind)
+        self.created[WORK_COUNTED[kind]] += 1
 
     def pathway(self, plan: PathwayPlan, programme, citizen):
         actor = self.users[plan.coordinator]
@@ -1040,7 +1550,16 @@ def summary(municipality) -> dict[str, int]:
         "status changes": StatusChange.objects.filter(**scoped).count(),
         "consents": Consent.objects.filter(**scoped).count(),
         "legal bases": LegalBasis.objects.filter(**scoped).count(),
+        "shared plans": SharedPlan.objects.filter(**scoped).count(),
+        "goals": Goal.objects.filter(**scoped).count(),
+        "agreements": Agreement.objects.filter(**scoped).count(),
+        "goal follow-ups": GoalFollowUp.objects.filter(**scoped).count(),
+        "plan versions": PlanRevision.objects.filter(**scoped).count(),
+        "meetings": Meeting.objects.filter(**scoped).count(),
+        "meeting decisions": MeetingDecision.objects.filter(**scoped).count(),
     }
+    for status in MeetingStatus.values:
+        counts[f"  meetings {status}"] = Meeting.objects.filter(status=status, **scoped).count()
     for code, name in ((definition.code, definition.name) for definition in prog.DEFINITIONS):
         counts[f"  pathways in {name}"] = Pathway.objects.filter(programme__code=code, **scoped).count()
     return counts
@@ -1062,4 +1581,5 @@ def load_demo() -> tuple[Municipality, Counter]:
     writer.partners()
     writer.citizens()
     writer.pathways(programmes)
+    writer.plans(programmes)
     return municipality, +writer.created
