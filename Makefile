@@ -16,7 +16,12 @@ $(VENV)/.installed: requirements.txt
 	$(PIP) install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed .env
+
+# A development checkout gets a .env (git-ignored) so `manage.py` works by hand with the development keys.
+# Production never runs make: it sets DJANGO_DEBUG=0 and real keys in the environment, which win over .env.
+.env:
+	printf '# Development settings, made by `make install`. Never use these in production.\nDJANGO_DEBUG=1\nSAMSPIL_DEMO_MODE=1\n' > .env
 
 migrate: install
 	$(DEV_ENV) $(PY) manage.py migrate --noinput

@@ -869,24 +869,7 @@ class _WorkPlanner:
         active = next((at for status, at in steps if status == S.ACTIVE), None)
         status_day = _weekday_on_or_before(active.date()) if active else None
         if status_day and status_day >= start_day + 7 * day:
-            start = _at(status_day, rng.choice((9, 10, 13, 14)))
-            self.add(
-                self.later(after_start),
-                "schedule",
-                ref="status",
-                meeting_type=MeetingType.STATUS,
-                starts_at=start,
-                minutes=60,
-                invite="all",
-                **self.place(),
-            )
-            t = self.add(
-                start + datetime.timedelta(minutes=60 + rng.choice((30, 60, 90))),
-                "record",
-                ref="status",
-                minutes=rng.choice(data.STATUS_MINUTES).format(name=self.name),
-                absent=rng.random() < 0.3,
-            )
+            t = self.held_status_meeting(after=self.later(after_start), day=status_day, ref="status")
             last_held = status_day
             t = self.follow_up(self.later(t), goals[0][0])
             ref, unused = goals[-1]
@@ -905,24 +888,7 @@ class _WorkPlanner:
         # (unless its latest meeting is the one still to record).
         recent_day = _weekday_on_or_before(REFERENCE_DATE - datetime.timedelta(days=rng.randint(14, 35)))
         if steps[-1][0] != S.PAUSED and not to_record and recent_day > last_held + 45 * day:
-            start = _at(recent_day, rng.choice((9, 10, 13, 14)))
-            self.add(
-                self.later(last_record),
-                "schedule",
-                ref="recent",
-                meeting_type=MeetingType.STATUS,
-                starts_at=start,
-                minutes=60,
-                invite="all",
-                **self.place(),
-            )
-            t = self.add(
-                start + datetime.timedelta(minutes=60 + rng.choice((30, 60, 90))),
-                "record",
-                ref="recent",
-                minutes=rng.choice(data.STATUS_MINUTES).format(name=self.name),
-                absent=rng.random() < 0.3,
-            )
+            t = self.held_status_meeting(after=self.later(last_record), day=recent_day, ref="recent")
             last_held, last_record = recent_day, self.follow_up(self.later(t), goals[-1][0])
 
         # The team's analysis meeting, without the family, between the start and the status meeting.
@@ -989,6 +955,28 @@ class _WorkPlanner:
             )
         self.work.sort(key=lambda action: action.at)
         return self.work
+
+    def held_status_meeting(self, *, after: datetime.datetime, day: datetime.date, ref: str) -> datetime.datetime:
+        """Schedule a status meeting (for everyone on the team) and record it as held; returns when it was recorded."""
+        rng = self.rng
+        start = _at(day, rng.choice((9, 10, 13, 14)))
+        self.add(
+            after,
+            "schedule",
+            ref=ref,
+            meeting_type=MeetingType.STATUS,
+            starts_at=start,
+            minutes=60,
+            invite="all",
+            **self.place(),
+        )
+        return self.add(
+            start + datetime.timedelta(minutes=60 + rng.choice((30, 60, 90))),
+            "record",
+            ref=ref,
+            minutes=rng.choice(data.STATUS_MINUTES).format(name=self.name),
+            absent=rng.random() < 0.3,
+        )
 
     def follow_up(self, at: datetime.datetime, goal: str) -> datetime.datetime:
         rng = self.rng
