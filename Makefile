@@ -59,9 +59,10 @@ format: install
 # Refresh the vendored front-end files from npm (needs Node); the versions are in static/vendor/VERSIONS.txt.
 DKFDS_VERSION ?= 11.2.0
 HTMX_VERSION ?= 2.0.11
+CHARTJS_VERSION ?= 4.6.1
 vendor:
 	rm -rf var/vendor && mkdir -p var/vendor
-	cd var/vendor && npm pack --silent dkfds@$(DKFDS_VERSION) htmx.org@$(HTMX_VERSION)
+	cd var/vendor && npm pack --silent dkfds@$(DKFDS_VERSION) htmx.org@$(HTMX_VERSION) chart.js@$(CHARTJS_VERSION)
 	cd var/vendor && mkdir dkfds htmx && tar xzf dkfds-$(DKFDS_VERSION).tgz -C dkfds && tar xzf htmx.org-$(HTMX_VERSION).tgz -C htmx
 	rm -rf samspil/static/vendor/dkfds samspil/static/vendor/htmx
 	mkdir -p samspil/static/vendor/dkfds/css samspil/static/vendor/dkfds/js samspil/static/vendor/htmx
@@ -76,6 +77,10 @@ vendor:
 	cp var/vendor/dkfds/package/dist/LICENSE.md samspil/static/vendor/dkfds/
 	cp var/vendor/htmx/package/dist/htmx.min.js samspil/static/vendor/htmx/
 	cp var/vendor/htmx/package/LICENSE samspil/static/vendor/htmx/
+	rm -rf samspil/static/vendor/chartjs && mkdir -p var/vendor/chartjs samspil/static/vendor/chartjs
+	tar xzf var/vendor/chart.js-$(CHARTJS_VERSION).tgz -C var/vendor/chartjs
+	cp var/vendor/chartjs/package/dist/chart.umd.min.js var/vendor/chartjs/package/LICENSE.md samspil/static/vendor/chartjs/
+	sed -i 's|//# sourceMappingURL=.*$$||' samspil/static/vendor/chartjs/chart.umd.min.js
 	# The source maps are not shipped; their references would break the hashed static manifest.
 	sed -i 's|/\*# sourceMappingURL=[^*]*\*/||' samspil/static/vendor/dkfds/css/dkfds.min.css
 	sed -i 's|//# sourceMappingURL=.*$$||' samspil/static/vendor/dkfds/js/dkfds.min.js

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.db import models
 
 from samspil.accounts.choices import AccountKind
-from samspil.organisations.choices import AGGREGATE_ROLES, BREAK_GLASS_ROLES, CASE_ROLES
+from samspil.organisations.choices import AGGREGATE_ROLES, BREAK_GLASS_ROLES, CASE_ROLES, COST_ROLES
 
 
 class ScopeNotRegistered(LookupError):
@@ -26,7 +26,11 @@ CONTRIBUTE = "contribute"  # work in it: coordinator and team
 MANAGE = "manage"  # change team, status, consent and grants; read the access log: the coordinator
 # Citizens only: find a citizen by name or CPR number to register or open a pathway (case roles).
 INTAKE = "intake"
-ACTIONS = (VIEW, CONTRIBUTE, MANAGE, INTAKE)
+# Rows that may only feed figures, never be shown one by one with who they are about: costs for
+# controllers, imported service consumption for the roles with the segmentation purpose. Pathways and
+# everything hanging off them answer nothing for this action.
+AGGREGATE = "aggregate"
+ACTIONS = (VIEW, CONTRIBUTE, MANAGE, INTAKE, AGGREGATE)
 
 ScopeFunction = Callable[[models.QuerySet, object, str], models.QuerySet]
 _registry: dict[type[models.Model], ScopeFunction] = {}
@@ -96,6 +100,18 @@ def current_department_ids(user) -> set[int]:
 
 def can_see_aggregates(user) -> bool:
     return is_municipal_staff(user) and bool(_current_roles(user) & AGGREGATE_ROLES)
+
+
+def can_see_costs(user) -> bool:
+    """Costs of the whole municipality (as figures): the controller's role."""
+    return is_municipal_staff(user) and bool(_current_roles(user) & COST_ROLES)
+
+
+def can_segment(user) -> bool:
+    """Import service consumption, read the cost curve and candidate lists: roles given that purpose."""
+    from django.conf import settings
+
+    return is_municipal_staff(user) and bool(_current_roles(user) & set(settings.SAMSPIL_SEGMENTATION_ROLES))
 
 
 def require(user, action: str, pathway):

@@ -92,7 +92,7 @@ def break_glass_in_force(user) -> Exists:
 
 @policy.register(Pathway)
 def pathway_scope(queryset, user, action):
-    if action == policy.INTAKE:
+    if action in (policy.INTAKE, policy.AGGREGATE):
         return queryset.none()
     if action == policy.MANAGE:
         return queryset.filter(coordinator_of(user))

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "samspil.plans",
     "samspil.meetings",
     "samspil.reminders",
+    "samspil.economy",
+    "samspil.segmentation",
     "samspil.access",
     "samspil.audit",
     "samspil.demo",
@@ -214,6 +216,9 @@ SAMSPIL_LOGIN_LOCK_MINUTES = env.int("SAMSPIL_LOGIN_LOCK_MINUTES", default=15)
 SAMSPIL_GRANT_MAX_DAYS = env.int("SAMSPIL_GRANT_MAX_DAYS", default=90)
 # A plan not revised for this many days shows on the coordinator's worklist.
 SAMSPIL_PLAN_REVISION_DAYS = env.int("SAMSPIL_PLAN_REVISION_DAYS", default=90)
+# Staff roles given the purpose of finding candidates for a coordinated pathway (consumption import,
+# cost curve, candidate lists). Comma-separated role codes; see organisations.choices.StaffRole.
+SAMSPIL_SEGMENTATION_ROLES = env.list("SAMSPIL_SEGMENTATION_ROLES", default=["controller"])
 # Page size of "Mine forløb" (keyset pagination).
 SAMSPIL_PAGE_SIZE = env.int("SAMSPIL_PAGE_SIZE", default=50)
 

@@ -11,6 +11,8 @@ def samspil(request):
         return {
             "case_work": policy.can_do_case_work(user),
             "aggregates": policy.can_see_aggregates(user),
+            "costs": policy.can_see_costs(user) or policy.can_see_aggregates(user),
+            "segmentation": policy.can_segment(user),
         }
 
     return {"DEMO_MODE": settings.DEMO_MODE, "nav": SimpleLazyObject(nav)}

@@ -71,6 +71,8 @@ NAMED_STAFF = [
     ),
     ("demo-leder", "Henrik", "Dahlgaard", "Afdelingsleder", [("Børn og Unge", None, "department_head")], False),
     ("demo-admin", "Sofie", "Brandt", "Systemadministrator", [("Jobcenter", None, "administrator")], True),
+    # Not in DESIGN.md's list: the controller of the economy and segmentation pages (issue 4).
+    ("demo-controller", "Karin", "Vestergaard", "Controller", [("Ydelse", None, "controller")], False),
 ]
 
 # The rest of the staff: department, unit or None, role, job title, role on a team, how many.

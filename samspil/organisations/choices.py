@@ -34,6 +34,15 @@ AGGREGATE_ROLES = frozenset(
 )
 
 
+# Roles that see the costs of the whole municipality: service catalogue, interventions and joint financing
+# of every pathway (as figures), department reports, operating costs. Case workers see the costs of the
+# pathways they may see, through the pathway scope.
+COST_ROLES = frozenset({StaffRole.CONTROLLER})
+# Which roles have the purpose "find the citizens who need a coordinated pathway" (import of service
+# consumption, the cost curve, candidate lists) is a decision of the municipality: the setting
+# SAMSPIL_SEGMENTATION_ROLES (default: controller). See `policy.can_segment`.
+
+
 class ExternalOrganisationKind(models.TextChoices):
     DROP_IN_MUNICIPAL = "drop_in_municipal", _("Drop-in centre (municipal)")
     DROP_IN_PRIVATE = "drop_in_private", _("Drop-in centre (private)")

@@ -1,0 +1,1 @@
+"""The scopes of this app's models (see samspil/access/policy.py)."""
