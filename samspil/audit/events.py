@@ -32,6 +32,10 @@ EVENTS = {
     "meeting.minutes_recorded": _("changed the minutes of the {meeting_type} of {when}"),
     "meeting.cancelled": _("cancelled the {meeting_type} of {when}: {reason}"),
     "meeting.decision_added": _("recorded a decision at the {meeting_type} of {when}"),
+    "intervention.granted": _("granted {service} from {starts_on}"),
+    "intervention.ended": _("ended the intervention {service} on {ends_on}"),
+    "financing.decided": _("decided the financing of {service}: {split}"),
+    "exemption.registered": _("registered the use of an exemption from {law} {paragraph}"),
 }
 
 

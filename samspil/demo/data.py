@@ -760,3 +760,202 @@ AGREEMENT_NOT_DONE_NOTES = [
     "Blev ikke aktuel alligevel.",
 ]
 AGREEMENT_IN_PROGRESS_NOTES = ["Er i gang.", "Første del er gjort.", ""]
+
+# --- Economy (issue 4) -------------------------------------------------------------------------------------
+# The service catalogue: code, name, department, legal basis, unit, unit price (kr., as text), provider: an
+# internal unit as ("unit", department, unit) or an external organisation as ("organisation", name), or None.
+SERVICES = [
+    (
+        "SEL85-KP",
+        "Kontaktperson SEL § 85",
+        "Voksen og Social",
+        "SEL § 85",
+        "per_hour",
+        "412.50",
+        ("unit", "Voksen og Social", "Socialpsykiatri"),
+    ),
+    (
+        "SEL85-BS",
+        "Bostøtte SEL § 85",
+        "Voksen og Social",
+        "SEL § 85",
+        "per_hour",
+        "465.00",
+        ("organisation", "Demo Bostøtte ApS"),
+    ),
+    (
+        "SEL101",
+        "Misbrugsbehandling SEL § 101",
+        "Misbrugscenter",
+        "SEL § 101",
+        "per_month",
+        "9850.00",
+        ("unit", "Misbrugscenter", "Voksenbehandling"),
+    ),
+    (
+        "SEL101A",
+        "Ungebehandling for misbrug SEL § 101 a",
+        "Misbrugscenter",
+        "SEL § 101 a",
+        "per_month",
+        "7200.00",
+        ("unit", "Misbrugscenter", "Ungebehandling"),
+    ),
+    ("LAB31B", "Mentor LAB § 31 b", "Jobcenter", "LAB § 31 b", "per_hour", "395.00", None),
+    ("LAB91", "Virksomhedspraktik LAB § 91", "Jobcenter", "LAB § 91", "per_month", "2500.00", None),
+    (
+        "LAB68",
+        "Ressourceforløb, koordinerende sagsbehandler LAB § 68 b",
+        "Jobcenter",
+        "LAB § 68 b",
+        "per_month",
+        "3400.00",
+        ("unit", "Jobcenter", "Team Ressourceforløb"),
+    ),
+    (
+        "BL32-FB",
+        "Familiebehandling Barnets Lov § 32",
+        "Børn og Unge",
+        "Barnets Lov § 32, stk. 1, nr. 3",
+        "per_month",
+        "14500.00",
+        None,
+    ),
+    (
+        "BL32-KP",
+        "Kontaktperson for barnet Barnets Lov § 32",
+        "Børn og Unge",
+        "Barnets Lov § 32, stk. 1, nr. 6",
+        "per_hour",
+        "430.00",
+        None,
+    ),
+    (
+        "BL90",
+        "Børnefaglig undersøgelse Barnets Lov § 20",
+        "Børn og Unge",
+        "Barnets Lov § 20",
+        "one_off",
+        "18000.00",
+        None,
+    ),
+    (
+        "BH-AFL",
+        "Aflastning Barnets Lov § 32",
+        "Børnehandicap",
+        "Barnets Lov § 32, stk. 1, nr. 5",
+        "per_month",
+        "11800.00",
+        None,
+    ),
+    (
+        "SUL-TR",
+        "Genoptræning Sundhedsloven § 140",
+        "Sundhed",
+        "Sundhedsloven § 140",
+        "per_hour",
+        "610.00",
+        ("unit", "Sundhed", "Forebyggelse og træning"),
+    ),
+    (
+        "UU-MENT",
+        "Ungementor (UU) LAB § 31 b",
+        "Ungeindsatsen (UU)",
+        "LAB § 31 b",
+        "per_hour",
+        "380.00",
+        ("unit", "Ungeindsatsen (UU)", "Mentorkorps"),
+    ),
+    (
+        "VS-VAER",
+        "Aktivitetstilbud på værested SEL § 104",
+        "Voksen og Social",
+        "SEL § 104",
+        "per_month",
+        "1800.00",
+        ("organisation", "Værestedet Lyspunktet"),
+    ),
+]
+
+# Interventions on demo-koordinator's open pathways, in the order the loader plans them (the first pathway
+# gets the first list, and so on): service code, months before the demo's "today" it started, duration in
+# months (None: ongoing), quantity, granting department.
+INTERVENTIONS = [
+    [
+        ("BL32-FB", 7, None, "1", "Børn og Unge"),
+        ("SEL101A", 5, None, "1", "Misbrugscenter"),
+        ("UU-MENT", 4, 3, "12", "Ungeindsatsen (UU)"),
+        ("BL90", 8, None, "1", "Børn og Unge"),
+    ],
+    [
+        ("BL32-KP", 6, None, "20", "Børn og Unge"),
+        ("LAB31B", 3, None, "10", "Jobcenter"),
+    ],
+    [
+        ("BH-AFL", 9, None, "1", "Børnehandicap"),
+        ("SUL-TR", 4, 2, "8", "Sundhed"),
+        ("VS-VAER", 2, None, "1", "Voksen og Social"),
+    ],
+    [
+        ("LAB68", 5, None, "1", "Jobcenter"),
+        ("SEL85-KP", 5, None, "16", "Voksen og Social"),
+    ],
+]
+
+# Joint-financing decisions: (pathway index, intervention index) → decisions in order, each: months before
+# "today", reason, family motivated, motivation note, shares [(department, percent as text)].
+FINANCING = {
+    (0, 0): [
+        (
+            6,
+            "Familien modtager ydelser fra Børn og Unge, Misbrugscenter og UU; "
+            "familiebehandlingen understøtter alle tre.",
+            True,
+            "Forældrene har selv bedt om hjælp og deltager i alle møder.",
+            [("Børn og Unge", "60.00"), ("Misbrugscenter", "25.00"), ("Ungeindsatsen (UU)", "15.00")],
+        ),
+        (
+            2,
+            "Revurdering: misbrugsbehandlingen fylder mindre, uddannelsesdelen mere.",
+            True,
+            "Motivationen er fastholdt.",
+            [("Børn og Unge", "50.00"), ("Misbrugscenter", "15.00"), ("Ungeindsatsen (UU)", "35.00")],
+        ),
+    ],
+    (3, 1): [
+        (
+            4,
+            "Kontaktpersonen støtter både arbejdsmarkedsdelen og boligen; Jobcenter og Voksen og Social deler.",
+            False,
+            "Borgeren er tvivlende, men har sagt ja til at prøve.",
+            [("Voksen og Social", "50.00"), ("Jobcenter", "50.00")],
+        ),
+    ],
+}
+
+# Uses of free-municipality exemptions: (pathway index, intervention index or None), law, paragraph, reason.
+EXEMPTION_USES = [
+    (
+        (1, 1),
+        "LAB",
+        "§ 31 b, stk. 1",
+        "Mentor bevilget uden forudgående jobafklaring, så indsatsen kunne starte med det samme.",
+    ),
+    (
+        (0, None),
+        "Barnets Lov",
+        "§ 20, stk. 2",
+        "Fælles børnefaglig og beskæftigelsesrettet undersøgelse i én proces for hele familien.",
+    ),
+]
+
+# Monthly operating costs per programme element (kr., as text), for the months before the demo's "today".
+OPERATING_COST_MONTHS = 4
+OPERATING_COSTS = {
+    "implementation_team": "86000.00",
+    "outreach_casework": "54000.00",
+    "outreach_substance_abuse": "31000.00",
+    "support_contact": "22500.00",
+    "group_activities": "9500.00",
+    "project_management": "41000.00",
+}

@@ -29,6 +29,7 @@ import unicodedata
 from collections import Counter
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from unittest import mock
 
 from django.apps import apps
@@ -46,6 +47,9 @@ from samspil.citizens import cpr
 from samspil.citizens.choices import GuardianRelation, HouseholdRole
 from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, Household, HouseholdMember, years_between
 from samspil.demo import data
+from samspil.economy import costs as economy_costs
+from samspil.economy import services as economy_services
+from samspil.economy.models import FinancingDecision, Intervention, LegalExemptionUse, OperatingCost, Service
 from samspil.meetings import services as meeting_services
 from samspil.meetings.choices import MeetingStatus, MeetingType
 from samspil.meetings.models import Meeting, MeetingDecision
@@ -1516,6 +1520,160 @@ class _Writer:
             raise ValueError(action.kind)
         return pathway, refs
 
+    # --- economy (issue 4) ---------------------------------------------------------------------------------
+
+    def economy(self, programmes):
+        """The service catalogue, interventions with joint financing and exemption uses on demo-koordinator's first
+        open pathways (those with none yet), and operating costs for the months before the demo's "today"."""
+        controller = self.users["demo-controller"]
+        services_by_code = self.catalogue(controller)
+        pathways = {
+            (pathway.programme_id, pathway.citizen_id, pathway.household_id): pathway
+            for pathway in Pathway.objects.filter(municipality_id=self.municipality_id).select_related("programme")
+        }
+        candidates = []
+        for plan in self.plan.pathways:
+            pathway = pathways.get(self.key(plan, programmes[plan.programme]))
+            koordinator = self.users[KOORDINATOR].pk
+            if (
+                plan.coordinator == KOORDINATOR
+                and pathway
+                and pathway.is_open
+                and pathway.coordinator_id == koordinator
+            ):
+                candidates.append(pathway)
+        # At most two per programme first, so the reports have more than one programme; then any others.
+        per_programme: Counter = Counter()
+        chosen = []
+        for pathway in candidates:
+            if per_programme[pathway.programme_id] < 2:
+                per_programme[pathway.programme_id] += 1
+                chosen.append(pathway)
+        chosen += [pathway for pathway in candidates if pathway not in chosen]
+        chosen = chosen[: len(data.INTERVENTIONS)]
+        for index, pathway in enumerate(chosen):
+            if Intervention.objects.filter(pathway=pathway).exists():
+                continue
+            self.interventions(index, pathway, services_by_code)
+        self.operating_costs(controller, sorted({p.programme for p in chosen}, key=lambda p: p.name))
+
+    def catalogue(self, controller) -> dict:
+        existing = {service.code: service for service in Service.objects.filter(municipality_id=self.municipality_id)}
+        organisations = {o.name: o for o in ExternalOrganisation.objects.filter(municipality_id=self.municipality_id)}
+        for code, name, department, legal_basis, unit, price, provider in data.SERVICES:
+            if code in existing:
+                continue
+            provider_unit = provider_organisation = None
+            if provider and provider[0] == "unit":
+                provider_unit = self.units[self.departments[provider[1]].pk, provider[2]]
+            elif provider:
+                provider_organisation = organisations[provider[1]]
+            with _clock(_at(REFERENCE_DATE - datetime.timedelta(days=400), 9)), bound(actor_id=controller.pk):
+                existing[code] = economy_services.service_create(
+                    actor=controller,
+                    department=self.departments[department],
+                    code=code,
+                    name=name,
+                    legal_basis=legal_basis,
+                    unit=unit,
+                    unit_price=Decimal(price),
+                    provider_unit=provider_unit,
+                    provider_organisation=provider_organisation,
+                )
+            self.created["services"] += 1
+        return existing
+
+    @staticmethod
+    def months_before(months: int) -> datetime.date:
+        day = economy_costs.first_of_month(REFERENCE_DATE)
+        for _ in range(months):
+            day = economy_costs.first_of_month(day - datetime.timedelta(days=1))
+        return day
+
+    def interventions(self, index: int, pathway, services_by_code: dict):
+        actor = self.users[KOORDINATOR]
+        granted = []
+        for code, months_ago, duration, quantity, department in data.INTERVENTIONS[index]:
+            starts_on = max(pathway.opened_on, self.months_before(months_ago))
+            ends_on = None
+            if duration is not None:
+                end_month = starts_on
+                for _ in range(duration):
+                    end_month = economy_costs.next_month(end_month)
+                ends_on = end_month - datetime.timedelta(days=1)
+            with _clock(_at(starts_on, 10)), bound(actor_id=actor.pk):
+                granted.append(
+                    economy_services.intervention_grant(
+                        actor=actor,
+                        pathway=pathway,
+                        service=services_by_code[code],
+                        starts_on=starts_on,
+                        ends_on=ends_on,
+                        quantity=Decimal(quantity),
+                        granting_department=self.departments[department],
+                        note="",
+                    )
+                )
+            self.created["interventions"] += 1
+        for (pathway_index, intervention_index), decisions in data.FINANCING.items():
+            if pathway_index != index:
+                continue
+            intervention = granted[intervention_index]
+            for months_ago, reason, motivated, note, shares in decisions:
+                decided_on = max(intervention.starts_on, self.months_before(months_ago) + datetime.timedelta(days=9))
+                with _clock(_at(decided_on, 14)), bound(actor_id=actor.pk):
+                    economy_services.financing_decide(
+                        actor=actor,
+                        pathway=pathway,
+                        intervention=intervention,
+                        shares=[(self.departments[name], Decimal(percent)) for name, percent in shares],
+                        reason=reason,
+                        decided_on=decided_on,
+                        family_motivated=motivated,
+                        motivation_note=note,
+                    )
+                self.created["financing decisions"] += 1
+        for (pathway_index, intervention_index), law, paragraph, reason in data.EXEMPTION_USES:
+            if pathway_index != index:
+                continue
+            intervention = granted[intervention_index] if intervention_index is not None else None
+            used_on = intervention.starts_on if intervention else max(pathway.opened_on, self.months_before(3))
+            with _clock(_at(used_on, 11)), bound(actor_id=actor.pk):
+                economy_services.exemption_register(
+                    actor=actor,
+                    pathway=pathway,
+                    law=law,
+                    paragraph=paragraph,
+                    reason=reason,
+                    used_on=used_on,
+                    intervention=intervention,
+                )
+            self.created["exemption uses"] += 1
+
+    def operating_costs(self, controller, programmes: list):
+        existing = set(
+            OperatingCost.objects.filter(municipality_id=self.municipality_id).values_list(
+                "programme_id", "month", "element"
+            )
+        )
+        for position, programme in enumerate(programmes):
+            for months_ago in range(data.OPERATING_COST_MONTHS, 0, -1):
+                month = self.months_before(months_ago)
+                for element, amount in data.OPERATING_COSTS.items():
+                    if (programme.pk, month, element) in existing:
+                        continue
+                    moment = _at(economy_costs.last_of_month(month), 15)
+                    with _clock(moment), bound(actor_id=controller.pk):
+                        economy_services.operating_cost_register(
+                            actor=controller,
+                            programme=programme,
+                            month=month,
+                            element=element,
+                            # The programmes differ in size: a tenth less for each next one.
+                            amount=economy_costs.to_ore(Decimal(amount) * (1 - Decimal(position) / 10)),
+                        )
+                    self.created["operating costs"] += 1
+
 
 def summary(municipality) -> dict[str, int]:
     """What the municipality holds now: the counts the command prints."""
@@ -1545,6 +1703,11 @@ def summary(municipality) -> dict[str, int]:
         "plan versions": PlanRevision.objects.filter(**scoped).count(),
         "meetings": Meeting.objects.filter(**scoped).count(),
         "meeting decisions": MeetingDecision.objects.filter(**scoped).count(),
+        "services": Service.objects.filter(**scoped).count(),
+        "interventions": Intervention.objects.filter(**scoped).count(),
+        "financing decisions": FinancingDecision.objects.filter(**scoped).count(),
+        "exemption uses": LegalExemptionUse.objects.filter(**scoped).count(),
+        "operating costs": OperatingCost.objects.filter(**scoped).count(),
     }
     for status in MeetingStatus.values:
         counts[f"  meetings {status}"] = Meeting.objects.filter(status=status, **scoped).count()
@@ -1570,4 +1733,5 @@ def load_demo() -> tuple[Municipality, Counter]:
     writer.citizens()
     writer.pathways(programmes)
     writer.plans(programmes)
+    writer.economy(programmes)
     return municipality, +writer.created

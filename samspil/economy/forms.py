@@ -1,0 +1,265 @@
+"""Forms of the economy pages. Choices come from lists the selector has loaded; option values are public ids."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samspil.core.forms import DanishDateField, DkfdsFormMixin
+from samspil.economy.choices import Law, ProgrammeElement, ServiceUnit
+
+SHARE_ROWS = 4  # departments a split can name on the form; more has not been seen in practice
+
+
+def _lookup(value, objects):
+    if not value:
+        return None
+    return next((obj for obj in objects if str(obj.public_id) == str(value)), None)
+
+
+class DecimalInput(forms.TextInput):
+    """Amounts typed the Danish way (1.234,50) or with a decimal point."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class DanishDecimalField(forms.DecimalField):
+    widget = DecimalInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "")
+            if "," in value:
+                value = value.replace(".", "").replace(",", ".")
+        return super().to_python(value)
+
+
+class EconomyForm(DkfdsFormMixin, forms.Form):
+    """A form on the pathway's economy page; `page` is the selector's `PathwayEconomy`."""
+
+    def __init__(self, *args, page, **kwargs):
+        self.page = page
+        super().__init__(*args, **kwargs)
+
+
+class InterventionForm(EconomyForm):
+    service = forms.ChoiceField(label=_("Service"))
+    granting_department = forms.ChoiceField(
+        label=_("Granting department"),
+        help_text=_("The department with the authority to grant the service (visitationskompetence)."),
+    )
+    starts_on = DanishDateField(label=_("Start"), initial=timezone.localdate)
+    ends_on = DanishDateField(label=_("End"), required=False)
+    quantity = DanishDecimalField(
+        label=_("Quantity"),
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        help_text=_("Units per month for services priced per month or per hour; the number of units for a one-off."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("Choose the service"))] + [
+            (
+                str(service.public_id),
+                f"{service.name} · {service.legal_basis} · {service.unit_price} kr. {service.get_unit_display()}",
+            )
+            for service in self.page.services
+        ]
+        self.fields["granting_department"].choices = [("", _("Choose the department"))] + [
+            (str(department.public_id), department.name) for department in self.page.departments
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end cannot be before the start."))
+        return cleaned
+
+    @property
+    def chosen_service(self):
+        return _lookup(self.cleaned_data.get("service"), self.page.services)
+
+    @property
+    def chosen_department(self):
+        return _lookup(self.cleaned_data.get("granting_department"), self.page.departments)
+
+
+class InterventionEndForm(EconomyForm):
+    ends_on = DanishDateField(label=_("End"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, intervention, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = intervention.version
+        self.fields["ends_on"].initial = intervention.ends_on or timezone.localdate()
+
+
+class FinancingForm(EconomyForm):
+    """A split of an intervention between departments: up to SHARE_ROWS rows of department and percent."""
+
+    decided_on = DanishDateField(label=_("Decided on"), initial=timezone.localdate)
+    reason = forms.CharField(label=_("Reason for the split"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    family_motivated = forms.BooleanField(label=_("The family is motivated for the joint effort"), required=False)
+    motivation_note = forms.CharField(
+        label=_("About the family's motivation"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("No department"))] + [(str(d.public_id), d.name) for d in self.page.departments]
+        for row in range(1, SHARE_ROWS + 1):
+            self.fields[f"department_{row}"] = forms.ChoiceField(
+                label=_("Department %(row)s") % {"row": row}, choices=choices, required=row == 1
+            )
+            self.fields[f"department_{row}"].widget.attrs["class"] = "form-select"
+            self.fields[f"percent_{row}"] = DanishDecimalField(
+                label=_("Share %(row)s (%%)") % {"row": row},
+                required=row == 1,
+                max_digits=5,
+                decimal_places=2,
+                min_value=Decimal("0.01"),
+                max_value=Decimal("100"),
+            )
+            self.fields[f"percent_{row}"].widget.attrs["class"] = "form-input input-width-xs"
+        shares = [name for row in range(1, SHARE_ROWS + 1) for name in (f"department_{row}", f"percent_{row}")]
+        self.order_fields([*shares, "decided_on", "reason", "family_motivated", "motivation_note"])
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in range(1, SHARE_ROWS + 1):
+            department, percent = cleaned.get(f"department_{row}"), cleaned.get(f"percent_{row}")
+            if department and percent is None and f"percent_{row}" not in self.errors:
+                self.add_error(f"percent_{row}", _("Give the department's share."))
+            if percent is not None and not department:
+                self.add_error(f"department_{row}", _("Choose the department for this share."))
+        return cleaned
+
+    @property
+    def shares(self) -> list:
+        result = []
+        for row in range(1, SHARE_ROWS + 1):
+            department = _lookup(self.cleaned_data.get(f"department_{row}"), self.page.departments)
+            percent = self.cleaned_data.get(f"percent_{row}")
+            if department is not None and percent is not None:
+                result.append((department, percent))
+        return result
+
+
+class ExemptionForm(EconomyForm):
+    law = forms.ChoiceField(label=_("Law"), choices=[("", _("Choose the law")), *Law.choices])
+    paragraph = forms.CharField(label=_("Paragraph"), max_length=60, help_text=_("For example § 31 b, stk. 2."))
+    intervention = forms.ChoiceField(label=_("Intervention"), required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    used_on = DanishDateField(label=_("Date"), initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["intervention"].choices = [("", _("The pathway as a whole"))] + [
+            (str(row.intervention.public_id), row.intervention.service.name) for row in self.page.rows
+        ]
+
+    @property
+    def chosen_intervention(self):
+        return _lookup(self.cleaned_data.get("intervention"), [row.intervention for row in self.page.rows])
+
+
+class ServiceForm(DkfdsFormMixin, forms.Form):
+    """A catalogue entry. `departments`, `units` and `organisations` are the municipality's, loaded by the view."""
+
+    department = forms.ChoiceField(label=_("Department"))
+    code = forms.CharField(label=_("Code"), max_length=30)
+    name = forms.CharField(label=_("Name"), max_length=160)
+    legal_basis = forms.CharField(
+        label=_("Legal basis"), max_length=100, help_text=_("The paragraph, for example SEL § 85 or LAB § 31 b.")
+    )
+    unit = forms.ChoiceField(label=_("Unit"), choices=ServiceUnit.choices, widget=forms.RadioSelect)
+    unit_price = DanishDecimalField(label=_("Unit price (kr.)"), max_digits=12, decimal_places=2, min_value=0)
+    provider_unit = forms.ChoiceField(label=_("Internal provider"), required=False)
+    provider_organisation = forms.ChoiceField(label=_("External provider"), required=False)
+    active = forms.BooleanField(label=_("Can be granted"), required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, departments, units, organisations, service=None, **kwargs):
+        self.departments, self.units, self.organisations = departments, units, organisations
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("Choose the department"))] + [
+            (str(d.public_id), d.name) for d in departments
+        ]
+        self.fields["provider_unit"].choices = [("", _("None"))] + [(str(u.public_id), str(u)) for u in units]
+        self.fields["provider_organisation"].choices = [("", _("None"))] + [
+            (str(o.public_id), o.name) for o in organisations
+        ]
+        if service is not None:
+            self.initial.update(
+                {
+                    "department": str(service.department.public_id),
+                    "code": service.code,
+                    "name": service.name,
+                    "legal_basis": service.legal_basis,
+                    "unit": service.unit,
+                    "unit_price": service.unit_price,
+                    "provider_unit": str(service.provider_unit.public_id) if service.provider_unit_id else "",
+                    "provider_organisation": str(service.provider_organisation.public_id)
+                    if service.provider_organisation_id
+                    else "",
+                    "active": service.active,
+                    "version": service.version,
+                }
+            )
+        else:
+            self.initial.setdefault("unit", ServiceUnit.PER_MONTH)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("provider_unit") and cleaned.get("provider_organisation"):
+            self.add_error(
+                "provider_organisation",
+                _("Choose an internal unit or an external organisation as provider, not both."),
+            )
+        return cleaned
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "department": _lookup(data["department"], self.departments),
+            "code": data["code"],
+            "name": data["name"],
+            "legal_basis": data["legal_basis"],
+            "unit": data["unit"],
+            "unit_price": data["unit_price"],
+            "provider_unit": _lookup(data.get("provider_unit"), self.units),
+            "provider_organisation": _lookup(data.get("provider_organisation"), self.organisations),
+            "active": data.get("active", False),
+        }
+
+
+class OperatingCostForm(DkfdsFormMixin, forms.Form):
+    programme = forms.ChoiceField(label=_("Programme"))
+    month = DanishDateField(
+        label=_("Month"), help_text=_("Any day of the month, for example 01.10.2026. Format: dd.mm.yyyy")
+    )
+    element = forms.ChoiceField(
+        label=_("Programme element"), choices=[("", _("Choose the element")), *ProgrammeElement.choices]
+    )
+    amount = DanishDecimalField(label=_("Amount (kr.)"), max_digits=12, decimal_places=2, min_value=0)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, programmes, **kwargs):
+        self.programmes = programmes
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].choices = [("", _("Choose the programme"))] + [
+            (str(p.public_id), p.name) for p in programmes
+        ]
+
+    @property
+    def chosen_programme(self):
+        return _lookup(self.cleaned_data.get("programme"), self.programmes)

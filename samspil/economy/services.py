@@ -1,0 +1,406 @@
+"""Writes of the economy: the catalogue, interventions, financing decisions, exemption uses, operating costs.
+
+Pathway writes check the action inside their transaction (`policy.require`: granting, ending and exemptions
+need CONTRIBUTE, a financing decision MANAGE: the coordinator's), validate, save and record the business event
+in the same transaction. The catalogue is for controllers (`policy.can_see_costs`). A stale
+`expected_version` raises `ConflictError` and writes nothing.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samspil.access import policy
+from samspil.audit.services import event_record
+from samspil.core.exceptions import ConflictError
+from samspil.economy import costs
+from samspil.economy.choices import Law, ProgrammeElement, ServiceUnit
+from samspil.economy.models import (
+    FinancingDecision,
+    FinancingShare,
+    Intervention,
+    LegalExemptionUse,
+    OperatingCost,
+    Service,
+)
+from samspil.organisations.choices import StaffRole
+from samspil.organisations.models import Department, ExternalOrganisation, Membership, Unit
+from samspil.pathways.models import Pathway, Programme
+
+# Who may register operating costs: controllers, and project leaders, who run the programmes' budgets.
+OPERATING_COST_ROLES = frozenset({StaffRole.CONTROLLER, StaffRole.PROJECT_LEADER})
+
+
+def can_register_operating_costs(user) -> bool:
+    return policy.is_municipal_staff(user) and (
+        policy.can_see_costs(user)
+        or Membership.objects.current().filter(user=user, role__in=OPERATING_COST_ROLES).exists()
+    )
+
+
+def _same_municipality(actor, *objects) -> None:
+    for obj in objects:
+        if obj is not None and obj.municipality_id != actor.municipality_id:
+            raise PermissionDenied
+
+
+# --- the catalogue -----------------------------------------------------------------------------------------
+
+
+def _check_service(
+    *,
+    actor,
+    department: Department,
+    code: str,
+    name: str,
+    legal_basis: str,
+    unit: str,
+    unit_price: Decimal,
+    provider_unit: Unit | None,
+    provider_organisation: ExternalOrganisation | None,
+    exclude_pk: int | None = None,
+) -> None:
+    if not policy.can_see_costs(actor):
+        raise PermissionDenied
+    _same_municipality(actor, department, provider_unit, provider_organisation)
+    if not code.strip() or not name.strip() or not legal_basis.strip():
+        raise ValidationError(_("Give the service a code, a name and its legal basis."))
+    if unit not in ServiceUnit.values:
+        raise ValidationError(_("Choose the unit the price is given in."))
+    if unit_price is None or unit_price < 0:
+        raise ValidationError(_("The unit price cannot be negative."))
+    if provider_unit is not None and provider_organisation is not None:
+        raise ValidationError(_("Choose an internal unit or an external organisation as provider, not both."))
+    taken = Service.objects.filter(municipality_id=actor.municipality_id, code__iexact=code.strip())
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError(_("Another service already has the code %(code)s.") % {"code": code.strip()})
+
+
+def _save_unique(instance, **kwargs):
+    try:
+        with transaction.atomic():
+            instance.save(**kwargs)
+    except IntegrityError:  # someone else took the code in the meantime
+        raise ValidationError(_("Another service already has the code %(code)s.") % {"code": instance.code}) from None
+
+
+@transaction.atomic
+def service_create(
+    *,
+    actor,
+    department: Department,
+    code: str,
+    name: str,
+    legal_basis: str,
+    unit: str,
+    unit_price: Decimal,
+    provider_unit: Unit | None = None,
+    provider_organisation: ExternalOrganisation | None = None,
+    active: bool = True,
+) -> Service:
+    fields = {
+        "department": department,
+        "code": code,
+        "name": name,
+        "legal_basis": legal_basis,
+        "unit": unit,
+        "unit_price": unit_price,
+        "provider_unit": provider_unit,
+        "provider_organisation": provider_organisation,
+    }
+    _check_service(actor=actor, **fields)
+    service = Service(municipality_id=actor.municipality_id, active=active, **fields)
+    service.code, service.name, service.legal_basis = code.strip(), name.strip(), legal_basis.strip()
+    _save_unique(service)
+    return service
+
+
+@transaction.atomic
+def service_update(
+    *,
+    actor,
+    service: Service,
+    expected_version: int,
+    department: Department,
+    code: str,
+    name: str,
+    legal_basis: str,
+    unit: str,
+    unit_price: Decimal,
+    provider_unit: Unit | None = None,
+    provider_organisation: ExternalOrganisation | None = None,
+    active: bool = True,
+) -> Service:
+    """Change a catalogue entry. Interventions already granted keep the price and unit they were granted at."""
+    if not policy.can_see_costs(actor):
+        raise PermissionDenied
+    service = Service.objects.visible_to(actor, policy.VIEW).select_for_update().get(pk=service.pk)
+    if service.version != expected_version:
+        raise ConflictError(
+            _(
+                "Someone else changed this service while you were working on it. "
+                "Look at the saved values and save again."
+            )
+        )
+    fields = {
+        "department": department,
+        "code": code.strip(),
+        "name": name.strip(),
+        "legal_basis": legal_basis.strip(),
+        "unit": unit,
+        "unit_price": unit_price,
+        "provider_unit": provider_unit,
+        "provider_organisation": provider_organisation,
+    }
+    _check_service(actor=actor, exclude_pk=service.pk, **fields)
+    changed = [name for name, value in {**fields, "active": active}.items() if getattr(service, name) != value]
+    if not changed:
+        return service
+    for name in changed:
+        setattr(service, name, {**fields, "active": active}[name])
+    service.version += 1
+    _save_unique(service, update_fields=[*changed, "version", "updated_at"])
+    return service
+
+
+# --- interventions -----------------------------------------------------------------------------------------
+
+
+def _open_pathway(*, actor, pathway: Pathway, action: str) -> Pathway:
+    pathway = policy.require(actor, action, pathway)
+    if not pathway.is_open:
+        raise ValidationError(_("The pathway is closed; its interventions can no longer be changed."))
+    return pathway
+
+
+def _intervention_of(pathway: Pathway, intervention: Intervention) -> Intervention:
+    """The intervention, locked, if it belongs to the pathway (else 404, as if it did not exist)."""
+    from django.http import Http404
+
+    found = Intervention.objects.select_for_update().filter(pk=intervention.pk, pathway=pathway).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@transaction.atomic
+def intervention_grant(
+    *,
+    actor,
+    pathway: Pathway,
+    service: Service,
+    starts_on: datetime.date,
+    quantity: Decimal,
+    granting_department: Department,
+    ends_on: datetime.date | None = None,
+    note: str = "",
+) -> Intervention:
+    """Grant a service from the catalogue on the pathway, at the catalogue's price of today."""
+    pathway = _open_pathway(actor=actor, pathway=pathway, action=policy.CONTRIBUTE)
+    _same_municipality(actor, service, granting_department)
+    if not service.active:
+        raise ValidationError(_("The service can no longer be granted."))
+    if quantity is None or quantity <= 0:
+        raise ValidationError(_("The quantity must be more than 0."))
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError(_("The end cannot be before the start."))
+    intervention = Intervention.objects.create(
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        service=service,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        quantity=quantity,
+        unit=service.unit,
+        unit_price=service.unit_price,
+        granting_department=granting_department,
+        granted_by=actor,
+        note=note.strip(),
+    )
+    event_record(
+        actor=actor,
+        code="intervention.granted",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"service": service.name, "starts_on": starts_on.strftime("%d.%m.%Y")},
+    )
+    return intervention
+
+
+@transaction.atomic
+def intervention_end(
+    *, actor, pathway: Pathway, intervention: Intervention, ends_on: datetime.date, expected_version: int
+) -> Intervention:
+    """End an intervention on a date (or move its end date)."""
+    pathway = _open_pathway(actor=actor, pathway=pathway, action=policy.CONTRIBUTE)
+    intervention = _intervention_of(pathway, intervention)
+    if intervention.version != expected_version:
+        raise ConflictError(
+            _("Someone else changed this intervention while you were working on it. Look at it again and save.")
+        )
+    if ends_on < intervention.starts_on:
+        raise ValidationError(_("The end cannot be before the start."))
+    if intervention.ends_on == ends_on:
+        return intervention
+    intervention.ends_on = ends_on
+    intervention.version += 1
+    intervention.save(update_fields=["ends_on", "version", "updated_at"])
+    event_record(
+        actor=actor,
+        code="intervention.ended",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"service": intervention.service.name, "ends_on": ends_on.strftime("%d.%m.%Y")},
+    )
+    return intervention
+
+
+# --- joint financing ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def financing_decide(
+    *,
+    actor,
+    pathway: Pathway,
+    intervention: Intervention,
+    shares: list[tuple[Department, Decimal]],
+    reason: str,
+    decided_on: datetime.date | None = None,
+    family_motivated: bool = False,
+    motivation_note: str = "",
+) -> FinancingDecision:
+    """Decide (or re-assess) how the departments share the cost of an intervention: the coordinator's decision.
+
+    The shares must be positive, name each department once, and add up to exactly 100.00 %; otherwise nothing is
+    saved. Earlier decisions are kept; the latest is the split in force.
+    """
+    pathway = _open_pathway(actor=actor, pathway=pathway, action=policy.MANAGE)
+    intervention = _intervention_of(pathway, intervention)
+    decided_on = decided_on or timezone.localdate()
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the split."))
+    if not shares:
+        raise ValidationError(_("Give at least one department's share."))
+    departments = [department for department, _percent in shares]
+    _same_municipality(actor, *departments)
+    if len({department.pk for department in departments}) != len(departments):
+        raise ValidationError(_("Each department can only have one share."))
+    percents = [Decimal(percent) for _department, percent in shares]
+    if any(percent <= 0 or percent > 100 or percent != percent.quantize(costs.ORE) for percent in percents):
+        raise ValidationError(_("Each share must be more than 0 and at most 100 %, with at most two decimals."))
+    added = sum(percents, Decimal("0"))
+    if added != costs.HUNDRED:
+        raise ValidationError(
+            _("The shares add up to %(total)s %%; they must add up to exactly 100 %%.")
+            % {"total": f"{added:.2f}".replace(".", ",")}
+        )
+    latest = FinancingDecision.objects.filter(intervention=intervention).order_by("-decided_on", "-id").first()
+    if latest is not None and decided_on < latest.decided_on:
+        raise ValidationError(_("A re-assessment cannot be dated before the decision it replaces."))
+    decision = FinancingDecision.objects.create(
+        municipality_id=pathway.municipality_id,
+        intervention=intervention,
+        pathway=pathway,
+        decided_on=decided_on,
+        reason=reason.strip(),
+        family_motivated=family_motivated,
+        motivation_note=motivation_note.strip(),
+        decided_by=actor,
+    )
+    for department, percent in shares:  # one by one, so each share gets its change-log row
+        FinancingShare.objects.create(
+            municipality_id=pathway.municipality_id,
+            decision=decision,
+            pathway=pathway,
+            department=department,
+            percent=Decimal(percent),
+        )
+    split_text = ", ".join(
+        f"{department.name} {Decimal(percent):.2f} %".replace(".", ",") for department, percent in shares
+    )
+    event_record(
+        actor=actor,
+        code="financing.decided",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"service": intervention.service.name, "split": split_text},
+    )
+    return decision
+
+
+# --- exemptions --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def exemption_register(
+    *,
+    actor,
+    pathway: Pathway,
+    law: str,
+    paragraph: str,
+    reason: str,
+    used_on: datetime.date | None = None,
+    intervention: Intervention | None = None,
+) -> LegalExemptionUse:
+    """Register one use of a free-municipality exemption on the pathway (optionally for one intervention)."""
+    pathway = _open_pathway(actor=actor, pathway=pathway, action=policy.CONTRIBUTE)
+    if intervention is not None:
+        intervention = _intervention_of(pathway, intervention)
+    if law not in Law.values:
+        raise ValidationError(_("Choose the law."))
+    if not paragraph.strip() or not reason.strip():
+        raise ValidationError(_("Give the paragraph and the reason for using the exemption."))
+    use = LegalExemptionUse.objects.create(
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        intervention=intervention,
+        law=law,
+        paragraph=paragraph.strip(),
+        reason=reason.strip(),
+        used_on=used_on or timezone.localdate(),
+        registered_by=actor,
+    )
+    event_record(
+        actor=actor,
+        code="exemption.registered",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"law": law, "paragraph": use.paragraph},
+    )
+    return use
+
+
+# --- operating costs ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def operating_cost_register(
+    *, actor, programme: Programme, month: datetime.date, element: str, amount: Decimal, note: str = ""
+) -> OperatingCost:
+    """Register (or replace) a programme element's operating cost for a month."""
+    if not can_register_operating_costs(actor):
+        raise PermissionDenied
+    _same_municipality(actor, programme)
+    if element not in ProgrammeElement.values:
+        raise ValidationError(_("Choose the programme element."))
+    if amount is None or amount < 0:
+        raise ValidationError(_("The amount cannot be negative."))
+    month = costs.first_of_month(month)
+    cost, created = OperatingCost.objects.select_for_update().get_or_create(
+        municipality_id=actor.municipality_id,
+        programme=programme,
+        month=month,
+        element=element,
+        defaults={"amount": amount, "note": note.strip(), "registered_by": actor},
+    )
+    if not created and (cost.amount != amount or cost.note != note.strip()):
+        cost.amount, cost.note, cost.registered_by = amount, note.strip(), actor
+        cost.save(update_fields=["amount", "note", "registered_by", "updated_at"])
+    return cost

@@ -1,0 +1,342 @@
+"""Economy pages. Views parse input, call one selector or service, and render.
+
+Pathway pages use `PathwayMixin` (the scope); the management pages under /oekonomi/ check the role helpers
+and answer 404 to anyone without the role, as `/ledelse/` does. Every form is a plain POST form that HTMX
+enhances: on success the refreshed fragment (HTMX) or a redirect, on invalid input the page with the form and
+its errors (422).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+
+from samspil.access import policy
+from samspil.core.exceptions import ConflictError
+from samspil.economy import forms, selectors, services
+from samspil.organisations.models import Department, ExternalOrganisation, Unit
+from samspil.pathways.models import Programme
+from samspil.pathways.views import PathwayMixin
+
+# --- the pathway's economy page ----------------------------------------------------------------------------
+
+
+def _row_forms(page) -> dict:
+    built = {}
+    for row in page.rows:
+        key = row.intervention.public_id
+        if page.can_contribute:
+            built[f"end-{key}"] = forms.InterventionEndForm(
+                page=page, intervention=row.intervention, prefix=f"end-{key}"
+            )
+        if page.can_manage:
+            built[f"financing-{key}"] = forms.FinancingForm(page=page, prefix=f"financing-{key}")
+    return built
+
+
+def _page_context(request, pathway, bound_forms=None, page=None):
+    page = page or selectors.pathway_economy(actor=request.user, pathway=pathway)
+    context = {"page": page, "pathway": pathway, "forms": {}, "open_form": ""}
+    if page.can_contribute:
+        context["forms"] = {
+            "intervention": forms.InterventionForm(page=page, prefix="intervention"),
+            "exemption": forms.ExemptionForm(page=page, prefix="exemption"),
+        }
+    context["forms"].update(_row_forms(page))
+    for key, form in (bound_forms or {}).items():
+        context["forms"][key] = form
+        context["open_form"] = key
+    return context
+
+
+class EconomyPageView(PathwayMixin, View):
+    permission_action = policy.VIEW
+
+    def get(self, request, pathway_id):
+        return render(request, "economy/pathway.html", _page_context(request, self.pathway))
+
+
+class EconomyActionView(PathwayMixin, View):
+    """A write on the pathway's economy page."""
+
+    permission_action = policy.CONTRIBUTE
+    form_key = ""
+    form_class = None
+    success_message = ""
+    on_intervention = False
+
+    def form_kwargs(self, page) -> dict:
+        return {}
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def key(self) -> str:
+        return f"{self.form_key}-{self.kwargs['intervention_id']}" if self.on_intervention else self.form_key
+
+    def post(self, request, pathway_id, **kwargs):
+        page = selectors.pathway_economy(actor=request.user, pathway=self.pathway, log_read=False)
+        if self.on_intervention:
+            self.row = next(
+                (row for row in page.rows if str(row.intervention.public_id) == str(kwargs["intervention_id"])), None
+            )
+            if self.row is None:
+                raise Http404
+        form = self.form_class(request.POST, page=page, prefix=self.key(), **self.form_kwargs(page))
+        if form.is_valid():
+            try:
+                self.perform(form)
+            except ValidationError as error:
+                form.add_error(None, error)
+            except ConflictError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, self.success_message)
+                return self.success()
+        template = "economy/_pathway.html" if request.htmx else "economy/pathway.html"
+        return render(request, template, _page_context(request, self.pathway, {self.key(): form}), status=422)
+
+    def success(self):
+        if self.request.htmx:
+            return render(self.request, "economy/_pathway.html", _page_context(self.request, self.pathway))
+        return HttpResponseRedirect(reverse("pathway_economy:page", args=[self.pathway.public_id]))
+
+
+class InterventionAddView(EconomyActionView):
+    form_key = "intervention"
+    form_class = forms.InterventionForm
+
+    @property
+    def success_message(self):
+        return _("The intervention was granted.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.intervention_grant(
+            actor=self.request.user,
+            pathway=self.pathway,
+            service=form.chosen_service,
+            granting_department=form.chosen_department,
+            starts_on=data["starts_on"],
+            ends_on=data.get("ends_on"),
+            quantity=data["quantity"],
+            note=data.get("note", ""),
+        )
+
+
+class InterventionEndView(EconomyActionView):
+    form_key = "end"
+    form_class = forms.InterventionEndForm
+    on_intervention = True
+
+    @property
+    def success_message(self):
+        return _("The end date of the intervention was saved.")
+
+    def form_kwargs(self, page):
+        return {"intervention": self.row.intervention}
+
+    def perform(self, form):
+        services.intervention_end(
+            actor=self.request.user,
+            pathway=self.pathway,
+            intervention=self.row.intervention,
+            ends_on=form.cleaned_data["ends_on"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+
+class FinancingDecideView(EconomyActionView):
+    permission_action = policy.MANAGE
+    form_key = "financing"
+    form_class = forms.FinancingForm
+    on_intervention = True
+
+    @property
+    def success_message(self):
+        return _("The financing decision was saved.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.financing_decide(
+            actor=self.request.user,
+            pathway=self.pathway,
+            intervention=self.row.intervention,
+            shares=form.shares,
+            reason=data["reason"],
+            decided_on=data["decided_on"],
+            family_motivated=data.get("family_motivated", False),
+            motivation_note=data.get("motivation_note", ""),
+        )
+
+
+class ExemptionAddView(EconomyActionView):
+    form_key = "exemption"
+    form_class = forms.ExemptionForm
+
+    @property
+    def success_message(self):
+        return _("The use of the exemption was registered.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.exemption_register(
+            actor=self.request.user,
+            pathway=self.pathway,
+            law=data["law"],
+            paragraph=data["paragraph"],
+            reason=data["reason"],
+            used_on=data["used_on"],
+            intervention=form.chosen_intervention,
+        )
+
+
+# --- management pages --------------------------------------------------------------------------------------
+
+
+def _require_reports(user):
+    if not (policy.can_see_costs(user) or policy.can_see_aggregates(user)):
+        raise Http404
+
+
+class OverviewView(LoginRequiredMixin, View):
+    """Costs by department and programme, and over time: controllers all, aggregate roles their departments."""
+
+    def get(self, request):
+        _require_reports(request.user)
+        overview = selectors.cost_overview(actor=request.user)
+        return render(request, "economy/overview.html", {"overview": overview})
+
+
+class DepartmentReportView(LoginRequiredMixin, View):
+    def get(self, request, department_id):
+        _require_reports(request.user)
+        report = selectors.department_report(actor=request.user, department_public_id=department_id)
+        return render(request, "economy/department.html", {"report": report})
+
+
+class ExemptionReportView(LoginRequiredMixin, View):
+    def get(self, request):
+        _require_reports(request.user)
+        return render(request, "economy/exemptions.html", {"report": selectors.exemption_report(actor=request.user)})
+
+
+class OperatingCostView(LoginRequiredMixin, View):
+    """The unit cost per citizen per programme and month; registration for controllers and project leaders."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.can_register = services.can_register_operating_costs(request.user)
+            if not (self.can_register or policy.can_see_costs(request.user) or policy.can_see_aggregates(request.user)):
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def programmes(self):
+        return list(Programme.objects.visible_to(self.request.user, policy.VIEW).order_by("name"))
+
+    def render_page(self, form=None, status=200):
+        rows = selectors.operating_cost_report(actor=self.request.user)
+        if form is None and self.can_register:
+            form = forms.OperatingCostForm(programmes=self.programmes())
+        context = {"rows": rows, "chart": selectors.unit_cost_chart(rows), "form": form}
+        return render(self.request, "economy/operating_costs.html", context, status=status)
+
+    def get(self, request):
+        return self.render_page()
+
+    def post(self, request):
+        if not self.can_register:
+            raise PermissionDenied
+        form = forms.OperatingCostForm(request.POST, programmes=self.programmes())
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.operating_cost_register(
+                    actor=request.user,
+                    programme=form.chosen_programme,
+                    month=data["month"],
+                    element=data["element"],
+                    amount=data["amount"],
+                    note=data.get("note", ""),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The operating cost was registered."))
+                return HttpResponseRedirect(reverse("economy:operating_costs"))
+        return self.render_page(form, status=422)
+
+
+def _require_staff(user):
+    if not policy.is_municipal_staff(user):
+        raise Http404
+
+
+class ServiceListView(LoginRequiredMixin, View):
+    """The catalogue: prices are no personal data, so every staff member of the municipality may read it."""
+
+    def get(self, request):
+        _require_staff(request.user)
+        context = {
+            "services": selectors.service_catalogue(actor=request.user),
+            "can_edit": policy.can_see_costs(request.user),
+        }
+        return render(request, "economy/services.html", context)
+
+
+class ServiceEditView(LoginRequiredMixin, View):
+    """Create (no `service_id`) or change a catalogue entry: controllers only (others 403)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require_staff(request.user)
+            self.service = (
+                selectors.service_get(actor=request.user, public_id=kwargs["service_id"])
+                if "service_id" in kwargs
+                else None
+            )
+            if not policy.can_see_costs(request.user):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None):
+        user = self.request.user
+        return forms.ServiceForm(
+            data,
+            departments=list(Department.objects.visible_to(user, policy.VIEW).order_by("name")),
+            units=list(Unit.objects.visible_to(user, policy.VIEW).select_related("department")),
+            organisations=list(ExternalOrganisation.objects.visible_to(user, policy.VIEW).order_by("name")),
+            service=self.service,
+        )
+
+    def render_form(self, form, status=200):
+        return render(self.request, "economy/service_form.html", {"form": form, "service": self.service}, status=status)
+
+    def get(self, request, **kwargs):
+        return self.render_form(self.get_form())
+
+    def post(self, request, **kwargs):
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                if self.service is None:
+                    services.service_create(actor=request.user, **form.values())
+                else:
+                    services.service_update(
+                        actor=request.user,
+                        service=self.service,
+                        expected_version=form.cleaned_data.get("version") or 0,
+                        **form.values(),
+                    )
+            except ValidationError as error:
+                form.add_error(None, error)
+            except ConflictError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("The service was saved."))
+                return HttpResponseRedirect(reverse("economy:services"))
+        return self.render_form(form, status=422)
