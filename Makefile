@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` is the development server with the demo municipality; production settings come from the environment.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} SAMSPIL_DEMO_MODE=$${SAMSPIL_DEMO_MODE:-1}
 
-.PHONY: run install migrate demo test test-postgres lint format vendor messages bench clean
+.PHONY: run install migrate demo test test-postgres lint format vendor messages bench bench-import clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required"; exit 1; }
@@ -47,6 +47,14 @@ bench: install
 	createdb -h 127.0.0.1 -U postgres samspil_bench 2>/dev/null || true
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(PY) manage.py bench $(BENCH_ARGS)
+
+# One million rows of service consumption imported into its own PostgreSQL database; writes its own
+# section of docs/benchmarks.md (between the bench-import markers).
+BENCH_IMPORT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samspil_bench_import
+bench-import: install
+	createdb -h 127.0.0.1 -U postgres samspil_bench_import 2>/dev/null || true
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_IMPORT_DATABASE_URL) $(PY) manage.py migrate --noinput -v0
+	$(BENCH_ENV) DATABASE_URL=$(BENCH_IMPORT_DATABASE_URL) $(PY) manage.py bench_import $(BENCH_IMPORT_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

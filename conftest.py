@@ -97,7 +97,10 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
+    # Uploads (consumption files with CPR numbers) go to the test's own directory, never under var/.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.SAMSPIL_SEGMENTATION_UPLOAD_ROOT = str(tmp_path / "media" / "segmentation")
     # Hashing with PBKDF2 would make every created user slow; the manifest storage needs `collectstatic`.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {

@@ -25,6 +25,29 @@ PUBLIC_OR_SELF_SCOPED = {
     "citizens:open_pathway": "intake for case roles (CaseWorkMixin); the citizen is loaded through the INTAKE "
     "scope and logged",
     "organisations:leadership": "aggregate numbers for leader roles; no names or case content",
+    **{
+        f"segmentation:{name}": "segmentation roles only (SegmentationMixin, policy.can_segment; others 404); "
+        "imported data read through the segmentation scope, persons shown are access-logged"
+        for name in (
+            "overview",
+            "upload",
+            "import",
+            "import_progress",
+            "import_bad_rows",
+            "candidates",
+            "rule",
+            "candidate",
+            "classify",
+            "open_pathway",
+        )
+    },
+    "economy:overview": "cost figures for controllers (all) and aggregate roles (their departments); 404 otherwise",
+    "economy:department": "cost figures of one department: controllers, or aggregate roles of that department",
+    "economy:exemptions": "counts of exemption uses for controllers and aggregate roles; no names",
+    "economy:operating_costs": "programme operating costs (no citizen data): controllers, aggregate roles",
+    "economy:services": "the service catalogue: prices, no personal data; staff of the municipality",
+    "economy:service_create": "catalogue entry: controllers only (policy.can_see_costs)",
+    "economy:service_update": "catalogue entry of the own municipality: controllers only",
     "api:root": "links only",
     "api:schema": "the OpenAPI description; no data",
     "api:pathways": "only pathways the user coordinates or is on the team of (selector pathway_list_mine)",

@@ -13,6 +13,7 @@ class AccessPurpose(models.TextChoices):
     COORDINATION = "coordination", _("Coordination of the pathway")
     INTAKE = "intake", _("Intake: finding the citizen before registering or opening a pathway")
     ACCESS_REVIEW = "access_review", _("Review of who has looked up the citizen")
+    SEGMENTATION = "segmentation", _("Finding the citizens who need a coordinated pathway")
 
 
 # What an access-log row says was shown, by the code the selectors write.
@@ -31,4 +32,7 @@ SHOWN_LABELS = {
     "plan.pdf": _("The shared plan as a PDF"),
     "meetings": _("Meetings of the pathway"),
     "meeting": _("A meeting: participants, checklist, minutes and decisions"),
+    "segmentation.candidates": _("Candidate list (imported service consumption)"),
+    "segmentation.candidate": _("A candidate's imported service consumption"),
+    "economy": _("Costs and financing of the pathway"),
 }

@@ -36,6 +36,9 @@ EVENTS = {
     "intervention.ended": _("ended the intervention {service} on {ends_on}"),
     "financing.decided": _("decided the financing of {service}: {split}"),
     "exemption.registered": _("registered the use of an exemption from {law} {paragraph}"),
+    "service.created": _("added the service {service} ({code}) to the catalogue"),
+    "service.changed": _("changed the service {service} ({code}) in the catalogue"),
+    "operating_cost.registered": _("registered the operating cost of {programme} for {month}: {amount} kr."),
 }
 
 

@@ -148,8 +148,11 @@ class AccessLogEntry(AppendOnlyModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
     )
     citizen = models.ForeignKey(
-        "citizens.Citizen", on_delete=models.PROTECT, related_name="+", verbose_name=_("citizen")
+        "citizens.Citizen", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("citizen")
     )
+    # A person who is not (yet) a registered citizen, e.g. in imported service consumption, is logged by
+    # the CPR blind index (the citizens' `cpr_index`), so the read can be found for them later.
+    subject_index = models.CharField(_("CPR blind index"), max_length=64, blank=True, db_index=True)
     pathway = models.ForeignKey(
         "pathways.Pathway", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("pathway")
     )
@@ -163,9 +166,15 @@ class AccessLogEntry(AppendOnlyModel):
         verbose_name_plural = _("access log")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["pathway", "created_at"]), models.Index(fields=["citizen", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(citizen__isnull=False) | ~models.Q(subject_index=""),
+                name="access_log_names_a_person",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.actor_id} → {self.citizen_id}: {self.shown}"
+        return f"{self.actor_id} → {self.citizen_id or 'index'}: {self.shown}"
 
 
 class AuditEvent(AppendOnlyModel):

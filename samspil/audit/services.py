@@ -67,9 +67,36 @@ def access_record_each(*, actor, reads, shown: str, purpose: str, via: str = Acc
     AccessLogEntry.objects.bulk_create(rows)
 
 
-def access_denied_record(*, actor, path: str, pathway=None) -> None:
-    """A refused read: logged for security review (without the path's query string)."""
+def access_record_subjects(*, actor, subjects, shown: str, purpose: str, via: str = AccessVia.SCOPE) -> None:
+    """One access-log row per person shown who may not be a registered citizen (imported data).
+
+    Each subject has `municipality_id`, `cpr_index` (the citizens' blind index) and `citizen_id` (or None);
+    the row names the citizen when there is one and always carries the index, so it is found later.
+    """
+    request_id = context.current().request_id
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            municipality_id=subject.municipality_id,
+            actor=actor,
+            citizen_id=subject.citizen_id,
+            subject_index=subject.cpr_index,
+            shown=shown,
+            purpose=purpose,
+            via=via,
+            request_id=request_id,
+        )
+        for subject in subjects
+    )
+
+
+def access_denied_record(*, actor, path: str, pathway=None, municipality_id: int | None = None) -> None:
+    """A refused read: logged for security review (without the path's query string).
+
+    With a pathway, or with `municipality_id` (a refused page that belongs to no pathway), it is also an event.
+    """
     logger.warning("access denied user=%s path=%s", getattr(actor, "pk", None), path)
+    if pathway is None and municipality_id is not None:
+        event_record(actor=actor, code="access.denied", municipality_id=municipality_id, data={"path": path})
     if pathway is not None:
         event_record(
             actor=actor,

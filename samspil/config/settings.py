@@ -138,6 +138,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "samspil.reminders.send_agreement_reminders",
         "schedule": crontab(hour=env.int("SAMSPIL_REMINDER_HOUR", default=7), minute=0),
     },
+    # Marks consumption imports stuck for SAMSPIL_IMPORT_STALE_HOURS as failed and deletes their files.
+    "segmentation-sweep-imports": {"task": "samspil.segmentation.sweep_imports", "schedule": crontab(minute=15)},
 }
 # Where links in e-mails point.
 SAMSPIL_BASE_URL = env.str("SAMSPIL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -219,6 +221,15 @@ SAMSPIL_PLAN_REVISION_DAYS = env.int("SAMSPIL_PLAN_REVISION_DAYS", default=90)
 # Staff roles given the purpose of finding candidates for a coordinated pathway (consumption import,
 # cost curve, candidate lists). Comma-separated role codes; see organisations.choices.StaffRole.
 SAMSPIL_SEGMENTATION_ROLES = env.list("SAMSPIL_SEGMENTATION_ROLES", default=["controller"])
+# Uploaded consumption files (CPR numbers) are kept here, private (0600/0700), until the import has read them.
+# Outside MEDIA_ROOT, so they can never be served with the media files.
+SAMSPIL_SEGMENTATION_UPLOAD_ROOT = env.path(
+    "SAMSPIL_SEGMENTATION_UPLOAD_ROOT", default=VAR_DIR / "private" / "segmentation"
+)
+# The largest uncompressed XLSX the import opens (zip bombs), and when a queued/running import counts as stuck.
+SAMSPIL_IMPORT_MAX_XLSX_BYTES = env.int("SAMSPIL_IMPORT_MAX_XLSX_BYTES", default=2 * 1024**3)
+SAMSPIL_IMPORT_STALE_HOURS = env.int("SAMSPIL_IMPORT_STALE_HOURS", default=6)
+FILE_UPLOAD_PERMISSIONS = 0o600
 # Page size of "Mine forløb" (keyset pagination).
 SAMSPIL_PAGE_SIZE = env.int("SAMSPIL_PAGE_SIZE", default=50)
 

@@ -27,12 +27,21 @@ from samspil.pathways.choices import REASON_REQUIRED, TRANSITIONS, PathwayStatus
 from samspil.pathways.models import Pathway, Programme, StatusChange, TeamMember
 
 
-def _coordinating_department(*, actor, programme: Programme) -> Department:
+def _coordinating_department(*, actor, programme: Programme, department: Department | None = None) -> Department:
+    """The department the coordinator leads the pathway from: `department` when given (it must be one of their
+    current caseworker places of the programme's department kind), else their oldest such place."""
     memberships = (
         Membership.objects.current().filter(user=actor, role=StaffRole.CASEWORKER).select_related("department")
     )
     if programme.coordinator_department_kind:
         memberships = memberships.filter(department__kind=programme.coordinator_department_kind)
+    if department is not None:
+        membership = memberships.filter(department=department).first()
+        if membership is None:
+            raise ValidationError(
+                _("The coordinator is not a caseworker in %(department)s.") % {"department": department.name}
+            )
+        return membership.department
     membership = memberships.order_by("active_from", "pk").first()
     if membership is None:
         if programme.coordinator_department_kind:
@@ -45,12 +54,37 @@ def _coordinating_department(*, actor, programme: Programme) -> Department:
 
 
 @transaction.atomic
-def pathway_open(*, actor, programme: Programme, citizen: Citizen, referral_reason: str = "") -> Pathway:
-    """Open a pathway with the actor as coordinator, for the citizen or (in family programmes) their family."""
-    if not policy.can_do_case_work(actor):
+def pathway_open(
+    *,
+    actor,
+    programme: Programme,
+    citizen: Citizen,
+    referral_reason: str = "",
+    coordinator=None,
+    department: Department | None = None,
+    citizen_label: str | None = None,
+) -> Pathway:
+    """Open a pathway for the citizen or (in family programmes) their family.
+
+    The actor coordinates it, unless `coordinator` names another caseworker: then the actor (a case role,
+    or a segmentation role opening it for a candidate) opens it on the coordinator's behalf and does not
+    join the team; the coordinator must fit the programme's rule like any coordinator. `department` picks
+    which of the coordinator's places leads it. `citizen_label` names the citizen in error messages instead
+    of their name (a segmentation role knows the person only by a pseudonymous reference).
+    """
+    name = citizen_label or citizen
+    if coordinator is None:
+        if not policy.can_do_case_work(actor):
+            raise PermissionDenied
+        coordinator = actor
+    elif not (policy.can_do_case_work(actor) or policy.can_segment(actor)):
         raise PermissionDenied
     if programme.municipality_id != actor.municipality_id or citizen.municipality_id != actor.municipality_id:
         raise PermissionDenied
+    if coordinator.municipality_id != actor.municipality_id:
+        raise PermissionDenied
+    if coordinator is not actor and not policy.can_do_case_work(coordinator):
+        raise ValidationError(_("Only a caseworker can coordinate a pathway."))
     if not programme.active:
         raise ValidationError(_("%(programme)s does not take new pathways.") % {"programme": programme})
     age = years_between(citizen.birth_date, timezone.localdate())
@@ -63,18 +97,18 @@ def pathway_open(*, actor, programme: Programme, citizen: Citizen, referral_reas
                 "programme": programme,
                 "min": programme.min_age or 0,
                 "max": programme.max_age or "∞",
-                "name": citizen,
+                "name": name,
                 "age": age,
             }
         )
-    department = _coordinating_department(actor=actor, programme=programme)
+    department = _coordinating_department(actor=coordinator, programme=programme, department=department)
     subject = {"citizen": citizen}
     if programme.subject_kind == SubjectKind.HOUSEHOLD:
         subject = {"household": household_for(citizen=citizen)}
     pathway = Pathway(
         municipality_id=actor.municipality_id,
         programme=programme,
-        coordinator=actor,
+        coordinator=coordinator,
         lead_department=department,
         referral_reason=referral_reason.strip(),
         **subject,
@@ -84,7 +118,7 @@ def pathway_open(*, actor, programme: Programme, citizen: Citizen, referral_reas
             pathway.save()
     except IntegrityError:
         raise ValidationError(
-            _("%(name)s already has an open pathway in %(programme)s.") % {"name": citizen, "programme": programme}
+            _("%(name)s already has an open pathway in %(programme)s.") % {"name": name, "programme": programme}
         ) from None
     StatusChange.objects.create(
         municipality_id=pathway.municipality_id,
@@ -98,7 +132,7 @@ def pathway_open(*, actor, programme: Programme, citizen: Citizen, referral_reas
         municipality_id=pathway.municipality_id,
         pathway=pathway,
         kind=TeamMemberKind.STAFF,
-        user=actor,
+        user=coordinator,
         department=department,
         role=TeamRole.CASEWORKER,
     )
