@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from samspil.access import policy
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
+from samspil.economy.tests.factories import InterventionFactory
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,8 @@ MATRIX = [
     Row("meetings:cancel", "POST", policy.CONTRIBUTE, 422, ("meeting_id",)),
     Row("meetings:decision_add", "POST", policy.CONTRIBUTE, 422, ("meeting_id",)),
     Row("meetings:agreement_add", "POST", policy.CONTRIBUTE, 422, ("meeting_id",)),
+    Row("meetings:follow_up_add", "POST", policy.CONTRIBUTE, 422, ("meeting_id",)),
+    Row("meetings:goal_update", "POST", policy.CONTRIBUTE, 422, ("meeting_id", "goal_id")),
     Row("meetings:invitation", "GET", policy.VIEW, 200, ("meeting_id",)),
     Row("plans:plan", "GET", policy.VIEW, 200),
     Row("plans:wishes", "POST", policy.CONTRIBUTE, 422),
@@ -78,6 +81,11 @@ MATRIX = [
     Row("plans:revision_response", "POST", policy.MANAGE, 422, ("revision_number",)),
     Row("plans:compare", "GET", policy.VIEW, 200),
     Row("plans:pdf", "GET", policy.VIEW, 200),
+    Row("pathway_economy:page", "GET", policy.VIEW, 200),
+    Row("pathway_economy:intervention_add", "POST", policy.CONTRIBUTE, 422),
+    Row("pathway_economy:intervention_end", "POST", policy.CONTRIBUTE, 422, ("intervention_id",)),
+    Row("pathway_economy:financing_decide", "POST", policy.MANAGE, 422, ("intervention_id",)),
+    Row("pathway_economy:exemption_add", "POST", policy.CONTRIBUTE, 422),
 ]
 
 # Pathway URLs outside the matrix, with the reason.
@@ -110,6 +118,7 @@ def targets(world):
         "grant_id": grant.public_id,
         "meeting_id": f.MeetingFactory(pathway=world.pathway).public_id,
         **plan_targets(world),
+        "intervention_id": InterventionFactory(pathway=world.pathway).public_id,
     }
 
 
@@ -230,6 +239,7 @@ def test_matrix_covers_every_pathway_url():
     }
     pathway_urls |= _names_in("samspil.meetings.urls", "meetings")
     pathway_urls |= _names_in("samspil.plans.urls", "plans")
+    pathway_urls |= _names_in("samspil.economy.pathway_urls", "pathway_economy")
     in_matrix = {row.name for row in MATRIX}
     assert len(in_matrix) == len(MATRIX), "a URL is in the matrix twice"
     missing = pathway_urls - in_matrix - set(NOT_IN_MATRIX)

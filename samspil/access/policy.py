@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.db import models
 
 from samspil.accounts.choices import AccountKind
+from samspil.core.db import JoinedText
 from samspil.organisations.choices import AGGREGATE_ROLES, BREAK_GLASS_ROLES, CASE_ROLES, COST_ROLES
 
 
@@ -80,6 +81,30 @@ def _current_roles(user) -> set[str]:
         cached = set(Membership.objects.current().filter(user=user).values_list("role", flat=True))
         user._samspil_roles = cached
     return cached
+
+
+def current_roles_subquery(user) -> models.Subquery:
+    """The user's current roles as one text value, to read in a query the page makes anyway (one query less).
+
+    Hand the value to `remember_roles`; it is the same set `_current_roles` would read.
+    """
+    from samspil.organisations.models import Membership
+
+    roles = (
+        Membership.objects.current()
+        .filter(user=user)
+        .order_by()
+        .values("user")
+        .annotate(roles=JoinedText("role"))
+        .values("roles")
+    )
+    return models.Subquery(roles, output_field=models.TextField())
+
+
+def remember_roles(user, roles: str | None) -> None:
+    """Keep the roles read by `current_roles_subquery` on the user for the rest of the request."""
+    if getattr(user, "_samspil_roles", None) is None and user is not None and user.is_authenticated:
+        user._samspil_roles = set(JoinedText.split(roles))
 
 
 def can_do_case_work(user) -> bool:

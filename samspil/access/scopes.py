@@ -3,7 +3,10 @@
 The pathway scope is the heart: everything that hangs off a pathway is visible exactly when the pathway is.
 """
 
-from django.db.models import Exists, OuterRef, Q
+import datetime
+import functools
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 
 from samspil.access import policy
@@ -19,14 +22,14 @@ from samspil.plans.models import Agreement, Goal, GoalFollowUp, Plan, PlanRevisi
 YOUNG_PERSON_CONSENT_AGE = 15
 
 
-def department_covered() -> Q:
+def department_covered(today: datetime.date | None = None) -> Q:
     """For a TeamMember row: may its department receive the pathway's data?
 
     Yes when it is the coordinating department, when a legal basis is recorded for it, or when consent in
     force covers it: the citizen's own for an adult; a custody holder's for a child under 15; both for a
     young person of 15-17; for a family, a custody holder's (the parents consent for the family plan).
     """
-    today = timezone.localdate()
+    today = today or timezone.localdate()
 
     def consent_by(role):
         return Exists(
@@ -62,24 +65,38 @@ def department_covered() -> Q:
     )
 
 
-def _works_in(user, department_ref: OuterRef) -> Exists:
+def _works_in(user_id: int, department_ref: OuterRef) -> Exists:
     """The user still works in that department: leaving a department ends the access it gave."""
-    return Exists(Membership.objects.current().filter(user=user, department_id=department_ref))
+    return Exists(Membership.objects.current().filter(user_id=user_id, department_id=department_ref))
 
 
 def team_place(user) -> Exists:
     """For a Pathway row: the user holds a current staff place on its team that the sharing basis covers."""
-    return Exists(
-        TeamMember.objects.current()
-        .filter(pathway_id=OuterRef("pk"), user=user)
-        .filter(_works_in(user, OuterRef("department_id")))
-        .filter(department_covered())
-    )
+    return _team_place(user.pk, timezone.localdate())
 
 
 def coordinator_of(user) -> Q:
     """For a Pathway row: the user coordinates it and still works in the coordinating department."""
-    return Q(coordinator=user) & _works_in(user, OuterRef("lead_department_id"))
+    return _coordinator_of(user.pk, timezone.localdate())
+
+
+# The two rules above are built once per user and day and then reused: they depend on nothing else (the rows
+# themselves are read by the database when the query runs), building them took a noticeable part of every
+# pathway page, and Django copies an expression when a query uses it, so the kept one is never changed.
+# Grants and break-glass are not kept: they are in force up to the second.
+@functools.lru_cache(maxsize=512)
+def _team_place(user_id: int, today: datetime.date) -> Exists:
+    return Exists(
+        TeamMember.objects.current(on=today)
+        .filter(pathway_id=OuterRef("pk"), user_id=user_id)
+        .filter(_works_in(user_id, OuterRef("department_id")))
+        .filter(department_covered(today))
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _coordinator_of(user_id: int, today: datetime.date) -> Q:
+    return Q(coordinator_id=user_id) & _works_in(user_id, OuterRef("lead_department_id"))
 
 
 def grant_in_force(user) -> Exists:
@@ -106,6 +123,37 @@ def pathway_scope(queryset, user, action):
         pk__in=BreakGlassAccess.objects.filter(user=user).values("pathway_id")
     )
     return queryset.filter(candidates).filter(on_team | grant_in_force(user) | break_glass_in_force(user))
+
+
+def pathway_rights(user) -> dict:
+    """For Pathway rows: what the user may do there, as annotations, by exactly the rules of `pathway_scope`.
+
+    Reading one pathway (a page about it) annotates these instead of filtering by the scope: each rule is built
+    and compiled once, and the same row tells a 404 (not visible) from a 403 (visible, not allowed) without a
+    second query. `settle_rights` then derives `via_team`; `rights_allow` reads the answer for an action.
+    """
+    return {
+        "can_manage": ExpressionWrapper(coordinator_of(user), output_field=BooleanField()),
+        "on_team_place": team_place(user),
+        "via_grant": grant_in_force(user),
+        "via_break_glass": break_glass_in_force(user),
+    }
+
+
+def settle_rights(pathway) -> None:
+    """Set `via_team` (coordinator or covered team place: exactly CONTRIBUTE) on a row read with `pathway_rights`."""
+    pathway.via_team = bool(pathway.can_manage or pathway.on_team_place)
+
+
+def rights_allow(pathway, action: str) -> bool:
+    """Whether a settled pathway (`pathway_rights`, `settle_rights`) allows `action`: `pathway_scope`'s answer."""
+    if action == policy.MANAGE:
+        return bool(pathway.can_manage)
+    if action == policy.CONTRIBUTE:
+        return bool(pathway.via_team)
+    if action == policy.VIEW:
+        return bool(pathway.via_team or pathway.via_grant or pathway.via_break_glass)
+    return False  # INTAKE and AGGREGATE never reach a pathway
 
 
 def _visible_pathways(user, action):

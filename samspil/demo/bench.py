@@ -409,33 +409,95 @@ def table(results: list[dict], *, counts: dict) -> str:
     return "\n".join(lines)
 
 
+QUERY_BUDGET = 10
+PLAN_P95_GOAL_MS = 60
+IMPORT_START = "<!-- bench-import:start -->"
+IMPORT_END = "<!-- bench-import:end -->"
+
+
+def goals_met(results: list[dict]) -> dict:
+    """The issue's two goals against these numbers: {"queries": bool, "plan_p95": bool}."""
+    plan = next(row for row in results if row["page"].startswith("Plan"))
+    return {
+        "queries": all(row["queries"] <= QUERY_BUDGET for row in results),
+        "plan_p95": plan["p95"] <= PLAN_P95_GOAL_MS,
+    }
+
+
 def goals(results: list[dict]) -> str:
     """The issue's goals, met or not, from these numbers."""
     plan = next(row for row in results if row["page"].startswith("Plan"))
-    over = [row["page"] for row in results if row["queries"] > 10]
+    over = [f"{row['page']} {row['queries']}" for row in results if row["queries"] > QUERY_BUDGET]
+    met = goals_met(results)
+    counts = ", ".join(f"{row['page']} {row['queries']}" for row in results)
     lines = ["## Goals", ""]
     lines.append(
-        f"- Queries per page at most 10: {'met' if not over else 'not met (' + ', '.join(over) + ')'}. "
-        "Constant in the number of rows on every page (tested in the suite at 5 and 200 rows)."
+        f"- Queries per page at most {QUERY_BUDGET}: **{'met' if met['queries'] else 'not met'}** "
+        f"({counts if not over else 'over: ' + ', '.join(over)}). Constant in the number of rows on every page "
+        "(tests/test_query_counts.py asserts it at 5 and 200 rows, and the budget). The counts include the session "
+        "and the user, which every page reads."
     )
     lines.append(
-        f"- 200-item plan page p95 ≤ 60 ms for one client: {'met' if plan['p95'] <= 60 else 'not met'} "
-        f"({plan['p95']:.0f} ms). Most of the time is Python: building the access-policy query and "
-        "rendering the template, not the database."
+        f"- 200-item plan page p95 ≤ {PLAN_P95_GOAL_MS} ms for one client: "
+        f"**{'met' if met['plan_p95'] else 'not met'}** (p95 {plan['p95']:.0f} ms, p50 {plan['p50']:.0f} ms)."
     )
     return "\n".join(lines)
 
 
+NOTES = """## Found on the way
+
+- PostgreSQL's JIT compiler spent about 1.3 s compiling the access-policy query of *Mine forløb* on this data set;
+  the app turns JIT off per connection (`DATABASE_DISABLE_JIT`, default on), which took that page from ~1.8 s
+  to ~55 ms.
+- The policy scope first narrows by index (pathways the user coordinates or has any team place, grant or
+  break-glass row on) before the exact consent rules run.
+- Before the second round (same data, same machine): Mine forløb 9 queries, p95 65 ms; Arbejdsliste 8 / 112 ms;
+  Forløbsoverblik 14 / 66 ms; plan with 200 items 11 / 174 ms. The time was Python, not the database:
+  - A page about one pathway (`pathway_get`) filtered through the whole scope and then annotated the same rules
+    again (~25 ms to build and compile). It now reads the user's rights on that one row as annotations
+    (`scopes.pathway_rights`, the scope's own rules, tested to agree with it), so 404 and 403 come from the same
+    row, and the team-place and coordinator rules are built once per user and day (they depend on nothing
+    else; grants and break-glass, in force to the second, are built each time): ~12 ms. The same query reads the
+    user's current roles for the menu, and the page's own figures (the overview's meeting rules), so the
+    role look-up and the two meeting-rule queries are gone.
+  - The plan page spent ~28 ms in the template engine on 200 items (`get_FOO_display`, per-row translations and
+    includes). Goal cards and agreement rows are written by template tags with labels and dates looked up once
+    (~9 ms); the owners of agreements come from the team loaded once instead of a join per row; the plan and its
+    latest version are one query.
+  - The overview reads grants and break-glass openings in one query (a UNION) and each consent with the names of
+    its departments (a string aggregate) instead of a second query.
+- A meeting page reads the meeting with a plain filter on the pathway already resolved, instead of building the
+  policy query a second time.
+"""
+
+
+def _preserved_import_section(path: Path) -> str:
+    """The import benchmark's section (written by `make bench-import`), kept as it is."""
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.find(IMPORT_START), text.find(IMPORT_END)
+    if start == -1 or end == -1 or end < start:
+        return ""
+    return text[start : end + len(IMPORT_END)]
+
+
 def write_report(results: list[dict], *, counts: dict, path: Path) -> str:
+    """Write docs/benchmarks.md: the page table and the goals, keeping the import benchmark's section."""
     report = table(results, counts=counts)
+    preserved = _preserved_import_section(path)
     text = (
         "# Benchmarks\n\n"
-        "Made by `make bench` (samspil/demo/bench.py). Goals (issue 3): queries per page constant and at most 10; "
-        "the 200-item plan page p95 ≤ 60 ms for a single user on the 2-core development machine.\n\n"
+        "Made by `make bench` (samspil/demo/bench.py). Goals (issue 3): queries per page constant and at most "
+        f"{QUERY_BUDGET}; the 200-item plan page p95 ≤ {PLAN_P95_GOAL_MS} ms for a single user on the 2-core "
+        "development machine.\n\n"
         f"## {timezone.localdate():%d.%m.%Y}\n\n"
         f"Machine: {machine()}. Server: gunicorn, {os.cpu_count()} sync workers, DEBUG off, no Redis.\n\n"
         f"{report}\n\n"
-        f"{goals(results)}\n"
+        f"{goals(results)}\n\n"
+        f"{NOTES}"
     )
+    if preserved:
+        text += f"\n{preserved}\n"
     path.write_text(text, encoding="utf-8")
-    return report
+    return f"{report}\n\n{goals(results)}"

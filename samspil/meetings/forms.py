@@ -199,3 +199,69 @@ class MeetingAgreementForm(PathwayForm):
         if cleaned.get("owner_kind") == OwnerKind.CITIZEN:
             cleaned["owner"] = None
         return cleaned
+
+
+class MeetingFollowUpForm(PathwayForm):
+    """A decision that records a follow-up of a goal (FSIII result), as on the goal's own page.
+
+    `goals` are the plan's goals as the page loaded them. At a meeting held without the citizen there is no
+    note for the citizen's version: only the internal note.
+    """
+
+    goal = forms.ChoiceField(label=_("Goal in the plan"))
+    result = forms.ChoiceField(label=_("Result of the follow-up"), widget=forms.RadioSelect)
+    assessed_on = DanishDateField(label=_("Assessed on"))
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Part of the plan the citizen sees."),
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For the professionals only: never shown in the citizen's version of the plan."),
+    )
+
+    def __init__(self, *args, meeting, goals, **kwargs):
+        from samspil.plans.choices import FollowUpResult
+
+        super().__init__(*args, **kwargs)
+        self.goals = goals
+        self.fields["goal"].choices = [("", _("Choose the goal"))] + [(str(g.public_id), g.title) for g in goals]
+        self.fields["result"].choices = FollowUpResult.choices
+        self.fields["assessed_on"].initial = min(timezone.localtime(meeting.starts_at).date(), timezone.localdate())
+        if not meeting.includes_citizen:
+            del self.fields["note"]
+
+    @property
+    def chosen_goal(self):
+        return next(g for g in self.goals if str(g.public_id) == self.cleaned_data["goal"])
+
+
+class MeetingGoalForm(PathwayForm):
+    """A decision that changes one goal's description, measurable target or status; the version guards it."""
+
+    description = forms.CharField(label=_("Goal"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    indicator = forms.CharField(label=_("Measurable target"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    status = forms.ChoiceField(label=_("Status"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, goal, **kwargs):
+        from samspil.plans.choices import GoalStatus
+
+        super().__init__(*args, **kwargs)
+        self.goal = goal
+        self.fields["status"].choices = GoalStatus.choices
+        self.fields["status"].widget.attrs["class"] = "form-select"
+        self.initial.update(
+            {
+                "description": goal.description,
+                "indicator": goal.indicator,
+                "status": goal.status,
+                "version": goal.version,
+            }
+        )

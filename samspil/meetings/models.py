@@ -200,7 +200,8 @@ class MeetingChecklistEntry(ChangeLogged, TenantModel):
 
 
 class MeetingDecision(ChangeLogged, TenantModel):
-    """A decision taken at a meeting, possibly one that created an agreement in the shared plan."""
+    """A decision taken at a meeting, possibly one that changed the shared plan: an agreement it created, a
+    follow-up of a goal it recorded, or a goal it changed, and the plan version that change saved."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("meeting"))
     text = models.TextField(_("decision"))
@@ -212,6 +213,33 @@ class MeetingDecision(ChangeLogged, TenantModel):
         related_name="meeting_decisions",
         verbose_name=_("agreement in the plan"),
         help_text=_("The agreement the decision created in the shared plan."),
+    )
+    goal = models.ForeignKey(
+        "plans.Goal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_decisions",
+        verbose_name=_("goal in the plan"),
+        help_text=_("The goal the decision followed up on or changed."),
+    )
+    follow_up = models.ForeignKey(
+        "plans.GoalFollowUp",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_decisions",
+        verbose_name=_("follow-up in the plan"),
+        help_text=_("The follow-up of a goal the decision recorded in the shared plan."),
+    )
+    revision = models.ForeignKey(
+        "plans.PlanRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_decisions",
+        verbose_name=_("plan version"),
+        help_text=_("The version of the plan the decision's change saved."),
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
@@ -227,10 +255,19 @@ class MeetingDecision(ChangeLogged, TenantModel):
                 condition=Q(agreement__isnull=False),
                 name="meeting_decision_one_per_agreement",
             ),
+            models.UniqueConstraint(
+                fields=["municipality", "follow_up"],
+                condition=Q(follow_up__isnull=False),
+                name="meeting_decision_one_per_follow_up",
+            ),
         ]
 
     def __str__(self):
         return self.text[:80]
+
+    @property
+    def changes_plan(self) -> bool:
+        return bool(self.agreement_id or self.goal_id)
 
     @property
     def change_log_pathway_id(self):

@@ -4,7 +4,8 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, OuterRef, Prefetch
+from django.db.models import Count, DateTimeField, Exists, IntegerField, Max, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -35,8 +36,32 @@ def held_with_citizen(meetings):
     return meetings.filter(status=MeetingStatus.HELD).exclude(meeting_type__in=WITHOUT_CITIZEN).filter(Exists(attended))
 
 
+def meeting_rules_annotations() -> dict:
+    """For Pathway rows: what `meeting_rules` needs, read in the query that loads the pathway anyway
+    (`pathway_get(annotations=...)`), so a page showing the rules makes no query of its own for them."""
+    cadence_meetings = (
+        Meeting.objects.filter(pathway=OuterRef("pk"), status=MeetingStatus.HELD, meeting_type__in=CADENCE_TYPES)
+        .order_by()
+        .values("pathway")
+        .annotate(last=Max("starts_at"))
+        .values("last")
+    )
+    with_citizen = (
+        held_with_citizen(Meeting.objects.filter(pathway=OuterRef("pk")))
+        .order_by()
+        .values("pathway")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {
+        "rules_last_cadence_meeting": Subquery(cadence_meetings, output_field=DateTimeField()),
+        "rules_held_with_citizen": Coalesce(Subquery(with_citizen, output_field=IntegerField()), 0),
+    }
+
+
 def meeting_rules(pathway: Pathway, *, today: datetime.date | None = None) -> MeetingRules:
-    """The next status meeting's due date and the minimum number of meetings with the citizen, in two queries.
+    """The next status meeting's due date and the minimum number of meetings with the citizen: no query when the
+    pathway was loaded with `meeting_rules_annotations()`, else two.
 
     The next status meeting is due `cadence` days after the last held start or status meeting, or after the
     pathway opened when none has been held. It is overdue once that day has passed while the pathway is open.
@@ -44,15 +69,19 @@ def meeting_rules(pathway: Pathway, *, today: datetime.date | None = None) -> Me
     today = today or timezone.localdate()
     programme = pathway.programme
     meetings = Meeting.objects.filter(pathway=pathway)
+    annotated = hasattr(pathway, "rules_held_with_citizen")
     cadence = programme.status_meeting_cadence_days
     next_due = None
     if cadence:
-        last = meetings.filter(status=MeetingStatus.HELD, meeting_type__in=CADENCE_TYPES).aggregate(
-            last=Max("starts_at")
-        )["last"]
+        if annotated:
+            last = pathway.rules_last_cadence_meeting
+        else:
+            last = meetings.filter(status=MeetingStatus.HELD, meeting_type__in=CADENCE_TYPES).aggregate(
+                last=Max("starts_at")
+            )["last"]
         base = timezone.localtime(last).date() if last else pathway.opened_on
         next_due = base + datetime.timedelta(days=cadence)
-    held = held_with_citizen(meetings).count()
+    held = pathway.rules_held_with_citizen if annotated else held_with_citizen(meetings).count()
     required = programme.min_citizen_meetings
     return MeetingRules(
         cadence_days=cadence,
@@ -94,15 +123,16 @@ def meeting_list(*, actor, pathway: Pathway) -> MeetingList:
     return listing
 
 
-def meeting_get(*, actor, pathway: Pathway, public_id, action: str = policy.VIEW) -> Meeting:
+def meeting_get(*, actor, pathway: Pathway, public_id) -> Meeting:
     """One meeting of a pathway the actor has already been let into; 404 when it is not that pathway's."""
     try:
         public_id = uuid.UUID(str(public_id))
     except ValueError:
         raise Http404 from None
+    # The pathway was resolved through the policy for the page's action (`PathwayMixin`); its meetings are read
+    # with a plain filter on it, like every other row hanging off it, so the policy is not built twice.
     meeting = (
-        Meeting.objects.visible_to(actor, action)
-        .filter(pathway=pathway, public_id=public_id)
+        Meeting.objects.filter(pathway=pathway, public_id=public_id)
         .select_related("scheduled_by", "recorded_by")
         .first()
     )
@@ -130,10 +160,21 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
             .order_by("-is_citizen", "name", "id")
         ),
         checklist=list(MeetingChecklistEntry.objects.filter(meeting=meeting).order_by("position", "id")),
-        decisions=list(MeetingDecision.objects.filter(meeting=meeting).select_related("decided_by")),
+        decisions=list(
+            MeetingDecision.objects.filter(meeting=meeting)
+            .select_related("decided_by", "goal", "revision")
+            .defer("revision__snapshot")
+        ),
     )
     pathway_log_read(actor=actor, pathway=meeting.pathway, shown="meeting")
     return page
+
+
+def meeting_plan_goals(pathway: Pathway) -> list:
+    """The goals of the pathway's plan, for the plan changes decided at a meeting (one query, none without a plan)."""
+    from samspil.plans.models import Goal
+
+    return list(Goal.objects.filter(pathway=pathway).order_by("position", "id"))
 
 
 def meeting_log_invitation_read(*, actor, meeting: Meeting) -> None:

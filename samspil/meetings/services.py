@@ -241,14 +241,142 @@ def meeting_decision_agreement_add(
     agreement = agreement_create(
         actor=actor, goal=goal, what=what, owner_kind=owner_kind, owner=owner, due_on=due_on, meeting=meeting
     )
+    return _plan_decision(
+        actor=actor,
+        meeting=meeting,
+        text=_("Agreement under the goal “%(goal)s”: %(what)s") % {"goal": goal.title, "what": agreement.what},
+        goal=goal,
+        agreement=agreement,
+    )
+
+
+def _meeting_for_plan_change(*, actor, meeting: Meeting, goal) -> Meeting:
+    """The meeting, locked after the pathway's re-check, if a plan change may be decided there about `goal`."""
+    meeting = _locked_meeting(actor=actor, meeting=meeting)
+    if meeting.is_cancelled:
+        raise ValidationError(_("The meeting was cancelled."))
+    if goal.pathway_id != meeting.pathway_id:
+        raise ValidationError(_("Choose a goal of this pathway's plan."))
+    return meeting
+
+
+def _plan_decision(*, actor, meeting: Meeting, text: str, goal, agreement=None, follow_up=None) -> MeetingDecision:
+    """Record the decision that made a plan change, linked to what it changed and to the version it saved.
+
+    The plan service has just saved that version under the pathway's row lock, so it is the plan's latest.
+    """
+    from samspil.plans.models import PlanRevision
+
+    revision = PlanRevision.objects.filter(pathway_id=meeting.pathway_id).order_by("-number").first()
     decision = MeetingDecision(
         municipality_id=meeting.municipality_id,
         meeting=meeting,
-        text=_("Agreement under the goal “%(goal)s”: %(what)s") % {"goal": goal.title, "what": agreement.what},
+        text=text,
+        goal=goal,
         agreement=agreement,
+        follow_up=follow_up,
+        revision=revision,
         decided_by=actor,
     )
     decision.full_clean()
     decision.save()
     _event(actor=actor, code="meeting.decision_added", meeting=meeting)
     return decision
+
+
+@transaction.atomic
+def meeting_decision_follow_up_add(
+    *,
+    actor,
+    meeting: Meeting,
+    goal,
+    result: str,
+    assessed_on: datetime.date,
+    note: str = "",
+    internal_note: str = "",
+) -> MeetingDecision:
+    """A decision that records a follow-up of a goal (FSIII: continue, change, end, reassess) in the shared plan.
+
+    The plan's own service writes the follow-up and the new plan version, with the same checks and event as on
+    the plan page. A meeting held without the citizen (an analysis meeting) may only write an internal note:
+    what is said there never reaches the citizen's version of the plan.
+    """
+    from samspil.plans.choices import FollowUpResult
+    from samspil.plans.services import goal_follow_up
+
+    meeting = _meeting_for_plan_change(actor=actor, meeting=meeting, goal=goal)
+    if not meeting.includes_citizen and note.strip():
+        raise ValidationError(
+            _(
+                "This meeting is held without the citizen and the family, so its notes are internal: write the "
+                "note as an internal note."
+            )
+        )
+    follow_up = goal_follow_up(
+        actor=actor,
+        goal=goal,
+        result=result,
+        assessed_on=assessed_on,
+        note=note,
+        internal_note=internal_note,
+        meeting=meeting,
+    )
+    label = FollowUpResult(follow_up.result).label
+    return _plan_decision(
+        actor=actor,
+        meeting=meeting,
+        text=_("Follow-up of the goal “%(goal)s”: %(result)s") % {"goal": goal.title, "result": label},
+        goal=goal,
+        follow_up=follow_up,
+    )
+
+
+@transaction.atomic
+def meeting_decision_goal_update(
+    *, actor, meeting: Meeting, goal, expected_version: int, description: str, indicator: str, status: str
+) -> MeetingDecision:
+    """A decision that changes a goal's description, measurable target or status in the shared plan.
+
+    The plan's own `goal_update` does the change, so the version check (a conflict raises ConflictError and
+    writes nothing), the checks, the event and the new plan version are those of the plan page; the goal's
+    other fields stay as they are saved. A decision that changes nothing is refused.
+    """
+    from samspil.plans.choices import GoalStatus
+    from samspil.plans.models import Goal
+    from samspil.plans.services import goal_update
+
+    meeting = _meeting_for_plan_change(actor=actor, meeting=meeting, goal=goal)
+    saved = (
+        Goal.objects.select_for_update(of=("self",)).select_related("member", "responsible_department").get(pk=goal.pk)
+    )
+    before = (saved.description, saved.indicator, saved.status)
+    updated = goal_update(
+        actor=actor,
+        goal=saved,
+        expected_version=expected_version,
+        life_area=saved.life_area,
+        description=description,
+        goal_type=saved.goal_type,
+        indicator=indicator,
+        horizon=saved.horizon,
+        status=status,
+        member=saved.member,
+        responsible_department=saved.responsible_department,
+        legal_basis=saved.legal_basis,
+        meeting=meeting,
+    )
+    if updated.version == saved.version:
+        raise ValidationError(_("Nothing in the goal was changed."))
+    changes = []
+    if updated.description != before[0]:
+        changes.append(_("new description"))
+    if updated.indicator != before[1]:
+        changes.append(_("new measurable target"))
+    if updated.status != before[2]:
+        changes.append(_("status: %(status)s") % {"status": GoalStatus(updated.status).label})
+    return _plan_decision(
+        actor=actor,
+        meeting=meeting,
+        text=_("The goal “%(goal)s” was changed: %(changes)s") % {"goal": updated.title, "changes": ", ".join(changes)},
+        goal=updated,
+    )

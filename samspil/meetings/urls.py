@@ -13,5 +13,7 @@ urlpatterns = [
     path("<uuid:meeting_id>/aflys/", views.MeetingCancelView.as_view(), name="cancel"),
     path("<uuid:meeting_id>/beslutning/", views.MeetingDecisionView.as_view(), name="decision_add"),
     path("<uuid:meeting_id>/aftale/", views.MeetingAgreementView.as_view(), name="agreement_add"),
+    path("<uuid:meeting_id>/opfoelgning/", views.MeetingFollowUpView.as_view(), name="follow_up_add"),
+    path("<uuid:meeting_id>/maal/<uuid:goal_id>/", views.MeetingGoalUpdateView.as_view(), name="goal_update"),
     path("<uuid:meeting_id>/invitation.ics", views.MeetingInvitationView.as_view(), name="invitation"),
 ]

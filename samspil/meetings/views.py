@@ -8,7 +8,7 @@ and invalid input the form with its errors and status 422.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +16,9 @@ from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
 from samspil.access import policy
-from samspil.core.exceptions import ConflictError
 from samspil.meetings import forms, ics, selectors, services
-from samspil.pathways.views import PathwayMixin
+from samspil.pathways.views import PathwayMixin, PathwayWriteView
+from samspil.plans.models import Goal
 
 
 def _can_contribute(pathway) -> bool:
@@ -28,6 +28,9 @@ def _can_contribute(pathway) -> bool:
 
 class MeetingListView(PathwayMixin, View):
     permission_action = policy.VIEW
+
+    def pathway_annotations(self):
+        return selectors.meeting_rules_annotations()
 
     def get(self, request, pathway_id):
         listing = selectors.meeting_list(actor=request.user, pathway=self.pathway)
@@ -75,9 +78,12 @@ class MeetingMixin(PathwayMixin):
     """A page about one meeting of the pathway: out of the pathway (or missing) is 404."""
 
     def get_meeting(self):
-        return selectors.meeting_get(
-            actor=self.request.user, pathway=self.pathway, public_id=self.kwargs["meeting_id"], action=policy.VIEW
-        )
+        return selectors.meeting_get(actor=self.request.user, pathway=self.pathway, public_id=self.kwargs["meeting_id"])
+
+
+def goal_form_key(goal_public_id) -> str:
+    """The key (and prefix) of the form that changes one goal from the meeting page."""
+    return f"goal-{goal_public_id}"
 
 
 def _meeting_context(request, pathway, meeting, bound=None, extra=None):
@@ -90,8 +96,10 @@ def _meeting_context(request, pathway, meeting, bound=None, extra=None):
         "can_contribute": can_contribute,
         "forms": {},
         "open_form": "",
+        "goals": [],
     }
     if can_contribute:
+        goals = selectors.meeting_plan_goals(pathway)
         context["forms"] = {
             "record": forms.MeetingRecordForm(
                 pathway=pathway,
@@ -103,7 +111,15 @@ def _meeting_context(request, pathway, meeting, bound=None, extra=None):
             "decision": forms.MeetingDecisionForm(pathway=pathway, prefix="decision"),
             "agreement": forms.MeetingAgreementForm(pathway=pathway, prefix="agreement"),
             "cancel": forms.MeetingCancelForm(pathway=pathway, prefix="cancel", initial={"version": meeting.version}),
+            "follow_up": forms.MeetingFollowUpForm(pathway=pathway, meeting=meeting, goals=goals, prefix="follow_up"),
+            **{
+                goal_form_key(goal.public_id): forms.MeetingGoalForm(
+                    pathway=pathway, goal=goal, prefix=goal_form_key(goal.public_id)
+                )
+                for goal in goals
+            },
         }
+        context["goals"] = goals
     for key, form in (bound or {}).items():
         context["forms"][key] = form
         context["open_form"] = key
@@ -119,34 +135,22 @@ class MeetingDetailView(MeetingMixin, View):
         return render(request, "meetings/meeting.html", _meeting_context(request, self.pathway, meeting))
 
 
-class MeetingActionView(MeetingMixin, View):
+class MeetingActionView(MeetingMixin, PathwayWriteView):
     """A write on the meeting page. Success: the refreshed meeting (HTMX) or a redirect; invalid input: 422."""
 
     permission_action = policy.CONTRIBUTE
     form_key = ""
-    success_message = ""
 
     def get_form(self, meeting):
         raise NotImplementedError
 
-    def perform(self, form, meeting):
-        raise NotImplementedError
-
-    def post(self, request, pathway_id, meeting_id):
-        meeting = self.get_meeting()
-        form = self.get_form(meeting)
+    def bound_form(self):
+        self.meeting = self.get_meeting()
         self.extra = {}
-        if form.is_valid():
-            try:
-                self.perform(form, meeting)
-            except ValidationError as error:
-                form.add_error(None, error)
-            except ConflictError as error:
-                form = self.on_conflict(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return self.success()
-        return self.failure(form, meeting)
+        return self.get_form(self.meeting)
+
+    def conflict(self, form, error):
+        return self.failure(self.on_conflict(form, error))
 
     def on_conflict(self, form, error):
         form.add_error(None, error.message)
@@ -160,7 +164,7 @@ class MeetingActionView(MeetingMixin, View):
             reverse("meetings:detail", args=[self.pathway.public_id, self.kwargs["meeting_id"]])
         )
 
-    def failure(self, form, meeting):
+    def failure(self, form):
         template = "meetings/_meeting.html" if self.request.htmx else "meetings/meeting.html"
         meeting = self.get_meeting()  # as saved now, e.g. after someone else's change
         context = _meeting_context(self.request, self.pathway, meeting, {self.form_key: form}, self.extra)
@@ -190,7 +194,8 @@ class MeetingRecordView(MeetingActionView):
             prefix=self.form_key,
         )
 
-    def perform(self, form, meeting):
+    def perform(self, form):
+        meeting = self.meeting
         data = form.cleaned_data
         services.meeting_record(
             actor=self.request.user,
@@ -223,7 +228,8 @@ class MeetingCancelView(MeetingActionView):
     def get_form(self, meeting):
         return forms.MeetingCancelForm(self.request.POST, pathway=self.pathway, prefix=self.form_key)
 
-    def perform(self, form, meeting):
+    def perform(self, form):
+        meeting = self.meeting
         services.meeting_cancel(
             actor=self.request.user,
             meeting=meeting,
@@ -242,7 +248,8 @@ class MeetingDecisionView(MeetingActionView):
     def get_form(self, meeting):
         return forms.MeetingDecisionForm(self.request.POST, pathway=self.pathway, prefix=self.form_key)
 
-    def perform(self, form, meeting):
+    def perform(self, form):
+        meeting = self.meeting
         services.meeting_decision_add(actor=self.request.user, meeting=meeting, text=form.cleaned_data["text"])
 
 
@@ -258,7 +265,8 @@ class MeetingAgreementView(MeetingActionView):
     def get_form(self, meeting):
         return forms.MeetingAgreementForm(self.request.POST, pathway=self.pathway, prefix=self.form_key)
 
-    def perform(self, form, meeting):
+    def perform(self, form):
+        meeting = self.meeting
         data = form.cleaned_data
         services.meeting_decision_agreement_add(
             actor=self.request.user,
@@ -269,6 +277,82 @@ class MeetingAgreementView(MeetingActionView):
             owner=data["owner"],
             due_on=data["due_on"],
         )
+
+
+class MeetingFollowUpView(MeetingActionView):
+    """A decision that records a follow-up of a goal in the shared plan, directly from the meeting."""
+
+    form_key = "follow_up"
+
+    @property
+    def success_message(self):
+        return _("The decision was recorded and the follow-up saved in the plan as a new version.")
+
+    def get_form(self, meeting):
+        goals = selectors.meeting_plan_goals(self.pathway)
+        return forms.MeetingFollowUpForm(
+            self.request.POST, pathway=self.pathway, meeting=meeting, goals=goals, prefix=self.form_key
+        )
+
+    def perform(self, form):
+        meeting = self.meeting
+        data = form.cleaned_data
+        services.meeting_decision_follow_up_add(
+            actor=self.request.user,
+            meeting=meeting,
+            goal=form.chosen_goal,
+            result=data["result"],
+            assessed_on=data["assessed_on"],
+            note=data.get("note", ""),
+            internal_note=data["internal_note"],
+        )
+
+
+class MeetingGoalUpdateView(MeetingActionView):
+    """A decision that changes a goal of the shared plan, directly from the meeting; conflicts as on the plan page."""
+
+    @property
+    def form_key(self):
+        return goal_form_key(self.kwargs["goal_id"])
+
+    @property
+    def success_message(self):
+        return _("The decision was recorded and the goal changed in the plan, saved as a new version.")
+
+    def goal(self):
+        return get_object_or_404(Goal.objects.filter(pathway=self.pathway), public_id=self.kwargs["goal_id"])
+
+    def get_form(self, meeting, data=None):
+        return forms.MeetingGoalForm(
+            data if data is not None else self.request.POST,
+            pathway=self.pathway,
+            goal=self.goal(),
+            prefix=self.form_key,
+        )
+
+    def perform(self, form):
+        meeting = self.meeting
+        data = form.cleaned_data
+        services.meeting_decision_goal_update(
+            actor=self.request.user,
+            meeting=meeting,
+            goal=form.goal,
+            expected_version=data["version"],
+            description=data["description"],
+            indicator=data["indicator"],
+            status=data["status"],
+        )
+
+    def on_conflict(self, form, error):
+        """Keep the user's text, show the goal as saved now, and move the version on so saving again is deliberate."""
+        data = self.request.POST.copy()
+        saved = self.goal()
+        data[form.add_prefix("version")] = str(saved.version)
+        form = self.get_form(None, data)
+        form.is_valid()
+        form.add_error(None, error.message)
+        self.extra = {"conflict_goal": self.form_key, "saved_goal": saved}
+        return form
 
 
 class MeetingInvitationView(MeetingMixin, View):

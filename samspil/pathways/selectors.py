@@ -8,7 +8,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
 from django.http import Http404
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -19,6 +31,7 @@ from samspil.audit.choices import AccessPurpose, AccessVia
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
 from samspil.audit.services import access_denied_record, access_record, access_record_each
 from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
+from samspil.core.db import JoinedText
 from samspil.pathways.models import Pathway, StatusChange, TeamMember
 
 
@@ -28,37 +41,39 @@ def _via(pathway) -> str:
     return AccessVia.GRANT if pathway.via_grant else AccessVia.BREAK_GLASS
 
 
-def _with_basis(queryset, user):
-    return queryset.annotate(
-        via_team=ExpressionWrapper(scopes.coordinator_of(user) | scopes.team_place(user), output_field=BooleanField()),
-        via_grant=scopes.grant_in_force(user),
-        # What the user may do here, read in the same query so pages need not ask the policy again.
-        can_manage=ExpressionWrapper(scopes.coordinator_of(user), output_field=BooleanField()),
-    )
+def pathway_get(
+    *, actor, public_id, action: str = policy.VIEW, path: str = "", annotations: dict | None = None
+) -> Pathway:
+    """The pathway if `actor` may do `action` on it. Out of scope is 404, exactly like missing, and logged.
 
-
-def pathway_get(*, actor, public_id, action: str = policy.VIEW, path: str = "") -> Pathway:
-    """The pathway if `actor` may do `action` on it. Out of scope is 404, exactly like missing, and logged."""
+    One query reads the pathway of the actor's municipality with the actor's rights on it (`scopes.pathway_rights`,
+    the pathway scope's own rules), the actor's current roles (for the navigation), and any `annotations` the
+    page wants from the same row; the rights then decide 404 (not visible), 403 (visible, not allowed) or the
+    pathway. The annotations stay on the returned pathway, so pages need not ask the policy again.
+    """
     try:
         public_id = uuid.UUID(str(public_id))
     except ValueError:
         raise Http404 from None
+    if not policy.is_municipal_staff(actor):  # the policy shows such accounts no pathway at all
+        existing = Pathway.objects.filter(public_id=public_id, municipality_id=getattr(actor, "municipality_id", None))
+        access_denied_record(actor=actor, path=path, pathway=existing.first())
+        raise Http404
     pathway = (
-        _with_basis(Pathway.objects.visible_to(actor, action), actor)
+        Pathway.objects.filter(municipality_id=actor.municipality_id, public_id=public_id)
+        .annotate(
+            **scopes.pathway_rights(actor), actor_roles=policy.current_roles_subquery(actor), **(annotations or {})
+        )
         .select_related("programme", "citizen", "household", "coordinator", "lead_department")
-        .filter(public_id=public_id)
         .first()
     )
     if pathway is not None:
-        return pathway
-    existing = Pathway.objects.filter(public_id=public_id, municipality_id=getattr(actor, "municipality_id", None))
-    existing = existing.first()
-    access_denied_record(actor=actor, path=path, pathway=existing)
-    if (
-        action != policy.VIEW
-        and existing is not None
-        and Pathway.objects.visible_to(actor, policy.VIEW).filter(pk=existing.pk).exists()
-    ):
+        policy.remember_roles(actor, pathway.actor_roles)
+        scopes.settle_rights(pathway)
+        if scopes.rights_allow(pathway, action):
+            return pathway
+    access_denied_record(actor=actor, path=path, pathway=pathway)
+    if pathway is not None and action != policy.VIEW and scopes.rights_allow(pathway, policy.VIEW):
         raise PermissionDenied
     raise Http404
 
@@ -159,6 +174,8 @@ def pathway_list_mine(
 
 # --- the overview ------------------------------------------------------------------------------------------
 
+NAME_SEPARATOR = "\x1f"  # the unit separator: never part of a department's name
+
 
 @dataclass
 class Overview:
@@ -179,6 +196,64 @@ class Overview:
     @property
     def has_minors(self) -> bool:
         return any(citizen.is_minor for citizen in self.citizens)
+
+
+@dataclass(frozen=True)
+class OutsideAccess:
+    """A grant or a break-glass opening of the pathway, as the overview lists them for the coordinator."""
+
+    kind: str  # "grant" or "break_glass"
+    public_id: uuid.UUID
+    user_name: str
+    reason: str
+    created_at: datetime.datetime
+    until: datetime.datetime  # a grant's end, or when a break-glass opening lapses
+    revoked_at: datetime.datetime | None
+
+
+def _outside_access(pathway: Pathway) -> list[OutsideAccess]:
+    """The pathway's grants (newest start first) and break-glass openings (newest first), in one query: a UNION of
+    the two tables with the same columns."""
+    columns = ("kind", "public_id", "first_name", "last_name", "reason", "created_at", "until", "revoked", "since")
+    grants = (
+        AccessGrant.objects.filter(pathway=pathway)
+        .order_by()
+        .annotate(
+            kind=Value("grant", output_field=CharField()),
+            first_name=F("user__first_name"),
+            last_name=F("user__last_name"),
+            until=F("valid_until"),
+            revoked=F("revoked_at"),
+            since=F("valid_from"),
+        )
+        .values_list(*columns)
+    )
+    openings = (
+        BreakGlassAccess.objects.filter(pathway=pathway)
+        .order_by()
+        .annotate(
+            kind=Value("break_glass", output_field=CharField()),
+            first_name=F("user__first_name"),
+            last_name=F("user__last_name"),
+            until=F("expires_at"),
+            revoked=Value(None, output_field=DateTimeField()),
+            since=F("created_at"),
+        )
+        .values_list(*columns)
+    )
+    rows = sorted(grants.union(openings, all=True), key=lambda row: row[-1], reverse=True)  # newest first
+    return [
+        OutsideAccess(
+            kind=kind,
+            public_id=public_id,
+            user_name=f"{first} {last}".strip(),
+            reason=reason,
+            created_at=created_at,
+            until=until,
+            revoked_at=revoked,
+        )
+        for kind, public_id, first, last, reason, created_at, until, revoked, _since in rows
+    ]
 
 
 def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Overview:
@@ -203,12 +278,23 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
     today = timezone.localdate()
     current_team = [m for m in team if m.active_from <= today and (m.active_to is None or m.active_to >= today)]
     former_team = [m for m in team if m not in current_team]
+    # Each consent with the names of the departments it covers, in one query.
+    departments = (
+        ConsentScope.objects.filter(consent=OuterRef("pk"))
+        .order_by()
+        .values("consent")
+        .annotate(names=JoinedText("department__name", separator=NAME_SEPARATOR))
+        .values("names")
+    )
     consents = list(
-        Consent.objects.filter(pathway=pathway).prefetch_related(
-            Prefetch("scopes", queryset=ConsentScope.objects.select_related("department"))
+        Consent.objects.filter(pathway=pathway).annotate(
+            department_names=Subquery(departments, output_field=TextField())
         )
     )
+    for consent in consents:
+        consent.departments_covered = sorted(JoinedText.split(consent.department_names, NAME_SEPARATOR))
     is_coordinator = pathway.coordinator_id == actor.pk
+    outside = _outside_access(pathway) if is_coordinator else []
     overview = Overview(
         pathway=pathway,
         citizens=citizens,
@@ -218,10 +304,8 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
         consents=consents,
         legal_bases=list(pathway.legal_bases.select_related("department")),
         status_changes=list(StatusChange.objects.filter(pathway=pathway).select_related("changed_by")),
-        grants=list(AccessGrant.objects.filter(pathway=pathway).select_related("user")) if is_coordinator else [],
-        break_glass=list(BreakGlassAccess.objects.filter(pathway=pathway).select_related("user"))
-        if is_coordinator
-        else [],
+        grants=[row for row in outside if row.kind == "grant"],
+        break_glass=[row for row in outside if row.kind == "break_glass"],
         timeline=list(
             AuditEvent.objects.filter(pathway=pathway)
             .exclude(code="access.denied")

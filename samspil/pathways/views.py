@@ -30,13 +30,21 @@ class PathwayMixin(LoginRequiredMixin):
 
     permission_action: str = None
 
+    def pathway_annotations(self) -> dict:
+        """Figures about the pathway this page shows, read in the same query that resolves it (see `pathway_get`)."""
+        return {}
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if self.permission_action not in policy.ACTIONS:
             raise ValueError(f"{type(self).__name__} must set permission_action")
         self.pathway = selectors.pathway_get(
-            actor=request.user, public_id=kwargs["pathway_id"], action=self.permission_action, path=request.path
+            actor=request.user,
+            public_id=kwargs["pathway_id"],
+            action=self.permission_action,
+            path=request.path,
+            annotations=self.pathway_annotations(),
         )
         return super().dispatch(request, *args, **kwargs)
 
@@ -60,11 +68,58 @@ def _overview_context(request, pathway, bound_forms=None):
 class PathwayOverviewView(PathwayMixin, View):
     permission_action = policy.VIEW
 
+    def pathway_annotations(self):
+        from samspil.meetings.selectors import meeting_rules_annotations
+
+        return meeting_rules_annotations()
+
     def get(self, request, pathway_id):
         return render(request, "pathways/overview.html", _overview_context(request, self.pathway))
 
 
-class PathwayActionView(PathwayMixin, View):
+class PathwayWriteView(PathwayMixin, View):
+    """A form posted on a pathway's page: parse it, call one service, answer.
+
+    Valid and saved: the success message and `success()` (the refreshed page for HTMX, else a redirect).
+    Invalid, or refused by the service: `failure(form)`, the page with the form and its errors (422), nothing
+    saved. Saved by someone else meanwhile (`ConflictError`): `conflict(form, error)`, by default the same as
+    a refusal. Subclasses build the bound form (`bound_form`) and call the service (`perform`).
+    """
+
+    success_message = ""
+
+    def bound_form(self):
+        raise NotImplementedError
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def success(self):
+        raise NotImplementedError
+
+    def failure(self, form):
+        raise NotImplementedError
+
+    def conflict(self, form, error: ConflictError):
+        form.add_error(None, error.message)
+        return self.failure(form)
+
+    def post(self, request, pathway_id, **kwargs):
+        form = self.bound_form()
+        if form.is_valid():
+            try:
+                self.perform(form)
+            except ValidationError as error:
+                form.add_error(None, error)
+            except ConflictError as error:
+                return self.conflict(form, error)
+            else:
+                messages.success(request, self.success_message)
+                return self.success()
+        return self.failure(form)
+
+
+class PathwayActionView(PathwayWriteView):
     """A write on the overview page. On success: the refreshed overview (HTMX) or a redirect.
 
     On invalid input the overview comes back with the form and its errors (422), nothing saved.
@@ -73,7 +128,6 @@ class PathwayActionView(PathwayMixin, View):
     permission_action = policy.MANAGE
     form_key: str = ""
     form_class = None
-    success_message = ""
 
     @property
     def submit_label(self):
@@ -93,22 +147,8 @@ class PathwayActionView(PathwayMixin, View):
         template = "pathways/_form_body.html" if request.htmx else "pathways/action_form.html"
         return render(request, template, context)
 
-    def perform(self, form):
-        raise NotImplementedError
-
-    def post(self, request, pathway_id, **kwargs):
-        form = self.get_form(request.POST)
-        if form.is_valid():
-            try:
-                self.perform(form)
-            except ValidationError as error:
-                form.add_error(None, error)
-            except ConflictError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, self.success_message)
-                return self.success()
-        return self.failure(form)
+    def bound_form(self):
+        return self.get_form(self.request.POST)
 
     def success(self):
         if self.request.htmx:

@@ -194,7 +194,10 @@ class Agreement(ChangeLogged, TenantModel):
 
     @property
     def is_overdue(self) -> bool:
-        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
+        return self.is_overdue_on(timezone.localdate())
+
+    def is_overdue_on(self, today) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < today
 
 
 class PlanRevisionQuerySet(ScopedQuerySet):

@@ -3,18 +3,21 @@ are read with plain filters on it, in a constant number of queries, and every re
 log (`pathway_log_read`)."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Concat
 from django.http import Http404
-from django.utils.functional import SimpleLazyObject
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspil.access import policy
 from samspil.organisations.models import Department
 from samspil.pathways.models import Pathway, TeamMember
 from samspil.pathways.selectors import pathway_log_read, subject_citizens
-from samspil.plans.choices import LifeArea
-from samspil.plans.models import Goal, Plan, PlanRevision
-from samspil.plans.snapshot import PlanDiff, diff_snapshots, plan_queryset_goals
+from samspil.plans.choices import FollowUpResult, GoalStatus, GoalType, Horizon, LifeArea
+from samspil.plans.models import Agreement, Goal, GoalFollowUp, Plan, PlanRevision
+from samspil.plans.snapshot import PlanDiff, diff_snapshots
 
 
 def _plan_or_empty(pathway: Pathway) -> Plan:
@@ -51,7 +54,7 @@ class PlanPage:
     citizens: list
     groups: list
     goals: list
-    latest_revision: PlanRevision | None
+    latest_revision: "LatestVersion | None"
     revision_count: int
     team: list
     departments: list
@@ -63,9 +66,10 @@ class PlanPage:
     def is_family(self) -> bool:
         return not self.pathway.citizen_id
 
-    @property
+    @cached_property
     def overdue_count(self) -> int:
-        return sum(1 for goal in self.goals for agreement in goal.agreements.all() if agreement.is_overdue)
+        today = timezone.localdate()
+        return sum(1 for goal in self.goals for agreement in goal.agreements.all() if agreement.is_overdue_on(today))
 
 
 def group_goals(goals: list, *, citizens: list, is_family: bool, whole_title: str) -> list[MemberGroup]:
@@ -93,20 +97,98 @@ def _can(actor, pathway: Pathway, action: str) -> bool:
     return Pathway.objects.visible_to(actor, action).filter(pk=pathway.pk).exists()
 
 
+@dataclass(frozen=True)
+class LatestVersion:
+    """What the plan page says about the last saved version."""
+
+    number: int
+    saved_at: object
+    saved_by_name: str
+    citizen_agreed: bool | None
+
+
+def _plan_with_latest_version(pathway: Pathway) -> tuple[Plan, LatestVersion | None]:
+    """The plan (or an empty unsaved one) and its latest saved version, in one query."""
+    latest = PlanRevision.objects.filter(plan=OuterRef("pk")).order_by("-number")
+    plan = (
+        Plan.objects.filter(pathway=pathway)
+        .annotate(
+            latest_number=Subquery(latest.values("number")[:1]),
+            latest_saved_at=Subquery(latest.values("saved_at")[:1]),
+            latest_saved_by=Subquery(
+                latest.annotate(
+                    name=Concat("saved_by__first_name", Value(" "), "saved_by__last_name", output_field=CharField())
+                ).values("name")[:1]
+            ),
+            latest_citizen_agreed=Subquery(latest.values("citizen_agreed")[:1]),
+        )
+        .first()
+    )
+    if plan is None:
+        return Plan(municipality_id=pathway.municipality_id, pathway=pathway), None
+    if plan.latest_number is None:
+        return plan, None
+    return plan, LatestVersion(
+        number=plan.latest_number,
+        saved_at=plan.latest_saved_at,
+        saved_by_name=plan.latest_saved_by.strip(),
+        citizen_agreed=plan.latest_citizen_agreed,
+    )
+
+
+def _page_goals(plan: Plan, team: list) -> list[Goal]:
+    """The goals with their agreements and follow-ups, for showing (not for a snapshot).
+
+    An agreement's owner is taken from the team already loaded rather than joined per row: a plan page shows
+    hundreds of agreements owned by a handful of people. The timestamps are not shown, so not read.
+    """
+    agreements = (
+        Agreement.objects.select_related("owner_member").defer("created_at", "updated_at").order_by("due_on", "id")
+    )
+    goals = list(
+        Goal.objects.filter(plan=plan)
+        .select_related("member", "responsible_department")
+        .defer("created_at", "updated_at")
+        .prefetch_related(
+            Prefetch("agreements", queryset=agreements),
+            Prefetch("follow_ups", queryset=GoalFollowUp.objects.select_related("assessed_by")),
+        )
+        .order_by("position", "id")
+    )
+    members = {member.pk: member for member in team}
+    # The display labels, looked up once per page rather than by `get_FOO_display` once per goal.
+    status, goal_type, horizon = (
+        {value: str(label) for value, label in choices.choices} for choices in (GoalStatus, GoalType, Horizon)
+    )
+    results = {value: str(label) for value, label in FollowUpResult.choices}
+    for goal in goals:
+        goal.status_label = status.get(goal.status, goal.status)
+        goal.goal_type_label = goal_type.get(goal.goal_type, goal.goal_type)
+        goal.horizon_label = horizon.get(goal.horizon, goal.horizon)
+        for follow_up in goal.follow_ups.all():
+            follow_up.result_label = results.get(follow_up.result, follow_up.result)
+        for agreement in goal.agreements.all():
+            if agreement.owner_id in members:
+                agreement.owner = members[agreement.owner_id]
+    return goals
+
+
 def plan_page(*, actor, pathway: Pathway, log_read: bool = True) -> PlanPage:
     """Everything on the plan page in a constant number of queries, logged as one read per citizen.
 
     `log_read=False` is for checking a submitted form against the page's choices only: the response then
     shows the page through a logged read (or redirects to it).
     """
-    plan = _plan_or_empty(pathway)
-    goals = list(plan_queryset_goals(plan)) if plan.pk else []
+    plan, latest = _plan_with_latest_version(pathway)
+    # The whole team, former members too: they may own agreements. The forms offer the current ones.
+    team = list(
+        TeamMember.objects.filter(pathway=pathway).select_related("user", "external_contact").order_by("kind", "id")
+    )
+    goals = _page_goals(plan, team) if plan.pk else []
     citizens = subject_citizens(pathway)
     is_family = not pathway.citizen_id
     whole = _("The whole family") if is_family else pathway.subject_name
     can_contribute = pathway.is_open and _can(actor, pathway, policy.CONTRIBUTE)
-    revisions = PlanRevision.objects.filter(plan=plan) if plan.pk else PlanRevision.objects.none()
-    latest = revisions.select_related("saved_by").order_by("-number").first() if plan.pk else None
     page = PlanPage(
         pathway=pathway,
         plan=plan,
@@ -115,17 +197,7 @@ def plan_page(*, actor, pathway: Pathway, log_read: bool = True) -> PlanPage:
         goals=goals,
         latest_revision=latest,
         revision_count=latest.number if latest else 0,
-        # Only the forms on a goal's page need the team: loaded on first use.
-        team=SimpleLazyObject(
-            lambda: list(
-                TeamMember.objects.current()
-                .filter(pathway=pathway)
-                .select_related("user", "external_contact")
-                .order_by("kind", "id")
-            )
-        )
-        if can_contribute
-        else [],
+        team=[member for member in team if member.is_current] if can_contribute else [],
         departments=list(Department.objects.filter(municipality_id=pathway.municipality_id).order_by("name"))
         if can_contribute
         else [],

@@ -90,6 +90,19 @@ def _save_revision(*, actor, plan: Plan, pathway: Pathway, event: AuditEvent) ->
     )
 
 
+def _check_meeting(meeting, pathway: Pathway) -> None:
+    """A change decided at a meeting must be decided at a meeting of the same pathway."""
+    if meeting is not None and getattr(meeting, "pathway_id", pathway.pk) != pathway.pk:
+        raise PermissionDenied
+
+
+def _at(meeting) -> dict:
+    """The event data naming the meeting a change was decided at (the plan does not depend on meetings)."""
+    if meeting is None:
+        return {}
+    return {"meeting": str(meeting), "meeting_id": getattr(meeting, "public_id", "")}
+
+
 def _record(*, actor, pathway: Pathway, plan: Plan, code: str, data: dict) -> PlanRevision:
     event = event_record(actor=actor, code=code, municipality_id=pathway.municipality_id, pathway=pathway, data=data)
     return _save_revision(actor=actor, plan=plan, pathway=pathway, event=event)
@@ -193,8 +206,12 @@ def goal_update(
     member: Citizen | None = None,
     responsible_department: Department | None = None,
     legal_basis: str = "",
+    meeting=None,
 ) -> Goal:
+    """Change a goal. `meeting` (a meeting of the pathway, or None) is named in the event when the change was
+    decided there."""
     pathway, goal = _locked_goal(actor=actor, goal=goal)
+    _check_meeting(meeting, pathway)
     if goal.version != expected_version:
         raise _conflict("goal")
     if status not in GoalStatus.values:
@@ -227,7 +244,9 @@ def goal_update(
         setattr(goal, name, values[name])
     goal.version += 1
     goal.save(update_fields=[*changed, "version", "updated_at"])
-    _record(actor=actor, pathway=pathway, plan=goal.plan, code="goal.updated", data={"goal": goal.title})
+    _record(
+        actor=actor, pathway=pathway, plan=goal.plan, code="goal.updated", data={"goal": goal.title, **_at(meeting)}
+    )
     return goal
 
 
@@ -240,9 +259,14 @@ def goal_follow_up(
     assessed_on: datetime.date,
     note: str = "",
     internal_note: str = "",
+    meeting=None,
 ) -> GoalFollowUp:
-    """Record a follow-up assessment of a goal. `internal_note` never reaches the citizen's version."""
+    """Record a follow-up assessment of a goal. `internal_note` never reaches the citizen's version.
+
+    `meeting` (a meeting of the pathway, or None) is named in the event when the follow-up was made there.
+    """
     pathway, goal = _locked_goal(actor=actor, goal=goal)
+    _check_meeting(meeting, pathway)
     if result not in FollowUpResult.values:
         raise ValidationError(_("Choose the result of the follow-up."))
     if assessed_on > timezone.localdate():
@@ -262,7 +286,7 @@ def goal_follow_up(
         pathway=pathway,
         plan=goal.plan,
         code="goal.followed_up",
-        data={"goal": goal.title, "result": result},
+        data={"goal": goal.title, "result": result, **_at(meeting)},
     )
     return follow_up
 
@@ -299,8 +323,7 @@ def agreement_create(
             owner_member = None  # the citizen is the one citizen: no need to name them again
     else:
         raise ValidationError(_("Choose who does it."))
-    if meeting is not None and getattr(meeting, "pathway_id", pathway.pk) != pathway.pk:
-        raise PermissionDenied
+    _check_meeting(meeting, pathway)
     agreement = Agreement.objects.create(
         municipality_id=pathway.municipality_id,
         goal=goal,
@@ -315,7 +338,7 @@ def agreement_create(
     code = "agreement.added"
     if meeting is not None:
         code = "agreement.added_at_meeting"
-        data.update({"meeting": str(meeting), "meeting_id": getattr(meeting, "public_id", "")})
+        data.update(_at(meeting))
     _record(actor=actor, pathway=pathway, plan=goal.plan, code=code, data=data)
     return agreement
 

@@ -18,7 +18,7 @@ from django.views import View
 
 from samspil.access import policy
 from samspil.core.exceptions import ConflictError
-from samspil.pathways.views import PathwayMixin
+from samspil.pathways.views import PathwayMixin, PathwayWriteView
 from samspil.plans import forms, selectors, services
 from samspil.plans.choices import PdfEdition
 from samspil.plans.models import Agreement, Goal, PlanRevision
@@ -74,8 +74,8 @@ class GoalView(PathwayMixin, View):
         return render(request, "plans/goal.html", _goal_context(request, self.pathway, goal_id))
 
 
-class PlanActionView(PathwayMixin, View):
-    """A write on the plan page (or, with `on_goal_page`, on a goal's page)."""
+class PlanActionView(PathwayWriteView):
+    """A write on the plan page (or, with `on_goal_page`, on a goal's page). A conflict keeps the user's text."""
 
     permission_action = policy.CONTRIBUTE
     form_key: str = ""
@@ -89,9 +89,6 @@ class PlanActionView(PathwayMixin, View):
     def form_kwargs(self, page) -> dict:
         return {}
 
-    def perform(self, form):
-        raise NotImplementedError
-
     def current_version(self, context) -> int:
         """After a conflict: the version of the record as it is saved now."""
         raise NotImplementedError
@@ -99,22 +96,11 @@ class PlanActionView(PathwayMixin, View):
     def goal_public_id(self):
         return self.kwargs.get("goal_id")
 
-    def post(self, request, pathway_id, **kwargs):
-        page = selectors.plan_page(actor=request.user, pathway=self.pathway, log_read=False)
+    def bound_form(self):
+        page = selectors.plan_page(actor=self.request.user, pathway=self.pathway, log_read=False)
         if self.on_goal_page and not any(str(g.public_id) == str(self.goal_public_id()) for g in page.goals):
             raise Http404
-        form = self.form_class(request.POST, page=page, prefix=self.form_key, **self.form_kwargs(page))
-        if form.is_valid():
-            try:
-                self.perform(form)
-            except ValidationError as error:
-                form.add_error(None, error)
-            except ConflictError as error:
-                return self.conflict(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return self.success()
-        return self.failure(form)
+        return self.form_class(self.request.POST, page=page, prefix=self.form_key, **self.form_kwargs(page))
 
     def context(self, bound_forms=None, conflict=""):
         if self.on_goal_page:

@@ -1,8 +1,9 @@
 """The coordinator's shared plan and start meeting, in a real browser, on the demo municipality.
 
 The check of issue 3: the coordinator writes a plan with two goals and three agreements, holds a start meeting
-with its checklist, records an agreement from the meeting, revises the plan, compares the two latest
-versions, and downloads the citizen's PDF, whose text is read back.
+with its checklist, records an agreement and a goal's follow-up from the meeting (the follow-up is in the plan
+and in a new version), revises the plan, compares the two latest versions, and downloads the citizen's PDF,
+whose text is read back.
 """
 
 import datetime
@@ -22,6 +23,7 @@ GOAL_1 = "Starter på grundforløbet til tømrer på erhvervsskolen"
 GOAL_2 = "Har en fast døgnrytme og kommer op hver morgen"
 AGREEMENTS = ["Ringer til erhvervsskolens vejleder", "Følger med til informationsmøde", "Laver en ugeplan"]
 MEETING_AGREEMENT = "Søger praktikplads hos tre tømrerfirmaer"
+MEETING_FOLLOW_UP = "Døgnrytmen holder; fortsætter uændret efter startmødet."
 FOLLOW_UP_NOTE = "Går godt med at komme op om morgenen."
 INTERNAL_NOTE = "Fortroligt: bekymring om misbrug hos forælder."
 MINUTES = "Borgeren fortalte om sine ønsker. Vi gennemgik målene. Referat fra startmødet."
@@ -217,7 +219,22 @@ def test_coordinator_plans_holds_start_meeting_revises_and_prints(page, live_ser
     expect(page.locator("#decisions")).to_contain_text(MEETING_AGREEMENT)
     expect(page.locator("#decisions .badge", has_text="Aftale i planen")).to_be_visible()
     expect(page.locator("#messages")).to_contain_text("aftalen er føjet til planen")
+
+    # A plan change decided at the meeting: a follow-up of the second goal, saved in the plan as a new version.
+    page.locator("#plan-changes details > summary").first.click()
+    decided = form(page, "/opfoelgning/")
+    decided.get_by_label("Mål i planen").select_option(label=GOAL_2)
+    decided.get_by_label("Fortsættes").check()
+    decided.locator("#id_follow_up-note").fill(MEETING_FOLLOW_UP)
+    decided.locator("button[type=submit]").click()
+    expect(page.locator("#decisions li", has_text=GOAL_2)).to_be_visible()
+    revision_link = page.locator("#decisions li", has_text=GOAL_2).locator("a.decision-revision")
+    expect(revision_link).to_be_visible()
     page.screenshot(path="var/browser-meeting.png", full_page=True)
+    revision_link.click()
+    page.wait_for_url(re.compile(r"/plan/sammenlign/\?fra=\d+&til=\d+$"))
+    expect(page.locator("main")).to_contain_text(MEETING_FOLLOW_UP)  # what that version added
+    page.goto(meeting_url)
 
     # The meeting list counts it towards the programme's minimum of three meetings with the citizen.
     page.get_by_role("link", name="Alle forløbets møder").click()
@@ -229,6 +246,9 @@ def test_coordinator_plans_holds_start_meeting_revises_and_prints(page, live_ser
     page.goto(plan_url)
     expect(page.locator("#maal article.goal", has_text=GOAL_1)).to_contain_text(MEETING_AGREEMENT)
     expect(page.locator("#maal table.agreements tbody tr")).to_have_count(4)
+    expect(page.locator("#maal article.goal", has_text=GOAL_2).locator("ul.follow-ups")).to_contain_text(
+        MEETING_FOLLOW_UP
+    )
     page.screenshot(path="var/browser-plan.png", full_page=True)
     page.locator("#oensker details > summary", has_text="Skriv borgerens ønsker").click()
     wishes = form(page, "/plan/oensker/").get_by_label("Borgerens egne ønsker")
@@ -237,7 +257,7 @@ def test_coordinator_plans_holds_start_meeting_revises_and_prints(page, live_ser
     form(page, "/plan/oensker/").get_by_role("button", name="Gem ønskerne").click()
     expect(page.locator("#oensker blockquote.wishes")).to_have_text(NEW_WISHES)
     latest = int(re.search(r"Version (\d+)", page.locator("#plan-version").inner_text()).group(1))
-    assert latest >= 8  # wishes, 2 goals, 3 agreements, follow-up, meeting agreement, new wishes
+    assert latest >= 9  # wishes, 2 goals, 3 agreements, follow-up, meeting agreement and follow-up, new wishes
 
     # All versions, and the two latest compared.
     page.get_by_role("link", name="Alle versioner").click()

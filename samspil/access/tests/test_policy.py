@@ -412,3 +412,34 @@ def test_every_tenant_model_has_a_registered_scope():
     assert tenant_models, "no TenantModel found: the meta-test would prove nothing"
     missing = sorted(model.__name__ for model in tenant_models - policy.registered_models())
     assert not missing, f"register a scope in samspil/access/scopes.py for: {', '.join(missing)}"
+
+
+# --- one pathway's rights as annotations (pathway_get) --------------------------------------------------------
+
+
+def test_pathway_rights_answer_exactly_as_the_scope_for_every_user_and_action(world):
+    """`scopes.pathway_rights` (what a page about one pathway reads) and `pathway_scope` (every list) agree."""
+    from samspil.access import scopes
+    from samspil.pathways.models import Pathway
+
+    granted = f.make_staff(world.health, "caseworker")
+    f.AccessGrantFactory(pathway=world.pathway, user=granted)
+    glass = f.make_staff(world.health, "caseworker")
+    f.BreakGlassAccessFactory(pathway=world.pathway, user=glass)
+    lapsed = f.make_staff(world.health, "caseworker")
+    f.BreakGlassAccessFactory(
+        pathway=world.pathway, user=lapsed, expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    child = f.CitizenFactory(municipality=world.municipality, born=f.years_ago(16))
+    teen_pathway = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=child)
+    f.TeamMemberFactory(pathway=teen_pathway, user=world.jobworker, department=world.jobs)
+    f.ConsentFactory(pathway=world.pathway, departments=[world.jobs])  # the adult's consent covers the job centre
+    f.ConsentFactory(pathway=teen_pathway, departments=[world.jobs])  # the young person's alone: not enough
+    users = [world.coordinator, world.colleague, world.jobworker, world.outsider, world.head, granted, glass, lapsed]
+    for pathway in (world.pathway, teen_pathway):
+        for user in users:
+            annotated = Pathway.objects.annotate(**scopes.pathway_rights(user)).get(pk=pathway.pk)
+            scopes.settle_rights(annotated)
+            for action in policy.ACTIONS:
+                in_scope = Pathway.objects.visible_to(user, action).filter(pk=pathway.pk).exists()
+                assert scopes.rights_allow(annotated, action) == in_scope, (user.username, pathway.pk, action)

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -18,6 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
             raise CommandError("The benchmark runs against PostgreSQL: set DATABASE_URL (make bench does).")
+        # The server runs with DEBUG off, so it serves the collected, hashed static files: collect them first.
+        call_command("collectstatic", interactive=False, verbosity=0)
         seeded = bench.seed(pathways=options["pathways"])
         from samspil.pathways.models import Pathway
         from samspil.plans.models import Agreement, Goal
