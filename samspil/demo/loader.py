@@ -50,6 +50,7 @@ from samspil.demo import data
 from samspil.economy import costs as economy_costs
 from samspil.economy import services as economy_services
 from samspil.economy.models import FinancingDecision, Intervention, LegalExemptionUse, OperatingCost, Service
+from samspil.economy.selectors import granting_departments
 from samspil.meetings import services as meeting_services
 from samspil.meetings.choices import MeetingStatus, MeetingType
 from samspil.meetings.models import Meeting, MeetingDecision
@@ -70,6 +71,8 @@ from samspil.plans import services as plan_services
 from samspil.plans.choices import AgreementStatus, FollowUpResult, GoalType, OwnerKind
 from samspil.plans.models import Agreement, Goal, GoalFollowUp, PlanRevision
 from samspil.plans.models import Plan as SharedPlan
+from samspil.segmentation.demo import load_demo_consumption
+from samspil.segmentation.models import ConsumptionRecord
 
 RNG_SEED = 2026
 # The demo's "today": ages are counted from it and all pathway history lies before it.
@@ -1554,7 +1557,8 @@ class _Writer:
         for index, pathway in enumerate(chosen):
             if Intervention.objects.filter(pathway=pathway).exists():
                 continue
-            self.interventions(index, pathway, services_by_code)
+            with transaction.atomic():  # a pathway's economy is seeded whole or not at all, so a rerun completes it
+                self.interventions(index, pathway, services_by_code)
         self.operating_costs(controller, sorted({p.programme for p in chosen}, key=lambda p: p.name))
 
     def catalogue(self, controller) -> dict:
@@ -1590,6 +1594,22 @@ class _Writer:
             day = economy_costs.first_of_month(day - datetime.timedelta(days=1))
         return day
 
+    def granter(self, pathway, department):
+        """(who grants, on behalf of which department): a team member with the authority to grant for the
+        department (*visitationskompetence*), else the coordinator on behalf of the coordinating department."""
+        places = (
+            TeamMember.objects.current()
+            .filter(pathway=pathway, department=department, user__isnull=False)
+            .select_related("user")
+        )
+        for place in places:
+            if department in granting_departments(actor=place.user, pathway=pathway):
+                return place.user, department
+        coordinator = self.users[KOORDINATOR]
+        if department in granting_departments(actor=coordinator, pathway=pathway):
+            return coordinator, department
+        return coordinator, pathway.lead_department
+
     def interventions(self, index: int, pathway, services_by_code: dict):
         actor = self.users[KOORDINATOR]
         granted = []
@@ -1601,19 +1621,21 @@ class _Writer:
                 for _ in range(duration):
                     end_month = economy_costs.next_month(end_month)
                 ends_on = end_month - datetime.timedelta(days=1)
-            with _clock(_at(starts_on, 10)), bound(actor_id=actor.pk):
-                granted.append(
-                    economy_services.intervention_grant(
-                        actor=actor,
-                        pathway=pathway,
-                        service=services_by_code[code],
-                        starts_on=starts_on,
-                        ends_on=ends_on,
-                        quantity=Decimal(quantity),
-                        granting_department=self.departments[department],
-                        note="",
+            with _clock(_at(starts_on, 10)):
+                granter, granting_department = self.granter(pathway, self.departments[department])
+                with bound(actor_id=granter.pk):
+                    granted.append(
+                        economy_services.intervention_grant(
+                            actor=granter,
+                            pathway=pathway,
+                            service=services_by_code[code],
+                            starts_on=starts_on,
+                            ends_on=ends_on,
+                            quantity=Decimal(quantity),
+                            granting_department=granting_department,
+                            note="",
+                        )
                     )
-                )
             self.created["interventions"] += 1
         for (pathway_index, intervention_index), decisions in data.FINANCING.items():
             if pathway_index != index:
@@ -1708,6 +1730,7 @@ def summary(municipality) -> dict[str, int]:
         "financing decisions": FinancingDecision.objects.filter(**scoped).count(),
         "exemption uses": LegalExemptionUse.objects.filter(**scoped).count(),
         "operating costs": OperatingCost.objects.filter(**scoped).count(),
+        "consumption rows (segmentation)": ConsumptionRecord.objects.filter(**scoped).count(),
     }
     for status in MeetingStatus.values:
         counts[f"  meetings {status}"] = Meeting.objects.filter(status=status, **scoped).count()
@@ -1734,4 +1757,6 @@ def load_demo() -> tuple[Municipality, Counter]:
     writer.pathways(programmes)
     writer.plans(programmes)
     writer.economy(programmes)
+    if load_demo_consumption(municipality) is not None:
+        writer.created["consumption imports"] += 1
     return municipality, +writer.created

@@ -15,6 +15,13 @@ The proration rule
   is counted before the start or after `until`; an intervention starting after `until` costs nothing yet.
 - **A closed pathway** stops its interventions' costs on the day it was closed (`cost_until`), even when an
   intervention was never given an end date.
+
+Who pays which month
+--------------------
+A re-assessment of the financing never rewrites the months before it. Each month is split by the decision in
+force in that month (`split_by_decisions`): the first decision covers the intervention from its start; each
+later decision covers from the month of its `decided_on` (a decision taken during a month applies to the whole
+of that month) until the next one. Without any decision the granting department pays all of it.
 """
 
 import calendar
@@ -134,6 +141,24 @@ def add_into(target: dict, source: dict) -> dict:
     return target
 
 
+def percentages(amounts: dict[object, Decimal]) -> dict[object, Decimal]:
+    """Each key's share of the sum of `amounts` in percent with two decimals, adding up to exactly 100.00.
+
+    The largest-remainder rule of `split`: each share rounded down, the hundredths left over to the largest
+    remainders. All zero (or no amounts): every share is 0.
+    """
+    whole = sum(amounts.values(), Decimal("0"))
+    if not whole:
+        return {key: Decimal("0.00") for key in amounts}
+    exact = [(key, HUNDRED * Decimal(amount) / whole) for key, amount in amounts.items()]
+    parts = {key: value.quantize(ORE, rounding=ROUND_DOWN) for key, value in exact}
+    left = int((HUNDRED - sum(parts.values())) / ORE)
+    by_remainder = sorted(range(len(exact)), key=lambda i: -(exact[i][1] - parts[exact[i][0]]))
+    for index in by_remainder[: max(left, 0)]:
+        parts[exact[index][0]] += ORE
+    return parts
+
+
 def split_by_month(
     months: dict[datetime.date, Decimal], shares: list[tuple[object, Decimal]]
 ) -> dict[object, dict[datetime.date, Decimal]]:
@@ -143,3 +168,36 @@ def split_by_month(
         for key, part in split(amount, shares).items():
             result[key][month] = part
     return dict(result)
+
+
+Shares = list[tuple[object, Decimal]]
+
+
+def shares_in_force(month: datetime.date, decisions: list[tuple[datetime.date, Shares]], default: Shares) -> Shares:
+    """The shares of the decision in force in `month` (see "Who pays which month").
+
+    `decisions` are (decided_on, shares) in the order they were taken; `default` applies without any decision.
+    """
+    if not decisions:
+        return default
+    in_force = decisions[0][1]  # the first decision covers the intervention from its start
+    for decided_on, shares in decisions[1:]:
+        if first_of_month(decided_on) <= month:
+            in_force = shares
+    return in_force
+
+
+def split_by_decisions(
+    months: dict[datetime.date, Decimal], decisions: list[tuple[datetime.date, Shares]], default: Shares
+) -> dict[object, dict[datetime.date, Decimal]]:
+    """Each payer's part of each month's cost, each month split by the decision in force in it."""
+    result: dict = defaultdict(dict)
+    for month, amount in months.items():
+        for key, part in split(amount, shares_in_force(month, decisions, default)).items():
+            result[key][month] = part
+    return dict(result)
+
+
+def payer_totals(by_payer: dict[object, dict[datetime.date, Decimal]]) -> dict[object, Decimal]:
+    """Each payer's total over the months of `split_by_decisions`."""
+    return {key: total(months) for key, months in by_payer.items()}

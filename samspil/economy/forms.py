@@ -1,13 +1,17 @@
 """Forms of the economy pages. Choices come from lists the selector has loaded; option values are public ids."""
 
+import re
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from samspil.core.forms import DanishDateField, DkfdsFormMixin
 from samspil.economy.choices import Law, ProgrammeElement, ServiceUnit
+from samspil.economy.validation import check_date, check_paragraph
 
 SHARE_ROWS = 4  # departments a split can name on the form; more has not been seen in practice
 
@@ -25,15 +29,35 @@ class DecimalInput(forms.TextInput):
         super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
 
 
+_GROUPED = r"\d{1,3}(?:\.\d{3})+"
+
+
 class DanishDecimalField(forms.DecimalField):
+    """A decimal typed the Danish way: comma for decimals, dots for thousands ("12.500", "1.000.000",
+    "12.500,50"), or with a decimal point ("1.5"). Dots are read as grouping only where that is unambiguous:
+    with a decimal comma, or in groups of exactly three digits ("12.500" is 12500, "12.50" is 12.5)."""
+
     widget = DecimalInput
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.strip().replace(" ", "")
+            value = value.strip().replace(" ", "").replace("\u00a0", "")
             if "," in value:
-                value = value.replace(".", "").replace(",", ".")
+                whole, _sep, decimals = value.partition(",")
+                if "." in whole and not re.fullmatch(_GROUPED, whole.lstrip("-")):
+                    raise ValidationError(self.error_messages["invalid"], code="invalid")
+                value = f"{whole.replace('.', '')}.{decimals}"
+            elif re.fullmatch(_GROUPED, value.lstrip("-")):
+                value = value.replace(".", "")
         return super().to_python(value)
+
+
+class BoundedDateField(DanishDateField):
+    """A date between 01.01.2000 and ten years ahead (`validation.check_date`)."""
+
+    def validate(self, value):
+        super().validate(value)
+        check_date(value)
 
 
 class EconomyForm(DkfdsFormMixin, forms.Form):
@@ -49,9 +73,15 @@ class InterventionForm(EconomyForm):
     granting_department = forms.ChoiceField(
         label=_("Granting department"),
         help_text=_("The department with the authority to grant the service (visitationskompetence)."),
+        error_messages={
+            "invalid_choice": _(
+                "You can only grant on behalf of a department where you have a place on the pathway's team "
+                "(or that coordinates the pathway, if you are the coordinator)."
+            )
+        },
     )
-    starts_on = DanishDateField(label=_("Start"), initial=timezone.localdate)
-    ends_on = DanishDateField(label=_("End"), required=False)
+    starts_on = BoundedDateField(label=_("Start"), initial=timezone.localdate)
+    ends_on = BoundedDateField(label=_("End"), required=False)
     quantity = DanishDecimalField(
         label=_("Quantity"),
         max_digits=8,
@@ -66,12 +96,13 @@ class InterventionForm(EconomyForm):
         self.fields["service"].choices = [("", _("Choose the service"))] + [
             (
                 str(service.public_id),
-                f"{service.name} · {service.legal_basis} · {service.unit_price} kr. {service.get_unit_display()}",
+                f"{service.name} · {service.legal_basis} · "
+                f"{number_format(service.unit_price, 2, force_grouping=True)} kr. {service.get_unit_display()}",
             )
             for service in self.page.services
         ]
         self.fields["granting_department"].choices = [("", _("Choose the department"))] + [
-            (str(department.public_id), department.name) for department in self.page.departments
+            (str(department.public_id), department.name) for department in self.page.granting_departments
         ]
 
     def clean(self):
@@ -87,11 +118,11 @@ class InterventionForm(EconomyForm):
 
     @property
     def chosen_department(self):
-        return _lookup(self.cleaned_data.get("granting_department"), self.page.departments)
+        return _lookup(self.cleaned_data.get("granting_department"), self.page.granting_departments)
 
 
 class InterventionEndForm(EconomyForm):
-    ends_on = DanishDateField(label=_("End"))
+    ends_on = BoundedDateField(label=_("End"))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, intervention, **kwargs):
@@ -103,7 +134,7 @@ class InterventionEndForm(EconomyForm):
 class FinancingForm(EconomyForm):
     """A split of an intervention between departments: up to SHARE_ROWS rows of department and percent."""
 
-    decided_on = DanishDateField(label=_("Decided on"), initial=timezone.localdate)
+    decided_on = BoundedDateField(label=_("Decided on"), initial=timezone.localdate)
     reason = forms.CharField(label=_("Reason for the split"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
     family_motivated = forms.BooleanField(label=_("The family is motivated for the joint effort"), required=False)
     motivation_note = forms.CharField(
@@ -112,9 +143,12 @@ class FinancingForm(EconomyForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, intervention, **kwargs):
         super().__init__(*args, **kwargs)
+        self.intervention = intervention
+        self.fields["version"].initial = intervention.version
         choices = [("", _("No department"))] + [(str(d.public_id), d.name) for d in self.page.departments]
         for row in range(1, SHARE_ROWS + 1):
             self.fields[f"department_{row}"] = forms.ChoiceField(
@@ -131,7 +165,15 @@ class FinancingForm(EconomyForm):
             )
             self.fields[f"percent_{row}"].widget.attrs["class"] = "form-input input-width-xs"
         shares = [name for row in range(1, SHARE_ROWS + 1) for name in (f"department_{row}", f"percent_{row}")]
-        self.order_fields([*shares, "decided_on", "reason", "family_motivated", "motivation_note"])
+        self.order_fields([*shares, "decided_on", "reason", "family_motivated", "motivation_note", "version"])
+
+    def clean_decided_on(self):
+        decided_on = self.cleaned_data["decided_on"]
+        if decided_on > timezone.localdate():
+            raise ValidationError(_("A financing decision cannot be dated in the future."))
+        if decided_on < self.intervention.starts_on:
+            raise ValidationError(_("A financing decision cannot be dated before the intervention starts."))
+        return decided_on
 
     def clean(self):
         cleaned = super().clean()
@@ -156,16 +198,23 @@ class FinancingForm(EconomyForm):
 
 class ExemptionForm(EconomyForm):
     law = forms.ChoiceField(label=_("Law"), choices=[("", _("Choose the law")), *Law.choices])
-    paragraph = forms.CharField(label=_("Paragraph"), max_length=60, help_text=_("For example § 31 b, stk. 2."))
+    paragraph = forms.CharField(
+        label=_("Paragraph"),
+        max_length=60,
+        help_text=_("The paragraph only, for example § 12, § 12, stk. 3 or § 31 b, stk. 2."),
+    )
     intervention = forms.ChoiceField(label=_("Intervention"), required=False)
     reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
-    used_on = DanishDateField(label=_("Date"), initial=timezone.localdate)
+    used_on = BoundedDateField(label=_("Date"), initial=timezone.localdate)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["intervention"].choices = [("", _("The pathway as a whole"))] + [
             (str(row.intervention.public_id), row.intervention.service.name) for row in self.page.rows
         ]
+
+    def clean_paragraph(self):
+        return check_paragraph(self.cleaned_data["paragraph"])
 
     @property
     def chosen_intervention(self):
@@ -244,7 +293,7 @@ class ServiceForm(DkfdsFormMixin, forms.Form):
 
 class OperatingCostForm(DkfdsFormMixin, forms.Form):
     programme = forms.ChoiceField(label=_("Programme"))
-    month = DanishDateField(
+    month = BoundedDateField(
         label=_("Month"), help_text=_("Any day of the month, for example 01.10.2026. Format: dd.mm.yyyy")
     )
     element = forms.ChoiceField(
@@ -252,6 +301,7 @@ class OperatingCostForm(DkfdsFormMixin, forms.Form):
     )
     amount = DanishDecimalField(label=_("Amount (kr.)"), max_digits=12, decimal_places=2, min_value=0)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    replaces = forms.DecimalField(widget=forms.HiddenInput, required=False, max_digits=12, decimal_places=2)
 
     def __init__(self, *args, programmes, **kwargs):
         self.programmes = programmes

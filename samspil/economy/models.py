@@ -81,8 +81,9 @@ class Service(ChangeLogged, TenantModel):
 class Intervention(ChangeLogged, TenantModel):
     """A service granted to the citizen (or family) of a pathway (*en bevilget indsats*).
 
-    `unit` and `unit_price` are copied from the catalogue when the service is granted, so a later price change
-    in the catalogue never rewrites what an intervention has cost. `quantity` is units per month for services
+    `unit`, `unit_price` and `service_department` are copied from the catalogue when the service is granted, so
+    a later change in the catalogue (price or department) never rewrites what an intervention has cost or who
+    it was for. `quantity` is units per month for services
     priced per month or per hour, and the number of units for a one-off service.
     """
 
@@ -102,6 +103,13 @@ class Intervention(ChangeLogged, TenantModel):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("granting department"),
+    )
+    service_department = models.ForeignKey(
+        "organisations.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department of the service"),
+        help_text=_("The service's department when it was granted: moving the service later does not move this."),
     )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("granted by")
@@ -137,8 +145,9 @@ class Intervention(ChangeLogged, TenantModel):
 class FinancingDecision(ChangeLogged, TenantModel):
     """A decision on who pays how much of an intervention (*fælles finansiering*).
 
-    Every re-assessment is a new decision; all are kept, and the latest one is the split in force. Without any
-    decision the granting department pays everything.
+    Every re-assessment is a new decision; all are kept. Each month is paid by the split in force in it: the
+    first decision from the intervention's start, each later one from the month of its `decided_on`
+    (`costs.split_by_decisions`). Without any decision the granting department pays everything.
     """
 
     intervention = models.ForeignKey(

@@ -4,10 +4,11 @@
 - What hangs off a pathway (interventions, financing decisions and shares, exemption uses) is visible exactly
   when the pathway is, for VIEW, CONTRIBUTE and MANAGE. For AGGREGATE (rows that may only feed figures):
   controllers get every row of the municipality; department heads, team leaders and project leaders get the
-  rows that touch one of the departments where they hold that role (it grants, provides or pays); nobody else
-  anything.
-- Operating costs per programme hold no citizen data: readable (VIEW, AGGREGATE) by controllers and the
-  aggregate roles; written through the service, which checks who may register them.
+  rows that touch one of the departments where they hold that role (it grants, it provided the service when
+  it was granted (`Intervention.service_department`), or it pays); nobody else anything.
+- Operating costs per programme hold no citizen data: readable (VIEW, AGGREGATE) by controllers (all) and the
+  aggregate roles (the programmes with pathways coordinated from one of their departments); written through
+  the service, which checks who may register them.
 """
 
 from django.db.models import Q
@@ -24,6 +25,7 @@ from samspil.economy.models import (
 )
 from samspil.organisations.choices import AGGREGATE_ROLES
 from samspil.organisations.models import Membership
+from samspil.pathways.models import Pathway
 
 policy.register(Service)(municipality_configuration_scope)
 
@@ -39,7 +41,7 @@ def _intervention_touches(departments, prefix: str = "") -> Q:
     itself = f"{prefix[:-2]}_id__in" if prefix else "pk__in"
     return (
         Q(**{f"{prefix}granting_department_id__in": departments})
-        | Q(**{f"{prefix}service__department_id__in": departments})
+        | Q(**{f"{prefix}service_department_id__in": departments})
         | Q(**{itself: paid})
     )
 
@@ -71,6 +73,11 @@ def economy_pathway_child_scope(queryset, user, action):
 
 @policy.register(OperatingCost)
 def operating_cost_scope(queryset, user, action):
-    if action in (policy.VIEW, policy.AGGREGATE) and (policy.can_see_costs(user) or policy.can_see_aggregates(user)):
+    if action not in (policy.VIEW, policy.AGGREGATE):
+        return queryset.none()
+    if policy.can_see_costs(user):
         return queryset
+    if policy.can_see_aggregates(user):
+        coordinated = Pathway.objects.filter(lead_department_id__in=led_department_ids(user)).values("programme_id")
+        return queryset.filter(programme_id__in=coordinated)
     return queryset.none()

@@ -5,11 +5,23 @@
   queries, and the read is written to the access log (`pathway_log_read`).
 - The management reports start from `visible_to(actor, AGGREGATE)`: controllers get the whole municipality,
   the aggregate roles the rows touching their departments. Only figures leave them: no names, no CPR numbers,
-  and counts of pathways and citizens from 1 to 4 are suppressed (`organisations.selectors.SMALL_COUNT`).
+  no free text (exemption paragraphs are grouped on their normalised form), and every figure is a `Cell` that
+  knows how many distinct pathways it covers, so that `protect` hides it by the suppression rule below.
 
-Which split applies: the split in force (the latest decision) applies to the whole cost of the intervention,
-because a re-assessment decides how the intervention is financed; without a decision the granting department
-pays all of it (`payer_shares`).
+Which split applies: each month is split by the decision in force in that month (`costs.split_by_decisions`):
+the first decision covers the intervention from its start, each re-assessment from the month it was decided
+in, so a re-assessment never rewrites the months before it. Without a decision the granting department pays
+all of it.
+
+The suppression rule (`protect`)
+--------------------------------
+1. Primary: a figure covering 1 to 4 distinct pathways (`organisations.selectors.SMALL_COUNT`) is hidden: an
+   amount could be one citizen's cost, a count points at a few citizens. A count of citizens is hidden when
+   the count itself is 1 to 4.
+2. Secondary: when figures add up to a total that is shown and exactly one of them is hidden, the total minus
+   the others would give it away, so the next smallest shown figure (by amount) is hidden too; when there is
+   no other figure to hide, the total is hidden. Where a figure of the set is itself the sum of figures shown
+   elsewhere on the page (the department report's "for other departments"), the total is hidden instead.
 """
 
 import datetime
@@ -17,7 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +47,7 @@ from samspil.economy.models import (
     Service,
 )
 from samspil.economy.scopes import led_department_ids
+from samspil.economy.validation import normalised_paragraph
 from samspil.organisations.models import Department
 from samspil.organisations.selectors import SMALL_COUNT
 from samspil.pathways.models import Pathway, Programme
@@ -44,11 +57,18 @@ ZERO = Decimal("0.00")
 SERIES_MONTHS = 12  # the management pages' cost-over-time charts: this month and the eleven before it
 
 
+def _float(value):
+    """A chart value: a hidden cell or a missing value is null (a gap), never 0."""
+    if isinstance(value, Cell):
+        return None if value.hidden else float(value.value)
+    return None if value is None else float(value)
+
+
 def chart(labels, values, *, label: str = "", unit: str = "kr.") -> dict:
-    """Chart data for `includes/chart.html`: floats only here, at the edge."""
+    """Chart data for `includes/chart.html`: floats only here, at the edge; hidden cells are null."""
     return {
         "labels": [str(x) for x in labels],
-        "datasets": [{"label": label, "data": [float(v) for v in values]}],
+        "datasets": [{"label": label, "data": [_float(v) for v in values]}],
         "unit": unit,
     }
 
@@ -57,17 +77,71 @@ def month_label(month: datetime.date) -> str:
     return month.strftime("%m.%Y")
 
 
-def payer_shares(intervention, decisions: list) -> list[tuple[int, Decimal]]:
-    """(department id, percent) of the split in force: the latest decision's, else the granting department's 100 %."""
-    if decisions:
-        latest = max(decisions, key=lambda d: (d.decided_on, d.pk))
-        return [(share.department_id, share.percent) for share in latest.shares.all()]
+def default_shares(intervention) -> list[tuple[int, Decimal]]:
+    """Without a decision the granting department pays all of it."""
     return [(intervention.granting_department_id, costs.HUNDRED)]
 
 
-def suppressed(n: int) -> dict:
-    """A count as the reports show it: 1 to 4 hidden (the rule of the management overview)."""
-    return {"n": n, "suppressed": 0 < n <= SMALL_COUNT}
+def decision_timeline(decisions: list) -> list[tuple[datetime.date, list[tuple[int, Decimal]]]]:
+    """(decided_on, [(department id, percent)]) of an intervention's decisions, in the order they were taken."""
+    ordered = sorted(decisions, key=lambda d: (d.decided_on, d.pk))
+    return [(d.decided_on, [(share.department_id, share.percent) for share in d.shares.all()]) for d in ordered]
+
+
+@dataclass
+class Cell:
+    """A figure in a report (an amount, or a count) with the number of distinct pathways it covers.
+
+    `hidden` is set by `protect`; templates show a hidden cell as "fewer than 5" (`small`) or "not shown".
+    """
+
+    value: Decimal | int
+    pathways: int
+    hidden: bool = False
+
+    @property
+    def small(self) -> bool:
+        return 0 < self.pathways <= SMALL_COUNT
+
+    @property
+    def n(self):
+        return self.value
+
+    @property
+    def amount(self):
+        return self.value
+
+    @property
+    def suppressed(self) -> bool:
+        return self.hidden
+
+
+def count_cell(n: int) -> Cell:
+    """A count of pathways or citizens: hidden when the count itself is 1 to 4."""
+    cell = Cell(value=n, pathways=n)
+    cell.hidden = cell.small
+    return cell
+
+
+def protect(cells: list[Cell], total: Cell | None = None, *, prefer_total: bool = False) -> None:
+    """Apply the suppression rule of the module's docstring to `cells`, which add up to `total` (if shown).
+
+    Primary: every cell (and the total) covering 1 to 4 pathways is hidden. Secondary: if the total is shown and
+    exactly one cell is hidden, the next smallest shown cell with pathways is hidden too, or, when there is none
+    (or `prefer_total`), the total.
+    """
+    for cell in [*cells, *([total] if total is not None else [])]:
+        if cell.small:
+            cell.hidden = True
+    if total is None or total.hidden:
+        return
+    if sum(1 for cell in cells if cell.hidden) != 1:
+        return
+    candidates = sorted((c for c in cells if not c.hidden and c.pathways), key=lambda c: c.value)
+    if candidates and not prefer_total:
+        candidates[0].hidden = True
+    else:
+        total.hidden = True
 
 
 # --- the pathway's economy page ----------------------------------------------------------------------------
@@ -89,6 +163,7 @@ class InterventionRow:
     current: FinancingDecision | None
     payers: list
     chart: dict
+    financing_version: int = 0
 
 
 @dataclass
@@ -107,6 +182,7 @@ class PathwayEconomy:
     can_manage: bool
     services: list = field(default_factory=list)
     departments: list = field(default_factory=list)
+    granting_departments: list = field(default_factory=list)
 
     @property
     def meets_sector_criterion(self) -> bool:
@@ -123,15 +199,52 @@ def _can(actor, pathway: Pathway, action: str) -> bool:
 
 
 def _payers(departments: dict, amounts: dict[int, Decimal], percents: dict[int, Decimal] | None = None) -> list:
-    whole = sum(amounts.values(), ZERO)
+    """Payers by amount; `percents` the split in force (0 for a department only earlier decisions named), else
+    each payer's share of the amounts (largest remainders, adding up to exactly 100 %)."""
+    shares = costs.percentages(amounts) if percents is None else percents
     rows = []
     for department_id, amount in sorted(amounts.items(), key=lambda item: -item[1]):
-        if percents is not None:
-            percent = percents[department_id]
-        else:
-            percent = costs.to_ore(amount * costs.HUNDRED / whole) if whole else ZERO
+        percent = shares.get(department_id, ZERO)
         rows.append(Payer(department=departments[department_id], percent=percent, amount=amount))
     return rows
+
+
+def granting_departments(*, actor, pathway: Pathway) -> list[Department]:
+    """Where the actor has the authority to grant on this pathway (*visitationskompetence*).
+
+    A department where the actor currently works and holds a current team place on the pathway that the
+    sharing basis covers; for the coordinator (still working there) also the coordinating department.
+    """
+    from samspil.access.scopes import department_covered
+    from samspil.organisations.models import Membership
+    from samspil.pathways.models import TeamMember
+
+    working = set(Membership.objects.current().filter(user=actor).values_list("department_id", flat=True))
+    allowed = set()
+    if pathway.coordinator_id == actor.pk and pathway.lead_department_id in working:
+        allowed.add(pathway.lead_department_id)
+    candidates = (
+        set(
+            TeamMember.objects.current()
+            .filter(pathway_id=pathway.pk, user_id=actor.pk, department_id__in=working)
+            .values_list("department_id", flat=True)
+        )
+        - allowed
+    )
+    if candidates:
+        checks = {
+            f"d{pk}": Exists(
+                TeamMember.objects.current()
+                .filter(pathway_id=OuterRef("pk"), user_id=actor.pk, department_id=pk)
+                .filter(department_covered())
+            )
+            for pk in candidates
+        }
+        row = Pathway.objects.filter(pk=pathway.pk).values(**checks).first() or {}
+        allowed |= {pk for pk in candidates if row.get(f"d{pk}")}
+    if not allowed:
+        return []
+    return list(Department.objects.filter(pk__in=allowed, municipality_id=pathway.municipality_id).order_by("name"))
 
 
 def pathway_economy(
@@ -147,7 +260,7 @@ def pathway_economy(
     )
     interventions = list(
         Intervention.objects.filter(pathway=pathway)
-        .select_related("service__department", "granting_department")
+        .select_related("service", "service_department", "granting_department")
         .prefetch_related(decisions)
         .order_by("starts_on", "id")
     )
@@ -160,11 +273,14 @@ def pathway_economy(
         history = list(intervention.financing_decisions.all())
         months = costs.intervention_months(intervention, costs.cost_until(today, pathway.closed_on))
         amount = costs.total(months)
-        shares = payer_shares(intervention, history)
-        parts = costs.split(amount, shares)
+        timeline = decision_timeline(history)
+        parts = costs.payer_totals(costs.split_by_decisions(months, timeline, default_shares(intervention)))
         costs.add_into(by_payer, parts)
         costs.add_into(by_month, months)
-        payers = _payers(departments, parts, dict(shares))
+        in_force = timeline[-1][1] if timeline else default_shares(intervention)
+        for department_id in dict(in_force):
+            parts.setdefault(department_id, ZERO)
+        payers = _payers(departments, parts, dict(in_force))
         rows.append(
             InterventionRow(
                 intervention=intervention,
@@ -176,8 +292,12 @@ def pathway_economy(
                 current=history[-1] if history else None,
                 payers=payers,
                 chart=chart(
-                    [p.department.name for p in payers], [p.percent for p in payers], label=_("Share"), unit="%"
+                    [p.department.name for p in payers if p.percent],
+                    [p.percent for p in payers if p.percent],
+                    label=_("Share"),
+                    unit="%",
                 ),
+                financing_version=intervention.version,
             )
         )
     payers = _payers(departments, by_payer)
@@ -193,7 +313,7 @@ def pathway_economy(
         payer_chart=chart([p.department.name for p in payers], [p.amount for p in payers], label=_("Pays")),
         series=series,
         series_chart=chart([month_label(m) for m, _a in series], [a for _m, a in series], label=_("Cost")),
-        sector_kinds=sorted({i.service.department.get_kind_display() for i in interventions}),
+        sector_kinds=sorted({i.service_department.get_kind_display() for i in interventions}),
         exemptions=list(
             LegalExemptionUse.objects.filter(pathway=pathway)
             .select_related("intervention__service", "registered_by")
@@ -207,6 +327,7 @@ def pathway_economy(
             Service.objects.visible_to(actor, policy.VIEW).filter(active=True).select_related("department")
         )
         page.departments = list(Department.objects.visible_to(actor, policy.VIEW).order_by("name"))
+        page.granting_departments = granting_departments(actor=actor, pathway=pathway)
     if log_read:
         pathway_log_read(actor=actor, pathway=pathway, shown="economy")
     return page
@@ -257,7 +378,10 @@ class CostFact:
 
 
 def cost_facts(*, actor, until: datetime.date) -> list[CostFact]:
-    """Every visible intervention's cost, month by month, split by the split in force. Three queries."""
+    """Every visible intervention's cost, month by month, each month split by the decision in force in it.
+
+    Three queries; the department of the service is the one copied onto the intervention when it was granted.
+    """
     interventions = list(
         Intervention.objects.visible_to(actor, policy.AGGREGATE).values(
             "pk",
@@ -267,32 +391,34 @@ def cost_facts(*, actor, until: datetime.date) -> list[CostFact]:
             "starts_on",
             "ends_on",
             "granting_department_id",
-            "service__department_id",
+            "service_department_id",
             "pathway_id",
             "pathway__programme_id",
             "pathway__closed_on",
         )
     )
-    latest: dict[int, tuple] = {}
+    decisions: dict[int, list] = defaultdict(list)
     for decision in FinancingDecision.objects.visible_to(actor, policy.AGGREGATE).values(
         "pk", "intervention_id", "decided_on"
     ):
-        key = (decision["decided_on"], decision["pk"])
-        if decision["intervention_id"] not in latest or key > latest[decision["intervention_id"]]:
-            latest[decision["intervention_id"]] = key
-    in_force = {pk: intervention_id for intervention_id, (_day, pk) in latest.items()}
+        decisions[decision["intervention_id"]].append(decision)
     shares: dict[int, list] = defaultdict(list)
     for share in (
         FinancingShare.objects.visible_to(actor, policy.AGGREGATE)
-        .filter(decision_id__in=list(in_force))
+        .filter(decision__intervention_id__in=list(decisions))
         .values("decision_id", "department_id", "percent")
     ):
-        shares[in_force[share["decision_id"]]].append((share["department_id"], share["percent"]))
+        shares[share["decision_id"]].append((share["department_id"], share["percent"]))
     facts = []
     for row in interventions:
-        payers = shares.get(row["pk"]) or [(row["granting_department_id"], costs.HUNDRED)]
+        timeline = [
+            (d["decided_on"], shares[d["pk"]])
+            for d in sorted(decisions.get(row["pk"], []), key=lambda d: (d["decided_on"], d["pk"]))
+            if shares[d["pk"]]
+        ]
+        default = [(row["granting_department_id"], costs.HUNDRED)]
         months = costs.intervention_months(row, costs.cost_until(until, row["pathway__closed_on"]))
-        for payer_id, by_month in costs.split_by_month(months, payers).items():
+        for payer_id, by_month in costs.split_by_decisions(months, timeline, default).items():
             facts.extend(
                 CostFact(
                     payer_id=payer_id,
@@ -300,7 +426,7 @@ def cost_facts(*, actor, until: datetime.date) -> list[CostFact]:
                     amount=amount,
                     pathway_id=row["pathway_id"],
                     programme_id=row["pathway__programme_id"],
-                    service_department_id=row["service__department_id"],
+                    service_department_id=row["service_department_id"],
                     granting_department_id=row["granting_department_id"],
                 )
                 for month, amount in by_month.items()
@@ -315,6 +441,25 @@ def _last_months(until: datetime.date, count: int = SERIES_MONTHS) -> list[datet
     return months
 
 
+class _Sum:
+    """An amount being added up, with the distinct pathways it covers."""
+
+    def __init__(self):
+        self.amount = ZERO
+        self.pathways: set[int] = set()
+
+    def add(self, fact: CostFact) -> None:
+        self.amount += fact.amount
+        self.pathways.add(fact.pathway_id)
+
+    def cell(self) -> Cell:
+        return Cell(value=self.amount, pathways=len(self.pathways))
+
+
+def _sums() -> dict:
+    return defaultdict(_Sum)
+
+
 @dataclass
 class Overview:
     departments: list
@@ -323,27 +468,36 @@ class Overview:
     series: list
     series_chart: dict
     department_chart: dict
-    total: Decimal
+    total: Cell
     sees_all: bool
 
 
 def cost_overview(*, actor, until: datetime.date | None = None) -> Overview:
-    """Costs to date by paying department and by programme, and the last twelve months, as figures only."""
+    """Costs to date by paying department and by programme, and the last twelve months, as protected figures.
+
+    Each amount is a `Cell` with the distinct pathways behind it; `protect` hides the small ones, and one more
+    (or the total) where a single hidden cell could be worked out from the total.
+    """
     until = until or timezone.localdate()
     departments = report_departments(actor=actor)
     allowed = {d.pk: d for d in departments}
     facts = [fact for fact in cost_facts(actor=actor, until=until) if fact.payer_id in allowed]
-    by_department: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    by_programme: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    by_month: dict[datetime.date, Decimal] = defaultdict(lambda: ZERO)
+    by_department, by_programme, by_month, whole = _sums(), _sums(), _sums(), _Sum()
     for fact in facts:
-        by_department[fact.payer_id] += fact.amount
-        by_programme[fact.programme_id] += fact.amount
-        by_month[fact.month] += fact.amount
+        by_department[fact.payer_id].add(fact)
+        by_programme[fact.programme_id].add(fact)
+        by_month[fact.month].add(fact)
+        whole.add(fact)
     programmes = dict(Programme.objects.visible_to(actor, policy.VIEW).values_list("pk", "name"))
-    department_rows = [(d, by_department[d.pk]) for d in departments if d.pk in by_department]
-    programme_rows = sorted(((programmes[pk], amount) for pk, amount in by_programme.items()), key=lambda r: r[0])
-    series = [(month, by_month[month]) for month in _last_months(until)]
+    department_rows = [(d, by_department[d.pk].cell()) for d in departments if d.pk in by_department]
+    programme_rows = sorted(
+        ((programmes.get(pk, ""), total.cell()) for pk, total in by_programme.items()), key=lambda r: r[0]
+    )
+    series = [(month, by_month[month].cell() if month in by_month else Cell(ZERO, 0)) for month in _last_months(until)]
+    total = whole.cell()
+    protect([cell for _d, cell in department_rows], total)
+    protect([cell for _p, cell in programme_rows], total)
+    protect([cell for _m, cell in series])
     return Overview(
         departments=departments,
         by_department=department_rows,
@@ -353,7 +507,7 @@ def cost_overview(*, actor, until: datetime.date | None = None) -> Overview:
         department_chart=chart(
             [d.name for d, _a in department_rows], [a for _d, a in department_rows], label=_("Pays")
         ),
-        total=sum(by_department.values(), ZERO),
+        total=total,
         sees_all=policy.can_see_costs(actor),
     )
 
@@ -361,13 +515,13 @@ def cost_overview(*, actor, until: datetime.date | None = None) -> Overview:
 @dataclass
 class DepartmentReport:
     department: Department
-    total: Decimal
-    own: Decimal
-    for_others: Decimal
+    total: Cell
+    own: Cell
+    for_others: Cell
     for_others_rows: list
     for_whom: list
-    pathways: dict
-    citizens: dict
+    pathways: Cell
+    citizens: Cell
     series: list
     series_chart: dict
 
@@ -383,7 +537,13 @@ def _citizen_counts(pathway_ids: set[int]) -> dict[int, int]:
 
 
 def department_report(*, actor, department_public_id, until: datetime.date | None = None) -> DepartmentReport:
-    """What one department pays, for how many (by programme, suppressed), and what it pays for other departments."""
+    """What one department pays, for how many (by programme), and what it pays for other departments.
+
+    Every amount and count is protected by the suppression rule of the module's docstring: the rows for other
+    departments against their sum ("for other departments"); its own, for others and the total against each
+    other (the total is hidden, as "for other departments" is the sum of rows shown); the pathways and citizens
+    by programme against their totals; each month of the series on its own.
+    """
     until = until or timezone.localdate()
     department = next(
         (d for d in report_departments(actor=actor) if str(d.public_id) == str(department_public_id)), None
@@ -393,42 +553,53 @@ def department_report(*, actor, department_public_id, until: datetime.date | Non
     facts = [fact for fact in cost_facts(actor=actor, until=until) if fact.payer_id == department.pk and fact.amount]
     names = dict(Department.objects.visible_to(actor, policy.VIEW).values_list("pk", "name"))
     programmes = dict(Programme.objects.visible_to(actor, policy.VIEW).values_list("pk", "name"))
-    others: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    others, by_month = _sums(), _sums()
+    own, for_others, whole = _Sum(), _Sum(), _Sum()
     pathways_by_programme: dict[int, set] = defaultdict(set)
-    by_month: dict[datetime.date, Decimal] = defaultdict(lambda: ZERO)
-    own = ZERO
     for fact in facts:
-        by_month[fact.month] += fact.amount
+        by_month[fact.month].add(fact)
+        whole.add(fact)
         pathways_by_programme[fact.programme_id].add(fact.pathway_id)
         if fact.service_department_id != department.pk:
-            others[fact.service_department_id] += fact.amount
+            others[fact.service_department_id].add(fact)
+            for_others.add(fact)
         elif fact.granting_department_id != department.pk:
-            others[fact.granting_department_id] += fact.amount
+            others[fact.granting_department_id].add(fact)
+            for_others.add(fact)
         else:
-            own += fact.amount
+            own.add(fact)
     all_pathways = set().union(*pathways_by_programme.values()) if pathways_by_programme else set()
     citizens = _citizen_counts(all_pathways)
     for_whom = sorted(
         (
             {
                 "programme": programmes.get(programme_id, ""),
-                "pathways": suppressed(len(ids)),
-                "citizens": suppressed(sum(citizens.get(pk, 0) for pk in ids)),
+                "pathways": Cell(value=len(ids), pathways=len(ids)),
+                "citizens": count_cell(sum(citizens.get(pk, 0) for pk in ids)),
             }
             for programme_id, ids in pathways_by_programme.items()
         ),
         key=lambda row: row["programme"],
     )
-    series = [(month, by_month[month]) for month in _last_months(until)]
+    pathways_total = Cell(value=len(all_pathways), pathways=len(all_pathways))
+    citizens_total = Cell(value=sum(citizens.values()), pathways=sum(citizens.values()))
+    protect([row["pathways"] for row in for_whom], pathways_total)
+    protect([row["citizens"] for row in for_whom], citizens_total)
+    others_rows = sorted(((names.get(pk, ""), total.cell()) for pk, total in others.items()), key=lambda r: r[0])
+    own_cell, for_others_cell, total = own.cell(), for_others.cell(), whole.cell()
+    protect([cell for _name, cell in others_rows], for_others_cell)
+    protect([own_cell, for_others_cell], total, prefer_total=True)
+    series = [(month, by_month[month].cell() if month in by_month else Cell(ZERO, 0)) for month in _last_months(until)]
+    protect([cell for _m, cell in series])
     return DepartmentReport(
         department=department,
-        total=own + sum(others.values(), ZERO),
-        own=own,
-        for_others=sum(others.values(), ZERO),
-        for_others_rows=sorted(((names[pk], amount) for pk, amount in others.items()), key=lambda r: r[0]),
+        total=total,
+        own=own_cell,
+        for_others=for_others_cell,
+        for_others_rows=others_rows,
         for_whom=for_whom,
-        pathways=suppressed(len(all_pathways)),
-        citizens=suppressed(sum(citizens.values())),
+        pathways=pathways_total,
+        citizens=citizens_total,
         series=series,
         series_chart=chart([month_label(m) for m, _a in series], [a for _m, a in series], label=_("Pays")),
     )
@@ -438,27 +609,51 @@ def department_report(*, actor, department_public_id, until: datetime.date | Non
 class ExemptionReport:
     by_paragraph: list
     by_programme: list
-    total: int
+    total: Cell
+
+
+def _exemption_rows(uses: list[dict], key) -> list[dict]:
+    grouped: dict[tuple, list] = defaultdict(list)
+    for use in uses:
+        grouped[key(use)].append(use)
+    rows = []
+    for group, items in sorted(grouped.items()):
+        pathways = len({item["pathway_id"] for item in items})
+        rows.append(
+            {
+                "key": group,
+                "uses": Cell(value=len(items), pathways=pathways),
+                "pathways": count_cell(pathways),
+            }
+        )
+    return rows
 
 
 def exemption_report(*, actor) -> ExemptionReport:
-    """How many uses of which law and paragraph, and by programme. Pathway counts from 1 to 4 are suppressed."""
-    uses = LegalExemptionUse.objects.visible_to(actor, policy.AGGREGATE)
+    """How many uses of which law and paragraph, and by programme, as protected figures.
+
+    The paragraph is grouped on its normalised form (`validation.normalised_paragraph`); anything else typed
+    into the field is counted as "another paragraph" and never shown. A row's uses are hidden whenever it
+    covers 1 to 4 pathways (with the secondary rule against the total number of uses).
+    """
+    uses = list(
+        LegalExemptionUse.objects.visible_to(actor, policy.AGGREGATE).values(
+            "law", "paragraph", "pathway_id", "pathway__programme__name"
+        )
+    )
+    other = _("another paragraph")
     by_paragraph = [
-        {**row, "pathways": suppressed(row["pathways"])}
-        for row in uses.values("law", "paragraph")
-        .annotate(uses=Count("id"), pathways=Count("pathway", distinct=True))
-        .order_by("law", "paragraph")
+        {**row, "law": row["key"][0], "paragraph": row["key"][1] or other}
+        for row in _exemption_rows(uses, lambda u: (u["law"], normalised_paragraph(u["paragraph"]) or ""))
     ]
     by_programme = [
-        {**row, "pathways": suppressed(row["pathways"])}
-        for row in uses.values("pathway__programme__name", "law")
-        .annotate(uses=Count("id"), pathways=Count("pathway", distinct=True))
-        .order_by("pathway__programme__name", "law")
+        {**row, "pathway__programme__name": row["key"][0], "law": row["key"][1]}
+        for row in _exemption_rows(uses, lambda u: (u["pathway__programme__name"] or "", u["law"]))
     ]
-    return ExemptionReport(
-        by_paragraph=by_paragraph, by_programme=by_programme, total=sum(r["uses"] for r in by_paragraph)
-    )
+    total = Cell(value=len(uses), pathways=len({u["pathway_id"] for u in uses}))
+    protect([row["uses"] for row in by_paragraph], total)
+    protect([row["uses"] for row in by_programme], total)
+    return ExemptionReport(by_paragraph=by_paragraph, by_programme=by_programme, total=total)
 
 
 @dataclass
@@ -466,7 +661,7 @@ class UnitCostRow:
     programme: str
     month: datetime.date
     amount: Decimal
-    citizens: int
+    citizens: Cell
     per_citizen: Decimal | None
     elements: dict
 
@@ -494,7 +689,13 @@ def active_citizens(*, municipality_id: int, programme_ids, months: list[datetim
 
 
 def operating_cost_report(*, actor) -> list[UnitCostRow]:
-    """Operating cost per programme and month, by element, and the unit cost per citizen that month."""
+    """Operating cost per programme and month, by element, and the unit cost per citizen that month.
+
+    Controllers see every programme with exact counts. The aggregate roles see the programmes coordinated from
+    their departments (the scope of `OperatingCost`); for them a count of 1 to 4 citizens is hidden, and so is
+    the unit cost of that month (the cost divided by the unit cost would give the count back).
+    """
+    sees_all = policy.can_see_costs(actor)
     registered = list(
         OperatingCost.objects.visible_to(actor, policy.AGGREGATE)
         .select_related("programme")
@@ -513,13 +714,15 @@ def operating_cost_report(*, actor) -> list[UnitCostRow]:
     for (programme_id, month), items in grouped.items():
         amount = sum((c.amount for c in items), ZERO)
         n = citizens.get((programme_id, month), 0)
+        count = Cell(value=n, pathways=n)
+        count.hidden = count.small and not sees_all
         rows.append(
             UnitCostRow(
                 programme=items[0].programme.name,
                 month=month,
                 amount=amount,
-                citizens=n,
-                per_citizen=costs.to_ore(amount / n) if n else None,
+                citizens=count,
+                per_citizen=costs.to_ore(amount / n) if n and not count.hidden else None,
                 elements={ProgrammeElement(c.element).label: c.amount for c in items},
             )
         )
@@ -527,14 +730,12 @@ def operating_cost_report(*, actor) -> list[UnitCostRow]:
 
 
 def unit_cost_chart(rows: list[UnitCostRow]) -> dict:
-    """One line per programme: the unit cost per citizen by month."""
+    """One line per programme: the unit cost per citizen by month; a gap (null) where there is none to show."""
     months = sorted({row.month for row in rows})
     programmes = sorted({row.programme for row in rows})
     value = {(row.programme, row.month): row.per_citizen for row in rows}
     return {
         "labels": [month_label(m) for m in months],
-        "datasets": [
-            {"label": name, "data": [float(value.get((name, m)) or 0) for m in months]} for name in programmes
-        ],
+        "datasets": [{"label": name, "data": [_float(value.get((name, m))) for m in months]} for name in programmes],
         "unit": "kr.",
     }

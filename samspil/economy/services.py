@@ -4,6 +4,10 @@ Pathway writes check the action inside their transaction (`policy.require`: gran
 need CONTRIBUTE, a financing decision MANAGE: the coordinator's), validate, save and record the business event
 in the same transaction. The catalogue is for controllers (`policy.can_see_costs`). A stale
 `expected_version` raises `ConflictError` and writes nothing.
+
+Granting needs the authority to grant (*visitationskompetence*) in the granting department: the actor works
+there and holds a covered team place on the pathway in it, or coordinates the pathway from it
+(`selectors.granting_departments`). Dates are kept between 2000 and ten years ahead (`validation.check_date`).
 """
 
 import datetime
@@ -27,6 +31,8 @@ from samspil.economy.models import (
     OperatingCost,
     Service,
 )
+from samspil.economy.selectors import granting_departments
+from samspil.economy.validation import check_date, check_paragraph
 from samspil.organisations.choices import StaffRole
 from samspil.organisations.models import Department, ExternalOrganisation, Membership, Unit
 from samspil.pathways.models import Pathway, Programme
@@ -118,6 +124,12 @@ def service_create(
     service = Service(municipality_id=actor.municipality_id, active=active, **fields)
     service.code, service.name, service.legal_basis = code.strip(), name.strip(), legal_basis.strip()
     _save_unique(service)
+    event_record(
+        actor=actor,
+        code="service.created",
+        municipality_id=actor.municipality_id,
+        data={"service": service.name, "code": service.code},
+    )
     return service
 
 
@@ -166,6 +178,12 @@ def service_update(
         setattr(service, name, {**fields, "active": active}[name])
     service.version += 1
     _save_unique(service, update_fields=[*changed, "version", "updated_at"])
+    event_record(
+        actor=actor,
+        code="service.changed",
+        municipality_id=actor.municipality_id,
+        data={"service": service.name, "code": service.code},
+    )
     return service
 
 
@@ -204,6 +222,16 @@ def intervention_grant(
     """Grant a service from the catalogue on the pathway, at the catalogue's price of today."""
     pathway = _open_pathway(actor=actor, pathway=pathway, action=policy.CONTRIBUTE)
     _same_municipality(actor, service, granting_department)
+    if granting_department.pk not in {d.pk for d in granting_departments(actor=actor, pathway=pathway)}:
+        raise ValidationError(
+            _(
+                "You cannot grant on behalf of %(department)s: you need a place on the pathway's team from that "
+                "department (or to coordinate the pathway from it)."
+            )
+            % {"department": granting_department.name}
+        )
+    check_date(starts_on)
+    check_date(ends_on)
     if not service.active:
         raise ValidationError(_("The service can no longer be granted."))
     if quantity is None or quantity <= 0:
@@ -220,6 +248,7 @@ def intervention_grant(
         unit=service.unit,
         unit_price=service.unit_price,
         granting_department=granting_department,
+        service_department_id=service.department_id,
         granted_by=actor,
         note=note.strip(),
     )
@@ -244,6 +273,7 @@ def intervention_end(
         raise ConflictError(
             _("Someone else changed this intervention while you were working on it. Look at it again and save.")
         )
+    check_date(ends_on)
     if ends_on < intervention.starts_on:
         raise ValidationError(_("The end cannot be before the start."))
     if intervention.ends_on == ends_on:
@@ -275,15 +305,31 @@ def financing_decide(
     decided_on: datetime.date | None = None,
     family_motivated: bool = False,
     motivation_note: str = "",
+    expected_version: int | None = None,
 ) -> FinancingDecision:
     """Decide (or re-assess) how the departments share the cost of an intervention: the coordinator's decision.
 
     The shares must be positive, name each department once, and add up to exactly 100.00 %; otherwise nothing is
-    saved. Earlier decisions are kept; the latest is the split in force.
+    saved. The decision cannot be dated in the future nor before the intervention starts. Earlier decisions are
+    kept: each covers the months up to the next (`costs.split_by_decisions`). `expected_version` is the
+    intervention's version the form was built on (checked under the row lock; stale: `ConflictError`); every
+    decision moves the intervention's version on.
     """
     pathway = _open_pathway(actor=actor, pathway=pathway, action=policy.MANAGE)
     intervention = _intervention_of(pathway, intervention)
+    if expected_version is not None and intervention.version != expected_version:
+        raise ConflictError(
+            _(
+                "Someone else decided on the financing of this intervention while you were working on it. "
+                "Look at the decision now in force and save again."
+            )
+        )
     decided_on = decided_on or timezone.localdate()
+    check_date(decided_on)
+    if decided_on > timezone.localdate():
+        raise ValidationError(_("A financing decision cannot be dated in the future."))
+    if decided_on < intervention.starts_on:
+        raise ValidationError(_("A financing decision cannot be dated before the intervention starts."))
     if not reason.strip():
         raise ValidationError(_("Give the reason for the split."))
     if not shares:
@@ -322,6 +368,8 @@ def financing_decide(
             department=department,
             percent=Decimal(percent),
         )
+    intervention.version += 1
+    intervention.save(update_fields=["version", "updated_at"])
     split_text = ", ".join(
         f"{department.name} {Decimal(percent):.2f} %".replace(".", ",") for department, percent in shares
     )
@@ -357,6 +405,8 @@ def exemption_register(
         raise ValidationError(_("Choose the law."))
     if not paragraph.strip() or not reason.strip():
         raise ValidationError(_("Give the paragraph and the reason for using the exemption."))
+    paragraph = check_paragraph(paragraph)
+    check_date(used_on)
     use = LegalExemptionUse.objects.create(
         municipality_id=pathway.municipality_id,
         pathway=pathway,
@@ -380,11 +430,31 @@ def exemption_register(
 # --- operating costs ---------------------------------------------------------------------------------------
 
 
+class OperatingCostExists(ConflictError):
+    """An amount is already registered for the programme, month and element: `current` is it."""
+
+    def __init__(self, message, current: Decimal):
+        super().__init__(message)
+        self.current = current
+
+
 @transaction.atomic
 def operating_cost_register(
-    *, actor, programme: Programme, month: datetime.date, element: str, amount: Decimal, note: str = ""
+    *,
+    actor,
+    programme: Programme,
+    month: datetime.date,
+    element: str,
+    amount: Decimal,
+    note: str = "",
+    replaces: Decimal | None = None,
 ) -> OperatingCost:
-    """Register (or replace) a programme element's operating cost for a month."""
+    """Register a programme element's operating cost for a month, or replace the one registered.
+
+    `replaces` is the amount the actor saw registered and means to replace (None: the actor expects none).
+    When what is registered differs (checked under the row lock), `OperatingCostExists` is raised with the
+    current amount and nothing is written, so two people never overwrite each other's figures unseen.
+    """
     if not can_register_operating_costs(actor):
         raise PermissionDenied
     _same_municipality(actor, programme)
@@ -392,6 +462,7 @@ def operating_cost_register(
         raise ValidationError(_("Choose the programme element."))
     if amount is None or amount < 0:
         raise ValidationError(_("The amount cannot be negative."))
+    check_date(month)
     month = costs.first_of_month(month)
     cost, created = OperatingCost.objects.select_for_update().get_or_create(
         municipality_id=actor.municipality_id,
@@ -400,7 +471,29 @@ def operating_cost_register(
         element=element,
         defaults={"amount": amount, "note": note.strip(), "registered_by": actor},
     )
-    if not created and (cost.amount != amount or cost.note != note.strip()):
+    if not created:
+        if replaces is None or Decimal(replaces) != cost.amount:
+            raise OperatingCostExists(
+                _(
+                    "%(amount)s kr. is already registered for this programme, month and element. "
+                    "Save again to replace it."
+                )
+                % {"amount": f"{cost.amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")},
+                current=cost.amount,
+            )
+        if cost.amount == amount and cost.note == note.strip():
+            return cost
         cost.amount, cost.note, cost.registered_by = amount, note.strip(), actor
         cost.save(update_fields=["amount", "note", "registered_by", "updated_at"])
+    event_record(
+        actor=actor,
+        code="operating_cost.registered",
+        municipality_id=actor.municipality_id,
+        data={
+            "programme": programme.name,
+            "month": month.strftime("%m.%Y"),
+            "element": element,
+            "amount": f"{amount:.2f}".replace(".", ","),
+        },
+    )
     return cost

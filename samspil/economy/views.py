@@ -34,7 +34,9 @@ def _row_forms(page) -> dict:
                 page=page, intervention=row.intervention, prefix=f"end-{key}"
             )
         if page.can_manage:
-            built[f"financing-{key}"] = forms.FinancingForm(page=page, prefix=f"financing-{key}")
+            built[f"financing-{key}"] = forms.FinancingForm(
+                page=page, intervention=row.intervention, prefix=f"financing-{key}"
+            )
     return built
 
 
@@ -75,15 +77,18 @@ class EconomyActionView(PathwayMixin, View):
     def perform(self, form):
         raise NotImplementedError
 
+    def row_on(self, page):
+        """The row of the intervention in the URL on `page` (None if the pathway has no such intervention)."""
+        wanted = str(self.kwargs["intervention_id"])
+        return next((row for row in page.rows if str(row.intervention.public_id) == wanted), None)
+
     def key(self) -> str:
         return f"{self.form_key}-{self.kwargs['intervention_id']}" if self.on_intervention else self.form_key
 
     def post(self, request, pathway_id, **kwargs):
         page = selectors.pathway_economy(actor=request.user, pathway=self.pathway, log_read=False)
         if self.on_intervention:
-            self.row = next(
-                (row for row in page.rows if str(row.intervention.public_id) == str(kwargs["intervention_id"])), None
-            )
+            self.row = self.row_on(page)
             if self.row is None:
                 raise Http404
         form = self.form_class(request.POST, page=page, prefix=self.key(), **self.form_kwargs(page))
@@ -93,12 +98,30 @@ class EconomyActionView(PathwayMixin, View):
             except ValidationError as error:
                 form.add_error(None, error)
             except ConflictError as error:
-                form.add_error(None, error.message)
+                return self.conflict(form, error)
             else:
                 messages.success(request, self.success_message)
                 return self.success()
-        template = "economy/_pathway.html" if request.htmx else "economy/pathway.html"
-        return render(request, template, _page_context(request, self.pathway, {self.key(): form}), status=422)
+        return self.failure(form)
+
+    def failure(self, form):
+        template = "economy/_pathway.html" if self.request.htmx else "economy/pathway.html"
+        return render(self.request, template, _page_context(self.request, self.pathway, {self.key(): form}), status=422)
+
+    def conflict(self, form, error: ConflictError):
+        """As on the plan pages: the user's input stays in the form, the version moves on to the saved one (so
+        saving again, after looking at what is saved now, is deliberate), and the conflict message is shown."""
+        page = selectors.pathway_economy(actor=self.request.user, pathway=self.pathway, log_read=False)
+        current = self.row_on(page) if self.on_intervention else None
+        if current is not None and "version" in form.fields:
+            data = form.data.copy()
+            data[form.add_prefix("version")] = str(current.intervention.version)
+            form = self.form_class(data, page=page, prefix=self.key(), **self.form_kwargs(page))
+            form.is_valid()
+        form.add_error(None, error.message)
+        template = "economy/_pathway.html" if self.request.htmx else "economy/pathway.html"
+        context = _page_context(self.request, self.pathway, {self.key(): form}, page=page)
+        return render(self.request, template, context, status=422)
 
     def success(self):
         if self.request.htmx:
@@ -138,7 +161,7 @@ class InterventionEndView(EconomyActionView):
         return _("The end date of the intervention was saved.")
 
     def form_kwargs(self, page):
-        return {"intervention": self.row.intervention}
+        return {"intervention": self.row_on(page).intervention}
 
     def perform(self, form):
         services.intervention_end(
@@ -160,6 +183,9 @@ class FinancingDecideView(EconomyActionView):
     def success_message(self):
         return _("The financing decision was saved.")
 
+    def form_kwargs(self, page):
+        return {"intervention": self.row_on(page).intervention}
+
     def perform(self, form):
         data = form.cleaned_data
         services.financing_decide(
@@ -171,6 +197,7 @@ class FinancingDecideView(EconomyActionView):
             decided_on=data["decided_on"],
             family_motivated=data.get("family_motivated", False),
             motivation_note=data.get("motivation_note", ""),
+            expected_version=data["version"],
         )
 
 
@@ -242,7 +269,12 @@ class OperatingCostView(LoginRequiredMixin, View):
         rows = selectors.operating_cost_report(actor=self.request.user)
         if form is None and self.can_register:
             form = forms.OperatingCostForm(programmes=self.programmes())
-        context = {"rows": rows, "chart": selectors.unit_cost_chart(rows), "form": form}
+        context = {
+            "rows": rows,
+            "chart": selectors.unit_cost_chart(rows),
+            "form": form,
+            "sees_all": policy.can_see_costs(self.request.user),
+        }
         return render(self.request, "economy/operating_costs.html", context, status=status)
 
     def get(self, request):
@@ -262,9 +294,17 @@ class OperatingCostView(LoginRequiredMixin, View):
                     element=data["element"],
                     amount=data["amount"],
                     note=data.get("note", ""),
+                    replaces=data.get("replaces"),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
+            except services.OperatingCostExists as error:
+                # Keep the input; the hidden field now names the amount registered, so saving again replaces it.
+                data = form.data.copy()
+                data["replaces"] = str(error.current)
+                form = forms.OperatingCostForm(data, programmes=self.programmes())
+                form.is_valid()
+                form.add_error(None, error.message)
             else:
                 messages.success(request, _("The operating cost was registered."))
                 return HttpResponseRedirect(reverse("economy:operating_costs"))

@@ -37,6 +37,7 @@ class InterventionFactory(DjangoModelFactory):
     unit = factory.LazyAttribute(lambda o: o.service.unit)
     unit_price = factory.LazyAttribute(lambda o: o.service.unit_price)
     granting_department = factory.LazyAttribute(lambda o: o.service.department)
+    service_department = factory.LazyAttribute(lambda o: o.service.department)
     granted_by = factory.LazyAttribute(lambda o: o.pathway.coordinator)
 
 

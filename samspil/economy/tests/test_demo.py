@@ -32,7 +32,7 @@ def test_the_demo_has_economy_data_and_the_controller_sees_the_figures(client):
     for name in ("economy:overview", "economy:services", "economy:operating_costs", "economy:exemptions"):
         assert client.get(reverse(name)).status_code == 200, name
     overview = client.get(reverse("economy:overview")).context["overview"]
-    assert overview.total > 0
+    assert overview.total.value > 0
     coordinator = get_user_model().objects.get(username=loader.KOORDINATOR)
     coordinator.is_demo_account = False
     coordinator.save(update_fields=["is_demo_account"])

@@ -161,10 +161,12 @@ def test_a_reassessment_is_a_new_decision_and_the_history_is_kept(world):
     page = economy_page(world.coordinator, world.pathway)
     row = page.rows[0]
     assert row.current == second and len(row.decisions) == 2
-    assert {p.department: p.amount for p in row.payers} == {
-        world.health: Decimal("1550.00"),
-        world.children: Decimal("775.00"),
-        world.jobs: Decimal("775.00"),
+    # January is paid by the decision in force then (the first, 50/50); the re-assessment of March rewrites
+    # no month before it, so health pays nothing of January (it only has its share in the split in force).
+    assert {p.department: (p.amount, p.percent) for p in row.payers} == {
+        world.health: (Decimal("0.00"), Decimal("50")),
+        world.children: (Decimal("1550.00"), Decimal("25")),
+        world.jobs: (Decimal("1550.00"), Decimal("25")),
     }
     with pytest.raises(ValidationError):  # a re-assessment cannot be dated before the decision in force
         services.financing_decide(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from samspil.audit.models import AccessLogEntry
 from samspil.economy.choices import ProgrammeElement
 from samspil.economy.models import FinancingDecision, Intervention, OperatingCost, Service
+from samspil.economy.selectors import Cell
 from samspil.economy.tests.factories import ExemptionFactory, InterventionFactory, ServiceFactory, make_decision
 from samspil.organisations.choices import StaffRole
 from tests import factories as f
@@ -75,6 +76,7 @@ def test_a_split_not_adding_to_100_is_422_with_the_message_and_nothing_saved(cli
         f"{prefix}-percent_1": "60",
         f"{prefix}-department_2": str(world.jobs.public_id),
         f"{prefix}-percent_2": "30",
+        f"{prefix}-version": "1",
     }
     url = reverse("pathway_economy:financing_decide", args=[world.pathway.public_id, intervention.public_id])
     response = client.post(url, data)
@@ -169,10 +171,11 @@ def test_the_department_report_adds_up_and_suppresses_small_counts(client, world
     client.force_login(controller)
     response = client.get(reverse("economy:department", args=[world.children.public_id]))
     report = response.context["report"]
-    assert report.total == Decimal("1000.00")  # 25 % of 4 × 1,000
-    assert report.for_others == Decimal("1000.00") and report.own == Decimal("0.00")
-    assert report.for_others_rows == [(world.jobs.name, Decimal("1000.00"))]
-    assert report.pathways == {"n": 1, "suppressed": True}
+    assert report.total.value == Decimal("1000.00")  # 25 % of 4 × 1,000
+    assert report.for_others.value == Decimal("1000.00") and report.own.value == Decimal("0.00")
+    assert report.for_others_rows == [(world.jobs.name, Cell(Decimal("1000.00"), 1, hidden=True))]
+    assert report.pathways == Cell(1, 1, hidden=True)
+    assert report.total.hidden and report.for_others.hidden  # one pathway: one citizen's cost
     assert "fewer than 5" in response.content.decode() or "færre end 5" in response.content.decode()
 
 
@@ -193,7 +196,7 @@ def test_operating_costs_give_a_unit_cost_per_citizen(client, world, controller)
     assert OperatingCost.objects.count() == 2
     assert OperatingCost.objects.first().month == datetime.date(2026, 11, 1)
     row = client.get(url).context["rows"][0]
-    assert (row.amount, row.citizens, row.per_citizen) == (Decimal("42000.00"), 4, Decimal("10500.00"))
+    assert (row.amount, row.citizens.value, row.per_citizen) == (Decimal("42000.00"), 4, Decimal("10500.00"))
     client.force_login(world.head)
     assert client.get(url).status_code == 200
     assert client.post(url, data).status_code == 403
@@ -234,7 +237,7 @@ def test_a_head_without_an_aggregate_role_elsewhere_sees_nothing_of_other_depart
     InterventionFactory(pathway=world.pathway)  # children's service, granted and paid by children
     client.force_login(head_of_health)
     overview = client.get(reverse("economy:overview")).context["overview"]
-    assert overview.total == Decimal("0.00")
+    assert overview.total.value == Decimal("0.00")
 
 
 def test_htmx_gets_the_fragment_with_422_on_invalid_input(client, world):
@@ -253,9 +256,9 @@ def test_the_exemption_report_counts_uses_and_suppresses_pathway_counts(client, 
     ExemptionFactory(pathway=world.pathway, law="SEL", paragraph="§ 52")
     client.force_login(controller)
     report = client.get(reverse("economy:exemptions")).context["report"]
-    assert report.total == 4
+    assert report.total.value == 4
     lab = next(row for row in report.by_paragraph if row["law"] == "LAB")
-    assert lab["uses"] == 3 and lab["pathways"] == {"n": 1, "suppressed": True}
+    assert lab["uses"].value == 3 and lab["uses"].hidden and lab["pathways"] == Cell(1, 1, hidden=True)
     client.force_login(world.coordinator)
     assert client.get(reverse("economy:exemptions")).status_code == 404
     assert client.get(reverse("economy:operating_costs")).status_code == 404
@@ -266,12 +269,21 @@ def test_a_closed_pathway_costs_nothing_after_it_was_closed(client, world, contr
     world.pathway.status, world.pathway.closed_on = "closed", datetime.date(2026, 1, 31)
     world.pathway.save(update_fields=["status", "closed_on"])
     client.force_login(controller)
-    assert client.get(reverse("economy:overview")).context["overview"].total == Decimal("3100.00")
+    assert client.get(reverse("economy:overview")).context["overview"].total.value == Decimal("3100.00")
 
 
-def test_the_catalogue_is_in_the_admin_for_the_own_municipality(client, world):
+def test_the_catalogue_is_read_only_in_the_admin_and_for_controllers_only(client, world):
     admin_user = f.make_staff(world.jobs, StaffRole.ADMINISTRATOR, is_staff=True, is_superuser=True)
-    ServiceFactory(department=world.children, name="Familiebehandling")
-    client.force_login(admin_user)
+    controller = f.make_staff(world.jobs, StaffRole.CONTROLLER, is_staff=True, is_superuser=True)
+    service = ServiceFactory(department=world.children, name="Familiebehandling")
+    client.force_login(admin_user)  # model permissions alone no longer open the catalogue
+    assert client.get("/admin/economy/service/").status_code == 403
+    assert client.get("/admin/economy/service/add/").status_code == 403
+    client.force_login(controller)
     assert "Familiebehandling" in client.get("/admin/economy/service/").content.decode()
-    assert client.get("/admin/economy/service/add/").status_code == 200
+    assert client.get("/admin/economy/service/add/").status_code == 403  # changes go through the services
+    change = f"/admin/economy/service/{service.pk}/change/"
+    response = client.post(change, {"name": "Omdøbt", "code": service.code})
+    service.refresh_from_db()
+    assert service.name == "Familiebehandling" and response.status_code in (200, 403)
+    assert client.post(f"/admin/economy/service/{service.pk}/delete/", {"post": "yes"}).status_code == 403

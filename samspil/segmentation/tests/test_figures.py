@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from samspil.segmentation import rules, selectors
 from samspil.segmentation.choices import RuleCombination
@@ -61,7 +62,10 @@ def test_the_default_rule_is_three_departments_or_the_top_five_percent(hundred):
     assert figures.rule.pk is None
     # 3 or 4 departments: 50 persons; plus top 5 % (96..100) not among them: 97 (1 dept), 98 (2 depts) → 52
     assert len(figures.candidates) == 52
-    assert "OR" in figures.rule.describe()
+    with translation.override("en"):
+        assert "OR" in figures.rule.describe()
+    with translation.override("da"):
+        assert "ELLER" in figures.rule.describe()
 
 
 def test_consumption_report_json(hundred, capsys):

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from samspil.citizens import cpr as cpr_module
 from samspil.segmentation.choices import ImportMode, ImportStatus
@@ -17,6 +18,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def municipality():
     return f.MunicipalityFactory()
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (the msgids); the Danish catalogue is tested on its own."""
+    with translation.override("en"):
+        yield
 
 
 def snapshot(municipality):

@@ -1,0 +1,68 @@
+"""Checks shared by the economy's forms and services, so a form and a direct service call refuse the same input.
+
+- Dates: not before 1 January 2000 and not more than ten years ahead, so that no cost is computed over centuries
+  because of a typing error.
+- Paragraphs of a free-municipality exemption: a strict format (`§ 12`, `§ 12, stk. 3`, `§ 31 b`,
+  `§ 31 b, stk. 2, nr. 1`), normalised to one spelling, because the exemption report groups on it and must never
+  show free text (a name or a CPR number typed into the field).
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+YEARS_AHEAD = 10
+
+_PARAGRAPH = re.compile(
+    r"§\s*(?P<number>\d{1,4})(?:\s*(?P<letter>[a-zæøå]))?"
+    r"(?:\s*,?\s*stk\.\s*(?P<stk>\d{1,3}))?"
+    r"(?:\s*,?\s*nr\.\s*(?P<nr>\d{1,3}))?",
+    re.IGNORECASE,
+)
+
+
+def latest_date(today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + YEARS_AHEAD, day=28)
+
+
+def check_date(value: datetime.date | None) -> None:
+    """Raise ValidationError for a date before 1 January 2000 or more than ten years ahead (None passes)."""
+    if value is None:
+        return
+    if value < EARLIEST_DATE:
+        raise ValidationError(_("The date cannot be before 01.01.2000."))
+    if value > latest_date():
+        raise ValidationError(_("The date cannot be more than ten years ahead."))
+
+
+def normalised_paragraph(text: str) -> str | None:
+    """The paragraph in one spelling (`§ 31 b, stk. 2`), or None when it is not a paragraph reference."""
+    match = _PARAGRAPH.fullmatch((text or "").strip())
+    if match is None:
+        return None
+    result = f"§ {int(match['number'])}"
+    if match["letter"]:
+        result += f" {match['letter'].lower()}"
+    if match["stk"]:
+        result += f", stk. {int(match['stk'])}"
+    if match["nr"]:
+        result += f", nr. {int(match['nr'])}"
+    return result
+
+
+def check_paragraph(text: str) -> str:
+    """The normalised paragraph, or ValidationError with the format to use."""
+    paragraph = normalised_paragraph(text)
+    if paragraph is None:
+        raise ValidationError(
+            _("Write the paragraph as § 12, § 12, stk. 3 or § 31 b (the law is chosen in its own field).")
+        )
+    return paragraph
