@@ -77,7 +77,7 @@ class Command(BaseCommand):
 
     def _summary(self, job):
         self.stdout.write(
-            f"{job.get_status_display()}: {job.rows_read} rows read, {job.rows_imported} imported, "
+            f"{job.status}: {job.rows_read} rows read, {job.rows_imported} imported, "
             f"{job.rows_present} already present, {job.rows_bad} bad"
             + (f" ({job.duration_seconds:.1f} s)" if job.duration_seconds is not None else "")
         )
