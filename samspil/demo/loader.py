@@ -1559,7 +1559,44 @@ class _Writer:
                 continue
             with transaction.atomic():  # a pathway's economy is seeded whole or not at all, so a rerun completes it
                 self.interventions(index, pathway, services_by_code)
+        self.background_interventions(chosen, services_by_code)
         self.operating_costs(controller, sorted({p.programme for p in chosen}, key=lambda p: p.name))
+
+    def background_interventions(self, chosen, services_by_code: dict):
+        """One or two interventions on every other open pathway, granted by its coordinator on the coordinating
+        department's budget, so the management reports have figures above the small-number limit."""
+        catalogue = sorted(services_by_code.values(), key=lambda service: service.code)
+        by_department: dict[int, list] = {}
+        for service in catalogue:
+            by_department.setdefault(service.department_id, []).append(service)
+        quantity = {"per_month": Decimal("1"), "per_hour": Decimal("10"), "one_off": Decimal("1")}
+        others = (
+            Pathway.objects.filter(municipality_id=self.municipality_id, interventions__isnull=True)
+            .exclude(pk__in=[pathway.pk for pathway in chosen])
+            .select_related("coordinator", "lead_department")
+            .order_by("pk")
+        )
+        for index, pathway in enumerate(others):
+            if not pathway.is_open:
+                continue
+            own = by_department.get(pathway.lead_department_id) or catalogue
+            services = [own[index % len(own)]]
+            if index % 2 == 0:
+                services.append(catalogue[(index * 7) % len(catalogue)])
+            starts_on = max(pathway.opened_on, self.months_before(1 + index % 8))
+            with transaction.atomic(), _clock(_at(starts_on, 11)), bound(actor_id=pathway.coordinator_id):
+                for service in dict.fromkeys(services):
+                    economy_services.intervention_grant(
+                        actor=pathway.coordinator,
+                        pathway=pathway,
+                        service=service,
+                        starts_on=starts_on,
+                        ends_on=None,
+                        quantity=quantity[service.unit],
+                        granting_department=pathway.lead_department,
+                        note="",
+                    )
+                    self.created["interventions"] += 1
 
     def catalogue(self, controller) -> dict:
         existing = {service.code: service for service in Service.objects.filter(municipality_id=self.municipality_id)}
