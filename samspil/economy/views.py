@@ -20,7 +20,7 @@ from samspil.core.exceptions import ConflictError
 from samspil.economy import forms, selectors, services
 from samspil.organisations.models import Department, ExternalOrganisation, Unit
 from samspil.pathways.models import Programme
-from samspil.pathways.views import PathwayMixin
+from samspil.pathways.views import PathwayMixin, PathwayWriteView
 
 # --- the pathway's economy page ----------------------------------------------------------------------------
 
@@ -62,8 +62,8 @@ class EconomyPageView(PathwayMixin, View):
         return render(request, "economy/pathway.html", _page_context(request, self.pathway))
 
 
-class EconomyActionView(PathwayMixin, View):
-    """A write on the pathway's economy page."""
+class EconomyActionView(PathwayWriteView):
+    """A write on the pathway's economy page (the parse → service → answer flow of `PathwayWriteView`)."""
 
     permission_action = policy.CONTRIBUTE
     form_key = ""
@@ -85,24 +85,13 @@ class EconomyActionView(PathwayMixin, View):
     def key(self) -> str:
         return f"{self.form_key}-{self.kwargs['intervention_id']}" if self.on_intervention else self.form_key
 
-    def post(self, request, pathway_id, **kwargs):
-        page = selectors.pathway_economy(actor=request.user, pathway=self.pathway, log_read=False)
+    def bound_form(self):
+        page = selectors.pathway_economy(actor=self.request.user, pathway=self.pathway, log_read=False)
         if self.on_intervention:
             self.row = self.row_on(page)
             if self.row is None:
                 raise Http404
-        form = self.form_class(request.POST, page=page, prefix=self.key(), **self.form_kwargs(page))
-        if form.is_valid():
-            try:
-                self.perform(form)
-            except ValidationError as error:
-                form.add_error(None, error)
-            except ConflictError as error:
-                return self.conflict(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return self.success()
-        return self.failure(form)
+        return self.form_class(self.request.POST, page=page, prefix=self.key(), **self.form_kwargs(page))
 
     def failure(self, form):
         template = "economy/_pathway.html" if self.request.htmx else "economy/pathway.html"

@@ -20,6 +20,14 @@
     var kind = canvas.dataset.chart;
     var round = kind === "pie" || kind === "doughnut";
     var unit = spec.unit ? " " + spec.unit : "";
+    if (round) {
+      // A pie has no gaps: leave out slices whose figure is hidden (null), so the legend names only what is drawn.
+      var keep = spec.labels.map(function (_, i) {
+        return spec.datasets.some(function (dataset) { return dataset.data[i] !== null && dataset.data[i] !== undefined; });
+      });
+      spec.labels = spec.labels.filter(function (_, i) { return keep[i]; });
+      spec.datasets.forEach(function (dataset) { dataset.data = dataset.data.filter(function (_, i) { return keep[i]; }); });
+    }
     spec.datasets.forEach(function (dataset, index) {
       var colour = COLOURS[index % COLOURS.length];
       if (round) {
