@@ -15,7 +15,7 @@ all of it.
 
 The suppression rule (`protect`)
 --------------------------------
-1. Primary: a figure covering 1 to 4 distinct pathways (`organisations.selectors.SMALL_COUNT`) is hidden: an
+1. Primary: a figure covering 1 to 4 distinct pathways (`organisations.suppression.SMALL_COUNT`) is hidden: an
    amount could be one citizen's cost, a count points at a few citizens. A count of citizens is hidden when
    the count itself is 1 to 4.
 2. Secondary: when figures add up to a total that is shown and exactly one of them is hidden, the total minus
@@ -49,7 +49,7 @@ from samspil.economy.models import (
 from samspil.economy.scopes import led_department_ids
 from samspil.economy.validation import normalised_paragraph
 from samspil.organisations.models import Department
-from samspil.organisations.selectors import SMALL_COUNT
+from samspil.organisations.suppression import Cell, count_cell, protect
 from samspil.pathways.models import Pathway, Programme
 from samspil.pathways.selectors import pathway_log_read
 
@@ -86,62 +86,6 @@ def decision_timeline(decisions: list) -> list[tuple[datetime.date, list[tuple[i
     """(decided_on, [(department id, percent)]) of an intervention's decisions, in the order they were taken."""
     ordered = sorted(decisions, key=lambda d: (d.decided_on, d.pk))
     return [(d.decided_on, [(share.department_id, share.percent) for share in d.shares.all()]) for d in ordered]
-
-
-@dataclass
-class Cell:
-    """A figure in a report (an amount, or a count) with the number of distinct pathways it covers.
-
-    `hidden` is set by `protect`; templates show a hidden cell as "fewer than 5" (`small`) or "not shown".
-    """
-
-    value: Decimal | int
-    pathways: int
-    hidden: bool = False
-
-    @property
-    def small(self) -> bool:
-        return 0 < self.pathways <= SMALL_COUNT
-
-    @property
-    def n(self):
-        return self.value
-
-    @property
-    def amount(self):
-        return self.value
-
-    @property
-    def suppressed(self) -> bool:
-        return self.hidden
-
-
-def count_cell(n: int) -> Cell:
-    """A count of pathways or citizens: hidden when the count itself is 1 to 4."""
-    cell = Cell(value=n, pathways=n)
-    cell.hidden = cell.small
-    return cell
-
-
-def protect(cells: list[Cell], total: Cell | None = None, *, prefer_total: bool = False) -> None:
-    """Apply the suppression rule of the module's docstring to `cells`, which add up to `total` (if shown).
-
-    Primary: every cell (and the total) covering 1 to 4 pathways is hidden. Secondary: if the total is shown and
-    exactly one cell is hidden, the next smallest shown cell with pathways is hidden too, or, when there is none
-    (or `prefer_total`), the total.
-    """
-    for cell in [*cells, *([total] if total is not None else [])]:
-        if cell.small:
-            cell.hidden = True
-    if total is None or total.hidden:
-        return
-    if sum(1 for cell in cells if cell.hidden) != 1:
-        return
-    candidates = sorted((c for c in cells if not c.hidden and c.pathways), key=lambda c: c.value)
-    if candidates and not prefer_total:
-        candidates[0].hidden = True
-    else:
-        total.hidden = True
 
 
 # --- the pathway's economy page ----------------------------------------------------------------------------

@@ -7,18 +7,16 @@ from django.db.models import Count
 from samspil.access import policy
 from samspil.organisations.choices import AGGREGATE_ROLES
 from samspil.organisations.models import Department, Membership
+from samspil.organisations.suppression import Cell, protect
 from samspil.pathways.models import Pathway, TeamMember
-
-# Counts from 1 to this number are shown as "fewer than 5", so a small cell cannot point at one citizen.
-SMALL_COUNT = 4
 
 
 @dataclass
 class DepartmentFigures:
     department: Department
-    by_programme_and_status: list
-    open_total: int
-    team_places: int
+    by_programme_and_status: list  # rows with a `cell` (the count of pathways, suppressed as `suppression` says)
+    open_total: Cell
+    team_places: Cell
 
 
 def leader_departments(*, actor) -> list[Department]:
@@ -49,16 +47,25 @@ def department_figures(*, actor) -> list[DepartmentFigures]:
     figures = []
     for department in departments:
         rows = [
-            {**row, "suppressed": 0 < row["n"] <= SMALL_COUNT}
+            {**row, "cell": Cell(value=row["n"], pathways=row["n"])}
             for row in counts
             if row["lead_department_id"] == department.pk
         ]
+        # The open rows add up to the open total: primary and secondary suppression over them; closed rows primary.
+        open_cells = [row["cell"] for row in rows if row["status"] != "closed"]
+        open_total = Cell(
+            value=sum(cell.value for cell in open_cells), pathways=sum(cell.pathways for cell in open_cells)
+        )
+        protect(open_cells, open_total)
+        protect([row["cell"] for row in rows if row["status"] == "closed"])
+        team_places = places.get(department.pk, 0)
         figures.append(
             DepartmentFigures(
                 department=department,
                 by_programme_and_status=rows,
-                open_total=sum(row["n"] for row in rows if row["status"] != "closed"),
-                team_places=places.get(department.pk, 0),
+                open_total=open_total,
+                team_places=Cell(value=team_places, pathways=team_places),
             )
         )
+        protect([figures[-1].team_places])
     return figures

@@ -15,10 +15,10 @@ from samspil.economy import costs, selectors, services
 from samspil.economy.choices import ProgrammeElement, ServiceUnit
 from samspil.economy.forms import DanishDecimalField, InterventionForm
 from samspil.economy.models import FinancingDecision, Intervention, LegalExemptionUse, OperatingCost
-from samspil.economy.selectors import Cell, protect
 from samspil.economy.tests.factories import ExemptionFactory, InterventionFactory, ServiceFactory, make_decision
 from samspil.economy.validation import normalised_paragraph
 from samspil.organisations.choices import StaffRole
+from samspil.organisations.suppression import Cell, protect
 from samspil.pathways.selectors import pathway_get
 from tests import factories as f
 

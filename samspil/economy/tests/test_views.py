@@ -11,9 +11,9 @@ from django.urls import reverse
 from samspil.audit.models import AccessLogEntry
 from samspil.economy.choices import ProgrammeElement
 from samspil.economy.models import FinancingDecision, Intervention, OperatingCost, Service
-from samspil.economy.selectors import Cell
 from samspil.economy.tests.factories import ExemptionFactory, InterventionFactory, ServiceFactory, make_decision
 from samspil.organisations.choices import StaffRole
+from samspil.organisations.suppression import Cell
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
