@@ -8,6 +8,7 @@ from samspil.core.forms import DanishDateField
 from samspil.meetings.choices import WITHOUT_CITIZEN, MeetingType
 from samspil.pathways.forms import PathwayForm
 from samspil.pathways.models import TeamMember
+from samspil.plans.forms import FollowUpFields
 
 TIME_INPUT_FORMATS = ["%H:%M", "%H.%M", "%H"]
 
@@ -201,7 +202,7 @@ class MeetingAgreementForm(PathwayForm):
         return cleaned
 
 
-class MeetingFollowUpForm(PathwayForm):
+class MeetingFollowUpForm(PathwayForm, FollowUpFields):
     """A decision that records a follow-up of a goal (FSIII result), as on the goal's own page.
 
     `goals` are the plan's goals as the page loaded them. At a meeting held without the citizen there is no
@@ -209,30 +210,12 @@ class MeetingFollowUpForm(PathwayForm):
     """
 
     goal = forms.ChoiceField(label=_("Goal in the plan"))
-    result = forms.ChoiceField(label=_("Result of the follow-up"), widget=forms.RadioSelect)
-    assessed_on = DanishDateField(label=_("Assessed on"))
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Part of the plan the citizen sees."),
-    )
-    internal_note = forms.CharField(
-        label=_("Internal note"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("For the professionals only: never shown in the citizen's version of the plan."),
-    )
+    field_order = ["goal", "result", "assessed_on", "note", "internal_note"]
 
     def __init__(self, *args, meeting, goals, **kwargs):
-        from samspil.plans.choices import FollowUpResult
-
         super().__init__(*args, **kwargs)
         self.goals = goals
         self.fields["goal"].choices = [("", _("Choose the goal"))] + [(str(g.public_id), g.title) for g in goals]
-        self.fields["result"].choices = FollowUpResult.choices
         self.fields["assessed_on"].initial = min(timezone.localtime(meeting.starts_at).date(), timezone.localdate())
         if not meeting.includes_citizen:
             del self.fields["note"]

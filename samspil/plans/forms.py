@@ -108,7 +108,9 @@ class GoalForm(PlanForm):
         return self._lookup("responsible_department", self.page.departments)
 
 
-class FollowUpForm(PlanForm):
+class FollowUpFields(forms.Form):
+    """The fields of a goal follow-up: on the goal's page (`FollowUpForm`) and at a meeting (`MeetingFollowUpForm`)."""
+
     result = forms.ChoiceField(
         label=_("Result of the follow-up"), choices=FollowUpResult.choices, widget=forms.RadioSelect
     )
@@ -127,6 +129,10 @@ class FollowUpForm(PlanForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("For the professionals only: never shown in the citizen's version of the plan."),
     )
+
+
+class FollowUpForm(PlanForm, FollowUpFields):
+    pass
 
 
 class AgreementForm(PlanForm):
