@@ -7,10 +7,10 @@ most expensive persons), candidates (how many the municipality's current rule se
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from samspil.organisations.models import Municipality
 from samspil.segmentation import selectors
+from samspil.segmentation.management.commands import _municipality
 from samspil.segmentation.rules import CURVE_POINTS
 
 
@@ -36,10 +36,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print one JSON object.")
-        parser.add_argument("--municipality", help="Municipality code (needed when there is more than one).")
+        _municipality.add_argument(parser)
 
     def handle(self, *args, as_json: bool = False, municipality=None, **options):
-        figures = selectors.figures(_ReportReader(self._municipality(municipality)))
+        figures = selectors.figures(_ReportReader(_municipality.municipality_for(municipality)))
         if as_json:
             self.stdout.write(json.dumps(figures.as_json(), ensure_ascii=False))
             return
@@ -49,15 +49,3 @@ class Command(BaseCommand):
         for percent in CURVE_POINTS:
             self.stdout.write(f"  {percent:>3} %          {figures.share(percent):8.2%}")
         self.stdout.write(f"Candidates: {len(figures.candidates)} ({figures.rule.describe()})")
-
-    @staticmethod
-    def _municipality(code):
-        if code:
-            municipality = Municipality.objects.filter(code=code).first()
-            if municipality is None:
-                raise CommandError(f"No municipality with code {code}.")
-            return municipality
-        municipalities = list(Municipality.objects.all()[:2])
-        if len(municipalities) != 1:
-            raise CommandError("Give --municipality CODE (there is not exactly one municipality).")
-        return municipalities[0]

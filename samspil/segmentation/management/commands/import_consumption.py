@@ -5,10 +5,10 @@ import sys
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from samspil.organisations.models import Municipality
 from samspil.segmentation import reader, services
 from samspil.segmentation.choices import ImportMode, ImportStatus
 from samspil.segmentation.importer import BAD_ROWS_KEPT
+from samspil.segmentation.management.commands import _municipality
 
 BAR_WIDTH = 30
 SHOWN_BAD_ROWS = 50
@@ -24,12 +24,12 @@ class Command(BaseCommand):
             action="store_true",
             help="Import the good rows and report the bad ones (default: a bad row stops the whole file).",
         )
-        parser.add_argument("--municipality", help="Municipality code (needed when there is more than one).")
+        _municipality.add_argument(parser)
         parser.add_argument("--user", help="User name recorded as the importer.")
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args, file, skip_bad_rows, municipality, user, no_progress, **options):
-        municipality = self._municipality(municipality)
+        municipality = _municipality.municipality_for(municipality)
         actor = None
         if user:
             actor = get_user_model().objects.filter(username=user, municipality=municipality).first()
@@ -55,18 +55,6 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Nothing was imported: {job.rows_bad} bad rows. Fix them, or run again with --skip-bad-rows."
             )
-
-    @staticmethod
-    def _municipality(code):
-        if code:
-            municipality = Municipality.objects.filter(code=code).first()
-            if municipality is None:
-                raise CommandError(f"No municipality with code {code}.")
-            return municipality
-        municipalities = list(Municipality.objects.all()[:2])
-        if len(municipalities) != 1:
-            raise CommandError("Give --municipality CODE (there is not exactly one municipality).")
-        return municipalities[0]
 
     @staticmethod
     def _bar(phase, rows, fraction):
