@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "samspil.audit.middleware.AuditContextMiddleware",
     "samspil.core.middleware.SecurityHeadersMiddleware",
     "samspil.core.middleware.HtmxLoginRedirectMiddleware",
+    "samspil.core.middleware.DemoNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "samspil.config.urls"

@@ -56,3 +56,44 @@ class DanishFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DemoNotFoundMiddleware:
+    """In demo mode (which runs with DEBUG on) a missing page shows the site's Danish 404 page, as in production.
+
+    With DEBUG on, Django answers an `Http404` with its technical "yellow" page, which is right for a developer
+    and wrong in front of a demo audience. A 404 raised by a view is caught in `process_exception`; a URL that
+    matches no pattern never reaches a view (the resolver fails first, so `request.resolver_match` stays unset)
+    and is replaced on the way out. A 404 a view *returns* as a response is left alone. Outside demo mode nothing
+    changes: developers keep the technical page, and with DEBUG off Django renders 404.html itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _active() -> bool:
+        from django.conf import settings
+
+        return settings.DEBUG and getattr(settings, "DEMO_MODE", False)
+
+    @staticmethod
+    def _not_found(request, exception):
+        from django.urls import get_resolver
+
+        return get_resolver().resolve_error_handler(404)(request, exception)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 404 and self._active() and getattr(request, "resolver_match", None) is None:
+            from django.http import Http404
+
+            return self._not_found(request, Http404())
+        return response
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        if isinstance(exception, Http404) and self._active():
+            return self._not_found(request, exception)
+        return None
