@@ -9,6 +9,7 @@ DEMO_USERS = [
     ("demo-fagperson", _("Job-centre caseworker on some teams")),
     ("demo-udenfor", _("Staff member on no team")),
     ("demo-leder", _("Department head: aggregates only")),
+    ("demo-controller", _("Controller: economy and segmentation, figures only")),
     ("demo-admin", _("Administrator: configuration only")),
 ]
 

@@ -81,3 +81,13 @@ def test_repeated_failures_lock_the_user_name_even_for_the_right_password(client
     response = log_in(client, world.coordinator.username)
     assert response.status_code == 200 and "_auth_user_id" not in client.session
     assert "locked" in {error.code for error in response.context["form"].non_field_errors().as_data()}
+
+
+def test_the_log_in_page_lists_every_demo_staff_user_with_a_description(client, settings):
+    settings.DEMO_MODE = True
+    response = client.get("/konto/log-ind/")
+    listed = dict(response.context["demo_users"])
+    expected = {"demo-koordinator", "demo-fagperson", "demo-udenfor", "demo-leder", "demo-controller", "demo-admin"}
+    assert set(listed) == expected  # DESIGN.md's demo users, the controller included
+    assert all(str(description) for description in listed.values())
+    assert f"<code>demo-controller</code> – {listed['demo-controller']}" in response.content.decode()
