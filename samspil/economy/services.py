@@ -7,10 +7,13 @@ in the same transaction. The catalogue is for controllers (`policy.can_see_costs
 
 Granting needs the authority to grant (*visitationskompetence*) in the granting department: the actor works
 there and holds a covered team place on the pathway in it, or coordinates the pathway from it
-(`selectors.granting_departments`). Dates are kept between 2000 and ten years ahead (`validation.check_date`).
+(`selectors.granting_departments`). Ending or changing an intervention needs the same authority in the department
+that granted it, or the coordinator's (`intervention_authority`, one rule for both). Dates are kept between 2000
+and ten years ahead (`validation.check_date`).
 """
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -207,6 +210,45 @@ def _intervention_of(pathway: Pathway, intervention: Intervention) -> Interventi
     return found
 
 
+def intervention_authority(
+    *, granting: Iterable[Department], coordinates: bool, department_id: int, change: bool
+) -> bool:
+    """The one authority rule (*visitationskompetence*) for granting, changing and ending an intervention.
+
+    `granting` is where the actor may grant on the pathway (`selectors.granting_departments`: a department where
+    they work and hold a covered team place, or the coordinating department for its coordinator); `coordinates`
+    says whether the actor is the pathway's coordinator and still works in the coordinating department. Granting
+    on behalf of a department needs it among `granting`. Changing or ending an intervention needs the same
+    authority in the department that granted it, or the coordinator's: the coordinator answers for the whole
+    pathway, a team member only for their own department's decisions.
+    """
+    return department_id in {department.pk for department in granting} or (change and coordinates)
+
+
+def _require_authority(*, actor, pathway: Pathway, department: Department, change: bool) -> None:
+    from samspil.access.scopes import coordinator_of
+
+    granting = granting_departments(actor=actor, pathway=pathway)
+    coordinates = change and Pathway.objects.filter(pk=pathway.pk).filter(coordinator_of(actor)).exists()
+    if intervention_authority(granting=granting, coordinates=coordinates, department_id=department.pk, change=change):
+        return
+    if change:
+        raise ValidationError(
+            _(
+                "Only %(department)s, which granted the intervention, or the pathway's coordinator can change or "
+                "end it: you need a place on the pathway's team from that department."
+            )
+            % {"department": department.name}
+        )
+    raise ValidationError(
+        _(
+            "You cannot grant on behalf of %(department)s: you need a place on the pathway's team from that "
+            "department (or to coordinate the pathway from it)."
+        )
+        % {"department": department.name}
+    )
+
+
 @transaction.atomic
 def intervention_grant(
     *,
@@ -222,14 +264,7 @@ def intervention_grant(
     """Grant a service from the catalogue on the pathway, at the catalogue's price of today."""
     pathway = _open_pathway(actor=actor, pathway=pathway, action=policy.CONTRIBUTE)
     _same_municipality(actor, service, granting_department)
-    if granting_department.pk not in {d.pk for d in granting_departments(actor=actor, pathway=pathway)}:
-        raise ValidationError(
-            _(
-                "You cannot grant on behalf of %(department)s: you need a place on the pathway's team from that "
-                "department (or to coordinate the pathway from it)."
-            )
-            % {"department": granting_department.name}
-        )
+    _require_authority(actor=actor, pathway=pathway, department=granting_department, change=False)
     check_date(starts_on)
     check_date(ends_on)
     if not service.active:
@@ -266,9 +301,10 @@ def intervention_grant(
 def intervention_end(
     *, actor, pathway: Pathway, intervention: Intervention, ends_on: datetime.date, expected_version: int
 ) -> Intervention:
-    """End an intervention on a date (or move its end date)."""
+    """End an intervention on a date (or move its end date): the granting department's or the coordinator's call."""
     pathway = _open_pathway(actor=actor, pathway=pathway, action=policy.CONTRIBUTE)
     intervention = _intervention_of(pathway, intervention)
+    _require_authority(actor=actor, pathway=pathway, department=intervention.granting_department, change=True)
     if intervention.version != expected_version:
         raise ConflictError(
             _("Someone else changed this intervention while you were working on it. Look at it again and save.")

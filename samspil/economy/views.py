@@ -29,7 +29,12 @@ def _row_forms(page) -> dict:
     built = {}
     for row in page.rows:
         key = row.intervention.public_id
-        if page.can_contribute:
+        if page.can_contribute and services.intervention_authority(
+            granting=page.granting_departments,
+            coordinates=page.can_manage,
+            department_id=row.intervention.granting_department_id,
+            change=True,
+        ):
             built[f"end-{key}"] = forms.InterventionEndForm(
                 page=page, intervention=row.intervention, prefix=f"end-{key}"
             )
