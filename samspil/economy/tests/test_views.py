@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from samspil.audit.models import AccessLogEntry
 from samspil.economy.choices import ProgrammeElement
@@ -180,13 +181,14 @@ def test_the_department_report_adds_up_and_suppresses_small_counts(client, world
 
 
 def test_operating_costs_give_a_unit_cost_per_citizen(client, world, controller):
-    for _n in range(3):  # four active citizens in the programme in October (the world's own pathway too)
+    for _n in range(3):  # four active citizens in the programme this month (the world's own pathway too)
         f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, programme=world.programme)
     client.force_login(controller)
     url = reverse("economy:operating_costs")
+    today = timezone.localdate()  # the pathways open today, so they count from this month on
     data = {
         "programme": str(world.programme.public_id),
-        "month": "15.11.2026",
+        "month": f"{today:%d.%m.%Y}",
         "element": ProgrammeElement.IMPLEMENTATION_TEAM,
         "amount": "40.000,00",
     }
@@ -194,7 +196,7 @@ def test_operating_costs_give_a_unit_cost_per_citizen(client, world, controller)
     assert client.post(url, {**data, "element": ProgrammeElement.GROUP_ACTIVITIES, "amount": "2000"}).status_code == 302
     assert client.post(url, {**data, "amount": "-1"}).status_code == 422
     assert OperatingCost.objects.count() == 2
-    assert OperatingCost.objects.first().month == datetime.date(2026, 11, 1)
+    assert OperatingCost.objects.first().month == today.replace(day=1)
     row = client.get(url).context["rows"][0]
     assert (row.amount, row.citizens.value, row.per_citizen) == (Decimal("42000.00"), 4, Decimal("10500.00"))
     client.force_login(world.head)
