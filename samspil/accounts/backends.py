@@ -1,6 +1,10 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+from samspil.accounts.throttle import LoginThrottle
+from samspil.accounts.usernames import normalise_username
 
 
 class SamspilBackend(ModelBackend):
@@ -8,7 +12,31 @@ class SamspilBackend(ModelBackend):
 
     Demo accounts are refused unless demo mode is on (which requires DEBUG); citizen accounts never log in
     here — they will use MitID in the portal.
+
+    The user name is normalised (NFKC, case-folded, trimmed) as stored, and every attempt passes the log-in
+    throttle here, so no log-in path (the log-in page, the admin's, a future one) can skip it. A locked attempt
+    raises `PermissionDenied` (Django's `authenticate()` then stops and returns None) and marks the request,
+    so the log-in form can say why.
     """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        username = normalise_username(username)
+        throttle = LoginThrottle(request=request, username=username)
+        if throttle.locked():
+            _mark_locked(request)
+            raise PermissionDenied("Too many failed log-ins.")
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None:
+            throttle.record_failure()
+            if throttle.locked():
+                _mark_locked(request)
+        else:
+            throttle.clear_user()
+        return user
 
     def get_user(self, user_id):
         # The page header shows the user's municipality on every page: load it with the user.
@@ -21,3 +49,8 @@ class SamspilBackend(ModelBackend):
         if user.is_demo_account and not settings.DEMO_MODE:
             return False
         return user.is_staff_account
+
+
+def _mark_locked(request) -> None:
+    if request is not None:
+        request.samspil_login_locked = True

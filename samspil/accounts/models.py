@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samspil.accounts.choices import AccountKind
+from samspil.accounts.usernames import normalise_username
 
 
 class User(AbstractUser):
@@ -39,6 +40,17 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    @classmethod
+    def normalize_username(cls, username):
+        # Stored as the log-in looks it up (NFKC, case-folded, trimmed), so the unique constraint on the
+        # stored name also refuses a second account whose name differs only in case or compatibility form.
+        # Used by create_user() and clean(); save() applies it too, for code that saves without clean().
+        return normalise_username(username) if isinstance(username, str) else username
+
+    def save(self, *args, **kwargs):
+        self.username = self.normalize_username(self.username)
+        super().save(*args, **kwargs)
 
     @property
     def is_staff_account(self) -> bool:

@@ -212,9 +212,14 @@ SPECTACULAR_SETTINGS = {
 
 # How long a break-glass opening lasts before the user must give a new reason.
 SAMSPIL_BREAK_GLASS_HOURS = env.int("SAMSPIL_BREAK_GLASS_HOURS", default=8)
-# Failed log-ins before a user name (or client address) is locked, and for how long.
+# Failed log-ins before a user name, or a client address, is locked, and for how long (accounts/throttle.py).
+# The address limit is higher: the staff of an office may reach Samspil from one public address.
 SAMSPIL_LOGIN_MAX_FAILURES = env.int("SAMSPIL_LOGIN_MAX_FAILURES", default=5)
+SAMSPIL_LOGIN_MAX_FAILURES_PER_ADDRESS = env.int("SAMSPIL_LOGIN_MAX_FAILURES_PER_ADDRESS", default=20)
 SAMSPIL_LOGIN_LOCK_MINUTES = env.int("SAMSPIL_LOGIN_LOCK_MINUTES", default=15)
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: none, the client is REMOTE_ADDR). The
+# log-in throttle counts the address the nearest trusted proxy saw; a client cannot forge it.
+SAMSPIL_TRUSTED_PROXIES = env.int("SAMSPIL_TRUSTED_PROXIES", default=0)
 # The longest a coordinator may give someone outside the team access to a pathway.
 SAMSPIL_GRANT_MAX_DAYS = env.int("SAMSPIL_GRANT_MAX_DAYS", default=90)
 # A plan not revised for this many days shows on the coordinator's worklist.
