@@ -16,16 +16,8 @@ def normalise_username(value: str | None) -> str:
     return unicodedata.normalize("NFKC", value or "").casefold().strip()
 
 
-def axes_username(request, credentials: dict | None) -> str | None:
-    """`AXES_USERNAME_CALLABLE`: the throttle counts failures under the normalised user name."""
-    username = (credentials or {}).get("username")
-    if username is None and request is not None:
-        username = request.POST.get("username")
-    return normalise_username(username) if username is not None else None
-
-
 def client_address(request) -> str | None:
-    """`AXES_CLIENT_IP_CALLABLE`: the address of the client as the nearest trusted proxy saw it.
+    """The address of the client as the nearest trusted proxy saw it.
 
     With `SAMSPIL_TRUSTED_PROXIES = 0` (no proxy) it is `REMOTE_ADDR`. With n trusted proxies, each appends the
     address it received the request from to `X-Forwarded-For`, so the client is the n-th entry from the right;
