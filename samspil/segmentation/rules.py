@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samspil.segmentation.choices import RuleCombination
 
@@ -91,7 +92,14 @@ def rule_description(rule) -> str:
         return _("No conditions: no citizen is a candidate.")
     parts = []
     if rule.min_departments is not None:
-        parts.append(_("services from at least %(n)s departments") % {"n": rule.min_departments})
+        parts.append(
+            ngettext(
+                "services from at least %(n)s department",
+                "services from at least %(n)s departments",
+                rule.min_departments,
+            )
+            % {"n": rule.min_departments}
+        )
     if rule.top_percent is not None:
         parts.append(_("among the most expensive %(p)s %% of citizens") % {"p": _number(rule.top_percent)})
     if rule.min_total_dkk is not None:
