@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samspil.access.choices import ConsentForm, ConsentGiverRole
@@ -90,7 +91,7 @@ class ConsentScope(ChangeLogged, TenantModel):
         ]
 
     def __str__(self):
-        return str(self.department_id)
+        return gettext("Consent: %(department)s") % {"department": self.department}
 
     @property
     def change_log_pathway_id(self):
@@ -167,7 +168,10 @@ class AccessGrant(ChangeLogged, TenantModel):
         ]
 
     def __str__(self):
-        return f"{self.user} → {self.pathway_id}"
+        return gettext("Access for %(name)s until %(date)s") % {
+            "name": self.user,
+            "date": _local_date(self.valid_until),
+        }
 
 
 class BreakGlassQuerySet(ScopedQuerySet):
@@ -193,3 +197,14 @@ class BreakGlassAccess(ChangeLogged, TenantModel):
         verbose_name = _("break-glass access")
         verbose_name_plural = _("break-glass accesses")
         ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return gettext("Break-glass access for %(name)s until %(date)s") % {
+            "name": self.user,
+            "date": _local_date(self.expires_at),
+        }
+
+
+def _local_date(moment) -> str:
+    """A moment as the local date, written 12.12.2026 (for readable record names in the change log)."""
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATE_FORMAT") if moment else "–"

@@ -199,7 +199,9 @@ class FinancingShare(ChangeLogged, TenantModel):
         ]
 
     def __str__(self):
-        return f"{self.department} {self.percent} %"
+        from django.template.defaultfilters import floatformat
+
+        return f"{self.department}: {floatformat(self.percent, '-2')} %"  # Jobcenter: 33,33 %
 
 
 class OperatingCost(ChangeLogged, TenantModel):

@@ -22,11 +22,11 @@ from django.db.models import (
     Value,
 )
 from django.http import Http404
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from samspil.access import policy, scopes
 from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope
+from samspil.audit.changelog import ChangeRow, change_rows
 from samspil.audit.choices import AccessPurpose, AccessVia
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
 from samspil.audit.services import access_denied_record, access_record, access_record_each
@@ -383,51 +383,11 @@ def pathway_denials(*, actor, pathway: Pathway, limit: int = 50) -> list[AuditEv
 # --- the change log ------------------------------------------------------------------------------------
 
 
-@dataclass
-class ChangeRow:
-    entry: ChangeLogEntry
-    record: str
-    changes: list  # (field label, before, after)
-
-
-def _change_value(field, value) -> str:
-    if value in (None, ""):
-        return "–"
-    if isinstance(value, str) and value.startswith("•••"):
-        return "•••"  # redacted at the source (the CPR number): never shown
-    if field is not None and field.is_relation:
-        return _("(another record)")
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if field is not None and field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and value[7] == "-":
-        try:
-            moment = datetime.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        if len(value) == 10:
-            return formats.date_format(moment.date(), "SHORT_DATE_FORMAT")
-        return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
-    return str(value)
-
-
 def pathway_change_log(*, actor, pathway: Pathway, limit: int = 200) -> list[ChangeRow]:
-    """Every change to the pathway and what hangs off it, with before and after, for its coordinator."""
+    """Every change to the pathway and what hangs off it, with before and after in words, for its coordinator."""
     entries = list(
         ChangeLogEntry.objects.visible_to(actor, policy.MANAGE)
         .filter(pathway=pathway)
         .select_related("actor", "content_type")[:limit]
     )
-    rows = []
-    for entry in entries:
-        model = entry.content_type.model_class()
-        before, after = entry.before or {}, entry.after or {}
-        changes = []
-        for attname in entry.changed_fields:
-            field = next((f for f in model._meta.concrete_fields if f.attname == attname), None) if model else None
-            label = str(field.verbose_name) if field is not None else attname
-            changes.append((label, _change_value(field, before.get(attname)), _change_value(field, after.get(attname))))
-        record = str(model._meta.verbose_name) if model else entry.content_type.model
-        rows.append(ChangeRow(entry=entry, record=record, changes=changes))
-    return rows
+    return change_rows(entries, municipality_id=pathway.municipality_id)
