@@ -612,7 +612,11 @@ def _plan() -> Plan:
     for _ in range(5):  # still open, so the coordinator's walk through the demo always finds work to do
         steps = planner.status_path(still_open=True)
         pathways.append(planner.pathway(coordinator=KOORDINATOR, person=pick(young), steps=steps, **vejen))
-    family = rng.choice(families_for_programme)
+    def free(families):
+        """Families none of whose members is in a pathway yet: a citizen has one open coordinated pathway at a time."""
+        return [fam for fam in families if not any(id(person) in used for person in fam.adults + fam.children)]
+
+    family = rng.choice(free(families_for_programme))
     families_for_programme.remove(family)
     pathways.append(
         planner.pathway(
@@ -631,7 +635,7 @@ def _plan() -> Plan:
         pathways.append(
             planner.pathway(coordinator=rng.choice(coordinators["Børn og Unge"]), person=pick(young), **vejen)
         )
-    for family in rng.sample(families_for_programme, PATHWAY_COUNTS[prog.ONE_FAMILY]):
+    for family in rng.sample(free(families_for_programme), PATHWAY_COUNTS[prog.ONE_FAMILY]):
         pathways.append(
             planner.pathway(
                 programme=prog.ONE_FAMILY,
