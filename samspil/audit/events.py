@@ -39,6 +39,16 @@ EVENTS = {
     "service.created": _("added the service {service} ({code}) to the catalogue"),
     "service.changed": _("changed the service {service} ({code}) in the catalogue"),
     "operating_cost.registered": _("registered the operating cost of {programme} for {month}: {amount} kr."),
+    "pathway.opened_second": _(
+        "opened this pathway although the citizen already has an open pathway (coordinated by {coordinators}): {reason}"
+    ),
+    "grant.ended_by_withdrawal": _("ended {name}'s access because the citizen withdrew consent for {departments}"),
+    "access.break_glass_ended": _(
+        "ended {name}'s break-glass access because the citizen withdrew consent for {departments}"
+    ),
+    "referral.created": _("referred a person to {coordinator} in {programme}"),
+    "referral.taken": _("took on the referral in {programme} and opened the pathway"),
+    "referral.declined": _("declined the referral in {programme}: {reason}"),
 }
 
 

@@ -62,6 +62,20 @@ class PathwayOpenForm(DkfdsFormMixin, forms.Form):
         label=_("Reason for referral"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, programmes, **kwargs):
+    second_pathway_reason = forms.CharField(
+        label=_("Why a second pathway is needed"),
+        help_text=_(
+            "The citizen already has an open coordinated pathway. Talk to its coordinator first; a second one is "
+            "opened only deliberately, and only from a department the citizen's consent covers there."
+        ),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, programmes, ask_reason: bool = False, **kwargs):
+        """`ask_reason`: the citizen already has an open pathway, so the form asks why a second one is needed."""
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
+        if not ask_reason:
+            del self.fields["second_pathway_reason"]

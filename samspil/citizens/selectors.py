@@ -6,7 +6,7 @@ from django.http import Http404
 
 from samspil.access import policy
 from samspil.audit.choices import AccessPurpose, AccessVia
-from samspil.audit.services import access_record, access_record_each
+from samspil.audit.services import access_record_each
 from samspil.citizens import cpr
 from samspil.citizens.models import Citizen, HouseholdMember
 from samspil.pathways.models import Pathway
@@ -27,8 +27,9 @@ def citizen_search(*, actor, query: str) -> list[Citizen]:
     """Intake search by CPR number (exact, through the blind index) or by name (every word must match).
 
     Each result carries `pathway_list`: the citizen's pathways, each marked `is_visible` for the actor. Of a
-    pathway the actor may not see, the page shows only that it exists (with a break-glass link); that
-    glimpse is logged on the pathway, so its coordinator sees it in the pathway's access log.
+    pathway the actor may not see, the page shows only that it exists, and for an open one who coordinates it
+    (name and department: who to call, not what is in it), with a break-glass link; that glimpse is logged on
+    the pathway, so its coordinator sees it in the pathway's access log.
     """
     query = (query or "").strip()
     if not search_terms_valid(query):
@@ -52,7 +53,7 @@ def citizen_search(*, actor, query: str) -> list[Citizen]:
         households_of.setdefault(household_id, []).append(citizen_id)
     pathways = list(
         Pathway.objects.filter(Q(citizen__in=results) | Q(household_id__in=list(households_of)))
-        .select_related("programme")
+        .select_related("programme", "coordinator", "lead_department")
         .order_by("-opened_on")
     )
     visible = set(
@@ -78,11 +79,37 @@ def citizen_search(*, actor, query: str) -> list[Citizen]:
 
 
 def citizen_for_intake(*, actor, public_id) -> Citizen:
-    """A citizen found by intake search, to open a pathway for. Logged."""
+    """A citizen found by intake search, to open a pathway for. Logged.
+
+    `citizen.open_pathways` lists the open pathways about them (their own and their families'), of which the page
+    shows only who coordinates them; each glimpse is logged on that pathway, as the search does.
+    """
+    from samspil.pathways.services import open_pathways_of
+
     citizen = Citizen.objects.visible_to(actor, policy.INTAKE).filter(public_id=public_id).first()
     if citizen is None:
         raise Http404
-    access_record(
-        actor=actor, citizens=[citizen], shown="citizen.intake", purpose=AccessPurpose.INTAKE, via=AccessVia.INTAKE
+    citizen.open_pathways = open_pathways_of(citizen_ids=[citizen.pk])
+    access_record_each(
+        actor=actor,
+        reads=[(citizen, pathway) for pathway in citizen.open_pathways] or [(citizen, None)],
+        shown="citizen.intake",
+        purpose=AccessPurpose.INTAKE,
+        via=AccessVia.INTAKE,
     )
     return citizen
+
+
+def open_pathways_glimpse(*, actor, pathways) -> list[Pathway]:
+    """Open pathways an intake refusal names (a family member's, say): only their coordinators are shown. Logged,
+    one row per (subject, pathway), so the coordinator sees who was told."""
+    reads = []
+    for pathway in pathways:
+        subjects = (
+            [pathway.citizen] if pathway.citizen_id else list(Citizen.objects.filter(pk__in=pathway.subject_ids()))
+        )
+        reads.extend((subject, pathway) for subject in subjects)
+    access_record_each(
+        actor=actor, reads=reads, shown="citizen.intake", purpose=AccessPurpose.INTAKE, via=AccessVia.INTAKE
+    )
+    return list(pathways)

@@ -80,12 +80,17 @@ class PathwayOpenView(CaseWorkMixin, View):
         self.citizen = selectors.citizen_for_intake(actor=request.user, public_id=kwargs["citizen_id"])
         self.programmes = pathway_selectors.programmes_to_coordinate(actor=request.user)
 
+    def page(self, form, status=200):
+        context = {"form": form, "citizen": self.citizen, "open_pathways": self.open_pathways}
+        return render(self.request, "citizens/open_pathway.html", context, status=status)
+
     def get(self, request, citizen_id):
-        form = forms.PathwayOpenForm(programmes=self.programmes)
-        return render(request, "citizens/open_pathway.html", {"form": form, "citizen": self.citizen})
+        self.open_pathways = self.citizen.open_pathways
+        return self.page(forms.PathwayOpenForm(programmes=self.programmes, ask_reason=bool(self.open_pathways)))
 
     def post(self, request, citizen_id):
-        form = forms.PathwayOpenForm(request.POST, programmes=self.programmes)
+        self.open_pathways = self.citizen.open_pathways
+        form = forms.PathwayOpenForm(request.POST, programmes=self.programmes, ask_reason=bool(self.open_pathways))
         if form.is_valid():
             try:
                 pathway = pathway_services.pathway_open(
@@ -93,7 +98,17 @@ class PathwayOpenView(CaseWorkMixin, View):
                     programme=form.cleaned_data["programme"],
                     citizen=self.citizen,
                     referral_reason=form.cleaned_data["referral_reason"],
+                    second_pathway_reason=form.cleaned_data.get("second_pathway_reason", ""),
                 )
+            except pathway_services.OpenPathwayExists as refused:
+                # A family member's open pathway counts too: name its coordinator and ask for the reason.
+                known = {pathway.pk for pathway in self.open_pathways}
+                more = [pathway for pathway in refused.existing if pathway.pk not in known]
+                self.open_pathways += selectors.open_pathways_glimpse(actor=request.user, pathways=more)
+                if "second_pathway_reason" not in form.fields:
+                    form = forms.PathwayOpenForm(request.POST, programmes=self.programmes, ask_reason=True)
+                    form.is_valid()
+                form.add_error("second_pathway_reason", refused)
             except ValidationError as error:
                 form.add_error(None, error)
             except PermissionDenied:
@@ -101,4 +116,4 @@ class PathwayOpenView(CaseWorkMixin, View):
             else:
                 messages.success(request, _("The pathway was opened. You are its coordinator."))
                 return HttpResponseRedirect(reverse("pathways:overview", args=[pathway.public_id]))
-        return render(request, "citizens/open_pathway.html", {"form": form, "citizen": self.citizen}, status=422)
+        return self.page(form, status=422)

@@ -9,7 +9,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +53,97 @@ def _coordinating_department(*, actor, programme: Programme, department: Departm
     return membership.department
 
 
+# A second open pathway for a citizen must be opened deliberately: the reason is at least this long.
+SECOND_PATHWAY_REASON_MIN = 10
+
+
+class OpenPathwayExists(ValidationError):
+    """The citizen (or a member of the family) already has an open coordinated pathway: `existing` lists them.
+
+    Raised when no reason for a second pathway was given, or when the citizen's consent does not cover the
+    department that would lead it; the intake page then shows who coordinates the open pathway and asks for a
+    reason.
+    """
+
+    def __init__(self, message, *, existing: list[Pathway]):
+        super().__init__(message, code="open_pathway_exists")
+        self.existing = existing
+
+
+def open_pathways_of(*, citizen_ids) -> list[Pathway]:
+    """The open pathways about any of these citizens: their own, and those of the families they belong to.
+
+    Not scoped: intake needs to know that a coordinated pathway exists and who coordinates it (who to call), never
+    what is in it. Callers show only the coordinator and the coordinating department, and log the glimpse.
+    """
+    from samspil.citizens.models import HouseholdMember
+    from samspil.pathways.choices import OPEN_STATUSES
+
+    citizen_ids = list(citizen_ids)
+    if not citizen_ids:
+        return []
+    households = HouseholdMember.objects.filter(citizen_id__in=citizen_ids).values("household_id")
+    return list(
+        Pathway.objects.filter(status__in=OPEN_STATUSES)
+        .filter(Q(citizen_id__in=citizen_ids) | Q(household_id__in=households))
+        .select_related("coordinator", "lead_department", "programme", "citizen", "household")
+        .order_by("opened_on", "pk")
+    )
+
+
+def coordinated_by(pathways) -> str:
+    """ "Anna Hansen (Børn og Unge)" for each pathway: who to call about it, and nothing of what is in it."""
+    names = []
+    for pathway in pathways:
+        name = f"{pathway.coordinator.get_full_name()} ({pathway.lead_department.name})"
+        if name not in names:
+            names.append(name)
+    return ", ".join(names)
+
+
+def _covered_on(pathways: list[Pathway]) -> dict[int, set[int]]:
+    """For each pathway, the departments its sharing basis covers now (the pathway scope's own rule)."""
+    from samspil.access.scopes import covered_departments
+    from samspil.core.db import JoinedText
+
+    rows = (
+        Pathway.objects.filter(pk__in=[pathway.pk for pathway in pathways])
+        .annotate(covered=covered_departments())
+        .values_list("pk", "covered")
+    )
+    return {pk: {int(department_id) for department_id in JoinedText.split(covered)} for pk, covered in rows}
+
+
+def _check_second_pathway(*, existing: list[Pathway], department: Department, reason: str, name) -> None:
+    """A citizen has one open coordinated pathway at a time, unless a second is opened deliberately.
+
+    Deliberately means: with a reason, and from a department the citizen has let receive their data on every open
+    pathway (its coordinating department, a legal basis there, or a consent in force covering it). A caseworker
+    whose department the citizen said no to cannot get round that by opening a pathway of their own.
+    """
+    if len(reason) < SECOND_PATHWAY_REASON_MIN:
+        raise OpenPathwayExists(
+            _(
+                "%(name)s already has an open coordinated pathway, coordinated by %(coordinators)s. Talk to the "
+                "coordinator first. If a second pathway is needed all the same, give the reason in at least "
+                "%(min)s characters."
+            )
+            % {"name": name, "coordinators": coordinated_by(existing), "min": SECOND_PATHWAY_REASON_MIN},
+            existing=existing,
+        )
+    covered = _covered_on(existing)
+    uncovered = [pathway for pathway in existing if department.pk not in covered.get(pathway.pk, set())]
+    if uncovered:
+        raise OpenPathwayExists(
+            _(
+                "%(name)s already has an open coordinated pathway, and the citizen's consent does not cover "
+                "%(department)s there, so you cannot open a second one. Contact the coordinator: %(coordinators)s."
+            )
+            % {"name": name, "department": department.name, "coordinators": coordinated_by(uncovered)},
+            existing=existing,
+        )
+
+
 @transaction.atomic
 def pathway_open(
     *,
@@ -63,14 +154,19 @@ def pathway_open(
     coordinator=None,
     department: Department | None = None,
     citizen_label: str | None = None,
+    second_pathway_reason: str = "",
 ) -> Pathway:
     """Open a pathway for the citizen or (in family programmes) their family.
 
-    The actor coordinates it, unless `coordinator` names another caseworker: then the actor (a case role,
-    or a segmentation role opening it for a candidate) opens it on the coordinator's behalf and does not
-    join the team; the coordinator must fit the programme's rule like any coordinator. `department` picks
-    which of the coordinator's places leads it. `citizen_label` names the citizen in error messages instead
-    of their name (a segmentation role knows the person only by a pseudonymous reference).
+    The actor coordinates it, unless `coordinator` names another caseworker: then the actor (a case role)
+    opens it on the coordinator's behalf and does not join the team; the coordinator must fit the programme's
+    rule like any coordinator. `department` picks which of the coordinator's places leads it. `citizen_label`
+    names the citizen in error messages instead of their name.
+
+    A citizen has at most one open coordinated pathway at a time, across programmes (for a family pathway: no
+    member of the family has one). A second one needs `second_pathway_reason` and a coordinating department the
+    citizen's consent covers on the open one (`_check_second_pathway`); else `OpenPathwayExists`. The reason is
+    kept in the `pathway.opened` event and shown on the new pathway's timeline (`pathway.opened_second`).
     """
     name = citizen_label or citizen
     if coordinator is None:
@@ -103,8 +199,15 @@ def pathway_open(
         )
     department = _coordinating_department(actor=coordinator, programme=programme, department=department)
     subject = {"citizen": citizen}
+    subject_ids = [citizen.pk]
     if programme.subject_kind == SubjectKind.HOUSEHOLD:
-        subject = {"household": household_for(citizen=citizen)}
+        household = household_for(citizen=citizen)  # rolled back with the rest if the opening is refused
+        subject = {"household": household}
+        subject_ids = [citizen.pk, *household.memberships.values_list("citizen_id", flat=True)]
+    second_pathway_reason = second_pathway_reason.strip()
+    existing = open_pathways_of(citizen_ids=subject_ids)
+    if existing:
+        _check_second_pathway(existing=existing, department=department, reason=second_pathway_reason, name=name)
     pathway = Pathway(
         municipality_id=actor.municipality_id,
         programme=programme,
@@ -136,13 +239,20 @@ def pathway_open(
         department=department,
         role=TeamRole.CASEWORKER,
     )
+    opened = {"programme": programme.name}
+    if existing:
+        opened["second_pathway_reason"] = second_pathway_reason
     event_record(
-        actor=actor,
-        code="pathway.opened",
-        municipality_id=pathway.municipality_id,
-        pathway=pathway,
-        data={"programme": programme.name},
+        actor=actor, code="pathway.opened", municipality_id=pathway.municipality_id, pathway=pathway, data=opened
     )
+    if existing:
+        event_record(
+            actor=actor,
+            code="pathway.opened_second",
+            municipality_id=pathway.municipality_id,
+            pathway=pathway,
+            data={"coordinators": coordinated_by(existing), "reason": second_pathway_reason},
+        )
     return pathway
 
 

@@ -109,9 +109,22 @@ def test_one_open_pathway_per_citizen_per_programme(world, opened):
         services.pathway_open(actor=world.coordinator, programme=world.programme, citizen=opened.citizen)
     assert Pathway.objects.filter(citizen=opened.citizen).count() == 1
     assert audit_counts() == before
-    # Another programme is fine, and so is the same one once the first pathway is closed.
+    # Another programme deliberately (with a reason) is fine, and so is the same one once the first is closed.
     other = f.ProgrammeFactory(municipality=world.municipality)
-    assert services.pathway_open(actor=world.coordinator, programme=other, citizen=opened.citizen).pk
+    second = services.pathway_open(
+        actor=world.coordinator,
+        programme=other,
+        citizen=opened.citizen,
+        second_pathway_reason="Et særskilt forløb er nødvendigt her",
+    )
+    assert second.pk
+    services.pathway_change_status(
+        actor=world.coordinator,
+        pathway=second,
+        to_status=PathwayStatus.CLOSED,
+        reason="Afsluttet",
+        expected_version=second.version,
+    )
     services.pathway_change_status(
         actor=world.coordinator,
         pathway=opened,
