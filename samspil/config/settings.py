@@ -67,6 +67,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that loads the session or the user: a database outage becomes a 503, and /healthz is
+    # answered here without touching the session.
+    "samspil.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "samspil.core.middleware.DanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -113,10 +116,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # A database that does not answer must cost a request seconds, not minutes: the connection attempt gives up
+    # after DATABASE_CONNECT_TIMEOUT and the server cancels a statement after DATABASE_STATEMENT_TIMEOUT (0: no
+    # limit; give `migrate` and long imports 0 or more). core.middleware.DatabaseUnavailableMiddleware turns the
+    # error into a 503.
+    _pg_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=2))
+    _server_settings = [_pg_options["options"]] if _pg_options.get("options") else []
     # PostgreSQL's JIT compiler spends a second compiling the access-policy queries (many small EXISTS
     # subqueries) to save milliseconds; for short interactive queries it only costs. See docs/benchmarks.md.
     if env.bool("DATABASE_DISABLE_JIT", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        _server_settings.append("-c jit=off")
+    _statement_timeout = env.int("DATABASE_STATEMENT_TIMEOUT", default=30)
+    if _statement_timeout > 0:
+        _server_settings.append(f"-c statement_timeout={_statement_timeout}s")
+    if _server_settings:
+        _pg_options["options"] = " ".join(_server_settings)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when configured, backs the cache, the sessions and Celery.
@@ -190,6 +205,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
+    # Load balancers probe the app servers directly over HTTP; the answer carries no data.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -13,7 +13,11 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if not request.path.startswith("/admin/"):
             response.setdefault("Content-Security-Policy", self.CSP)
-        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        # Judged by the session cookie, not by `request.user`: asking the user would load the session and the
+        # user from the database on every response, including the 503 sent while the database is down.
+        from django.conf import settings
+
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
             response.setdefault("Cache-Control", "no-store")
         return response
 
@@ -97,3 +101,53 @@ class DemoNotFoundMiddleware:
         if isinstance(exception, Http404) and self._active():
             return self._not_found(request, exception)
         return None
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is down, locked or too slow gives a 503 (a Danish page; JSON for `/api/` and `/healthz`)
+    with `Retry-After`, never a 500, and the broken connection is closed so the next request reconnects.
+
+    Placed before the session middleware, so it also catches the session and user look-ups that other
+    middleware trigger (see core/outage.py). `/healthz` is answered here, before any session or user is
+    loaded: a probe with a session cookie gets the same answer as one without.
+    """
+
+    HEALTHZ_PATH = "/healthz"
+
+    def __init__(self, get_response):
+        from django.core.signals import got_request_exception
+
+        from samspil.core import outage
+
+        self.get_response = get_response
+        got_request_exception.connect(outage.remember_error, dispatch_uid="samspil.core.outage.remember_error")
+
+    def __call__(self, request):
+        from samspil.core import outage
+
+        try:
+            if request.path_info == self.HEALTHZ_PATH:
+                from samspil.core.views import healthz
+
+                return healthz(request)
+            response = self.get_response(request)
+        except Exception as error:
+            if not outage.is_database_unavailable(error):
+                raise
+            return self._unavailable(request, error)
+        error = outage.remembered_error(request)
+        return self._unavailable(request, error) if error is not None else response
+
+    def process_exception(self, request, exception):
+        from samspil.core import outage
+
+        if outage.is_database_unavailable(exception):
+            return self._unavailable(request, exception)
+        return None
+
+    def _unavailable(self, request, error):
+        from samspil.core import outage
+
+        return outage.unavailable_response(
+            request, error, security_headers={"Content-Security-Policy": SecurityHeadersMiddleware.CSP}
+        )
