@@ -1,12 +1,13 @@
 from django.urls import path
 
-from samspil.pathways import views
+from samspil.pathways import task_views, views
 
 app_name = "pathways"
 
 urlpatterns = [
     path("", views.MyPathwaysView.as_view(), name="mine"),
     path("arbejdsliste/", views.WorklistView.as_view(), name="worklist"),
+    path("opgaver/", task_views.TaskListView.as_view(), name="tasks"),
     path("<uuid:pathway_id>/", views.PathwayOverviewView.as_view(), name="overview"),
     path("<uuid:pathway_id>/status/", views.StatusChangeView.as_view(), name="status"),
     path("<uuid:pathway_id>/koordinator/", views.CoordinatorChangeView.as_view(), name="coordinator_change"),

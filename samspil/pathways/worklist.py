@@ -21,6 +21,59 @@ UPCOMING_DAYS = 14  # meetings to hold: those starting within the next two weeks
 DUE_SOON_DAYS = 7  # status meetings shown when due within a week (or overdue)
 
 
+# --- the rules, as querysets: the worklist and "Mine opgaver" (`pathways.tasks`) both read through these -----
+
+
+def active_pathways(actor, action: str):
+    """The pathways the actor may do `action` in that are not closed: where there is still work to do."""
+    return Pathway.objects.visible_to(actor, action).exclude(status=PathwayStatus.CLOSED)
+
+
+def open_agreements():
+    """Agreements someone is still to do (not of any one pathway: filter by pathway or owner)."""
+    from samspil.plans.choices import OPEN_AGREEMENT_STATUSES
+    from samspil.plans.models import Agreement
+
+    return Agreement.objects.filter(status__in=OPEN_AGREEMENT_STATUSES)
+
+
+def overdue_agreements(today: datetime.date):
+    """Open agreements whose due date has passed."""
+    return open_agreements().filter(due_on__lt=today)
+
+
+def planned_meetings_until(now: datetime.datetime):
+    """Planned meetings that have begun (to record) or start within `UPCOMING_DAYS` (to hold), soonest first.
+
+    A planned meeting with `starts_at <= now` awaits its minutes (`Meeting.awaits_minutes`); the rest are ahead.
+    """
+    from samspil.meetings.choices import MeetingStatus
+    from samspil.meetings.models import Meeting
+
+    return Meeting.objects.filter(
+        status=MeetingStatus.PLANNED, starts_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS)
+    ).order_by("starts_at", "id")
+
+
+def pathway_subject_reads(pathways) -> list[tuple]:
+    """(citizen, pathway) for every person a list of pathways names: the citizen, or each family member.
+
+    One query for the family members of all the family pathways (none when there are none).
+    """
+    members: dict[int, list] = {}
+    household_ids = {p.household_id for p in pathways if p.household_id}
+    if household_ids:
+        from samspil.citizens.models import HouseholdMember
+
+        for member in HouseholdMember.objects.filter(household_id__in=household_ids).select_related("citizen"):
+            members.setdefault(member.household_id, []).append(member.citizen)
+    reads = []
+    for pathway in pathways:
+        for citizen in [pathway.citizen] if pathway.citizen_id else members.get(pathway.household_id, []):
+            reads.append((citizen, pathway))
+    return reads
+
+
 @dataclass
 class PathwayTasks:
     pathway: Pathway | int  # the id, until `worklist_counts(with_pathways=True)` loads the pathway
@@ -56,10 +109,6 @@ class Worklist:
     plans_stale: int
 
 
-def _coordinated(actor):
-    return Pathway.objects.visible_to(actor, policy.MANAGE).exclude(status=PathwayStatus.CLOSED)
-
-
 def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
     """The worklist of the pathways the actor coordinates.
 
@@ -68,8 +117,7 @@ def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
     """
     from samspil.meetings.choices import CADENCE_TYPES, MeetingStatus
     from samspil.meetings.models import Meeting
-    from samspil.plans.choices import OPEN_AGREEMENT_STATUSES
-    from samspil.plans.models import Agreement, PlanRevision
+    from samspil.plans.models import PlanRevision
 
     today = timezone.localdate()
     now = timezone.now()
@@ -88,7 +136,7 @@ def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
         .values("last")
     )
     coordinated = list(
-        _coordinated(actor)
+        active_pathways(actor, policy.MANAGE)
         .annotate(
             last_cadence_meeting=Subquery(last_held, output_field=DateTimeField()),
             plan_revised_at=Subquery(last_revision, output_field=DateTimeField()),
@@ -98,15 +146,9 @@ def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
     )
     ids = [row["pk"] for row in coordinated]
     overdue = dict(
-        Agreement.objects.filter(pathway__in=ids, status__in=OPEN_AGREEMENT_STATUSES, due_on__lt=today)
-        .values_list("pathway_id")
-        .annotate(n=Count("id"))
+        overdue_agreements(today).filter(pathway__in=ids).order_by().values_list("pathway_id").annotate(n=Count("id"))
     )
-    planned = list(
-        Meeting.objects.filter(
-            pathway__in=ids, status=MeetingStatus.PLANNED, starts_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS)
-        ).order_by("starts_at")
-    )
+    planned = list(planned_meetings_until(now).filter(pathway__in=ids))
     meetings_of: dict[int, list] = {}
     for meeting in planned:
         meetings_of.setdefault(meeting.pathway_id, []).append(meeting)
@@ -152,17 +194,6 @@ def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
 def worklist_for_page(*, actor) -> Worklist:
     """The worklist page: as `worklist_counts`, and the citizens shown are logged as read."""
     worklist = worklist_counts(actor=actor, with_pathways=True)
-    reads = []
-    pathways = [row.pathway for row in worklist.rows]
-    members = {}
-    household_ids = [p.household_id for p in pathways if p.household_id]
-    if household_ids:
-        from samspil.citizens.models import HouseholdMember
-
-        for member in HouseholdMember.objects.filter(household_id__in=household_ids).select_related("citizen"):
-            members.setdefault(member.household_id, []).append(member.citizen)
-    for pathway in pathways:
-        for citizen in [pathway.citizen] if pathway.citizen_id else members.get(pathway.household_id, []):
-            reads.append((citizen, pathway))
+    reads = pathway_subject_reads([row.pathway for row in worklist.rows])
     access_record_each(actor=actor, reads=reads, shown="pathway.worklist", purpose=AccessPurpose.COORDINATION)
     return worklist

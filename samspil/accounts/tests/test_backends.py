@@ -26,7 +26,8 @@ def test_tests_run_with_demo_mode_off(settings):
 
 def test_staff_logs_in_and_lands_on_my_pathways(client, world):
     response = log_in(client, world.coordinator.username)
-    assert response.status_code == 302 and response["Location"] == "/forloeb/"
+    assert response.status_code == 302 and response["Location"] == "/"  # the front page sends on by role
+    assert client.get("/")["Location"] == "/forloeb/"  # a coordinator: their pathways
 
 
 def test_wrong_password_shows_the_form_again(client, world):

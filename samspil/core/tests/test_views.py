@@ -29,9 +29,9 @@ def test_healthz_answers_get_only(client):
     assert client.post("/healthz").status_code == 405
 
 
-def test_home_sends_to_my_pathways(client):
+def test_home_sends_an_anonymous_visitor_to_log_in_and_back(client):
     response = client.get("/")
-    assert response.status_code == 302 and response["Location"] == "/forloeb/"
+    assert response.status_code == 302 and response["Location"] == "/konto/log-ind/?next=/"
 
 
 def test_pages_forbid_framing_and_inline_scripts(client):
