@@ -249,8 +249,12 @@ SAMSPIL_SEGMENTATION_ROLES = env.list("SAMSPIL_SEGMENTATION_ROLES", default=["co
 SAMSPIL_SEGMENTATION_UPLOAD_ROOT = env.path(
     "SAMSPIL_SEGMENTATION_UPLOAD_ROOT", default=VAR_DIR / "private" / "segmentation"
 )
-# The largest uncompressed XLSX the import opens (zip bombs), and when a queued/running import counts as stuck.
-SAMSPIL_IMPORT_MAX_XLSX_BYTES = env.int("SAMSPIL_IMPORT_MAX_XLSX_BYTES", default=2 * 1024**3)
+# The largest uncompressed XLSX the import opens, and the largest shared-strings part in it (openpyxl keeps that
+# part in memory whole). Both against "zip bombs" (segmentation/reader.py). 1 GiB holds Excel's 1,048,576 rows of
+# the seven columns twice over.
+SAMSPIL_IMPORT_MAX_XLSX_BYTES = env.int("SAMSPIL_IMPORT_MAX_XLSX_BYTES", default=1024**3)
+SAMSPIL_IMPORT_MAX_SHARED_STRINGS_BYTES = env.int("SAMSPIL_IMPORT_MAX_SHARED_STRINGS_BYTES", default=100 * 1024**2)
+# When a queued/running import counts as stuck.
 SAMSPIL_IMPORT_STALE_HOURS = env.int("SAMSPIL_IMPORT_STALE_HOURS", default=6)
 FILE_UPLOAD_PERMISSIONS = 0o600
 # Page size of "Mine forløb" (keyset pagination).

@@ -263,25 +263,93 @@ def _csv_rows(path: str) -> Iterator[tuple[int, list, float]]:
             ) from None
 
 
-DEFAULT_MAX_XLSX_BYTES = 2 * 1024**3
+# A "zip bomb" is a small file that unpacks to gigabytes (the security test: 638 KiB → 1.5 GB of memory,
+# 186 s). The archive is checked before openpyxl opens it, from the sizes it declares (Python's zipfile never
+# unpacks more than a member declares, and a member that unpacks to a different size fails its CRC check):
+# - all members together at most SAMSPIL_IMPORT_MAX_XLSX_BYTES (time: the sheets are streamed, not kept);
+# - no member above 1 MiB packed more tightly than 100:1 (real sheets: 5–20:1, even with every row the same);
+# - the shared strings, which openpyxl keeps in memory whole, at most SAMSPIL_IMPORT_MAX_SHARED_STRINGS_BYTES
+#   and at most MAX_SHARED_STRINGS entries as the part declares them (memory).
+MAX_COMPRESSION_RATIO = 100
+_RATIO_FROM_BYTES = 1024 * 1024
+MAX_SHARED_STRINGS = 2_000_000
+_CONTENT_TYPES = "[Content_Types].xml"
+_CONTENT_TYPES_MAX_BYTES = 1024 * 1024
+_SHARED_STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_UNIQUE_COUNT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*?\buniqueCount\s*=\s*[\"'](\d{1,20})[\"']")
 
 
-def _check_unpacked_size(path: str) -> None:
-    """Refuse a spreadsheet that unpacks to more than the cap (a "zip bomb"), before any of it is unpacked.
+def _megabytes(size: int) -> str:
+    from django.utils.formats import number_format
 
-    The sizes are those the archive declares; Python's zipfile never unpacks more than a member declares.
-    """
-    cap = getattr(settings, "SAMSPIL_IMPORT_MAX_XLSX_BYTES", DEFAULT_MAX_XLSX_BYTES)
+    return number_format(size / 1024**2, decimal_pos=0 if size >= 1024**2 else 1)
+
+
+def _check_archive(path: str) -> None:
+    """Refuse a spreadsheet that would unpack to too much, before any of it is unpacked (see above)."""
     try:
         with zipfile.ZipFile(path) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError):
+            members = archive.infolist()
+            cap = settings.SAMSPIL_IMPORT_MAX_XLSX_BYTES
+            if sum(member.file_size for member in members) > cap:
+                raise ImportFileError(
+                    str(
+                        _(
+                            "The spreadsheet unpacks to more than %(mb)s MB; split it into smaller files or save "
+                            "it as CSV."
+                        )
+                    )
+                    % {"mb": _megabytes(cap)}
+                )
+            for member in members:
+                if member.file_size > _RATIO_FROM_BYTES and member.file_size > MAX_COMPRESSION_RATIO * max(
+                    member.compress_size, 1
+                ):
+                    raise ImportFileError(
+                        _(
+                            "The spreadsheet is packed far more tightly than a real spreadsheet is (a zip bomb?), "
+                            "so it is not opened. Save it as CSV and import that."
+                        )
+                    )
+            for name in _shared_strings_parts(archive):
+                _check_shared_strings(archive, name)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
         raise ImportFileError(_("The file is not an XLSX spreadsheet.")) from None
-    if unpacked > cap:
-        raise ImportFileError(
-            str(_("The spreadsheet unpacks to more than %(mb)s MB; split it into smaller files or save it as CSV."))
-            % {"mb": cap // (1024 * 1024)}
+
+
+def _shared_strings_parts(archive: zipfile.ZipFile) -> set[str]:
+    """Where the shared strings are: the part the content types name (as openpyxl finds it), and the usual place."""
+    from defusedxml import ElementTree
+
+    names = set(archive.namelist())
+    parts = {"xl/sharedStrings.xml"} & names
+    if _CONTENT_TYPES in names and archive.getinfo(_CONTENT_TYPES).file_size <= _CONTENT_TYPES_MAX_BYTES:
+        try:
+            root = ElementTree.fromstring(archive.read(_CONTENT_TYPES))
+        except (ElementTree.ParseError, DefusedXmlException):
+            return parts  # openpyxl refuses the file itself
+        for element in root.iter():
+            if element.tag.endswith("Override") and element.get("ContentType") == _SHARED_STRINGS_TYPE:
+                part = (element.get("PartName") or "").lstrip("/")
+                if part in names:
+                    parts.add(part)
+    return parts
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, name: str) -> None:
+    too_many = ImportFileError(
+        _(
+            "The spreadsheet holds too many different texts to be read safely; split it into smaller files or "
+            "save it as CSV."
         )
+    )
+    if archive.getinfo(name).file_size > settings.SAMSPIL_IMPORT_MAX_SHARED_STRINGS_BYTES:
+        raise too_many
+    with archive.open(name) as part:
+        head = part.read(4096)  # the <sst count="…" uniqueCount="…"> element opens the part
+    declared = _UNIQUE_COUNT.search(head)
+    if declared and int(declared.group(1)) > MAX_SHARED_STRINGS:
+        raise too_many
 
 
 def _xlsx_rows(path: str) -> Iterator[tuple[int, list, float]]:
@@ -289,7 +357,7 @@ def _xlsx_rows(path: str) -> Iterator[tuple[int, list, float]]:
 
     # openpyxl parses the sheets with defusedxml when it is installed (it is a requirement): no entity
     # expansion, no external entities. A refused construct is a DefusedXmlException (a ValueError).
-    _check_unpacked_size(path)
+    _check_archive(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
