@@ -21,6 +21,7 @@ SHOWN_LABELS = {
     "pathway.overview": _("Pathway overview"),
     "pathway.list": _("My pathways (list)"),
     "pathway.worklist": _("Worklist"),
+    "pathway.tasks": _("My tasks (the task list)"),
     "pathway.access_log": _("Access log of the pathway"),
     "citizen.search": _("Search result"),
     "citizen.intake": _("Opening a pathway"),

@@ -162,7 +162,7 @@ SAMSPIL_BASE_URL = env.str("SAMSPIL_BASE_URL", default="http://127.0.0.1:8000").
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "pathways:mine"
+LOGIN_REDIRECT_URL = "home"  # core.views.home sends each role to its start page
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -18,6 +18,7 @@ from django.views import View
 
 from samspil.access import policy
 from samspil.core.exceptions import ConflictError
+from samspil.core.redirects import safe_next_url
 from samspil.pathways.views import PathwayMixin, PathwayWriteView
 from samspil.plans import forms, selectors, services
 from samspil.plans.choices import PdfEdition
@@ -280,6 +281,13 @@ class AgreementStatusView(GoalActionView):
 
     def current_version(self, context) -> int:
         return next(a.version for a in context["goal"].agreements.all() if a.pk == self.agreement().pk)
+
+    def success(self):
+        # "Mine opgaver" completes an agreement from its own list and asks to come back there.
+        target = safe_next_url(self.request)
+        if target and not self.request.htmx:
+            return HttpResponseRedirect(target)
+        return super().success()
 
 
 class RevisionListView(PathwayMixin, View):
