@@ -35,5 +35,8 @@ SHOWN_LABELS = {
     "meeting": _("A meeting: participants, checklist, minutes and decisions"),
     "segmentation.candidates": _("Candidate list (imported service consumption)"),
     "segmentation.candidate": _("A candidate's imported service consumption"),
+    "referral.list": _("Referrals to the coordinator (list)"),
+    "referral": _("A referral from segmentation"),
+    "referral.cpr": _("A referred person's CPR number in full"),
     "economy": _("Costs and financing of the pathway"),
 }

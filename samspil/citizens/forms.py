@@ -51,6 +51,20 @@ class CitizenCreateForm(DkfdsFormMixin, forms.Form):
             raise ValidationError(error.messages) from None
 
 
+def second_pathway_reason_field() -> forms.CharField:
+    """Asked only when the citizen already has an open coordinated pathway (`pathway_open`'s rule)."""
+    return forms.CharField(
+        label=_("Why a second pathway is needed"),
+        help_text=_(
+            "The citizen already has an open coordinated pathway. Talk to its coordinator first; a second one is "
+            "opened only deliberately, and only from a department the citizen's consent covers there."
+        ),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class PathwayOpenForm(DkfdsFormMixin, forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Programme"),
@@ -62,16 +76,7 @@ class PathwayOpenForm(DkfdsFormMixin, forms.Form):
         label=_("Reason for referral"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    second_pathway_reason = forms.CharField(
-        label=_("Why a second pathway is needed"),
-        help_text=_(
-            "The citizen already has an open coordinated pathway. Talk to its coordinator first; a second one is "
-            "opened only deliberately, and only from a department the citizen's consent covers there."
-        ),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    second_pathway_reason = second_pathway_reason_field()
 
     def __init__(self, *args, programmes, ask_reason: bool = False, **kwargs):
         """`ask_reason`: the citizen already has an open pathway, so the form asks why a second one is needed."""
@@ -79,3 +84,35 @@ class PathwayOpenForm(DkfdsFormMixin, forms.Form):
         self.fields["programme"].queryset = programmes
         if not ask_reason:
             del self.fields["second_pathway_reason"]
+
+
+class ReferralTakeForm(DkfdsFormMixin, forms.Form):
+    """Take a referral on: the person's name (when not registered yet), the reason for the referral, and why a
+    second pathway is needed when the citizen already has an open one."""
+
+    first_name = forms.CharField(label=_("First name(s)"), max_length=120)
+    last_name = forms.CharField(label=_("Last name"), max_length=120)
+    referral_reason = forms.CharField(
+        label=_("Reason for referral"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    second_pathway_reason = second_pathway_reason_field()
+
+    def __init__(self, *args, registered: bool, ask_reason: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if registered:
+            del self.fields["first_name"]
+            del self.fields["last_name"]
+        else:
+            for name in ("first_name", "last_name"):
+                self.fields[name].help_text = _("The person is not registered as a citizen yet.")
+        if not ask_reason:
+            del self.fields["second_pathway_reason"]
+
+
+class ReferralDeclineForm(DkfdsFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why you decline the referral"),
+        help_text=_("The one who referred the person reads it."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -35,18 +35,9 @@ def citizen_create(
     street: str = "",
     postcode: str = "",
     city: str = "",
-    on_behalf_of=None,
 ) -> Citizen:
-    """Register a citizen. The actor needs a case role, or acts `on_behalf_of` a staff member who has one.
-
-    On behalf of someone (a controller registering a candidate for the coordinator who will hold the case),
-    the authority is the coordinator's case role, and the actor is still recorded as the one who did it
-    (created by, the event's actor); the event names the coordinator.
-    """
-    if on_behalf_of is None:
-        if not policy.can_do_case_work(actor):
-            raise PermissionDenied
-    elif on_behalf_of.municipality_id != actor.municipality_id or not policy.can_do_case_work(on_behalf_of):
+    """Register a citizen. The actor needs a case role; the CPR number must not be registered already."""
+    if not policy.can_do_case_work(actor):
         raise PermissionDenied
     digits = cpr.normalise(cpr_number)
     existing = citizen_find_by_cpr(municipality_id=actor.municipality_id, digits=digits)
@@ -70,10 +61,7 @@ def citizen_create(
             citizen.save()
     except IntegrityError:  # registered by someone else a moment ago
         raise DuplicateCitizen(citizen_find_by_cpr(municipality_id=actor.municipality_id, digits=digits)) from None
-    data = None
-    if on_behalf_of is not None:
-        data = {"on_behalf_of": on_behalf_of.pk, "on_behalf_of_name": on_behalf_of.get_full_name()}
-    event_record(actor=actor, code="citizen.created", municipality_id=citizen.municipality_id, data=data)
+    event_record(actor=actor, code="citizen.created", municipality_id=citizen.municipality_id)
     return citizen
 
 

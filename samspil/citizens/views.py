@@ -10,9 +10,12 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 
 from samspil.access import policy
+from samspil.audit.services import access_denied_record
 from samspil.citizens import forms, selectors, services
 from samspil.pathways import selectors as pathway_selectors
 from samspil.pathways import services as pathway_services
+from samspil.segmentation import selectors as segmentation_selectors
+from samspil.segmentation import services as segmentation_services
 
 
 class CaseWorkMixin(LoginRequiredMixin):
@@ -117,3 +120,117 @@ class PathwayOpenView(CaseWorkMixin, View):
                 messages.success(request, _("The pathway was opened. You are its coordinator."))
                 return HttpResponseRedirect(reverse("pathways:overview", args=[pathway.public_id]))
         return self.page(form, status=422)
+
+
+# --- referrals from segmentation: the coordinator's side ----------------------------------------------------
+
+
+class ReferralListView(CaseWorkMixin, View):
+    """The open referrals addressed to the user (`/borgere/henvisninger/`); each read is logged."""
+
+    def get(self, request):
+        referrals = segmentation_selectors.referral_list(request.user)
+        return render(request, "citizens/referrals.html", {"referrals": referrals})
+
+
+class ReferralMixin(CaseWorkMixin):
+    """A referral addressed to the user (404 for anyone else), with its take-on and decline forms."""
+
+    reveal_cpr = False
+
+    def prepare(self, request, **kwargs):
+        try:
+            self.referral = segmentation_selectors.referral_get(
+                request.user, kwargs["referral_id"], reveal_cpr=self.reveal_cpr
+            )
+        except Http404:  # not addressed to the user (or no such referral): the same 404, and the denial is logged
+            access_denied_record(actor=request.user, path=request.path, municipality_id=request.user.municipality_id)
+            raise
+        citizen = self.referral.citizen
+        self.open_pathways = []
+        if citizen is not None and self.referral.is_open:
+            self.open_pathways = selectors.open_pathways_glimpse(
+                actor=request.user, pathways=pathway_services.open_pathways_of(citizen_ids=[citizen.pk])
+            )
+
+    def take_form(self, data=None, *, ask_reason=False):
+        return forms.ReferralTakeForm(
+            data,
+            registered=self.referral.citizen is not None,
+            ask_reason=ask_reason or bool(self.open_pathways),
+            initial={"referral_reason": self.referral.note},
+            prefix="take",
+        )
+
+    def page(self, *, take_form=None, decline_form=None, status=200):
+        context = {
+            "referral": self.referral,
+            "open_pathways": self.open_pathways,
+            "take_form": take_form or self.take_form(),
+            "decline_form": decline_form or forms.ReferralDeclineForm(prefix="decline"),
+        }
+        return render(self.request, "citizens/referral.html", context, status=status)
+
+
+class ReferralView(ReferralMixin, View):
+    def get(self, request, referral_id):
+        return self.page()
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class ReferralCprView(ReferralMixin, View):
+    """Show the referred person's full CPR number (POST, so it never sits in a URL or a link); logged."""
+
+    reveal_cpr = True
+
+    def post(self, request, referral_id):
+        return self.page()
+
+
+@method_decorator(sensitive_post_parameters(), name="dispatch")
+class ReferralTakeView(ReferralMixin, View):
+    def post(self, request, referral_id):
+        form = self.take_form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                pathway = segmentation_services.referral_take(
+                    actor=request.user,
+                    referral=self.referral,
+                    first_name=data.get("first_name", ""),
+                    last_name=data.get("last_name", ""),
+                    referral_reason=data["referral_reason"],
+                    second_pathway_reason=data.get("second_pathway_reason", ""),
+                )
+            except pathway_services.OpenPathwayExists as refused:
+                known = {pathway.pk for pathway in self.open_pathways}
+                more = [pathway for pathway in refused.existing if pathway.pk not in known]
+                self.open_pathways += selectors.open_pathways_glimpse(actor=request.user, pathways=more)
+                if "second_pathway_reason" not in form.fields:
+                    form = self.take_form(request.POST, ask_reason=True)
+                    form.is_valid()
+                form.add_error("second_pathway_reason", refused)
+            except ValidationError as error:
+                form.add_error(None, error)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(request, _("The pathway was opened. You are its coordinator."))
+                return HttpResponseRedirect(reverse("pathways:overview", args=[pathway.public_id]))
+        return self.page(take_form=form, status=422)
+
+
+class ReferralDeclineView(ReferralMixin, View):
+    def post(self, request, referral_id):
+        form = forms.ReferralDeclineForm(request.POST, prefix="decline")
+        if form.is_valid():
+            try:
+                segmentation_services.referral_decline(
+                    actor=request.user, referral=self.referral, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The referral was declined."))
+                return HttpResponseRedirect(reverse("citizens:referrals"))
+        return self.page(decline_form=form, status=422)

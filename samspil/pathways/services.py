@@ -151,36 +151,25 @@ def pathway_open(
     programme: Programme,
     citizen: Citizen,
     referral_reason: str = "",
-    coordinator=None,
     department: Department | None = None,
-    citizen_label: str | None = None,
     second_pathway_reason: str = "",
 ) -> Pathway:
-    """Open a pathway for the citizen or (in family programmes) their family.
+    """Open a pathway for the citizen or (in family programmes) their family, with the actor as coordinator.
 
-    The actor coordinates it, unless `coordinator` names another caseworker: then the actor (a case role)
-    opens it on the coordinator's behalf and does not join the team; the coordinator must fit the programme's
-    rule like any coordinator. `department` picks which of the coordinator's places leads it. `citizen_label`
-    names the citizen in error messages instead of their name.
+    The actor must be a caseworker who fits the programme's coordinator rule; `department` picks which of their
+    places leads it (else their oldest fitting one). A segmentation role does not open pathways: it refers a
+    candidate to a coordinator (`segmentation.services.referral_create`), who opens it here on taking it on.
 
     A citizen has at most one open coordinated pathway at a time, across programmes (for a family pathway: no
     member of the family has one). A second one needs `second_pathway_reason` and a coordinating department the
     citizen's consent covers on the open one (`_check_second_pathway`); else `OpenPathwayExists`. The reason is
     kept in the `pathway.opened` event and shown on the new pathway's timeline (`pathway.opened_second`).
     """
-    name = citizen_label or citizen
-    if coordinator is None:
-        if not policy.can_do_case_work(actor):
-            raise PermissionDenied
-        coordinator = actor
-    elif not (policy.can_do_case_work(actor) or policy.can_segment(actor)):
+    name = citizen
+    if not policy.can_do_case_work(actor):
         raise PermissionDenied
     if programme.municipality_id != actor.municipality_id or citizen.municipality_id != actor.municipality_id:
         raise PermissionDenied
-    if coordinator.municipality_id != actor.municipality_id:
-        raise PermissionDenied
-    if coordinator is not actor and not policy.can_do_case_work(coordinator):
-        raise ValidationError(_("Only a caseworker can coordinate a pathway."))
     if not programme.active:
         raise ValidationError(_("%(programme)s does not take new pathways.") % {"programme": programme})
     age = years_between(citizen.birth_date, timezone.localdate())
@@ -197,6 +186,7 @@ def pathway_open(
                 "age": age,
             }
         )
+    coordinator = actor
     department = _coordinating_department(actor=coordinator, programme=programme, department=department)
     subject = {"citizen": citizen}
     subject_ids = [citizen.pk]

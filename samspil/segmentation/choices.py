@@ -29,3 +29,9 @@ class CitizenType(models.IntegerChoices):
     PHYSICAL_AND_MENTAL = 4, _("4: Combined physical and mental disorders")
     DIFFUSE_LIFESTYLE = 5, _("5: Diffuse conditions with lifestyle challenges")
     YOUNG_MENTAL = 6, _("6: Young people with mental illness, possibly with substance abuse")
+
+
+class ReferralStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    TAKEN = "taken", _("Taken on")
+    DECLINED = "declined", _("Declined")

@@ -78,29 +78,34 @@ class CoordinatorChoiceField(forms.ModelChoiceField):
         return f"{membership.user.get_full_name() or membership.user.username} ({membership.department.name})"
 
 
-class OpenPathwayForm(DkfdsFormMixin, forms.Form):
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
+class ReferralForm(DkfdsFormMixin, forms.Form):
+    """Refer a candidate to a coordinator for a programme (*henvisning*): no name, the coordinator registers it."""
+
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        to_field_name="public_id",
+        empty_label=_("Choose the programme"),
+    )
     coordinator = CoordinatorChoiceField(
         label=_("Coordinator"),
         queryset=None,
+        to_field_name="public_id",
+        empty_label=_("Choose the coordinator"),
         help_text=_("A caseworker in the department kind the programme's coordinator must come from."),
     )
-    first_name = forms.CharField(label=_("First name(s)"), max_length=120, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=120, required=False)
-    referral_reason = forms.CharField(label=_("Reason for the referral"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Why the person is referred"),
+        help_text=_("The coordinator reads it before taking the referral on. Write no more than they need."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
-    def __init__(self, *args, municipality_id: int, registered: bool, **kwargs):
+    def __init__(self, *args, municipality_id: int, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = Programme.objects.filter(municipality_id=municipality_id, active=True)
         probe = Programme(municipality_id=municipality_id)
         self.fields["coordinator"].queryset = coordinator_choices(programme=probe)
-        if registered:
-            del self.fields["first_name"]
-            del self.fields["last_name"]
-        else:
-            for name in ("first_name", "last_name"):
-                self.fields[name].required = True
-                self.fields[name].help_text = _("The person is not registered as a citizen yet.")
 
     def clean(self):
         cleaned = super().clean()

@@ -7,14 +7,16 @@ are read only by the roles with the segmentation purpose (`policy.can_segment`).
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samspil.audit.models import ChangeLogged
 from samspil.citizens import cpr
 from samspil.citizens.models import years_between
 from samspil.core.models import ScopedQuerySet, TenantModel
-from samspil.segmentation.choices import CitizenType, ImportMode, ImportStatus, RuleCombination
+from samspil.segmentation.choices import CitizenType, ImportMode, ImportStatus, ReferralStatus, RuleCombination
 
 
 class ConsumptionImport(TenantModel):
@@ -254,3 +256,82 @@ class CandidateClassification(TenantModel):
 
     def __str__(self):
         return self.get_citizen_type_display()
+
+
+class Referral(ChangeLogged, TenantModel):
+    """A candidate handed to a coordinator (*henvisning*): the person is known only by the imported CPR number.
+
+    A segmentation role refers a person in the imported data to a caseworker for a programme; the caseworker sees
+    the referral on *Mine opgaver* and on `/borgere/henvisninger/`, and either takes it on (registers the citizen,
+    typing the name, and opens the pathway as its coordinator) or declines it with a reason. The referrer never
+    invents a name and never sees the pathway.
+    """
+
+    subject = models.ForeignKey(
+        ConsumptionSubject, on_delete=models.PROTECT, related_name="referrals", verbose_name=_("person")
+    )
+    programme = models.ForeignKey(
+        "pathways.Programme", on_delete=models.PROTECT, related_name="+", verbose_name=_("programme")
+    )
+    coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="segmentation_referrals",
+        verbose_name=_("coordinator"),
+    )
+    department = models.ForeignKey(
+        "organisations.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("coordinating department"),
+        help_text=_("The coordinator's place the pathway is to be led from."),
+    )
+    note = models.TextField(_("note"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.OPEN, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("referred by")
+    )
+    decided_at = models.DateTimeField(_("taken on or declined"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    pathway = models.ForeignKey(
+        "pathways.Pathway",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pathway"),
+    )
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "subject", "programme"],
+                condition=Q(status=ReferralStatus.OPEN),
+                name="referral_one_open_per_person_and_programme",
+            ),
+        ]
+        indexes = [models.Index(fields=["coordinator", "status"])]
+
+    def __str__(self):
+        # Pseudonymous: it is listed on the coordinator's task list, which logs no read.
+        return gettext("Referral to %(programme)s (%(reference)s)") % {
+            "programme": self.programme.name,
+            "reference": self.subject.reference,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse("citizens:referral", args=[self.public_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ReferralStatus.OPEN
+
+    @property
+    def change_log_pathway_id(self):
+        # The referral is about a person, not (yet) a pathway: its change-log rows belong to no pathway's log.
+        return None

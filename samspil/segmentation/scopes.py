@@ -7,6 +7,8 @@ and every other action, gets nothing: the data do not follow the pathway scope, 
 citizen's pathway does not see what was imported about them.
 """
 
+from django.db.models import Q
+
 from samspil.access import policy
 from samspil.segmentation.models import (
     CandidateClassification,
@@ -14,6 +16,7 @@ from samspil.segmentation.models import (
     ConsumptionImport,
     ConsumptionRecord,
     ConsumptionSubject,
+    Referral,
 )
 
 SEGMENTATION_ACTIONS = (policy.VIEW, policy.AGGREGATE)
@@ -24,3 +27,20 @@ def segmentation_scope(queryset, user, action):
     if action in SEGMENTATION_ACTIONS and policy.can_segment(user):
         return queryset
     return queryset.none()
+
+
+@policy.register(Referral)
+def referral_scope(queryset, user, action):
+    """A referral is read (VIEW) by the coordinator it names, while they hold a case role, and by the segmentation
+    role who made it; the segmentation roles count all of them (AGGREGATE). It is not case content of a pathway:
+    a team does not see how its citizen was found."""
+    if action == policy.AGGREGATE:
+        return queryset if policy.can_segment(user) else queryset.none()
+    if action != policy.VIEW:
+        return queryset.none()
+    readers = Q()
+    if policy.can_do_case_work(user):
+        readers |= Q(coordinator=user)
+    if policy.can_segment(user):
+        readers |= Q(created_by=user)
+    return queryset.filter(readers) if readers else queryset.none()

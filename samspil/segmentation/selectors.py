@@ -7,22 +7,25 @@ Figures (`figures`) use the AGGREGATE action and show no one; every read that sh
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.core.cache import cache
 from django.db.models import Count, OuterRef, Subquery, Sum
 from django.http import Http404
 
 from samspil.access import policy
-from samspil.audit.choices import AccessPurpose
+from samspil.audit.choices import AccessPurpose, AccessVia
 from samspil.audit.services import access_record_subjects
+from samspil.citizens import cpr as cpr_module
 from samspil.segmentation import rules
-from samspil.segmentation.choices import ImportStatus
+from samspil.segmentation.choices import ImportStatus, ReferralStatus
 from samspil.segmentation.models import (
     CandidateClassification,
     CandidateRule,
     ConsumptionImport,
     ConsumptionRecord,
     ConsumptionSubject,
+    Referral,
 )
 
 PAGE_SIZE = 50
@@ -253,3 +256,78 @@ def import_get(user, public_id, *, with_bad_rows: bool = False) -> ConsumptionIm
     if job is None:
         raise Http404
     return job
+
+
+# --- referrals ------------------------------------------------------------------------------------------------
+
+
+def _referrals(user):
+    return Referral.objects.visible_to(user, policy.VIEW).select_related(
+        "subject", "programme", "department", "created_by", "coordinator", "pathway"
+    )
+
+
+def referrals_for(user) -> list[Referral]:
+    """The open referrals addressed to the user as coordinator, oldest first: for counts and the task list.
+
+    Each is named only by its programme and the person's pseudonymous reference (`str(referral)`), so listing them
+    reads no one's data and writes no access-log row; the referral pages do (`referral_list`, `referral_get`).
+    """
+    return list(_referrals(user).filter(coordinator=user, status=ReferralStatus.OPEN).order_by("created_at", "id"))
+
+
+def _log_referral_reads(user, referrals, shown: str) -> None:
+    """One access-log row per person: by the registered citizen when there is one, always by the blind index."""
+    access_record_subjects(
+        actor=user,
+        subjects=[referral.subject for referral in referrals],
+        shown=shown,
+        purpose=AccessPurpose.INTAKE,
+        via=AccessVia.INTAKE,
+    )
+
+
+def referral_list(user) -> list[Referral]:
+    """The coordinator's open referrals for their page (`/borgere/henvisninger/`), logged per person shown."""
+    referrals = referrals_for(user)
+    _log_referral_reads(user, referrals, "referral.list")
+    return referrals
+
+
+def referral_get(user, public_id, *, reveal_cpr: bool = False) -> Referral:
+    """One referral addressed to the user, for taking it on or declining it. Logged.
+
+    `referral.citizen` is the registered citizen the person turned out to be (linked, or found by the blind index),
+    else None: then the coordinator types the name when taking it on. With `reveal_cpr` the full CPR number is put
+    on `referral.cpr` (the coordinator needs it to identify the person) and the read is logged as such.
+    """
+    from samspil.citizens.models import Citizen
+
+    referral = _referrals(user).filter(public_id=public_id, coordinator=user).first()
+    if referral is None:
+        raise Http404
+    subject = referral.subject
+    referral.citizen = (
+        Citizen.objects.filter(pk=subject.citizen_id).first()
+        if subject.citizen_id
+        else Citizen.objects.filter(municipality_id=subject.municipality_id, cpr_index=subject.cpr_index).first()
+    )
+    referral.cpr = cpr_module.formatted(subject.reveal_cpr()) if reveal_cpr else ""
+    person = SimpleNamespace(
+        municipality_id=subject.municipality_id,
+        cpr_index=subject.cpr_index,
+        citizen_id=referral.citizen.pk if referral.citizen else None,
+    )
+    access_record_subjects(
+        actor=user,
+        subjects=[person],
+        shown="referral.cpr" if reveal_cpr else "referral",
+        purpose=AccessPurpose.INTAKE,
+        via=AccessVia.INTAKE,
+    )
+    return referral
+
+
+def candidate_referrals(user, subject: ConsumptionSubject) -> list[Referral]:
+    """The referrals of a candidate the segmentation role may read (those they made), latest first."""
+    return list(_referrals(user).filter(subject=subject).order_by("-created_at", "-id"))

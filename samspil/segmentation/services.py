@@ -1,4 +1,4 @@
-"""Writes for segmentation: consumption imports, the candidate rule, classifications, opening a pathway."""
+"""Writes for segmentation: consumption imports, the candidate rule, classifications, referrals to a coordinator."""
 
 import datetime
 import hashlib
@@ -18,18 +18,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from samspil.access import policy
+from samspil.audit.services import event_record
 from samspil.citizens.services import citizen_create
 from samspil.core.exceptions import ConflictError
 from samspil.organisations.choices import StaffRole
 from samspil.organisations.models import Membership
 from samspil.pathways.services import pathway_open
 from samspil.segmentation import importer, reader
-from samspil.segmentation.choices import ImportMode, ImportStatus
+from samspil.segmentation.choices import ImportMode, ImportStatus, ReferralStatus
 from samspil.segmentation.models import (
     CandidateClassification,
     CandidateRule,
     ConsumptionImport,
     ConsumptionSubject,
+    Referral,
 )
 from samspil.segmentation.storage import upload_storage
 
@@ -323,35 +325,98 @@ def coordinator_choices(*, programme):
     return memberships.select_related("user", "department").order_by("user__last_name", "user__first_name", "pk")
 
 
+# --- referrals: a candidate handed to a coordinator -----------------------------------------------------------
+
+
 @transaction.atomic
-def candidate_open_pathway(
+def referral_create(
+    *, actor, subject: ConsumptionSubject, programme, membership: Membership, note: str = ""
+) -> Referral:
+    """Refer a candidate to a coordinator (*henvisning*) for a programme; nothing is registered yet.
+
+    `membership` is the coordinator's current caseworker place the pathway is to be led from; it must fit the
+    programme's coordinator rule. The person stays known only by the imported CPR number: the coordinator registers
+    the name when they take the referral on (`referral_take`). One open referral per person and programme.
+    """
+    _require_segment(actor)
+    if any(obj.municipality_id != actor.municipality_id for obj in (subject, programme, membership)):
+        raise PermissionDenied
+    if not programme.active:
+        raise ValidationError(_("%(programme)s does not take new pathways.") % {"programme": programme})
+    place = coordinator_choices(programme=programme).filter(pk=membership.pk).first()
+    if place is None or not policy.can_do_case_work(place.user):
+        if programme.coordinator_department_kind:
+            raise ValidationError(
+                _("In %(programme)s the coordinator must be a caseworker in %(kind)s.")
+                % {"programme": programme, "kind": programme.get_coordinator_department_kind_display().lower()}
+            )
+        raise ValidationError(_("Only a caseworker can coordinate a pathway."))
+    referral = Referral(
+        municipality_id=actor.municipality_id,
+        subject=subject,
+        programme=programme,
+        coordinator=place.user,
+        department=place.department,
+        note=note.strip(),
+        created_by=actor,
+    )
+    try:
+        with transaction.atomic():
+            referral.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("%(reference)s already has an open referral to %(programme)s.")
+            % {"reference": subject.reference, "programme": programme}
+        ) from None
+    event_record(
+        actor=actor,
+        code="referral.created",
+        municipality_id=actor.municipality_id,
+        data={"coordinator": place.user.get_full_name(), "programme": programme.name, "reference": subject.reference},
+    )
+    return referral
+
+
+def _referral_to_decide(*, actor, referral: Referral) -> Referral:
+    """The referral, locked, if the actor is the coordinator it names (404 otherwise), and still open."""
+    from django.http import Http404
+
+    locked = (
+        Referral.objects.visible_to(actor, policy.VIEW)
+        .select_for_update()
+        .filter(pk=referral.pk, coordinator=actor)
+        .select_related("programme", "subject", "department")
+        .first()
+    )
+    if locked is None:
+        raise Http404
+    if not locked.is_open:
+        raise ValidationError(_("The referral has already been taken on or declined."))
+    return locked
+
+
+@transaction.atomic
+def referral_take(
     *,
     actor,
-    subject: ConsumptionSubject,
-    programme,
-    coordinator,
-    referral_reason: str,
-    department=None,
+    referral: Referral,
     first_name: str = "",
     last_name: str = "",
+    referral_reason: str = "",
+    second_pathway_reason: str = "",
 ):
-    """One step from a candidate to a pathway: register the person if needed, open it with the coordinator.
+    """The coordinator takes a referral on: registers the citizen and opens the pathway as its coordinator.
 
-    The actor (a segmentation role) opens it and does not join the team. A person not yet registered is
-    registered by the actor on behalf of the coordinator (`citizen_create(on_behalf_of=…)`): the
-    coordinator's case role is the authority, the actor is recorded as the one who did it. `department` is
-    the coordinator's place chosen on the form; it leads the pathway. Messages name the person only by
-    their pseudonymous reference: the actor does not see who is behind it.
+    The person is registered from the imported CPR number (found through the blind index if already registered,
+    else created with the name the coordinator types), then the pathway is opened through `pathway_open` with the
+    actor as coordinator, from the department the referral names while they still work there as a caseworker. The
+    rule of one open coordinated pathway per citizen applies as always (`second_pathway_reason`).
     """
     from samspil.citizens.services import DuplicateCitizen, citizen_find_by_cpr
 
-    _require_segment(actor)
-    if subject.municipality_id != actor.municipality_id or coordinator.municipality_id != actor.municipality_id:
-        raise PermissionDenied
-    if not policy.can_do_case_work(coordinator):
-        raise ValidationError(_("The coordinator must be a staff member with a case role."))
-    # Two controllers opening a pathway for the same person at once: the second waits here, then sees the citizen.
-    subject = ConsumptionSubject.objects.select_for_update().get(pk=subject.pk)
+    referral = _referral_to_decide(actor=actor, referral=referral)
+    # Two coordinators taking on the same person at once: the second waits here, then finds the citizen.
+    subject = ConsumptionSubject.objects.select_for_update().get(pk=referral.subject_id)
     citizen = subject.citizen
     if citizen is None:
         digits = subject.reveal_cpr()
@@ -360,19 +425,52 @@ def candidate_open_pathway(
             if not first_name.strip() or not last_name.strip():
                 raise ValidationError(_("The person is not registered yet: give their first and last name."))
             try:
-                citizen = citizen_create(
-                    actor=actor, on_behalf_of=coordinator, first_name=first_name, last_name=last_name, cpr_number=digits
-                )
+                citizen = citizen_create(actor=actor, first_name=first_name, last_name=last_name, cpr_number=digits)
             except DuplicateCitizen as duplicate:  # registered by someone else a moment ago
                 citizen = duplicate.existing
         subject.citizen = citizen
         subject.save(update_fields=["citizen", "updated_at"])
-    return pathway_open(
-        actor=actor,
-        programme=programme,
-        citizen=citizen,
-        referral_reason=referral_reason,
-        coordinator=coordinator,
-        department=department,
-        citizen_label=subject.reference,
+    still_there = (
+        Membership.objects.current()
+        .filter(user=actor, department_id=referral.department_id, role=StaffRole.CASEWORKER)
+        .exists()
     )
+    pathway = pathway_open(
+        actor=actor,
+        programme=referral.programme,
+        citizen=citizen,
+        referral_reason=referral_reason.strip() or referral.note,
+        department=referral.department if still_there else None,
+        second_pathway_reason=second_pathway_reason,
+    )
+    referral.status, referral.pathway, referral.decided_at = ReferralStatus.TAKEN, pathway, timezone.now()
+    referral.save(update_fields=["status", "pathway", "decided_at", "updated_at"])
+    event_record(
+        actor=actor,
+        code="referral.taken",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"programme": referral.programme.name},
+    )
+    return pathway
+
+
+@transaction.atomic
+def referral_decline(*, actor, referral: Referral, reason: str) -> Referral:
+    """The coordinator declines a referral, with the reason (the referrer reads it on the candidate page)."""
+    referral = _referral_to_decide(actor=actor, referral=referral)
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for declining the referral."))
+    referral.status, referral.decline_reason, referral.decided_at = (
+        ReferralStatus.DECLINED,
+        reason.strip(),
+        timezone.now(),
+    )
+    referral.save(update_fields=["status", "decline_reason", "decided_at", "updated_at"])
+    event_record(
+        actor=actor,
+        code="referral.declined",
+        municipality_id=referral.municipality_id,
+        data={"programme": referral.programme.name, "reason": referral.decline_reason},
+    )
+    return referral

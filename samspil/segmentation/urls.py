@@ -14,5 +14,5 @@ urlpatterns = [
     path("kandidater/regel/", views.RuleUpdateView.as_view(), name="rule"),
     path("kandidater/<uuid:candidate_id>/", views.CandidateView.as_view(), name="candidate"),
     path("kandidater/<uuid:candidate_id>/klassificer/", views.ClassifyView.as_view(), name="classify"),
-    path("kandidater/<uuid:candidate_id>/opret-forloeb/", views.OpenPathwayView.as_view(), name="open_pathway"),
+    path("kandidater/<uuid:candidate_id>/henvis/", views.ReferView.as_view(), name="refer"),
 ]

@@ -192,15 +192,14 @@ class RuleUpdateView(SegmentationMixin, View):
         return render(request, "segmentation/candidates.html", _candidates_context(request, rule_form=form), status=422)
 
 
-def _candidate_context(request, candidate_id, *, classify_form=None, open_form=None) -> dict:
+def _candidate_context(request, candidate_id, *, classify_form=None, referral_form=None) -> dict:
     detail = selectors.candidate_detail(request.user, public_id=candidate_id)
-    registered = detail.subject.citizen_id is not None
     return {
         "detail": detail,
         "subject": detail.subject,
         "classify_form": classify_form or forms.ClassifyForm(),
-        "open_form": open_form
-        or forms.OpenPathwayForm(municipality_id=request.user.municipality_id, registered=registered),
+        "referral_form": referral_form or forms.ReferralForm(municipality_id=request.user.municipality_id),
+        "referrals": selectors.candidate_referrals(request.user, detail.subject),
     }
 
 
@@ -230,24 +229,21 @@ class ClassifyView(SegmentationMixin, View):
         )
 
 
-class OpenPathwayView(SegmentationMixin, View):
+class ReferView(SegmentationMixin, View):
+    """Hand the candidate to a coordinator as a referral; the coordinator registers the name on taking it on."""
+
     def post(self, request, candidate_id):
         subject = selectors.subject_get(request.user, candidate_id)
-        form = forms.OpenPathwayForm(
-            request.POST, municipality_id=request.user.municipality_id, registered=subject.citizen_id is not None
-        )
+        form = forms.ReferralForm(request.POST, municipality_id=request.user.municipality_id)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                pathway = services.candidate_open_pathway(
+                referral = services.referral_create(
                     actor=request.user,
                     subject=subject,
                     programme=data["programme"],
-                    coordinator=data["coordinator"].user,
-                    department=data["coordinator"].department,
-                    referral_reason=data["referral_reason"],
-                    first_name=data.get("first_name", ""),
-                    last_name=data.get("last_name", ""),
+                    membership=data["coordinator"],
+                    note=data["note"],
                 )
             except PermissionDenied:
                 raise Http404 from None
@@ -256,13 +252,17 @@ class OpenPathwayView(SegmentationMixin, View):
             else:
                 messages.success(
                     request,
-                    _("A pathway in %(programme)s was opened with %(coordinator)s as coordinator.")
-                    % {"programme": pathway.programme, "coordinator": pathway.coordinator.get_full_name()},
+                    _("%(reference)s was referred to %(coordinator)s in %(programme)s.")
+                    % {
+                        "reference": subject.reference,
+                        "coordinator": referral.coordinator.get_full_name(),
+                        "programme": referral.programme,
+                    },
                 )
                 return HttpResponseRedirect(reverse("segmentation:candidate", args=[candidate_id]))
         return render(
             request,
             "segmentation/candidate.html",
-            _candidate_context(request, candidate_id, open_form=form),
+            _candidate_context(request, candidate_id, referral_form=form),
             status=422,
         )

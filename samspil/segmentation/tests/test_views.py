@@ -9,10 +9,7 @@ from django.utils.html import escape
 from samspil.audit.choices import AccessPurpose
 from samspil.audit.models import AccessLogEntry
 from samspil.citizens import cpr as cpr_module
-from samspil.citizens.models import Citizen
-from samspil.organisations.choices import DepartmentKind, StaffRole
-from samspil.organisations.models import Membership
-from samspil.pathways.models import Pathway, TeamMember
+from samspil.organisations.choices import StaffRole
 from samspil.segmentation.choices import ImportStatus
 from samspil.segmentation.models import CandidateClassification, CandidateRule, ConsumptionImport, ConsumptionSubject
 from samspil.segmentation.tests.factories import controller, people_with_costs, row, write_csv
@@ -178,71 +175,6 @@ def test_classifying_keeps_the_history(client, boss):
     assert "Type 4" in page.content.decode()
 
 
-@pytest.fixture
-def job_programme(boss):
-    programme = f.ProgrammeFactory(
-        municipality=boss.municipality, coordinator_department_kind=DepartmentKind.JOB_CENTRE
-    )
-    jobcentre = f.DepartmentFactory(municipality=boss.municipality, kind=DepartmentKind.JOB_CENTRE)
-    caseworker = f.make_staff(jobcentre)
-    return programme, caseworker
-
-
-def test_opening_a_pathway_registers_the_person_and_sets_the_coordinator(client, boss, job_programme):
-    programme, caseworker = job_programme
-    subject = candidate(boss)
-    membership = Membership.objects.get(user=caseworker)
-    client.force_login(boss)
-    response = client.post(
-        reverse("segmentation:open_pathway", args=[subject.public_id]),
-        {
-            "programme": programme.pk,
-            "coordinator": membership.pk,
-            "first_name": "Ida",
-            "last_name": "Holm",
-            "referral_reason": "Mange afdelinger involveret",
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    citizen = Citizen.objects.get(municipality=boss.municipality, cpr_index=subject.cpr_index)
-    assert citizen.full_name == "Ida Holm"
-    pathway = Pathway.objects.get(citizen=citizen)
-    assert pathway.coordinator == caseworker and pathway.lead_department == membership.department
-    assert list(TeamMember.objects.filter(pathway=pathway).values_list("user", flat=True)) == [caseworker.pk]
-    subject.refresh_from_db()
-    assert subject.citizen == citizen
-
-
-def test_opening_needs_a_name_for_an_unregistered_person(client, boss, job_programme):
-    programme, caseworker = job_programme
-    client.force_login(boss)
-    response = client.post(
-        reverse("segmentation:open_pathway", args=[candidate(boss).public_id]),
-        {"programme": programme.pk, "coordinator": Membership.objects.get(user=caseworker).pk, "referral_reason": "x"},
-    )
-    assert response.status_code == 422
-    assert not Pathway.objects.exists()
-
-
-def test_the_coordinator_must_fit_the_programme(client, boss, job_programme):
-    programme, _caseworker = job_programme
-    social = f.make_staff(f.DepartmentFactory(municipality=boss.municipality, kind=DepartmentKind.ADULT_SOCIAL))
-
-    client.force_login(boss)
-    response = client.post(
-        reverse("segmentation:open_pathway", args=[candidate(boss).public_id]),
-        {
-            "programme": programme.pk,
-            "coordinator": Membership.objects.get(user=social).pk,
-            "first_name": "A",
-            "last_name": "B",
-            "referral_reason": "x",
-        },
-    )
-    assert response.status_code == 422
-    assert not Pathway.objects.exists() and not Citizen.objects.exists()
-
-
 def test_upload_runs_the_import_and_the_job_page_shows_it_done(client, boss, settings, tmp_path):
     settings.SAMSPIL_SEGMENTATION_IMPORT_INLINE = True
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -385,43 +317,3 @@ def test_the_progress_poll_does_not_read_the_bad_rows(client, boss):
     assert response.status_code == 200
     import_queries = [q["sql"] for q in queries if "segmentation_consumptionimport" in q["sql"]]
     assert import_queries and not any("bad_rows" in sql for sql in import_queries)
-
-
-def test_opening_uses_the_department_of_the_chosen_coordinator_place(client, boss, job_programme):
-    programme, caseworker = job_programme
-    second = f.DepartmentFactory(municipality=boss.municipality, kind=DepartmentKind.JOB_CENTRE)
-    place = f.MembershipFactory(user=caseworker, department=second)
-    client.force_login(boss)
-    response = client.post(
-        reverse("segmentation:open_pathway", args=[candidate(boss).public_id]),
-        {
-            "programme": programme.pk,
-            "coordinator": place.pk,
-            "first_name": "Ida",
-            "last_name": "Holm",
-            "referral_reason": "x",
-        },
-    )
-    assert response.status_code == 302
-    assert Pathway.objects.get().lead_department == second
-
-
-def test_an_error_when_opening_names_no_citizen(client, boss, job_programme):
-    programme, caseworker = job_programme
-    subject = candidate(boss)
-    citizen = f.CitizenFactory(
-        municipality=boss.municipality, cpr=subject.reveal_cpr(), first_name="Karen", last_name="Blixenholm"
-    )
-    subject.citizen = citizen
-    subject.save()
-    from samspil.pathways.services import pathway_open
-
-    pathway_open(actor=caseworker, programme=programme, citizen=citizen)
-    client.force_login(boss)
-    response = client.post(
-        reverse("segmentation:open_pathway", args=[subject.public_id]),
-        {"programme": programme.pk, "coordinator": Membership.objects.get(user=caseworker).pk, "referral_reason": "x"},
-    )
-    content = response.content.decode()
-    assert response.status_code == 422
-    assert f"{subject.reference} har allerede et åbent forløb" in content and "Blixenholm" not in content
