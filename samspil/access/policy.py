@@ -143,15 +143,25 @@ def require(user, action: str, pathway):
     """Re-read `pathway` locked in the current transaction if `user` may do `action` on it.
 
     Raises Http404 when the user may not see it at all (exactly as if it did not exist) and
-    PermissionDenied when they may see it but not do this. Call inside `transaction.atomic`.
+    PermissionDenied when they may see it but not do this. Call inside `transaction.atomic`. The locked row
+    carries the user's `access` (`access.PathwayAccess`) as it is now, for the service's further questions.
     """
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
+    from samspil.access import scopes
+    from samspil.access.access import PathwayAccess
     from samspil.pathways.models import Pathway
 
-    locked = Pathway.objects.visible_to(user, action).select_for_update().filter(pk=pathway.pk).first()
+    locked = (
+        Pathway.objects.visible_to(user, action)
+        .select_for_update()
+        .filter(pk=pathway.pk)
+        .annotate(**scopes.pathway_rights(user))
+        .first()
+    )
     if locked is not None:
+        locked.access = PathwayAccess.from_row(locked)
         return locked
     if action != VIEW and Pathway.objects.visible_to(user, VIEW).filter(pk=pathway.pk).exists():
         raise PermissionDenied

@@ -6,7 +6,9 @@ The pathway scope is the heart: everything that hangs off a pathway is visible e
 import datetime
 import functools
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, CharField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, TextField
+from django.db.models.functions import Cast
+from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
 from django.utils import timezone
 
 from samspil.access import policy
@@ -14,6 +16,7 @@ from samspil.access.choices import ConsentGiverRole
 from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope, LegalBasis
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
 from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, Household, HouseholdMember, years_ago
+from samspil.core.db import JoinedText
 from samspil.meetings.models import ChecklistItem, Meeting, MeetingChecklistEntry, MeetingDecision, MeetingParticipant
 from samspil.organisations.models import Department, ExternalContact, ExternalOrganisation, Membership, Unit
 from samspil.pathways.models import Pathway, Programme, StatusChange, TeamMember
@@ -29,13 +32,57 @@ def department_covered(today: datetime.date | None = None) -> Q:
     force covers it: the citizen's own for an adult; a custody holder's for a child under 15; both for a
     young person of 15-17; for a family, a custody holder's (the parents consent for the family plan).
     """
-    today = today or timezone.localdate()
+    return _sharing_basis(
+        today or timezone.localdate(),
+        department=OuterRef("department_id"),
+        pathway=OuterRef("pathway_id"),
+        lead=Q(department_id=OuterRef("lead_department_id")),
+        birth_date=F("pathway__citizen__birth_date"),
+        household=F("pathway__household_id"),
+    )
+
+
+def covered_departments(today: datetime.date | None = None) -> Subquery:
+    """For Pathway rows: the ids of the departments the sharing basis covers, joined as text (`JoinedText.split`).
+
+    The same rule as `department_covered`, asked of every department of the municipality instead of a team place.
+    """
+    return _covered_departments(today or timezone.localdate())
+
+
+@functools.lru_cache(maxsize=8)
+def _covered_departments(today: datetime.date) -> Subquery:
+    covered = _sharing_basis(
+        today,
+        department=OuterRef("pk"),
+        pathway=OuterRef(OuterRef("pk")),
+        lead=Q(pk=OuterRef("lead_department_id")),
+        birth_date=OuterRef("citizen__birth_date"),
+        household=OuterRef("household_id"),
+    )
+    ids = (
+        Department.objects.filter(municipality_id=OuterRef("municipality_id"))
+        .filter(covered)
+        .order_by()
+        .values("municipality_id")
+        .annotate(ids=JoinedText(Cast("pk", output_field=CharField())))
+        .values("ids")
+    )
+    return Subquery(ids, output_field=TextField())
+
+
+def _sharing_basis(today: datetime.date, *, department, pathway, lead: Q, birth_date, household) -> Q:
+    """The one rule for "may this department receive this pathway's data", for a row that names a department.
+
+    `department` and `pathway` are the references the consent and legal-basis subqueries compare with, `lead` the
+    condition "it is the coordinating department", `birth_date` and `household` the pathway's subject.
+    """
 
     def consent_by(role):
         return Exists(
             ConsentScope.objects.filter(
-                department_id=OuterRef("department_id"),
-                consent__pathway_id=OuterRef("pathway_id"),
+                department_id=department,
+                consent__pathway_id=pathway,
                 consent__giver_role=role,
                 consent__withdrawn_at__isnull=True,
                 consent__given_on__lte=today,
@@ -46,17 +93,13 @@ def department_covered(today: datetime.date | None = None) -> Q:
     by_custody = consent_by(ConsentGiverRole.CUSTODY_HOLDER)
     adult_born_by = years_ago(today, ADULT_AGE)
     teen_born_by = years_ago(today, YOUNG_PERSON_CONSENT_AGE)
-    adult = Q(pathway__citizen__birth_date__lte=adult_born_by)
-    teen = Q(pathway__citizen__birth_date__gt=adult_born_by, pathway__citizen__birth_date__lte=teen_born_by)
-    child = Q(pathway__citizen__birth_date__gt=teen_born_by)
-    family = Q(pathway__household__isnull=False)
-    legal_basis = Exists(
-        LegalBasis.objects.in_force(today).filter(
-            pathway_id=OuterRef("pathway_id"), department_id=OuterRef("department_id")
-        )
-    )
+    adult = Q(LessThanOrEqual(birth_date, adult_born_by))
+    teen = Q(GreaterThan(birth_date, adult_born_by), LessThanOrEqual(birth_date, teen_born_by))
+    child = Q(GreaterThan(birth_date, teen_born_by))
+    family = Q(IsNull(household, False))
+    legal_basis = Exists(LegalBasis.objects.in_force(today).filter(pathway_id=pathway, department_id=department))
     return (
-        Q(department_id=OuterRef("lead_department_id"))
+        lead
         | legal_basis
         | (adult & by_citizen)
         | (teen & by_citizen & by_custody)
@@ -128,32 +171,18 @@ def pathway_scope(queryset, user, action):
 def pathway_rights(user) -> dict:
     """For Pathway rows: what the user may do there, as annotations, by exactly the rules of `pathway_scope`.
 
-    Reading one pathway (a page about it) annotates these instead of filtering by the scope: each rule is built
-    and compiled once, and the same row tells a 404 (not visible) from a 403 (visible, not allowed) without a
-    second query. `settle_rights` then derives `via_team`; `rights_allow` reads the answer for an action.
+    Reading one pathway (a page about it, a service's locked re-read) annotates these instead of filtering by the
+    scope: each rule is built and compiled once, and the same row tells a 404 (not visible) from a 403 (visible,
+    not allowed) without a second query. `access.PathwayAccess.from_row` turns them into the page's access object;
+    `access_covered` adds the departments the sharing basis covers.
     """
     return {
-        "can_manage": ExpressionWrapper(coordinator_of(user), output_field=BooleanField()),
-        "on_team_place": team_place(user),
-        "via_grant": grant_in_force(user),
-        "via_break_glass": break_glass_in_force(user),
+        "access_coordinator": ExpressionWrapper(coordinator_of(user), output_field=BooleanField()),
+        "access_team_place": team_place(user),
+        "access_grant": grant_in_force(user),
+        "access_break_glass": break_glass_in_force(user),
+        "access_covered": covered_departments(),
     }
-
-
-def settle_rights(pathway) -> None:
-    """Set `via_team` (coordinator or covered team place: exactly CONTRIBUTE) on a row read with `pathway_rights`."""
-    pathway.via_team = bool(pathway.can_manage or pathway.on_team_place)
-
-
-def rights_allow(pathway, action: str) -> bool:
-    """Whether a settled pathway (`pathway_rights`, `settle_rights`) allows `action`: `pathway_scope`'s answer."""
-    if action == policy.MANAGE:
-        return bool(pathway.can_manage)
-    if action == policy.CONTRIBUTE:
-        return bool(pathway.via_team)
-    if action == policy.VIEW:
-        return bool(pathway.via_team or pathway.via_grant or pathway.via_break_glass)
-    return False  # INTAKE and AGGREGATE never reach a pathway
 
 
 def _visible_pathways(user, action):

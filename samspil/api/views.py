@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from samspil.access import policy
 from samspil.api.serializers import PathwaySerializer
 from samspil.pathways import selectors
+from samspil.pathways.views import PathwayScope
 
 
 @extend_schema(exclude=True)
@@ -46,10 +47,22 @@ class MyPathwaysApiView(generics.GenericAPIView):
         return Response({"next": next_url, "results": self.get_serializer(page.rows, many=True).data})
 
 
-class PathwayApiView(generics.GenericAPIView):
+class PathwayApiView(PathwayScope, generics.GenericAPIView):
+    """One pathway: scoped and logged by the same code as the pages (`pathways.views.PathwayScope`)."""
+
     serializer_class = PathwaySerializer
+    permission_action = policy.VIEW
+    access_shown = "api.pathway"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication and permission: anonymous gets a JSON 403
+        self.check_scope_attributes()
+        self.resolve_pathway(request, kwargs["pathway_id"])
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        self.log_read(response)
+        return response
 
     def get(self, request, pathway_id):
-        pathway = selectors.pathway_get(actor=request.user, public_id=pathway_id, action=policy.VIEW, path=request.path)
-        selectors.pathway_log_read(actor=request.user, pathway=pathway, shown="api.pathway")
-        return Response(self.get_serializer(pathway).data)
+        return Response(self.get_serializer(self.pathway).data)

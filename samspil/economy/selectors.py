@@ -2,7 +2,7 @@
 
 - The pathway's economy page: the pathway has been resolved through the policy (`pathway_get`); its
   interventions, decisions and exemption uses are read with plain filters on it in a constant number of
-  queries, and the read is written to the access log (`pathway_log_read`).
+  queries. What the actor may do comes from `pathway.access`; the view (`PathwayMixin`) logs the read.
 - The management reports start from `visible_to(actor, AGGREGATE)`: controllers get the whole municipality,
   the aggregate roles the rows touching their departments. Only figures leave them: no names, no CPR numbers,
   no free text (exemption paragraphs are grouped on their normalised form), and every figure is a `Cell` that
@@ -29,12 +29,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspil.access import policy
+from samspil.access.access import pathway_access
 from samspil.citizens.models import HouseholdMember
 from samspil.economy import costs
 from samspil.economy.choices import ProgrammeElement
@@ -51,7 +52,6 @@ from samspil.economy.validation import normalised_paragraph
 from samspil.organisations.models import Department
 from samspil.organisations.suppression import Cell, count_cell, protect
 from samspil.pathways.models import Pathway, Programme
-from samspil.pathways.selectors import pathway_log_read
 
 ZERO = Decimal("0.00")
 SERIES_MONTHS = 12  # the management pages' cost-over-time charts: this month and the eleven before it
@@ -134,14 +134,6 @@ class PathwayEconomy:
         return len(self.sector_kinds) >= 2
 
 
-def _can(actor, pathway: Pathway, action: str) -> bool:
-    # `pathway_get` annotates the answers (via_team is exactly CONTRIBUTE, can_manage exactly MANAGE).
-    annotated = {policy.CONTRIBUTE: "via_team", policy.MANAGE: "can_manage"}.get(action)
-    if annotated and hasattr(pathway, annotated):
-        return bool(getattr(pathway, annotated))
-    return Pathway.objects.visible_to(actor, action).filter(pk=pathway.pk).exists()
-
-
 def _payers(departments: dict, amounts: dict[int, Decimal], percents: dict[int, Decimal] | None = None) -> list:
     """Payers by amount; `percents` the split in force (0 for a department only earlier decisions named), else
     each payer's share of the amounts (largest remainders, adding up to exactly 100 %)."""
@@ -156,45 +148,28 @@ def _payers(departments: dict, amounts: dict[int, Decimal], percents: dict[int, 
 def granting_departments(*, actor, pathway: Pathway) -> list[Department]:
     """Where the actor has the authority to grant on this pathway (*visitationskompetence*).
 
-    A department where the actor currently works and holds a current team place on the pathway that the
-    sharing basis covers; for the coordinator (still working there) also the coordinating department.
+    A department where the actor currently works and holds a current team place on the pathway that the sharing
+    basis covers (`access.covered_department_ids`); for the coordinator (`access.is_coordinator`: still working
+    there) also the coordinating department. One query when the pathway carries the actor's access.
     """
-    from samspil.access.scopes import department_covered
     from samspil.organisations.models import Membership
     from samspil.pathways.models import TeamMember
 
-    working = set(Membership.objects.current().filter(user=actor).values_list("department_id", flat=True))
-    allowed = set()
-    if pathway.coordinator_id == actor.pk and pathway.lead_department_id in working:
-        allowed.add(pathway.lead_department_id)
-    candidates = (
-        set(
-            TeamMember.objects.current()
-            .filter(pathway_id=pathway.pk, user_id=actor.pk, department_id__in=working)
-            .values_list("department_id", flat=True)
-        )
-        - allowed
+    access = pathway_access(actor=actor, pathway=pathway)
+    places = (
+        TeamMember.objects.current()
+        .filter(pathway_id=pathway.pk, user_id=actor.pk, department_id__in=access.covered_department_ids)
+        .filter(department_id__in=Membership.objects.current().filter(user_id=actor.pk).values("department_id"))
+        .values("department_id")
     )
-    if candidates:
-        checks = {
-            f"d{pk}": Exists(
-                TeamMember.objects.current()
-                .filter(pathway_id=OuterRef("pk"), user_id=actor.pk, department_id=pk)
-                .filter(department_covered())
-            )
-            for pk in candidates
-        }
-        row = Pathway.objects.filter(pk=pathway.pk).values(**checks).first() or {}
-        allowed |= {pk for pk in candidates if row.get(f"d{pk}")}
-    if not allowed:
-        return []
-    return list(Department.objects.filter(pk__in=allowed, municipality_id=pathway.municipality_id).order_by("name"))
+    granting = Q(pk__in=places)
+    if access.is_coordinator:
+        granting |= Q(pk=pathway.lead_department_id)
+    return list(Department.objects.filter(granting, municipality_id=pathway.municipality_id).order_by("name"))
 
 
-def pathway_economy(
-    *, actor, pathway: Pathway, until: datetime.date | None = None, log_read: bool = True
-) -> PathwayEconomy:
-    """Everything on the pathway's economy page, in a constant number of queries, logged as one read per citizen."""
+def pathway_economy(*, actor, pathway: Pathway, until: datetime.date | None = None) -> PathwayEconomy:
+    """Everything on the pathway's economy page, in a constant number of queries."""
     today = until or timezone.localdate()
     decisions = Prefetch(
         "financing_decisions",
@@ -246,8 +221,9 @@ def pathway_economy(
         )
     payers = _payers(departments, by_payer)
     series = sorted(by_month.items())
-    can_contribute = pathway.is_open and _can(actor, pathway, policy.CONTRIBUTE)
-    can_manage = pathway.is_open and _can(actor, pathway, policy.MANAGE)
+    access = pathway_access(actor=actor, pathway=pathway)
+    can_contribute = pathway.is_open and access.may_contribute
+    can_manage = pathway.is_open and access.is_coordinator
     page = PathwayEconomy(
         pathway=pathway,
         today=today,
@@ -272,8 +248,6 @@ def pathway_economy(
         )
         page.departments = list(Department.objects.visible_to(actor, policy.VIEW).order_by("name"))
         page.granting_departments = granting_departments(actor=actor, pathway=pathway)
-    if log_read:
-        pathway_log_read(actor=actor, pathway=pathway, shown="economy")
     return page
 
 

@@ -62,6 +62,7 @@ def _page_context(request, pathway, bound_forms=None, page=None):
 
 class EconomyPageView(PathwayMixin, View):
     permission_action = policy.VIEW
+    access_shown = "economy"
 
     def get(self, request, pathway_id):
         return render(request, "economy/pathway.html", _page_context(request, self.pathway))
@@ -71,6 +72,7 @@ class EconomyActionView(PathwayWriteView):
     """A write on the pathway's economy page (the parse → service → answer flow of `PathwayWriteView`)."""
 
     permission_action = policy.CONTRIBUTE
+    access_shown = "economy"
     form_key = ""
     form_class = None
     success_message = ""
@@ -91,7 +93,7 @@ class EconomyActionView(PathwayWriteView):
         return f"{self.form_key}-{self.kwargs['intervention_id']}" if self.on_intervention else self.form_key
 
     def bound_form(self):
-        page = selectors.pathway_economy(actor=self.request.user, pathway=self.pathway, log_read=False)
+        page = selectors.pathway_economy(actor=self.request.user, pathway=self.pathway)
         if self.on_intervention:
             self.row = self.row_on(page)
             if self.row is None:
@@ -105,7 +107,7 @@ class EconomyActionView(PathwayWriteView):
     def conflict(self, form, error: ConflictError):
         """As on the plan pages: the user's input stays in the form, the version moves on to the saved one (so
         saving again, after looking at what is saved now, is deliberate), and the conflict message is shown."""
-        page = selectors.pathway_economy(actor=self.request.user, pathway=self.pathway, log_read=False)
+        page = selectors.pathway_economy(actor=self.request.user, pathway=self.pathway)
         current = self.row_on(page) if self.on_intervention else None
         if current is not None and "version" in form.fields:
             data = form.data.copy()

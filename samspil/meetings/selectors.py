@@ -9,11 +9,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from samspil.access import policy
 from samspil.meetings.choices import CADENCE_TYPES, WITHOUT_CITIZEN, MeetingStatus
 from samspil.meetings.models import Meeting, MeetingChecklistEntry, MeetingDecision, MeetingParticipant
 from samspil.pathways.models import Pathway
-from samspil.pathways.selectors import pathway_log_read
 
 # --- the programme's rules ---------------------------------------------------------------------------------
 
@@ -105,10 +103,10 @@ class MeetingList:
 
 
 def meeting_list(*, actor, pathway: Pathway) -> MeetingList:
-    """The pathway's meetings and its rules, in a constant number of queries, logged as one read per citizen."""
+    """The pathway's meetings and its rules, in a constant number of queries (the view logs the read)."""
+    # The pathway was resolved through the policy (`PathwayMixin`): its meetings are read with a plain filter on it.
     meetings = list(
-        Meeting.objects.visible_to(actor, policy.VIEW)
-        .filter(pathway=pathway)
+        Meeting.objects.filter(pathway=pathway)
         .prefetch_related(Prefetch("participants", queryset=MeetingParticipant.objects.order_by("-is_citizen", "name")))
         .order_by("starts_at", "id")
     )
@@ -119,7 +117,6 @@ def meeting_list(*, actor, pathway: Pathway) -> MeetingList:
         past=[m for m in reversed(meetings) if not m.is_planned],
         rules=meeting_rules(pathway),
     )
-    pathway_log_read(actor=actor, pathway=pathway, shown="meetings")
     return listing
 
 
@@ -151,7 +148,7 @@ class MeetingPage:
 
 
 def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
-    """Participants, checklist, minutes and decisions of one meeting, logged as one read per citizen."""
+    """Participants, checklist, minutes and decisions of one meeting (the view logs the read)."""
     page = MeetingPage(
         meeting=meeting,
         participants=list(
@@ -166,7 +163,6 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
             .defer("revision__snapshot")
         ),
     )
-    pathway_log_read(actor=actor, pathway=meeting.pathway, shown="meeting")
     return page
 
 
@@ -175,11 +171,6 @@ def meeting_plan_goals(pathway: Pathway) -> list:
     from samspil.plans.models import Goal
 
     return list(Goal.objects.filter(pathway=pathway).order_by("position", "id"))
-
-
-def meeting_log_invitation_read(*, actor, meeting: Meeting) -> None:
-    """The calendar invitation shows the meeting, never the citizen's name; it is a read of the pathway all the same."""
-    pathway_log_read(actor=actor, pathway=meeting.pathway, shown="meeting")
 
 
 # --- what the citizen may see ------------------------------------------------------------------------------

@@ -22,12 +22,13 @@ from samspil.plans.models import Goal
 
 
 def _can_contribute(pathway) -> bool:
-    # `pathway_get` annotates `via_team` (coordinator or team place): exactly the CONTRIBUTE scope.
-    return bool(getattr(pathway, "via_team", False)) and pathway.is_open
+    """Scheduling, recording and deciding: the coordinator and covered team places, while the pathway is open."""
+    return pathway.access.may_contribute and pathway.is_open
 
 
 class MeetingListView(PathwayMixin, View):
     permission_action = policy.VIEW
+    access_shown = "meetings"
 
     def pathway_annotations(self):
         return selectors.meeting_rules_annotations()
@@ -40,9 +41,9 @@ class MeetingListView(PathwayMixin, View):
 
 class MeetingScheduleView(PathwayMixin, View):
     permission_action = policy.CONTRIBUTE
+    access_shown = "meetings"
 
     def render_form(self, form, status=200):
-        selectors.pathway_log_read(actor=self.request.user, pathway=self.pathway, shown="meetings")
         template = "meetings/_schedule_form.html" if self.request.htmx else "meetings/schedule.html"
         return render(self.request, template, {"pathway": self.pathway, "form": form}, status=status)
 
@@ -76,6 +77,8 @@ class MeetingScheduleView(PathwayMixin, View):
 
 class MeetingMixin(PathwayMixin):
     """A page about one meeting of the pathway: out of the pathway (or missing) is 404."""
+
+    access_shown = "meeting"
 
     def get_meeting(self):
         return selectors.meeting_get(actor=self.request.user, pathway=self.pathway, public_id=self.kwargs["meeting_id"])
@@ -361,8 +364,8 @@ class MeetingInvitationView(MeetingMixin, View):
     permission_action = policy.VIEW
 
     def get(self, request, pathway_id, meeting_id):
+        # The invitation shows the meeting, never the citizen's name; it is a read of the pathway all the same.
         meeting = self.get_meeting()
-        selectors.meeting_log_invitation_read(actor=request.user, meeting=meeting)
         url = request.build_absolute_uri(reverse("meetings:detail", args=[self.pathway.public_id, meeting.public_id]))
         response = HttpResponse(ics.invitation(meeting, url=url), content_type="text/calendar; charset=utf-8")
         day = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")

@@ -26,19 +26,14 @@ from django.utils import timezone
 
 from samspil.access import policy, scopes
 from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope
+from samspil.access.access import PathwayAccess, pathway_access
 from samspil.audit.changelog import ChangeRow, change_rows
-from samspil.audit.choices import AccessPurpose, AccessVia
+from samspil.audit.choices import AccessPurpose
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
 from samspil.audit.services import access_denied_record, access_record, access_record_each
 from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
 from samspil.core.db import JoinedText
 from samspil.pathways.models import Pathway, StatusChange, TeamMember
-
-
-def _via(pathway) -> str:
-    if pathway.via_team:
-        return AccessVia.SCOPE
-    return AccessVia.GRANT if pathway.via_grant else AccessVia.BREAK_GLASS
 
 
 def pathway_get(
@@ -49,7 +44,8 @@ def pathway_get(
     One query reads the pathway of the actor's municipality with the actor's rights on it (`scopes.pathway_rights`,
     the pathway scope's own rules), the actor's current roles (for the navigation), and any `annotations` the
     page wants from the same row; the rights then decide 404 (not visible), 403 (visible, not allowed) or the
-    pathway. The annotations stay on the returned pathway, so pages need not ask the policy again.
+    pathway. The rights stay on the returned pathway as `pathway.access` (`access.PathwayAccess`): every selector,
+    template and view takes its answers from it, and the access log its basis (`via`).
     """
     try:
         public_id = uuid.UUID(str(public_id))
@@ -69,31 +65,38 @@ def pathway_get(
     )
     if pathway is not None:
         policy.remember_roles(actor, pathway.actor_roles)
-        scopes.settle_rights(pathway)
-        if scopes.rights_allow(pathway, action):
+        pathway.access = PathwayAccess.from_row(pathway)
+        if pathway.access.allows(action):
             return pathway
     access_denied_record(actor=actor, path=path, pathway=pathway)
-    if pathway is not None and action != policy.VIEW and scopes.rights_allow(pathway, policy.VIEW):
+    if pathway is not None and pathway.access.may_view:
         raise PermissionDenied
     raise Http404
 
 
 def subject_citizens(pathway: Pathway) -> list[Citizen]:
-    """The citizens a pathway is about: the citizen, or every member of the family."""
+    """The citizens a pathway is about: the citizen, or every member of the family (read once per pathway object)."""
     if pathway.citizen_id:
         return [pathway.citizen]
-    return [member.citizen for member in pathway.household.memberships.select_related("citizen")]
+    members = getattr(pathway, "_subject_citizens", None)
+    if members is None:
+        members = [member.citizen for member in pathway.household.memberships.select_related("citizen")]
+        pathway._subject_citizens = members
+    return members
 
 
-def pathway_log_read(*, actor, pathway: Pathway, shown: str, purpose: str = AccessPurpose.COORDINATION) -> None:
-    access_record(
-        actor=actor,
-        citizens=subject_citizens(pathway),
-        shown=shown,
-        purpose=purpose,
-        pathway=pathway,
-        via=_via(pathway),
-    )
+def pathway_log_read(
+    *, actor, pathway: Pathway, shown: str, purpose: str = AccessPurpose.COORDINATION, citizens=None
+) -> None:
+    """The one writer of access-log rows for a read of one pathway: one row per citizen shown (by default the
+    pathway's subjects), with the basis of the read (`via`) from the actor's access to the pathway.
+
+    Pathway pages do not call it themselves: `PathwayMixin` calls it for every response that shows the pathway.
+    """
+    access = pathway_access(actor=actor, pathway=pathway)
+    shown_citizens = subject_citizens(pathway) if citizens is None else citizens
+    unique = list({citizen.pk: citizen for citizen in shown_citizens}.values())
+    access_record(actor=actor, citizens=unique, shown=shown, purpose=purpose, pathway=pathway, via=access.via)
 
 
 def programmes_to_coordinate(*, actor):
@@ -143,11 +146,8 @@ def pathway_list_mine(
     page_size = page_size or settings.SAMSPIL_PAGE_SIZE
     pathways = (
         Pathway.objects.visible_to(actor, policy.CONTRIBUTE)
-        .annotate(
-            is_mine=ExpressionWrapper(Q(coordinator=actor), output_field=BooleanField()),
-            via_team=ExpressionWrapper(Q(pk__isnull=False), output_field=BooleanField()),
-            via_grant=ExpressionWrapper(Q(pk__isnull=True), output_field=BooleanField()),
-        )
+        # The coordinator by the MANAGE rule (still working in the coordinating department), as on the overview.
+        .annotate(is_mine=ExpressionWrapper(scopes.coordinator_of(actor), output_field=BooleanField()))
         .select_related("programme", "citizen", "household", "coordinator", "lead_department")
         .prefetch_related(
             Prefetch("household__memberships", queryset=HouseholdMember.objects.select_related("citizen")),
@@ -190,8 +190,6 @@ class Overview:
     grants: list
     break_glass: list
     timeline: list
-    is_coordinator: bool
-    via: str
 
     @property
     def has_minors(self) -> bool:
@@ -199,6 +197,12 @@ class Overview:
 
 
 @dataclass(frozen=True)
+    @property
+    def shown_citizens(self) -> list:
+        """Everyone the page names: the subjects and their custody holders (in a family a parent is both)."""
+        people = [*self.citizens, *(g.guardian for g in self.guardianships)]
+        return list({citizen.pk: citizen for citizen in people}.values())
+
 class OutsideAccess:
     """A grant or a break-glass opening of the pathway, as the overview lists them for the coordinator."""
 
@@ -257,7 +261,12 @@ def _outside_access(pathway: Pathway) -> list[OutsideAccess]:
 
 
 def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Overview:
-    """Everything on the overview page, in a constant number of queries, logged as one read per citizen."""
+    """Everything on the overview page, in a constant number of queries.
+
+    The coordinator-only parts (grants and break-glass openings with their reasons) are read only for the
+    coordinator by the MANAGE rule (`pathway.access.is_coordinator`): a former coordinator who is back through a
+    grant or break-glass does not get them. The page's read is logged by the view (`overview.shown_citizens`).
+    """
     if pathway.citizen_id:
         citizens = [pathway.citizen]
     else:
@@ -293,8 +302,7 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
     )
     for consent in consents:
         consent.departments_covered = sorted(JoinedText.split(consent.department_names, NAME_SEPARATOR))
-    is_coordinator = pathway.coordinator_id == actor.pk
-    outside = _outside_access(pathway) if is_coordinator else []
+    outside = _outside_access(pathway) if pathway_access(actor=actor, pathway=pathway).is_coordinator else []
     overview = Overview(
         pathway=pathway,
         citizens=citizens,
@@ -311,24 +319,15 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
             .exclude(code="access.denied")
             .select_related("actor")[:timeline_size]
         ),
-        is_coordinator=is_coordinator,
-        via=_via(pathway),
-    )
-    # One row per citizen: in a family a parent is both a member and the custody holder of each child.
-    shown = list({citizen.pk: citizen for citizen in [*citizens, *(g.guardian for g in guardianships)]}.values())
-    access_record(
-        actor=actor,
-        citizens=shown,
-        shown="pathway.overview",
-        purpose=AccessPurpose.COORDINATION,
-        pathway=pathway,
-        via=overview.via,
     )
     return overview
 
 
 def pathway_reveal_cpr(*, actor, pathway: Pathway, citizen_public_id) -> tuple[Citizen, str]:
-    """Decrypt one subject's CPR number for the actor, and log that it was shown."""
+    """Decrypt one subject's (or custody holder's) CPR number for the actor, and record the event.
+
+    The read is logged by the view (`CprRevealView`: one row for the revealed citizen, shown `citizen.cpr`).
+    """
     from samspil.audit.services import event_record
 
     citizens = {str(c.public_id): c for c in subject_citizens(pathway)}
@@ -343,14 +342,6 @@ def pathway_reveal_cpr(*, actor, pathway: Pathway, citizen_public_id) -> tuple[C
     citizen = citizens.get(str(citizen_public_id))
     if citizen is None:
         raise Http404
-    access_record(
-        actor=actor,
-        citizens=[citizen],
-        shown="citizen.cpr",
-        purpose=AccessPurpose.COORDINATION,
-        pathway=pathway,
-        via=_via(pathway),
-    )
     event_record(
         actor=actor,
         code="citizen.cpr_revealed",

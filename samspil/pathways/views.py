@@ -15,6 +15,7 @@ from django.views import View
 
 from samspil.access import policy
 from samspil.access.models import AccessGrant, Consent
+from samspil.audit.choices import SHOWN_LABELS, AccessPurpose
 from samspil.citizens import services as citizen_services
 from samspil.core.exceptions import ConflictError
 from samspil.pathways import forms, selectors, services, worklist
@@ -22,37 +23,90 @@ from samspil.pathways.choices import PathwayStatus, TeamMemberKind
 from samspil.pathways.models import Pathway, Programme, TeamMember
 
 
-class PathwayMixin(LoginRequiredMixin):
-    """Every pathway-scoped page: resolves the pathway through the policy, or answers 404 (and logs it).
+def shows_pathway(response) -> bool:
+    """Whether a response shows the pathway's data: a 2xx that is not a redirect (an HTMX one included, and not
+    204 No Content), or a 422 (a form re-rendered with its errors on the page)."""
+    if response.status_code == 422:
+        return True
+    if not 200 <= response.status_code < 300 or response.status_code == 204:
+        return False
+    return not any(header in response for header in ("HX-Redirect", "HX-Location", "HX-Refresh"))
 
-    Subclasses must set `permission_action`.
+
+class PathwayScope:
+    """The scope and the access log of one pathway, for every view about it (pages through `PathwayMixin`, the API
+    through `api.views.PathwayApiView`).
+
+    Subclasses must set `permission_action` (the action the request needs) and `access_shown` (what a response that
+    shows the pathway shows, as an access-log code from `audit.choices.SHOWN_LABELS`); a view without either fails
+    at its first request. `resolve_pathway` reads the pathway through the policy before any handler runs (404 out
+    of scope, 403 for a stronger action, both logged); `log_read` writes the access-log rows for a response that
+    shows data: one per citizen shown, the basis (`via`) from `pathway.access`. So every read is logged by
+    construction, and a handler never logs itself.
     """
 
     permission_action: str = None
+    access_shown: str = None
+    access_purpose: str = AccessPurpose.COORDINATION
+    # Who the response showed, when the handler showed more (or fewer) people than the pathway's subjects: the
+    # overview's custody holders, the one citizen of a CPR reveal. None: the subjects.
+    access_citizens: list | None = None
 
     def pathway_annotations(self) -> dict:
         """Figures about the pathway this page shows, read in the same query that resolves it (see `pathway_get`)."""
         return {}
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
+    def check_scope_attributes(self) -> None:
+        name = type(self).__name__
         if self.permission_action not in policy.ACTIONS:
-            raise ValueError(f"{type(self).__name__} must set permission_action")
+            raise ValueError(f"{name} must set permission_action")
+        if self.access_shown not in SHOWN_LABELS:
+            raise ValueError(f"{name} must set access_shown to a code of audit.choices.SHOWN_LABELS")
+
+    def resolve_pathway(self, request, pathway_id) -> Pathway:
         self.pathway = selectors.pathway_get(
             actor=request.user,
-            public_id=kwargs["pathway_id"],
+            public_id=pathway_id,
             action=self.permission_action,
             path=request.path,
             annotations=self.pathway_annotations(),
         )
-        return super().dispatch(request, *args, **kwargs)
+        return self.pathway
+
+    def access_read(self) -> tuple[str, list | None]:
+        """What a response that shows data has shown: (the access-log code, the citizens or None for the subjects).
+
+        Override it when a response shows something more specific than `access_shown` (the PDF's edition).
+        """
+        return self.access_shown, self.access_citizens
+
+    def log_read(self, response) -> None:
+        if not shows_pathway(response):
+            return
+        shown, citizens = self.access_read()
+        selectors.pathway_log_read(
+            actor=self.request.user, pathway=self.pathway, shown=shown, purpose=self.access_purpose, citizens=citizens
+        )
+
+
+class PathwayMixin(PathwayScope, LoginRequiredMixin):
+    """Every pathway-scoped page: resolves the pathway through the policy, or answers 404 (and logs it), and logs
+    every response that shows the pathway in the access log (`PathwayScope`)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.check_scope_attributes()
+        self.resolve_pathway(request, kwargs["pathway_id"])
+        response = super().dispatch(request, *args, **kwargs)
+        self.log_read(response)
+        return response
 
 
 def _overview_context(request, pathway, bound_forms=None):
     overview = selectors.pathway_overview(actor=request.user, pathway=pathway)
     context = {"overview": overview, "pathway": pathway, "forms": {}, "open_form": ""}
-    if overview.is_coordinator:
+    if pathway.access.is_coordinator:
         # Forms with choices from the database (staff, partners, departments, family) are loaded when opened
         # (see PathwayActionView.get): the overview stays fast and its queries few, whatever the municipality.
         context["forms"] = {
@@ -65,8 +119,18 @@ def _overview_context(request, pathway, bound_forms=None):
     return context
 
 
-class PathwayOverviewView(PathwayMixin, View):
+class OverviewRenderMixin:
+    """A view that answers with the overview: the read shows the subjects and their custody holders."""
+
+    def overview_context(self, bound_forms=None):
+        context = _overview_context(self.request, self.pathway, bound_forms)
+        self.access_citizens = context["overview"].shown_citizens
+        return context
+
+
+class PathwayOverviewView(OverviewRenderMixin, PathwayMixin, View):
     permission_action = policy.VIEW
+    access_shown = "pathway.overview"
 
     def pathway_annotations(self):
         from samspil.meetings.selectors import meeting_rules_annotations
@@ -74,7 +138,7 @@ class PathwayOverviewView(PathwayMixin, View):
         return meeting_rules_annotations()
 
     def get(self, request, pathway_id):
-        return render(request, "pathways/overview.html", _overview_context(request, self.pathway))
+        return render(request, "pathways/overview.html", self.overview_context())
 
 
 class PathwayWriteView(PathwayMixin, View):
@@ -119,15 +183,27 @@ class PathwayWriteView(PathwayMixin, View):
         return self.failure(form)
 
 
-class PathwayActionView(PathwayWriteView):
+class PathwayActionView(OverviewRenderMixin, PathwayWriteView):
     """A write on the overview page. On success: the refreshed overview (HTMX) or a redirect.
 
-    On invalid input the overview comes back with the form and its errors (422), nothing saved.
+    On invalid input the overview comes back with the form and its errors (422), nothing saved. A GET answers the
+    empty form (`pathway.form` in the access log: it names the citizen, and its choices may name the people around
+    them).
     """
 
     permission_action = policy.MANAGE
+    access_shown = "pathway.overview"
     form_key: str = ""
     form_class = None
+
+    def access_read(self):
+        if self.request.method == "GET":
+            return "pathway.form", self.access_citizens
+        return super().access_read()
+
+    def form_citizens(self, form) -> list | None:
+        """The citizens an empty form names besides the subjects (its choices); None: the subjects only."""
+        return None
 
     @property
     def submit_label(self):
@@ -138,12 +214,9 @@ class PathwayActionView(PathwayWriteView):
 
     def get(self, request, pathway_id, **kwargs):
         """The empty form: a fragment for a <details> opened on the overview, or a page of its own without JS."""
-        context = {
-            "pathway": self.pathway,
-            "form": self.get_form(),
-            "submit": self.submit_label,
-            "action": request.path,
-        }
+        form = self.get_form()
+        context = {"pathway": self.pathway, "form": form, "submit": self.submit_label, "action": request.path}
+        self.access_citizens = self.form_citizens(form)
         template = "pathways/_form_body.html" if request.htmx else "pathways/action_form.html"
         return render(request, template, context)
 
@@ -152,15 +225,14 @@ class PathwayActionView(PathwayWriteView):
 
     def success(self):
         if self.request.htmx:
-            pathway = selectors.pathway_get(actor=self.request.user, public_id=self.pathway.public_id)
-            return render(self.request, "pathways/_overview.html", _overview_context(self.request, pathway))
+            # Read again after the write: the status, the team and the actor's own access may have changed.
+            self.pathway = selectors.pathway_get(actor=self.request.user, public_id=self.pathway.public_id)
+            return render(self.request, "pathways/_overview.html", self.overview_context())
         return HttpResponseRedirect(reverse("pathways:overview", args=[self.pathway.public_id]))
 
     def failure(self, form):
         template = "pathways/_overview.html" if self.request.htmx else "pathways/overview.html"
-        return render(
-            self.request, template, _overview_context(self.request, self.pathway, {self.form_key: form}), status=422
-        )
+        return render(self.request, template, self.overview_context({self.form_key: form}), status=422)
 
 
 class StatusChangeView(PathwayActionView):
@@ -298,6 +370,10 @@ class ConsentRecordView(PathwayActionView):
     form_key = "consent"
     form_class = forms.ConsentRecordForm
 
+    def form_citizens(self, form):
+        # The form offers the subjects and their current custody holders as the one who consents.
+        return list(form.fields["giver"].queryset)
+
     @property
     def submit_label(self):
         return _("Record consent")
@@ -385,6 +461,7 @@ class GrantCreateView(PathwayActionView):
 
 class GrantRevokeView(PathwayMixin, View):
     permission_action = policy.MANAGE
+    access_shown = "pathway.overview"  # it answers with a redirect to the overview, which logs its own read
 
     def post(self, request, pathway_id, grant_id):
         grant = get_object_or_404(AccessGrant.objects.filter(pathway=self.pathway), public_id=grant_id)
@@ -394,14 +471,16 @@ class GrantRevokeView(PathwayMixin, View):
 
 
 class CprRevealView(PathwayMixin, View):
-    """Shows one CPR number in full, on an explicit request (POST), and logs it."""
+    """Shows one CPR number in full, on an explicit request (POST): logged for that citizen only."""
 
     permission_action = policy.VIEW
+    access_shown = "citizen.cpr"
 
     def post(self, request, pathway_id, citizen_id):
         citizen, number = selectors.pathway_reveal_cpr(
             actor=request.user, pathway=self.pathway, citizen_public_id=citizen_id
         )
+        self.access_citizens = [citizen]
         context = {"citizen": citizen, "cpr_number": number, "pathway": self.pathway}
         if request.htmx:
             return render(request, "pathways/_cpr.html", context)
@@ -410,6 +489,8 @@ class CprRevealView(PathwayMixin, View):
 
 class AccessLogView(PathwayMixin, View):
     permission_action = policy.MANAGE
+    access_shown = "pathway.access_log"
+    access_purpose = AccessPurpose.ACCESS_REVIEW
 
     def get(self, request, pathway_id):
         entries = selectors.pathway_access_log(actor=request.user, pathway=self.pathway)

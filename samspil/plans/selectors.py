@@ -1,6 +1,6 @@
 """Reads of the shared plan. The pathway has been resolved through the policy (`pathway_get`); the plan rows
-are read with plain filters on it, in a constant number of queries, and every read is written to the access
-log (`pathway_log_read`)."""
+are read with plain filters on it, in a constant number of queries. What the actor may do comes from
+`pathway.access`. The views' `PathwayMixin` writes the access log for every response that shows the plan."""
 
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -11,10 +11,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samspil.access import policy
+from samspil.access.access import pathway_access
 from samspil.organisations.models import Department
 from samspil.pathways.models import Pathway, TeamMember
-from samspil.pathways.selectors import pathway_log_read, subject_citizens
+from samspil.pathways.selectors import subject_citizens
 from samspil.plans.choices import FollowUpResult, GoalStatus, GoalType, Horizon, LifeArea
 from samspil.plans.models import Agreement, Goal, GoalFollowUp, Plan, PlanRevision
 from samspil.plans.snapshot import PlanDiff, diff_snapshots
@@ -61,6 +61,7 @@ class PlanPage:
     can_contribute: bool
     can_manage: bool
     whole_title: str
+    shows_internal_notes: bool = False
 
     @property
     def is_family(self) -> bool:
@@ -87,14 +88,6 @@ def group_goals(goals: list, *, citizens: list, is_family: bool, whole_title: st
         areas = sorted({area for (key, area) in buckets if key == id(group)}, key=lambda area: order.get(area, 99))
         group.areas = [AreaGroup(area, LifeArea(area).label, buckets[(id(group), area)]) for area in areas]
     return [group for group in groups if group.areas or group.member is None or not is_family]
-
-
-def _can(actor, pathway: Pathway, action: str) -> bool:
-    # `pathway_get` annotates the answers (via_team is exactly CONTRIBUTE, can_manage exactly MANAGE).
-    annotated = {policy.CONTRIBUTE: "via_team", policy.MANAGE: "can_manage"}.get(action)
-    if annotated and hasattr(pathway, annotated):
-        return bool(getattr(pathway, annotated))
-    return Pathway.objects.visible_to(actor, action).filter(pk=pathway.pk).exists()
 
 
 @dataclass(frozen=True)
@@ -173,12 +166,13 @@ def _page_goals(plan: Plan, team: list) -> list[Goal]:
     return goals
 
 
-def plan_page(*, actor, pathway: Pathway, log_read: bool = True) -> PlanPage:
-    """Everything on the plan page in a constant number of queries, logged as one read per citizen.
+def plan_page(*, actor, pathway: Pathway) -> PlanPage:
+    """Everything on the plan page in a constant number of queries.
 
-    `log_read=False` is for checking a submitted form against the page's choices only: the response then
-    shows the page through a logged read (or redirects to it).
+    Changing the plan is for the coordinator and covered team places while the pathway is open; internal notes of
+    follow-ups are shown to them only (not to a grant or break-glass reader), as in the PDF's case-file edition.
     """
+    access = pathway_access(actor=actor, pathway=pathway)
     plan, latest = _plan_with_latest_version(pathway)
     # The whole team, former members too: they may own agreements. The forms offer the current ones.
     team = list(
@@ -188,7 +182,7 @@ def plan_page(*, actor, pathway: Pathway, log_read: bool = True) -> PlanPage:
     citizens = subject_citizens(pathway)
     is_family = not pathway.citizen_id
     whole = _("The whole family") if is_family else pathway.subject_name
-    can_contribute = pathway.is_open and _can(actor, pathway, policy.CONTRIBUTE)
+    can_contribute = pathway.is_open and access.may_contribute
     page = PlanPage(
         pathway=pathway,
         plan=plan,
@@ -202,11 +196,10 @@ def plan_page(*, actor, pathway: Pathway, log_read: bool = True) -> PlanPage:
         if can_contribute
         else [],
         can_contribute=can_contribute,
-        can_manage=pathway.is_open and _can(actor, pathway, policy.MANAGE),
+        can_manage=pathway.is_open and access.is_coordinator,
         whole_title=whole,
+        shows_internal_notes=access.shows_internal_notes,
     )
-    if log_read:
-        pathway_log_read(actor=actor, pathway=pathway, shown="plan")
     return page
 
 
@@ -227,7 +220,6 @@ def plan_revisions(*, actor, pathway: Pathway) -> list[PlanRevision]:
         .defer("snapshot")
         .order_by("-number")
     )
-    pathway_log_read(actor=actor, pathway=pathway, shown="plan.revisions")
     return revisions
 
 
@@ -249,7 +241,6 @@ def plan_compare(*, actor, pathway: Pathway, from_number: int, to_number: int) -
     if from_number not in revisions or to_number not in revisions:
         raise Http404
     before, after = revisions[min(from_number, to_number)], revisions[max(from_number, to_number)]
-    pathway_log_read(actor=actor, pathway=pathway, shown="plan.compare")
     return Comparison(before=before, after=after, diff=diff_snapshots(before.snapshot, after.snapshot))
 
 
@@ -279,5 +270,4 @@ def plan_document(*, actor, pathway: Pathway) -> PlanDocument:
     else:
         snapshot = {"wishes": "", "goals": []}
     citizens = subject_citizens(pathway)
-    pathway_log_read(actor=actor, pathway=pathway, shown="plan.pdf")
     return PlanDocument(pathway=pathway, citizens=citizens, snapshot=snapshot, revision=revision)

@@ -8,7 +8,7 @@ beside it, and the version moved on, so saving again after merging succeeds.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from samspil.access import policy
+from samspil.audit.services import access_denied_record
 from samspil.core.exceptions import ConflictError
 from samspil.core.redirects import safe_next_url
 from samspil.pathways.views import PathwayMixin, PathwayWriteView
@@ -63,6 +64,7 @@ def _goal_context(request, pathway, goal_public_id, bound_forms=None, conflict="
 
 class PlanView(PathwayMixin, View):
     permission_action = policy.VIEW
+    access_shown = "plan"
 
     def get(self, request, pathway_id):
         return render(request, "plans/plan.html", _plan_context(request, self.pathway))
@@ -70,6 +72,7 @@ class PlanView(PathwayMixin, View):
 
 class GoalView(PathwayMixin, View):
     permission_action = policy.VIEW
+    access_shown = "plan"
 
     def get(self, request, pathway_id, goal_id):
         return render(request, "plans/goal.html", _goal_context(request, self.pathway, goal_id))
@@ -79,6 +82,7 @@ class PlanActionView(PathwayWriteView):
     """A write on the plan page (or, with `on_goal_page`, on a goal's page). A conflict keeps the user's text."""
 
     permission_action = policy.CONTRIBUTE
+    access_shown = "plan"
     form_key: str = ""
     form_class = None
     on_goal_page = False
@@ -98,7 +102,7 @@ class PlanActionView(PathwayWriteView):
         return self.kwargs.get("goal_id")
 
     def bound_form(self):
-        page = selectors.plan_page(actor=self.request.user, pathway=self.pathway, log_read=False)
+        page = selectors.plan_page(actor=self.request.user, pathway=self.pathway)
         if self.on_goal_page and not any(str(g.public_id) == str(self.goal_public_id()) for g in page.goals):
             raise Http404
         return self.form_class(self.request.POST, page=page, prefix=self.form_key, **self.form_kwargs(page))
@@ -292,17 +296,18 @@ class AgreementStatusView(GoalActionView):
 
 class RevisionListView(PathwayMixin, View):
     permission_action = policy.VIEW
+    access_shown = "plan.revisions"
 
     def get(self, request, pathway_id):
         return render(request, "plans/revisions.html", self.context())
 
     def context(self, bound=None, number=None):
         revisions = selectors.plan_revisions(actor=self.request.user, pathway=self.pathway)
-        can_manage = self.pathway.is_open and self.pathway.coordinator_id == self.request.user.pk
         return {
             "pathway": self.pathway,
             "revisions": revisions,
-            "can_manage": can_manage,
+            # Recording the citizen's response is the coordinator's (MANAGE), on an open pathway.
+            "can_manage": self.pathway.is_open and self.pathway.access.is_coordinator,
             "response_form": bound or forms.CitizenResponseForm(page=None, prefix="response"),
             "open_number": number,
         }
@@ -345,9 +350,16 @@ class CompareView(PathwayMixin, View):
     """`?fra=<n>&til=<n>`: the version numbers (not database ids). Without both: the choice of two versions."""
 
     permission_action = policy.VIEW
+    access_shown = "plan.compare"
+    compared = False
+
+    def access_read(self):
+        shown, citizens = super().access_read()
+        return (shown if self.compared else "plan.revisions"), citizens
 
     def get(self, request, pathway_id):
         from_number, to_number = _revision_number(request.GET.get("fra")), _revision_number(request.GET.get("til"))
+        self.compared = bool(from_number and to_number)
         context = {"pathway": self.pathway, "comparison": None, "from_number": from_number, "to_number": to_number}
         if from_number and to_number:
             context["comparison"] = selectors.plan_compare(
@@ -359,14 +371,28 @@ class CompareView(PathwayMixin, View):
 
 
 class PdfView(PathwayMixin, View):
-    """The plan as a PDF: `?udgave=borger` (the citizen's version, the default) or `?udgave=sag` (case file)."""
+    """The plan as a PDF: `?udgave=borger` (the citizen's version, the default) or `?udgave=sag` (case file).
+
+    The case-file edition carries the internal notes: for the coordinator and covered team places only
+    (`access.shows_internal_notes`); a grant or break-glass reader gets 403 for it. The access log names the edition.
+    """
 
     permission_action = policy.VIEW
+    access_shown = "plan.pdf.citizen"
+    edition = PdfEdition.CITIZEN
+
+    def access_read(self):
+        shown = "plan.pdf.case_file" if self.edition == PdfEdition.CASE_FILE else "plan.pdf.citizen"
+        return shown, self.access_citizens
 
     def get(self, request, pathway_id):
         edition = request.GET.get("udgave", PdfEdition.CITIZEN)
         if edition not in PdfEdition.values:
             edition = PdfEdition.CITIZEN
+        if edition == PdfEdition.CASE_FILE and not self.pathway.access.shows_internal_notes:
+            access_denied_record(actor=request.user, path=request.path, pathway=self.pathway)
+            raise PermissionDenied
+        self.edition = edition
         document = selectors.plan_document(actor=request.user, pathway=self.pathway)
         content = render_plan_pdf(document, edition=edition)
         response = HttpResponse(content, content_type="application/pdf")

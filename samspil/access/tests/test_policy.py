@@ -8,6 +8,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from samspil.access import policy
+from samspil.access.access import PathwayAccess
 from samspil.access.choices import ConsentGiverRole
 from samspil.accounts.models import User
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
@@ -360,7 +361,7 @@ def test_access_log_is_for_the_coordinator_only(world):
     from samspil.pathways import selectors
 
     pathway = selectors.pathway_get(actor=world.colleague, public_id=world.pathway.public_id)
-    selectors.pathway_overview(actor=world.colleague, pathway=pathway)
+    selectors.pathway_log_read(actor=world.colleague, pathway=pathway, shown="pathway.overview")
     assert AccessLogEntry.objects.visible_to(world.coordinator, VIEW).count() == 1
     assert AccessLogEntry.objects.visible_to(world.colleague, VIEW).count() == 0
 
@@ -439,7 +440,7 @@ def test_pathway_rights_answer_exactly_as_the_scope_for_every_user_and_action(wo
     for pathway in (world.pathway, teen_pathway):
         for user in users:
             annotated = Pathway.objects.annotate(**scopes.pathway_rights(user)).get(pk=pathway.pk)
-            scopes.settle_rights(annotated)
+            access = PathwayAccess.from_row(annotated)
             for action in policy.ACTIONS:
                 in_scope = Pathway.objects.visible_to(user, action).filter(pk=pathway.pk).exists()
-                assert scopes.rights_allow(annotated, action) == in_scope, (user.username, pathway.pk, action)
+                assert access.allows(action) == in_scope, (user.username, pathway.pk, action)

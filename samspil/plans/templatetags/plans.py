@@ -68,7 +68,7 @@ def goal_card(goal, page, level: int, show_link: bool):
                 format_html(
                     '<br><span class="badge">{}</span> {}', _("Internal note"), linebreaksbr(follow_up.internal_note)
                 )
-                if follow_up.internal_note
+                if follow_up.internal_note and page.shows_internal_notes
                 else ""
             )
             items.append(

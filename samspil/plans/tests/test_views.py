@@ -231,7 +231,7 @@ def test_citizen_pdf_leaves_out_internal_notes(client, world, plan_with_notes):
     assert timezone.localdate().strftime("%d.%m.%Y") in text and "Version 4" in text and "Side 1 af" in text
     assert world.citizen.reveal_cpr()[:6] not in text
     row = AccessLogEntry.objects.get(actor=world.coordinator)
-    assert row.shown == "plan.pdf" and row.citizen == world.citizen
+    assert row.shown == "plan.pdf.citizen" and row.citizen == world.citizen
 
 
 def test_case_file_pdf_has_the_internal_notes_and_says_so(client, world, plan_with_notes):
@@ -241,3 +241,97 @@ def test_case_file_pdf_has_the_internal_notes_and_says_so(client, world, plan_wi
     text = pdf_text(response)
     assert "FORTROLIGT: bekymring fra skolen" in text
     assert "Sagsudgave – indeholder interne noter" in text
+    row = AccessLogEntry.objects.get(request_id=response["X-Request-Id"])
+    assert (row.shown, row.citizen) == ("plan.pdf.case_file", world.citizen)
+
+
+# --- the case-file edition and internal notes: coordinator and covered team places only ----------------------
+
+
+@pytest.fixture
+def readers(world):
+    """A grant holder and a break-glass reader of `world.pathway` (view only)."""
+    granted = f.make_staff(world.health, "caseworker")
+    f.AccessGrantFactory(pathway=world.pathway, user=granted)
+    glass = f.make_staff(world.health, "caseworker")
+    f.BreakGlassAccessFactory(pathway=world.pathway, user=glass, reason="Akut henvendelse i borgerservice")
+    return {"grant": granted, "break-glass": glass}
+
+
+@pytest.mark.parametrize("kind", ["grant", "break-glass"])
+def test_view_only_readers_get_403_for_the_case_file_edition_and_the_citizen_edition_without_notes(
+    client, world, plan_with_notes, readers, kind
+):
+    from samspil.audit.models import AuditEvent
+
+    client.force_login(readers[kind])
+    response = client.get(url("pdf", plan_with_notes) + "?udgave=sag")
+    assert response.status_code == 403
+    assert not AccessLogEntry.objects.filter(actor=readers[kind]).exists()
+    assert AuditEvent.objects.filter(code="access.denied", actor=readers[kind], pathway=world.pathway).exists()
+    response = client.get(url("pdf", plan_with_notes) + "?udgave=borger")
+    assert response.status_code == 200
+    assert "FORTROLIGT" not in pdf_text(response)
+    row = AccessLogEntry.objects.get(request_id=response["X-Request-Id"])
+    assert (row.shown, row.via) == ("plan.pdf.citizen", "grant" if kind == "grant" else "break_glass")
+    page = client.get(url("plan", plan_with_notes))
+    html = page.content.decode()
+    assert page.status_code == 200 and "Vi ser på det igen" in html
+    assert "FORTROLIGT" not in html and "?udgave=sag" not in html
+
+
+def test_team_member_from_a_covered_department_gets_the_case_file_edition(client, world, plan_with_notes):
+    f.ConsentFactory(pathway=world.pathway, departments=[world.jobs])
+    client.force_login(world.jobworker)
+    page = client.get(url("plan", plan_with_notes)).content.decode()
+    assert "FORTROLIGT: bekymring fra skolen" in page and "?udgave=sag" in page
+    response = client.get(url("pdf", plan_with_notes) + "?udgave=sag")
+    assert response.status_code == 200 and "FORTROLIGT: bekymring fra skolen" in pdf_text(response)
+    assert AccessLogEntry.objects.get(request_id=response["X-Request-Id"]).shown == "plan.pdf.case_file"
+
+
+# --- every plan page writes exactly one access-log row per citizen (the view's hook) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "query", "shown"),
+    [
+        ("plan", "", "plan"),
+        ("goal", "", "plan"),
+        ("revisions", "", "plan.revisions"),
+        ("compare", "", "plan.revisions"),
+        ("compare", "?fra=1&til=2", "plan.compare"),
+        ("pdf", "", "plan.pdf.citizen"),
+        ("pdf", "?udgave=sag", "plan.pdf.case_file"),
+    ],
+)
+def test_each_plan_page_logs_one_row_per_citizen(client, world, plan_with_notes, name, query, shown):
+    args = [Goal.objects.get().public_id] if name == "goal" else []
+    client.force_login(world.colleague)
+    response = client.get(url(name, plan_with_notes, *args) + query)
+    assert response.status_code == 200
+    rows = AccessLogEntry.objects.filter(request_id=response["X-Request-Id"])
+    assert [(row.citizen, row.shown, row.via) for row in rows] == [(world.citizen, shown, "scope")]
+
+
+def test_each_plan_page_of_a_family_logs_each_member_once(client, world):
+    household = f.make_family(world.municipality, adults=2, children=2)
+    pathway = f.PathwayFactory(
+        coordinator=world.coordinator, lead_department=world.children, citizen=None, household=household
+    )
+    client.force_login(world.coordinator)
+    response = client.get(url("plan", pathway))
+    logged = list(
+        AccessLogEntry.objects.filter(request_id=response["X-Request-Id"]).values_list("citizen_id", flat=True)
+    )
+    assert sorted(logged) == sorted(household.memberships.values_list("citizen_id", flat=True))
+
+
+def test_a_failed_plan_form_logs_the_page_it_shows_once_and_a_redirect_logs_nothing(client, world):
+    client.force_login(world.coordinator)
+    failed = client.post(url("goal_add", world.pathway), goal_post(description=""), **HTMX)
+    assert failed.status_code == 422
+    assert AccessLogEntry.objects.filter(request_id=failed["X-Request-Id"]).count() == 1
+    saved = client.post(url("wishes", world.pathway), {"wishes-citizen_wishes": "Egen bolig", "wishes-version": 1})
+    assert saved.status_code == 302
+    assert not AccessLogEntry.objects.filter(request_id=saved["X-Request-Id"]).exists()
