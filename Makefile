@@ -32,13 +32,15 @@ demo: migrate
 run: demo
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# `SAMSPIL_TEST_CLOCK_SHIFT_DAYS=365 make test` runs the suite with the clock a year ahead (see conftest.py).
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/samspil} $(PY) -m pytest $(PYTEST_ARGS)
 
-# A Copenhagen-scale municipality in its own PostgreSQL database; writes docs/benchmarks.md.
+# A Copenhagen-scale municipality in its own PostgreSQL database; writes docs/benchmarks.md. Both benchmark
+# commands refuse any database whose name does not start with `samspil_bench` (samspil/demo/guards.py).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samspil_bench
 BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only \
 	SAMSPIL_CPR_ENCRYPTION_KEYS=c2Ftc3BpbC1kZXZlbG9wbWVudC1vbmx5LWtleS0wMDA= SAMSPIL_CPR_INDEX_KEY=bench-only \

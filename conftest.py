@@ -3,10 +3,21 @@
 Settings: tests run with DEBUG off, as production does, with fixed test-only keys (set here because the
 settings refuse to load without them). A watch over the whole session checks that no CPR number made by
 the factories ever appears in a requested URL or a log line (see `tests/cpr_watch.py`).
+
+The clock: no test may depend on today's date. Tests derive dates from `timezone.localdate()` /
+`timezone.now()`, or pin the clock with time-machine (`time_machine.travel(...)` or the `time_machine` fixture).
+To prove it, run the suite with the clock moved: `SAMSPIL_TEST_CLOCK_SHIFT_DAYS=365 make test` starts one
+time-machine travel to now + 365 days (ticking) before Django is set up, so it is in force while the test
+database is created and during every test; a test's own travel nests inside it and ends back on the shifted
+clock. Any integer works (negative moves it back); 0 runs through the same machinery on today's date. The
+header of the run names the date the suite believes it is. CI runs the PostgreSQL pass a year ahead.
+Only Python's clock moves: the database server's own `now()` does not, so the product must not use it.
 """
 
+import datetime
 import logging
 import os
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -45,12 +56,54 @@ def _record_request(sender, environ=None, **kwargs):
     cpr_watch.WATCH.record_url(environ.get("PATH_INFO", "") + (f"?{query}" if query else ""))
 
 
+CLOCK_SHIFT_VARIABLE = "SAMSPIL_TEST_CLOCK_SHIFT_DAYS"
+_clock_travel = None  # the session's time-machine travel while the clock is shifted
+
+
+def _clock_shift_days() -> int | None:
+    value = os.environ.get(CLOCK_SHIFT_VARIABLE, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise pytest.UsageError(f"{CLOCK_SHIFT_VARIABLE} must be a whole number of days, not {value!r}") from None
+
+
+def _start_clock_shift() -> None:
+    global _clock_travel
+    days = _clock_shift_days()
+    if days is None or _clock_travel is not None:
+        return
+    import time_machine
+
+    # A POSIX timestamp, not a datetime: an aware datetime would make time-machine set TZ for the process.
+    _clock_travel = time_machine.travel(time.time() + days * 86400, tick=True)
+    _clock_travel.start()
+
+
+def pytest_report_header(config):
+    days = _clock_shift_days()
+    today = datetime.date.today()  # the moved clock when it is moved: what the suite takes for today
+    if days is None:
+        return f"clock: real, today is {today:%d.%m.%Y} (set {CLOCK_SHIFT_VARIABLE} to move it)"
+    return f"clock: moved {days:+d} days by {CLOCK_SHIFT_VARIABLE}: today is {today:%d.%m.%Y}"
+
+
+def pytest_unconfigure(config):
+    global _clock_travel
+    if _clock_travel is not None:
+        _clock_travel.stop()
+        _clock_travel = None
+
+
 def pytest_configure(config):
     config.addinivalue_line(
         "markers",
         f"{URL_EXEMPT_MARKER}: the test puts a CPR number in a query string on purpose (to prove it is "
         "ignored); the CPR watch skips that test's URLs but still checks its log lines",
     )
+    _start_clock_shift()  # before Django is set up and the test database is created
     import django
     from django.core.signals import request_started
 

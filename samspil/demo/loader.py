@@ -8,8 +8,9 @@ adult, and a pathway's programme and citizen (or family). Running it again chang
 
 Pathways are written through the pathway services, as their coordinator, so policy checks, status
 history, audit events and the change log are exactly what the product itself would write. The demo's
-history lies in the past: each step runs with the clock set to its moment (`_clock`), up to
-`REFERENCE_DATE`. Ages are counted from that date too, so the CPR numbers stay the same from day to day.
+history lies in the past: each step runs with the clock set to its moment (`_clock`, a time-machine travel
+that stands still), up to `REFERENCE_DATE`. Ages are counted from that date too, so the CPR numbers stay the
+same from day to day.
 
 Then the shared plan and the meetings, through the plan and meeting services in the same way: every open
 pathway of demo-koordinator that has got past the referral, and about a third of the other open pathways,
@@ -23,16 +24,13 @@ pathways instead have a status meeting just before `REFERENCE_DATE` that is stil
 """
 
 import datetime
-import functools
 import random
 import unicodedata
 from collections import Counter
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from unittest import mock
 
-from django.apps import apps
+import time_machine
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
@@ -47,6 +45,7 @@ from samspil.citizens import cpr
 from samspil.citizens.choices import GuardianRelation, HouseholdRole
 from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, Household, HouseholdMember, years_between
 from samspil.demo import data
+from samspil.demo.consumption import load_demo_consumption
 from samspil.economy import costs as economy_costs
 from samspil.economy import services as economy_services
 from samspil.economy.models import FinancingDecision, Intervention, LegalExemptionUse, OperatingCost, Service
@@ -71,7 +70,6 @@ from samspil.plans import services as plan_services
 from samspil.plans.choices import AgreementStatus, FollowUpResult, GoalType, OwnerKind
 from samspil.plans.models import Agreement, Goal, GoalFollowUp, PlanRevision
 from samspil.plans.models import Plan as SharedPlan
-from samspil.segmentation.demo import load_demo_consumption
 from samspil.segmentation.models import ConsumptionRecord
 
 RNG_SEED = 2026
@@ -612,6 +610,7 @@ def _plan() -> Plan:
     for _ in range(5):  # still open, so the coordinator's walk through the demo always finds work to do
         steps = planner.status_path(still_open=True)
         pathways.append(planner.pathway(coordinator=KOORDINATOR, person=pick(young), steps=steps, **vejen))
+
     def free(families):
         """Families none of whose members is in a pathway yet: a citizen has one open coordinated pathway at a time."""
         return [fam for fam in families if not any(id(person) in used for person in fam.adults + fam.children)]
@@ -1029,35 +1028,15 @@ def _plan_work(pathways: list[PathwayPlan]) -> None:
 
 # --- writing: find by stable keys, create what is missing ---------------------------------------------------
 
-_REAL_NOW = timezone.now
 
-
-@contextmanager
-def _clock(moment: datetime.datetime):
+def _clock(moment: datetime.datetime) -> time_machine.travel:
     """Run the block as if it were `moment`, so every date and timestamp the services write tells the demo's story.
 
-    `timezone.now` is replaced for the block (`timezone.localdate` and auto timestamps read it), and so is
-    the default of model fields declared `default=timezone.now`, which hold the original function.
+    time-machine moves Python's clock itself, so everything that reads it follows: `timezone.now` and
+    `timezone.localdate`, model fields declared `default=timezone.now`, `auto_now` timestamps. The clock stands
+    still (`tick=False`): every row a step writes gets the step's moment.
     """
-
-    def now():
-        return moment
-
-    with ExitStack() as stack:
-        stack.enter_context(mock.patch.object(timezone, "now", now))
-        for model_field in _fields_defaulting_to_now():
-            stack.enter_context(mock.patch.object(model_field, "_get_default", now))
-        yield
-
-
-@functools.cache
-def _fields_defaulting_to_now() -> tuple:
-    return tuple(
-        model_field
-        for model in apps.get_models()
-        for model_field in model._meta.concrete_fields
-        if model_field.default is _REAL_NOW
-    )
+    return time_machine.travel(moment, tick=False)
 
 
 class _Writer:
@@ -1780,9 +1759,29 @@ def summary(municipality) -> dict[str, int]:
     return counts
 
 
+class NotADemoDatabase(Exception):
+    """The database holds a municipality other than the demo's: the demo is never loaded next to real data."""
+
+
+def _refuse_other_municipalities() -> None:
+    others = list(
+        Municipality.objects.exclude(code=data.MUNICIPALITY_CODE).order_by("name").values_list("name", "code")
+    )
+    if others:
+        named = ", ".join(f"{name} ({code})" for name, code in others)
+        raise NotADemoDatabase(
+            f"This database holds {named}, not only the demo municipality {data.MUNICIPALITY_NAME} "
+            f"({data.MUNICIPALITY_CODE}). The demo is loaded only into a database of its own."
+        )
+
+
 @transaction.atomic
 def load_demo() -> tuple[Municipality, Counter]:
-    """Build or complete the demo municipality. Returns it and what this run created (empty when nothing)."""
+    """Build or complete the demo municipality. Returns it and what this run created (empty when nothing).
+
+    Raises `NotADemoDatabase`, before writing anything, when the database holds another municipality.
+    """
+    _refuse_other_municipalities()
     plan = _plan()
     writer = _Writer(plan)
     municipality = writer.municipality()

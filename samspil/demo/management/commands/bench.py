@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.core.management.base import BaseCommand
 
 from samspil.demo import bench
+from samspil.demo.guards import require_bench_database
 
 
 class Command(BaseCommand):
@@ -17,8 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--report", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md"))
 
     def handle(self, *args, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("The benchmark runs against PostgreSQL: set DATABASE_URL (make bench does).")
+        require_bench_database()
         # The server runs with DEBUG off, so it serves the collected, hashed static files: collect them first.
         call_command("collectstatic", interactive=False, verbosity=0)
         seeded = bench.seed(pathways=options["pathways"])

@@ -1,19 +1,24 @@
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from samspil.demo.loader import load_demo, summary
+from samspil.demo.guards import require_demo_mode
+from samspil.demo.loader import NotADemoDatabase, load_demo, summary
 
 
 class Command(BaseCommand):
     help = (
         "Build the fictional demo municipality Demokommune (code 999) with staff, citizens and pathways. "
-        "Idempotent: running it again changes nothing."
+        "Idempotent: running it again changes nothing. Demo mode only, into a database of its own."
     )
 
     def handle(self, *args, **options):
+        require_demo_mode()
         started = time.monotonic()
-        municipality, created = load_demo()
+        try:
+            municipality, created = load_demo()
+        except NotADemoDatabase as refused:
+            raise CommandError(str(refused)) from None
         elapsed = time.monotonic() - started
         if created:
             self.stdout.write("Created: " + ", ".join(f"{count} {what}" for what, count in created.items()))

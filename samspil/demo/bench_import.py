@@ -32,7 +32,8 @@ START_MARKER = "<!-- bench-import:start -->"
 END_MARKER = "<!-- bench-import:end -->"
 
 
-def _cpr(rng: random.Random) -> str:
+def fictional_cpr(rng: random.Random) -> str:
+    """A CPR number of the right form drawn from `rng`: born 1945–2004, with the matching seventh digit."""
     born = datetime.date(1945, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 60))
     seventh = rng.randint(0, 3) if born.year < 2000 else rng.choice((4, 9))
     return f"{born:%d%m%y}{seventh}{rng.randint(0, 999):03d}"
@@ -40,11 +41,11 @@ def _cpr(rng: random.Random) -> str:
 
 def generate(path: Path, *, rows: int, persons: int, seed: int = 2026) -> None:
     """A CSV of `rows` rows for `persons` persons; the same arguments always give the same file."""
-    rng = random.Random(seed)  # noqa: S311 (deterministic test data)
+    rng = random.Random(seed)
     people = []
     seen = set()
     while len(people) < persons:
-        number = _cpr(rng)
+        number = fictional_cpr(rng)
         if number not in seen:
             seen.add(number)
             # How many departments the person draws on, and how expensive they are: most are cheap.

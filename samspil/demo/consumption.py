@@ -12,9 +12,9 @@ import tempfile
 from pathlib import Path
 
 from samspil.citizens.models import Citizen
+from samspil.demo.bench_import import fictional_cpr
 from samspil.organisations.models import Department
 from samspil.segmentation import services
-from samspil.segmentation.bench import _cpr
 from samspil.segmentation.choices import ImportMode
 from samspil.segmentation.models import ConsumptionImport
 
@@ -42,7 +42,7 @@ def load_demo_consumption(municipality) -> ConsumptionImport | None:
         for department in Department.objects.filter(municipality=municipality).order_by("name")
         if department.kind in SERVICES
     ]
-    rng = random.Random(YEAR)  # noqa: S311 (deterministic demo data)
+    rng = random.Random(YEAR)
     # The demo citizens (about 300, with their families) draw on more departments than most.
     people = [
         (citizen.reveal_cpr(), rng.choice((1, 2, 2, 3, 4)), 2 * rng.paretovariate(1.2))
@@ -51,7 +51,7 @@ def load_demo_consumption(municipality) -> ConsumptionImport | None:
     numbers = {number for number, _, _ in people}
     wanted = len(people) + EXTRA_PERSONS
     while len(people) < wanted:
-        number = _cpr(rng)
+        number = fictional_cpr(rng)
         if number not in numbers:
             numbers.add(number)
             people.append((number, min(len(departments), int(rng.paretovariate(1.8))), rng.paretovariate(1.3)))

@@ -1,12 +1,12 @@
-"""`manage.py bench_import`: the consumption-import benchmark (see samspil/segmentation/bench.py)."""
+"""`manage.py bench_import`: the consumption-import benchmark (see samspil/demo/bench_import.py)."""
 
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.core.management.base import BaseCommand
 
-from samspil.segmentation import bench
+from samspil.demo import bench_import as bench
+from samspil.demo.guards import require_bench_database
 
 
 class Command(BaseCommand):
@@ -19,8 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--docs", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md"))
 
     def handle(self, *args, rows, persons, work_dir, docs, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("The benchmark measures PostgreSQL: set DATABASE_URL.")
+        require_bench_database()
         figures = bench.run(
             work_dir=Path(work_dir), docs=Path(docs), rows=rows, persons=persons, write=self.stdout.write
         )
