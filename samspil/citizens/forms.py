@@ -7,18 +7,40 @@ from samspil.core.forms import DkfdsFormMixin
 from samspil.pathways.models import Programme
 
 
+class CprInput(forms.TextInput):
+    """A CPR number field that never writes the typed number back into the page (after an error, say)."""
+
+    def format_value(self, value):
+        return None
+
+
+class SearchInput(forms.TextInput):
+    """The search field: a name typed stays in the field, a CPR number does not."""
+
+    def format_value(self, value):
+        if value and cpr.written_like_cpr(str(value)):
+            return None
+        return super().format_value(value)
+
+
 class CitizenSearchForm(DkfdsFormMixin, forms.Form):
     query = forms.CharField(
         label=_("First and last name, or CPR number"),
         max_length=120,
         help_text=_("For example: Anna Jensen, or 010203-1234."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}),
+        widget=SearchInput(attrs={"autocomplete": "off", "autofocus": True}),
     )
 
     def clean_query(self):
+        """A CPR number is checked as registration checks it (format, a date that exists, not in the future)."""
         from samspil.citizens.selectors import search_terms_valid
 
         query = self.cleaned_data["query"].strip()
+        if cpr.written_like_cpr(query):
+            try:
+                return cpr.normalise(query)
+            except ValidationError as error:
+                raise ValidationError(error.message, code=error.code) from None
         if not search_terms_valid(query):
             raise ValidationError(_("Search with both first and last name, or with the full CPR number."))
         return query
@@ -31,14 +53,14 @@ class CitizenCreateForm(DkfdsFormMixin, forms.Form):
         label=_("CPR number"),
         max_length=11,
         help_text=_("Ten digits: DDMMYY-SSSS."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        widget=CprInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
     phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     street = forms.CharField(label=_("Street address"), max_length=200, required=False)
     postcode = forms.RegexField(
         label=_("Postcode"),
-        regex=r"^\d{4}$",
+        regex=r"^[0-9]{4}$",  # ASCII digits: `\d` takes any script's
         required=False,
         error_messages={"invalid": _("A Danish postcode has four digits.")},
     )
@@ -48,7 +70,7 @@ class CitizenCreateForm(DkfdsFormMixin, forms.Form):
         try:
             return cpr.normalise(self.cleaned_data["cpr_number"])
         except ValidationError as error:
-            raise ValidationError(error.messages) from None
+            raise ValidationError(error.message, code=error.code) from None
 
 
 def second_pathway_reason_field() -> forms.CharField:

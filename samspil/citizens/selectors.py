@@ -35,10 +35,10 @@ def citizen_search(*, actor, query: str) -> list[Citizen]:
     if not search_terms_valid(query):
         return []
     citizens = Citizen.objects.visible_to(actor, policy.INTAKE)
-    if cpr.looks_like_cpr(query):
+    if cpr.written_like_cpr(query):
         try:
-            digits = cpr.normalise(query)
-        except ValidationError:  # a real date that lies in the future: no one has that number yet
+            digits = cpr.normalise(query)  # digits of any script read as ASCII: the blind index is of ASCII digits
+        except ValidationError:  # no such date, or one in the future: no one has that number (the form says why)
             return []
         citizens = citizens.filter(cpr_index=cpr.blind_index(digits))
     else:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from samspil.access.choices import ConsentForm
 from samspil.citizens import cpr
 from samspil.citizens.choices import GuardianRelation
+from samspil.citizens.forms import CprInput
 from samspil.citizens.models import Citizen, Guardianship, adult_birth_date_limit
 from samspil.core.forms import DanishDateField, DkfdsFormMixin
 from samspil.organisations.choices import StaffRole
@@ -236,7 +237,7 @@ class GuardianForm(PathwayForm):
         label=_("The custody holder's CPR number"),
         max_length=11,
         help_text=_("Ten digits: DDMMYY-SSSS."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        widget=CprInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),  # never echoed back
     )
     first_name = forms.CharField(
         label=_("First name(s)"),

@@ -82,9 +82,9 @@ class GoodRow:
     row_hash: str
 
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_AMOUNT = re.compile(r"^-?\d+(?:[.,]\d{1,2})?$")
-_GROUPED = re.compile(r"^-?\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # ASCII digits only, as the CPR numbers
+_AMOUNT = re.compile(r"^-?\d+(?:[.,]\d{1,2})?$", re.ASCII)
+_GROUPED = re.compile(r"^-?\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?$", re.ASCII)
 _CENT = Decimal("0.01")
 
 

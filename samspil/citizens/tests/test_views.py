@@ -131,8 +131,9 @@ def test_opening_a_second_pathway_in_the_same_programme_is_422(client, world):
     assert Pathway.objects.filter(citizen=world.citizen).count() == 1
 
 
-def test_search_for_a_cpr_number_with_a_future_birth_date_finds_nothing_instead_of_failing(client, world):
+def test_search_for_a_cpr_number_with_a_future_birth_date_is_refused_as_registration_refuses_it(client, world):
     client.force_login(world.outsider)
     response = client.post(SEARCH, {"query": "010150-5000"})  # 1 January 2050: a valid date, not born yet
-    assert response.status_code == 200
-    assert response.context["results"] == []
+    assert response.status_code == 422
+    assert [e.code for e in response.context["form"].errors.as_data()["query"]] == ["cpr_future"]
+    assert response.context["results"] is None
