@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
@@ -25,14 +26,15 @@ from django.http import Http404
 from django.utils import timezone
 
 from samspil.access import policy, scopes
-from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope
 from samspil.access.access import PathwayAccess, pathway_access
+from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope
 from samspil.audit.changelog import ChangeRow, change_rows
 from samspil.audit.choices import AccessPurpose
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
 from samspil.audit.services import access_denied_record, access_record, access_record_each
 from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
 from samspil.core.db import JoinedText
+from samspil.pathways.access_log import AccessLogFilters, AccessLogPage, Cursor, attempt_description
 from samspil.pathways.models import Pathway, StatusChange, TeamMember
 
 
@@ -195,14 +197,14 @@ class Overview:
     def has_minors(self) -> bool:
         return any(citizen.is_minor for citizen in self.citizens)
 
-
-@dataclass(frozen=True)
     @property
     def shown_citizens(self) -> list:
         """Everyone the page names: the subjects and their custody holders (in a family a parent is both)."""
         people = [*self.citizens, *(g.guardian for g in self.guardianships)]
         return list({citizen.pk: citizen for citizen in people}.values())
 
+
+@dataclass(frozen=True)
 class OutsideAccess:
     """A grant or a break-glass opening of the pathway, as the overview lists them for the coordinator."""
 
@@ -352,23 +354,63 @@ def pathway_reveal_cpr(*, actor, pathway: Pathway, citizen_public_id) -> tuple[C
     return citizen, citizen.reveal_cpr()
 
 
-def pathway_access_log(*, actor, pathway: Pathway, limit: int = 200) -> list[AccessLogEntry]:
-    """The pathway's access log, for its coordinator. Reading it is itself logged."""
-    entries = list(
-        AccessLogEntry.objects.visible_to(actor, policy.MANAGE)
-        .filter(pathway=pathway)
-        .select_related("actor", "citizen")[:limit]
+def pathway_access_log_people(*, actor, pathway: Pathway) -> list[tuple]:
+    """Who has read the pathway, as (public id, name) sorted by name: the choices of the access log's person filter."""
+    reader_ids = (
+        AccessLogEntry.objects.visible_to(actor, policy.MANAGE).filter(pathway=pathway).values("actor_id").distinct()
     )
-    pathway_log_read(actor=actor, pathway=pathway, shown="pathway.access_log", purpose=AccessPurpose.ACCESS_REVIEW)
-    return entries
+    readers = (
+        get_user_model().objects.filter(pk__in=reader_ids).only("public_id", "first_name", "last_name", "username")
+    )
+    return sorted(((user.public_id, user.get_full_name() or user.username) for user in readers), key=lambda p: p[1])
+
+
+def pathway_access_log(
+    *, actor, pathway: Pathway, filters: AccessLogFilters | None = None, page_size: int | None = None
+) -> AccessLogPage:
+    """One page of the pathway's access log, newest first, for its coordinator (keyset pages, see
+    `pathways.access_log`). Reading it is itself logged (by the view, `AccessLogView`)."""
+    filters = filters or AccessLogFilters()
+    page_size = page_size or settings.SAMSPIL_PAGE_SIZE
+    entries = AccessLogEntry.objects.visible_to(actor, policy.MANAGE).filter(pathway=pathway)
+    if filters.person:
+        entries = entries.filter(actor__public_id=filters.person)
+    if filters.date_from:
+        entries = entries.filter(created_at__gte=_start_of(filters.date_from))
+    if filters.date_to:
+        entries = entries.filter(created_at__lt=_start_of(filters.date_to + datetime.timedelta(days=1)))
+    for name, value in (("shown", filters.shown), ("purpose", filters.purpose), ("via", filters.via)):
+        if value:
+            entries = entries.filter(**{name: value})
+    skip = 0
+    if filters.after is not None:
+        entries = entries.filter(created_at__lte=filters.after.moment)
+        skip = filters.after.seen_at_moment  # the first rows at exactly that moment were on the pages before
+    rows = list(entries.select_related("actor", "citizen").order_by("-created_at", "-id")[skip : skip + page_size + 1])
+    page = AccessLogPage(entries=rows[:page_size], filters=filters)
+    if len(rows) > page_size:
+        last = page.entries[-1].created_at
+        seen = sum(1 for entry in page.entries if entry.created_at == last)
+        if filters.after is not None and filters.after.moment == last:
+            seen += filters.after.seen_at_moment
+        page.next_cursor = Cursor(moment=last, seen_at_moment=seen).encode()
+    return page
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def pathway_denials(*, actor, pathway: Pathway, limit: int = 50) -> list[AuditEvent]:
-    return list(
+    """The latest refused attempts on the pathway, each with `attempted`: what the person tried to do, in words."""
+    denials = list(
         AuditEvent.objects.visible_to(actor, policy.MANAGE)
         .filter(pathway=pathway, code="access.denied")
         .select_related("actor")[:limit]
     )
+    for denial in denials:
+        denial.attempted = attempt_description((denial.data or {}).get("path", ""))
+    return denials
 
 
 # --- the change log ------------------------------------------------------------------------------------

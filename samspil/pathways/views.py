@@ -493,13 +493,20 @@ class AccessLogView(PathwayMixin, View):
     access_purpose = AccessPurpose.ACCESS_REVIEW
 
     def get(self, request, pathway_id):
-        entries = selectors.pathway_access_log(actor=request.user, pathway=self.pathway)
+        from samspil.pathways.access_log import AccessLogFilterForm
+
+        people = selectors.pathway_access_log_people(actor=request.user, pathway=self.pathway)
+        form = AccessLogFilterForm(request.GET, people=people)
+        page = None
+        if form.is_valid():
+            page = selectors.pathway_access_log(actor=request.user, pathway=self.pathway, filters=form.filters())
         denials = selectors.pathway_denials(actor=request.user, pathway=self.pathway)
         changes = selectors.pathway_change_log(actor=request.user, pathway=self.pathway)
         return render(
             request,
             "pathways/access_log.html",
-            {"pathway": self.pathway, "entries": entries, "denials": denials, "changes": changes},
+            {"pathway": self.pathway, "form": form, "page": page, "denials": denials, "changes": changes},
+            status=200 if page is not None else 422,
         )
 
 

@@ -1,0 +1,204 @@
+"""The access-log page of a pathway: its filters, its keyset pages, and refused attempts said in words.
+
+The reads are in `selectors.pathway_access_log` and `selectors.pathway_denials`; this module holds what they and
+the page share:
+
+- `AccessLogFilterForm` reads the GET parameters (`person`, `fra`, `til`, `vist`, `formaal`, `adgang`, `efter`),
+  so bad input is a message on the page, never a 500.
+- Pages are keyset pages, newest first, ordered by `(created_at, id)` descending, without `COUNT(*)`. The cursor
+  (`efter`) is opaque: base64url of "<moment of the last row shown>|<how many rows at exactly that moment were
+  shown>", so the next page starts right after it even when several rows share a moment, and no database id
+  leaves the server.
+- `attempt_description` turns the path stored with an `access.denied` event into what the person tried to do
+  ("Forsøgte at åbne samtykkeformularen"), from the URL's name; a path it does not know is shown as it is.
+"""
+
+import base64
+import binascii
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django import forms
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samspil.audit.choices import SHOWN_LABELS, AccessPurpose, AccessVia
+from samspil.core.forms import DanishDateField, DkfdsFormMixin
+
+
+@dataclass(frozen=True)
+class Cursor:
+    moment: datetime.datetime
+    seen_at_moment: int  # rows at exactly `moment` already shown
+
+    def encode(self) -> str:
+        raw = f"{self.moment.isoformat()}|{self.seen_at_moment}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, value: str) -> "Cursor":
+        """The cursor, or ValueError for anything that is not one this page made."""
+        try:
+            raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+            moment_text, seen_text = raw.split("|")
+            moment, seen = datetime.datetime.fromisoformat(moment_text), int(seen_text)
+        except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+            raise ValueError("not a cursor") from error
+        if timezone.is_naive(moment) or seen < 0:
+            raise ValueError("not a cursor")
+        return cls(moment=moment, seen_at_moment=seen)
+
+
+@dataclass
+class AccessLogFilters:
+    person: str = ""  # the reader's public id
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    shown: str = ""
+    purpose: str = ""
+    via: str = ""
+    after: Cursor | None = None
+
+    @property
+    def narrowed(self) -> bool:
+        return any((self.person, self.date_from, self.date_to, self.shown, self.purpose, self.via))
+
+    def query(self, *, after: str = "") -> str:
+        """The filters as the page's query string (empty ones left out), optionally from the cursor `after`."""
+        values = {
+            "person": self.person,
+            "fra": self.date_from.strftime("%d.%m.%Y") if self.date_from else "",
+            "til": self.date_to.strftime("%d.%m.%Y") if self.date_to else "",
+            "vist": self.shown,
+            "formaal": self.purpose,
+            "adgang": self.via,
+            "efter": after,
+        }
+        return urlencode({name: value for name, value in values.items() if value})
+
+
+@dataclass
+class AccessLogPage:
+    entries: list
+    filters: AccessLogFilters = field(default_factory=AccessLogFilters)
+    next_cursor: str = ""  # empty on the last page
+
+    @property
+    def newest_query(self) -> str:
+        return self.filters.query()
+
+    @property
+    def next_query(self) -> str:
+        return self.filters.query(after=self.next_cursor) if self.next_cursor else ""
+
+
+NOT_AN_OPTION = {"invalid_choice": _("Choose one of the options in the list.")}
+
+
+class AccessLogFilterForm(DkfdsFormMixin, forms.Form):
+    """The filters of the access log, from the query string. `people` are (public id, name) of those who read."""
+
+    person = forms.ChoiceField(label=_("Who looked"), required=False, error_messages=NOT_AN_OPTION)
+    fra = DanishDateField(label=_("From"), required=False)
+    til = DanishDateField(label=_("To"), required=False)
+    vist = forms.ChoiceField(label=_("What was shown"), required=False, error_messages=NOT_AN_OPTION)
+    formaal = forms.ChoiceField(label=_("Purpose"), required=False, error_messages=NOT_AN_OPTION)
+    adgang = forms.ChoiceField(label=_("Access basis"), required=False, error_messages=NOT_AN_OPTION)
+    efter = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data=None, *, people=(), **kwargs):
+        super().__init__(data, **kwargs)
+        everyone = [("", _("All"))]
+        self.fields["person"].choices = everyone + [(str(public_id), name) for public_id, name in people]
+        shown = sorted(((code, str(label)) for code, label in SHOWN_LABELS.items()), key=lambda item: item[1])
+        self.fields["vist"].choices = everyone + shown
+        self.fields["formaal"].choices = everyone + list(AccessPurpose.choices)
+        self.fields["adgang"].choices = everyone + list(AccessVia.choices)
+
+    def clean(self):
+        cleaned = super().clean()
+        cursor = (cleaned.get("efter") or "").strip()
+        try:
+            cleaned["efter"] = Cursor.decode(cursor) if cursor else None
+        except ValueError:
+            # Not a field anyone fills in: said above the form, not beside a hidden input.
+            self.add_error(None, _("The link to the next page is not valid. Start again from the newest entries."))
+        start, end = cleaned.get("fra"), cleaned.get("til")
+        if start and end and start > end:
+            self.add_error("til", _("The to date is before the from date."))
+        return cleaned
+
+    def filters(self) -> AccessLogFilters:
+        data = self.cleaned_data
+        return AccessLogFilters(
+            person=data["person"],
+            date_from=data["fra"],
+            date_to=data["til"],
+            shown=data["vist"],
+            purpose=data["formaal"],
+            via=data["adgang"],
+            after=data["efter"],
+        )
+
+
+# What a refused request tried to do, by the name of the URL it asked for.
+ATTEMPTS = {
+    "pathways:overview": _("Tried to open the pathway overview"),
+    "pathways:access_log": _("Tried to open the access log"),
+    "pathways:status": _("Tried to change the status of the pathway"),
+    "pathways:coordinator_change": _("Tried to hand over coordination"),
+    "pathways:consent_add": _("Tried to open the consent form"),
+    "pathways:consent_withdraw": _("Tried to withdraw a consent"),
+    "pathways:legal_basis_add": _("Tried to record a legal basis"),
+    "pathways:grant_add": _("Tried to give someone access to the pathway"),
+    "pathways:grant_revoke": _("Tried to revoke someone's access"),
+    "pathways:guardian_add": _("Tried to register a custody holder"),
+    "pathways:team_add_staff": _("Tried to add a staff member to the team"),
+    "pathways:team_add_external": _("Tried to add an external partner to the team"),
+    "pathways:team_add_network": _("Tried to add someone from the citizen's network to the team"),
+    "pathways:team_end": _("Tried to end a place on the team"),
+    "pathways:cpr_reveal": _("Tried to see a CPR number in full"),
+    "pathways:break_glass": _("Tried to open the pathway with break-glass access"),
+    "plans:plan": _("Tried to open the shared plan"),
+    "plans:wishes": _("Tried to change the citizen's wishes in the plan"),
+    "plans:goal": _("Tried to open a goal in the plan"),
+    "plans:goal_add": _("Tried to add a goal to the plan"),
+    "plans:goal_update": _("Tried to change a goal in the plan"),
+    "plans:goal_follow_up": _("Tried to follow up on a goal"),
+    "plans:agreement_add": _("Tried to add an agreement to the plan"),
+    "plans:agreement_status": _("Tried to change the status of an agreement"),
+    "plans:revisions": _("Tried to open the versions of the plan"),
+    "plans:compare": _("Tried to compare two versions of the plan"),
+    "plans:revision_response": _("Tried to record the citizen's response to a version of the plan"),
+    "plans:pdf": _("Tried to download the plan as a PDF"),
+    "meetings:list": _("Tried to open the meetings of the pathway"),
+    "meetings:schedule": _("Tried to schedule a meeting"),
+    "meetings:detail": _("Tried to open a meeting"),
+    "meetings:record": _("Tried to record the minutes of a meeting"),
+    "meetings:cancel": _("Tried to cancel a meeting"),
+    "meetings:invitation": _("Tried to download a meeting invitation"),
+    "meetings:decision_add": _("Tried to add a decision to a meeting"),
+    "meetings:agreement_add": _("Tried to add an agreement at a meeting"),
+    "meetings:follow_up_add": _("Tried to follow up on a goal at a meeting"),
+    "meetings:goal_update": _("Tried to change a goal at a meeting"),
+    "pathway_economy:page": _("Tried to open the costs and financing of the pathway"),
+    "pathway_economy:intervention_add": _("Tried to grant an intervention"),
+    "pathway_economy:intervention_end": _("Tried to end an intervention"),
+    "pathway_economy:financing_decide": _("Tried to decide the financing of an intervention"),
+    "pathway_economy:exemption_add": _("Tried to register the use of an exemption"),
+    "api:pathway": _("Tried to read the pathway through the API"),
+}
+
+
+def attempt_description(path: str) -> str:
+    """What a refused request for `path` tried to do, in words; the path itself when the page is unknown."""
+    if not path:
+        return str(_("Tried to open a page of the pathway"))
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return path
+    label = ATTEMPTS.get(match.view_name)
+    return str(label) if label is not None else path
