@@ -519,7 +519,11 @@ def consent_record(
 
 @transaction.atomic
 def consent_withdraw(*, actor, consent: Consent, reason: str) -> Consent:
-    """Withdrawal takes effect at once: the departments it covered lose access from this moment."""
+    """Withdrawal takes effect at once: the departments it covered lose access from this moment.
+
+    That includes the access that does not come from a team place: grants and break-glass openings of users whose
+    departments the citizen has now said no to end with it (`_end_access_no_longer_covered`).
+    """
     pathway = policy.require(actor, policy.MANAGE, consent.pathway)
     consent = Consent.objects.select_for_update().get(pk=consent.pk, pathway=pathway)
     if consent.withdrawn_at is not None:
@@ -534,7 +538,66 @@ def consent_withdraw(*, actor, consent: Consent, reason: str) -> Consent:
         pathway=pathway,
         data={"giver": consent.giver_name, "reason": consent.withdrawal_reason or "–"},
     )
+    withdrawn = set(ConsentScope.objects.filter(consent=consent).values_list("department_id", flat=True))
+    _end_access_no_longer_covered(actor=actor, pathway=pathway, withdrawn=withdrawn, at=consent.withdrawn_at)
     return consent
+
+
+def _end_access_no_longer_covered(*, actor, pathway: Pathway, withdrawn: set[int], at) -> None:
+    """End the grants and break-glass openings in force of users the withdrawal leaves without a sharing basis.
+
+    A user loses their grant or break-glass opening when one of their current departments was covered by the
+    withdrawn consent and none of their current departments is covered any more (by another consent in force, a
+    legal basis, or as the coordinating department). A grant to someone whose department the consent never
+    concerned stays: the withdrawal says nothing about it. Each ending is recorded as an event.
+    """
+    covered = _covered_on([pathway]).get(pathway.pk, set())
+    lost = withdrawn - covered
+    if not lost:
+        return
+    grants = list(AccessGrant.objects.in_force(at).select_for_update().filter(pathway=pathway).select_related("user"))
+    openings = list(
+        BreakGlassAccess.objects.in_force(at).select_for_update().filter(pathway=pathway).select_related("user")
+    )
+    holders = {row.user_id for row in (*grants, *openings)}
+    departments: dict[int, set[int]] = {}
+    for user_id, department_id in (
+        Membership.objects.current().filter(user_id__in=holders).values_list("user_id", "department_id")
+    ):
+        departments.setdefault(user_id, set()).add(department_id)
+    names = dict(Department.objects.filter(pk__in=lost).values_list("pk", "name"))
+
+    def no_longer_covered(user_id) -> str:
+        """The names of the user's departments the withdrawal concerned, if it leaves them uncovered, else ""."""
+        theirs = departments.get(user_id, set())
+        if theirs & covered or not theirs & lost:
+            return ""
+        return ", ".join(sorted(names[pk] for pk in theirs & lost))
+
+    for grant in grants:
+        concerned = no_longer_covered(grant.user_id)
+        if concerned:
+            grant.revoked_at = at
+            grant.save(update_fields=["revoked_at", "updated_at"])
+            event_record(
+                actor=actor,
+                code="grant.ended_by_withdrawal",
+                municipality_id=pathway.municipality_id,
+                pathway=pathway,
+                data={"name": grant.user, "departments": concerned},
+            )
+    for opening in openings:
+        concerned = no_longer_covered(opening.user_id)
+        if concerned:
+            opening.expires_at = at
+            opening.save(update_fields=["expires_at", "updated_at"])
+            event_record(
+                actor=actor,
+                code="access.break_glass_ended",
+                municipality_id=pathway.municipality_id,
+                pathway=pathway,
+                data={"name": opening.user, "departments": concerned},
+            )
 
 
 @transaction.atomic
