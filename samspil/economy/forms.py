@@ -1,55 +1,63 @@
 """Forms of the economy pages. Choices come from lists the selector has loaded; option values are public ids."""
 
-import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from samspil.core.forms import DanishDateField, DkfdsFormMixin
+from samspil.core.forms import DanishDateField, DanishDecimalField, DkfdsFormMixin
 from samspil.economy.choices import Law, ProgrammeElement, ServiceUnit
 from samspil.economy.validation import check_date, check_paragraph
 
 SHARE_ROWS = 4  # departments a split can name on the form; more has not been seen in practice
 
 
+@dataclass(frozen=True)
+class QuantityLimits:
+    """How many units of a service are usual, and how many are impossible, per unit of pricing.
+
+    Above `usual` the form asks the user to confirm the quantity (a tick, "I have checked the quantity"), so a
+    slip of the keyboard (1.000 hours a month for 10) is caught before it reaches the figures; above `impossible`
+    it refuses.
+    """
+
+    usual: Decimal
+    impossible: Decimal | None
+    warning: str
+    impossible_error: str = ""
+
+
+QUANTITY_LIMITS = {
+    # Hours a month: 160 is about a full-time job; a month has at most 31 × 24 = 744 hours.
+    ServiceUnit.PER_HOUR: QuantityLimits(
+        usual=Decimal(160),
+        impossible=Decimal(744),
+        warning=_("%(quantity)s hours a month is more than a full-time job (about 160 hours)."),
+        impossible_error=_("A month has at most 744 hours (31 days of 24 hours)."),
+    ),
+    # Units a month of a service priced per month: one or two places, contact persons and the like.
+    ServiceUnit.PER_MONTH: QuantityLimits(
+        usual=Decimal(5),
+        impossible=None,
+        warning=_("%(quantity)s units a month of a service priced per month is far more than usual."),
+    ),
+    ServiceUnit.ONE_OFF: QuantityLimits(
+        usual=Decimal(100),
+        impossible=None,
+        warning=_("%(quantity)s units of a one-off service is far more than usual."),
+    ),
+}
+
+
 def _lookup(value, objects):
     if not value:
         return None
     return next((obj for obj in objects if str(obj.public_id) == str(value)), None)
-
-
-class DecimalInput(forms.TextInput):
-    """Amounts typed the Danish way (1.234,50) or with a decimal point."""
-
-    def __init__(self, attrs=None):
-        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
-
-
-_GROUPED = r"\d{1,3}(?:\.\d{3})+"
-
-
-class DanishDecimalField(forms.DecimalField):
-    """A decimal typed the Danish way: comma for decimals, dots for thousands ("12.500", "1.000.000",
-    "12.500,50"), or with a decimal point ("1.5"). Dots are read as grouping only where that is unambiguous:
-    with a decimal comma, or in groups of exactly three digits ("12.500" is 12500, "12.50" is 12.5)."""
-
-    widget = DecimalInput
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(" ", "").replace("\u00a0", "")
-            if "," in value:
-                whole, _sep, decimals = value.partition(",")
-                if "." in whole and not re.fullmatch(_GROUPED, whole.lstrip("-")):
-                    raise ValidationError(self.error_messages["invalid"], code="invalid")
-                value = f"{whole.replace('.', '')}.{decimals}"
-            elif re.fullmatch(_GROUPED, value.lstrip("-")):
-                value = value.replace(".", "")
-        return super().to_python(value)
 
 
 class BoundedDateField(DanishDateField):
@@ -110,7 +118,39 @@ class InterventionForm(EconomyForm):
         starts, ends = cleaned.get("starts_on"), cleaned.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", _("The end cannot be before the start."))
+        self._check_quantity(cleaned.get("quantity"), self.chosen_service)
         return cleaned
+
+    def _check_quantity(self, quantity, service) -> None:
+        """Refuse an impossible quantity; above the usual, ask for a tick in "I have checked the quantity"."""
+        limits = QUANTITY_LIMITS.get(service.unit) if service is not None else None
+        if quantity is None or limits is None or quantity <= limits.usual:
+            return
+        if limits.impossible is not None and quantity > limits.impossible:
+            self.add_error("quantity", limits.impossible_error)
+            return
+        # The tick box is added only when it is needed, right after the quantity, and read from the raw data.
+        self.fields["quantity_checked"] = forms.BooleanField(
+            label=_("I have checked the quantity"),
+            required=False,
+            widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
+        )
+        names = list(self.fields)
+        names.insert(names.index("quantity") + 1, names.pop(names.index("quantity_checked")))
+        self.order_fields(names)
+        checked = self.fields["quantity_checked"].widget.value_from_datadict(
+            self.data, self.files, self.add_prefix("quantity_checked")
+        )
+        if not checked:
+            warning = limits.warning % {"quantity": floatformat(quantity, "-2g")}  # 1.000 or 1.000,50
+            self.add_error(
+                "quantity",
+                ValidationError(
+                    _("%(warning)s Check the quantity, and tick “I have checked the quantity” if it is right.")
+                    % {"warning": warning},
+                    code="unusual_quantity",
+                ),
+            )
 
     @property
     def chosen_service(self):

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from samspil.core.forms import DkfdsFormMixin
+from samspil.core.forms import DanishDecimalField, DanishIntegerField, DkfdsFormMixin
 from samspil.pathways.models import Programme
 from samspil.segmentation.choices import CitizenType, ImportMode, RuleCombination
 from samspil.segmentation.services import coordinator_choices
@@ -38,24 +38,22 @@ class UploadForm(DkfdsFormMixin, forms.Form):
 
 
 class RuleForm(DkfdsFormMixin, forms.Form):
-    min_departments = forms.IntegerField(
+    min_departments = DanishIntegerField(
         label=_("Services from at least this many departments"), required=False, min_value=1, max_value=50
     )
-    top_percent = forms.DecimalField(
+    top_percent = DanishDecimalField(
         label=_("Among the most expensive (per cent of citizens)"),
         required=False,
         min_value=Decimal("0.01"),
         max_value=Decimal(100),
         decimal_places=2,
-        localize=True,
     )
-    min_total_dkk = forms.DecimalField(
+    min_total_dkk = DanishDecimalField(
         label=_("Total cost at least (kr.)"),
         required=False,
         min_value=Decimal(0),
         max_digits=14,
         decimal_places=2,
-        localize=True,
     )
     combination = forms.ChoiceField(
         label=_("A citizen is a candidate when they meet"),
