@@ -132,6 +132,12 @@ def can_see_costs(user) -> bool:
     return is_municipal_staff(user) and bool(_current_roles(user) & COST_ROLES)
 
 
+def can_read_cost_reports(user) -> bool:
+    """The cost reports, as figures: controllers for the municipality, aggregate roles for the departments they lead
+    (project leaders and controllers also register operating costs)."""
+    return can_see_costs(user) or can_see_aggregates(user)
+
+
 def can_segment(user) -> bool:
     """Import service consumption, read the cost curve and candidate lists: roles given that purpose."""
     from django.conf import settings

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -10,6 +9,7 @@ from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 
 from samspil.access import policy
+from samspil.access.views import RoleRequiredMixin
 from samspil.audit.services import access_denied_record
 from samspil.citizens import forms, selectors, services
 from samspil.pathways import selectors as pathway_selectors
@@ -18,19 +18,13 @@ from samspil.segmentation import selectors as segmentation_selectors
 from samspil.segmentation import services as segmentation_services
 
 
-class CaseWorkMixin(LoginRequiredMixin):
-    """Intake pages are for staff in case roles; everyone else gets 404 (nothing to see here)."""
+class CaseWorkMixin(RoleRequiredMixin):
+    """Intake pages are for staff in case roles; everyone else gets 404 (nothing to see here), logged.
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not policy.can_do_case_work(request.user):
-            raise Http404
-        self.prepare(request, **kwargs)
-        return super().dispatch(request, *args, **kwargs)
+    `prepare(request, **kwargs)` loads what the page is about, after the role check.
+    """
 
-    def prepare(self, request, **kwargs):
-        """Load what the page is about, after the role check."""
+    role_check = staticmethod(policy.can_do_case_work)
 
 
 @method_decorator(sensitive_post_parameters("query"), name="dispatch")

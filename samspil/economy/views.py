@@ -1,13 +1,12 @@
 """Economy pages. Views parse input, call one selector or service, and render.
 
-Pathway pages use `PathwayMixin` (the scope); the management pages under /oekonomi/ check the role helpers
-and answer 404 to anyone without the role, as `/ledelse/` does. Every form is a plain POST form that HTMX
-enhances: on success the refreshed fragment (HTMX) or a redirect, on invalid input the page with the form and
-its errors (422).
+Pathway pages use `PathwayMixin` (the scope); the management pages under /oekonomi/ use the one role check of
+pages outside a pathway (`access.views.RoleRequiredMixin`): 404 and logged for anyone without the role. Every
+form is a plain POST form that HTMX enhances: on success the refreshed fragment (HTMX) or a redirect, on invalid
+input the page with the form and its errors (422).
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from samspil.access import policy
+from samspil.access.views import RoleRequiredMixin, StaffRequiredMixin, deny
 from samspil.core.exceptions import ConflictError
 from samspil.economy import forms, selectors, services
 from samspil.organisations.models import Department, ExternalOrganisation, Unit
@@ -221,42 +221,39 @@ class ExemptionAddView(EconomyActionView):
 # --- management pages --------------------------------------------------------------------------------------
 
 
-def _require_reports(user):
-    if not (policy.can_see_costs(user) or policy.can_see_aggregates(user)):
-        raise Http404
+class ReportMixin(RoleRequiredMixin):
+    """The cost reports: controllers (the municipality) and aggregate roles (the departments they lead)."""
+
+    role_check = staticmethod(policy.can_read_cost_reports)
 
 
-class OverviewView(LoginRequiredMixin, View):
+class OverviewView(ReportMixin, View):
     """Costs by department and programme, and over time: controllers all, aggregate roles their departments."""
 
     def get(self, request):
-        _require_reports(request.user)
         overview = selectors.cost_overview(actor=request.user)
         return render(request, "economy/overview.html", {"overview": overview})
 
 
-class DepartmentReportView(LoginRequiredMixin, View):
+class DepartmentReportView(ReportMixin, View):
     def get(self, request, department_id):
-        _require_reports(request.user)
-        report = selectors.department_report(actor=request.user, department_public_id=department_id)
+        try:
+            report = selectors.department_report(actor=request.user, department_public_id=department_id)
+        except Http404:
+            deny(request)  # not a department whose figures the user may see: as if it did not exist, and logged
         return render(request, "economy/department.html", {"report": report})
 
 
-class ExemptionReportView(LoginRequiredMixin, View):
+class ExemptionReportView(ReportMixin, View):
     def get(self, request):
-        _require_reports(request.user)
         return render(request, "economy/exemptions.html", {"report": selectors.exemption_report(actor=request.user)})
 
 
-class OperatingCostView(LoginRequiredMixin, View):
+class OperatingCostView(ReportMixin, View):
     """The unit cost per citizen per programme and month; registration for controllers and project leaders."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.can_register = services.can_register_operating_costs(request.user)
-            if not (self.can_register or policy.can_see_costs(request.user) or policy.can_see_aggregates(request.user)):
-                raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    def prepare(self, request, **kwargs):
+        self.can_register = services.can_register_operating_costs(request.user)
 
     def programmes(self):
         return list(Programme.objects.visible_to(self.request.user, policy.VIEW).order_by("name"))
@@ -307,16 +304,10 @@ class OperatingCostView(LoginRequiredMixin, View):
         return self.render_page(form, status=422)
 
 
-def _require_staff(user):
-    if not policy.is_municipal_staff(user):
-        raise Http404
-
-
-class ServiceListView(LoginRequiredMixin, View):
+class ServiceListView(StaffRequiredMixin, View):
     """The catalogue: prices are no personal data, so every staff member of the municipality may read it."""
 
     def get(self, request):
-        _require_staff(request.user)
         context = {
             "services": selectors.service_catalogue(actor=request.user),
             "can_edit": policy.can_see_costs(request.user),
@@ -324,20 +315,14 @@ class ServiceListView(LoginRequiredMixin, View):
         return render(request, "economy/services.html", context)
 
 
-class ServiceEditView(LoginRequiredMixin, View):
-    """Create (no `service_id`) or change a catalogue entry: controllers only (others 403)."""
+class ServiceEditView(RoleRequiredMixin, View):
+    """Create (no `service_id`) or change a catalogue entry: controllers only (others 404, logged)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require_staff(request.user)
-            self.service = (
-                selectors.service_get(actor=request.user, public_id=kwargs["service_id"])
-                if "service_id" in kwargs
-                else None
-            )
-            if not policy.can_see_costs(request.user):
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    role_check = staticmethod(policy.can_see_costs)
+
+    def prepare(self, request, **kwargs):
+        service_id = kwargs.get("service_id")
+        self.service = selectors.service_get(actor=request.user, public_id=service_id) if service_id else None
 
     def get_form(self, data=None):
         user = self.request.user

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.views import View
 
 from samspil.access import policy
 from samspil.access.models import AccessGrant, Consent
+from samspil.access.views import RoleRequiredMixin, StaffRequiredMixin, deny
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose
 from samspil.citizens import services as citizen_services
 from samspil.core.exceptions import ConflictError
@@ -510,20 +511,23 @@ class AccessLogView(PathwayMixin, View):
         )
 
 
-class BreakGlassView(LoginRequiredMixin, View):
-    """Open a pathway outside one's scope by giving a reason. Reached from the intake search."""
+class BreakGlassView(RoleRequiredMixin, View):
+    """Open a pathway outside one's scope by giving a reason. Reached from the intake search.
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not policy.can_break_glass(request.user):
-            raise Http404
-        self.pathway = get_object_or_404(
-            Pathway.objects.select_related("programme"),
-            municipality_id=request.user.municipality_id,
-            public_id=kwargs["pathway_id"],
+    For caseworkers and team leaders (`policy.can_break_glass`); anyone else, and a pathway of another
+    municipality, gets 404 (logged). The page names no citizen.
+    """
+
+    role_check = staticmethod(policy.can_break_glass)
+
+    def prepare(self, request, **kwargs):
+        self.pathway = (
+            Pathway.objects.select_related("programme")
+            .filter(municipality_id=request.user.municipality_id, public_id=kwargs["pathway_id"])
+            .first()
         )
-        return super().dispatch(request, *args, **kwargs)
+        if self.pathway is None:
+            deny(request)
 
     def get(self, request, pathway_id):
         form = forms.BreakGlassForm(pathway=self.pathway)
@@ -545,14 +549,14 @@ class BreakGlassView(LoginRequiredMixin, View):
         return render(request, "pathways/break_glass.html", {"pathway": self.pathway, "form": form}, status=422)
 
 
-class WorklistView(LoginRequiredMixin, View):
+class WorklistView(StaffRequiredMixin, View):
     """What needs doing in the pathways the user coordinates."""
 
     def get(self, request):
         return render(request, "pathways/worklist.html", {"worklist": worklist.worklist_for_page(actor=request.user)})
 
 
-class MyPathwaysView(LoginRequiredMixin, View):
+class MyPathwaysView(StaffRequiredMixin, View):
     def get(self, request):
         status = request.GET.get("status", "")
         if status not in PathwayStatus.values:

@@ -3,7 +3,6 @@
 import csv
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from samspil.access import policy
-from samspil.audit.services import access_denied_record
+from samspil.access.views import RoleRequiredMixin
 from samspil.core.exceptions import ConflictError
 from samspil.segmentation import forms, reader, selectors, services, tasks
 from samspil.segmentation.choices import ImportStatus
@@ -20,18 +19,10 @@ from samspil.segmentation.importer import BAD_ROWS_KEPT
 from samspil.segmentation.rules import CURVE_POINTS, top_count
 
 
-class SegmentationMixin(LoginRequiredMixin):
-    """Only `policy.can_segment` users; anyone else gets 404, as if the pages did not exist."""
+class SegmentationMixin(RoleRequiredMixin):
+    """Only `policy.can_segment` users; anyone else gets 404, as if the pages did not exist (and it is logged)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not policy.can_segment(request.user):
-            access_denied_record(
-                actor=request.user, path=request.path, municipality_id=getattr(request.user, "municipality_id", None)
-            )
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    role_check = staticmethod(policy.can_segment)
 
 
 def _overview_context(user, *, upload_form=None) -> dict:

@@ -6,6 +6,7 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.views import View
 
 from samspil.audit.models import AccessLogEntry, AuditEvent
 from samspil.pathways.choices import PathwayStatus
@@ -270,3 +271,158 @@ def test_mine_pages_through_the_next_link(client, world, settings):
     second = client.get(reverse("pathways:mine"), {"efter": cursor})
     names = {p.pk for p in first.context["page"].rows} | {p.pk for p in second.context["page"].rows}
     assert len(second.context["page"].rows) == 1 and len(names) == 3
+
+
+# --- every read of a pathway is logged by the one hook (PathwayMixin) ---------------------------------------
+
+FORM_PAGES = [
+    "pathways:status",
+    "pathways:coordinator_change",
+    "pathways:guardian_add",
+    "pathways:team_add_staff",
+    "pathways:team_add_external",
+    "pathways:team_add_network",
+    "pathways:consent_add",
+    "pathways:legal_basis_add",
+    "pathways:grant_add",
+]
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "fragment"])
+@pytest.mark.parametrize("name", FORM_PAGES)
+def test_a_form_page_writes_one_access_log_row_per_citizen(client, world, name, htmx):
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    response = as_user(client, world.coordinator).get(reverse(name, args=[world.pathway.public_id]), **headers)
+    assert response.status_code == 200
+    if not htmx:
+        assert world.citizen.full_name in response.content.decode()  # the page names the citizen
+    assert logged(response) == {world.citizen.pk: 1}
+    row = AccessLogEntry.objects.get(request_id=response["X-Request-Id"])
+    assert (row.shown, row.via, row.pathway) == ("pathway.form", "scope", world.pathway)
+
+
+def test_the_consent_form_of_a_child_logs_the_child_and_each_custody_holder_it_offers(client, world):
+    child = f.CitizenFactory(municipality=world.municipality, born=f.years_ago(12))
+    mother = f.GuardianshipFactory(child=child).guardian
+    pathway = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=child)
+    response = as_user(client, world.coordinator).get(reverse("pathways:consent_add", args=[pathway.public_id]))
+    assert mother.full_name in response.content.decode()
+    assert logged(response) == {child.pk: 1, mother.pk: 1}
+
+
+def test_a_form_page_for_the_team_is_403_and_reads_nothing(client, world):
+    response = as_user(client, world.colleague).get(reverse("pathways:consent_add", args=[world.pathway.public_id]))
+    assert response.status_code == 403
+    assert not AccessLogEntry.objects.exists()
+    assert AuditEvent.objects.get(code="access.denied").actor == world.colleague
+
+
+def test_a_write_logs_the_overview_it_answers_with_once_and_a_redirect_nothing(client, world):
+    client = as_user(client, world.coordinator)
+    url = reverse("pathways:status", args=[world.pathway.public_id])
+    refused = client.post(url, {"status-to_status": PathwayStatus.PAUSED, "status-version": 1}, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 422  # pausing needs a reason
+    assert logged(refused) == {world.citizen.pk: 1}
+    assert AccessLogEntry.objects.get(request_id=refused["X-Request-Id"]).shown == "pathway.overview"
+    data = {"status-to_status": PathwayStatus.PAUSED, "status-reason": "Borgeren er indlagt", "status-version": 1}
+    saved = client.post(url, data)
+    assert saved.status_code == 302
+    assert not logged(saved)
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "shown"),
+    [
+        ("meetings:list", (), "meetings"),
+        ("meetings:schedule", (), "meetings"),
+        ("meetings:detail", ("meeting",), "meeting"),
+        ("meetings:invitation", ("meeting",), "meeting"),
+        ("pathway_economy:page", (), "economy"),
+        ("api:pathway", (), "api.pathway"),
+    ],
+)
+def test_meeting_economy_and_api_reads_write_one_row_per_citizen(client, world, name, args, shown):
+    meeting = f.MeetingFactory(pathway=world.pathway)
+    url = reverse(name, args=[world.pathway.public_id, *(meeting.public_id for _ in args)])
+    response = as_user(client, world.colleague).get(url)
+    assert response.status_code == 200
+    rows = AccessLogEntry.objects.filter(request_id=response["X-Request-Id"])
+    assert [(row.citizen, row.shown, row.via) for row in rows] == [(world.citizen, shown, "scope")]
+
+
+def test_a_pathway_view_without_access_shown_fails_loudly(rf, world):
+    from samspil.access import policy
+    from samspil.pathways.views import PathwayMixin
+
+    class Forgotten(PathwayMixin, View):
+        permission_action = policy.VIEW
+
+        def get(self, request, pathway_id):
+            raise AssertionError("never reached")
+
+    request = rf.get("/x/")
+    request.user = world.coordinator
+    with pytest.raises(ValueError, match="must set access_shown"):
+        Forgotten.as_view()(request, pathway_id=world.pathway.public_id)
+
+
+def test_every_pathway_view_declares_what_it_shows():
+    """Every URL whose view is pathway-scoped names a known access-log code, so its reads are logged."""
+    from django.urls import get_resolver
+
+    from samspil.audit.choices import SHOWN_LABELS
+    from samspil.pathways.views import PathwayScope
+
+    def walk(patterns):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from walk(pattern.url_patterns)
+            else:
+                yield pattern
+
+    views = [getattr(p.callback, "view_class", None) for p in walk(get_resolver().url_patterns)]
+    scoped = [view for view in views if view is not None and issubclass(view, PathwayScope)]
+    assert len(scoped) > 30
+    assert all(view.access_shown in SHOWN_LABELS for view in scoped), [v for v in scoped if not v.access_shown]
+
+
+# --- "coordinator" is one rule: a former coordinator is not the coordinator ----------------------------------
+
+
+def test_former_coordinator_back_through_break_glass_sees_no_coordinator_parts(client, world):
+    """The pathway still names them, but they left the coordinating department: they read it like anyone with
+    break-glass, without the forms, the access list or another user's break-glass reason."""
+    f.BreakGlassAccessFactory(pathway=world.pathway, user=world.outsider, reason="Politiet ringede om borgeren i nat")
+    former = world.coordinator
+    f.MembershipFactory(user=former, department=world.jobs, role="caseworker")
+    today = timezone.localdate()
+    former.memberships.filter(department=world.children).update(
+        active_from=today - datetime.timedelta(days=90), active_to=today - datetime.timedelta(days=1)
+    )
+    f.BreakGlassAccessFactory(pathway=world.pathway, user=former, reason="Jeg skal se forløbet igen")
+    response = as_user(client, former).get(overview_url(world.pathway))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Politiet ringede om borgeren i nat" not in content
+    assert reverse("pathways:access_log", args=[world.pathway.public_id]) not in content
+    assert reverse("pathways:status", args=[world.pathway.public_id]) not in content
+    assert response.context["overview"].break_glass == [] and response.context["overview"].grants == []
+    assert AccessLogEntry.objects.get(request_id=response["X-Request-Id"]).via == "break_glass"
+    # The coordinator's own pages are closed to them: 403, like to anyone who may only read.
+    access_log = as_user(client, former).get(reverse("pathways:access_log", args=[world.pathway.public_id]))
+    assert access_log.status_code == 403
+    revisions = as_user(client, former).get(reverse("plans:revisions", args=[world.pathway.public_id]))
+    assert revisions.status_code == 200 and revisions.context["can_manage"] is False
+
+
+def test_the_list_of_my_pathways_calls_a_former_coordinator_a_team_member(client, world):
+    former = world.coordinator
+    f.MembershipFactory(user=former, department=world.jobs, role="caseworker")
+    today = timezone.localdate()
+    former.memberships.filter(department=world.children).update(
+        active_from=today - datetime.timedelta(days=90), active_to=today - datetime.timedelta(days=1)
+    )
+    TeamMember.objects.filter(pathway=world.pathway, user=former).update(department=world.jobs)
+    f.ConsentFactory(pathway=world.pathway, departments=[world.jobs])
+    response = as_user(client, former).get(reverse("pathways:mine"))
+    assert [p.is_mine for p in response.context["page"].rows] == [False]
