@@ -21,7 +21,7 @@ from samspil.pathways.views import PathwayMixin, PathwayWriteView
 from samspil.plans.models import Goal
 
 
-def _can_contribute(pathway) -> bool:
+def _open_for_work(pathway) -> bool:
     """Scheduling, recording and deciding: the coordinator and covered team places, while the pathway is open."""
     return pathway.access.may_contribute and pathway.is_open
 
@@ -35,7 +35,7 @@ class MeetingListView(PathwayMixin, View):
 
     def get(self, request, pathway_id):
         listing = selectors.meeting_list(actor=request.user, pathway=self.pathway)
-        context = {"pathway": self.pathway, "listing": listing, "can_contribute": _can_contribute(self.pathway)}
+        context = {"pathway": self.pathway, "listing": listing, "can_contribute": _open_for_work(self.pathway)}
         return render(request, "meetings/list.html", context)
 
 
@@ -91,7 +91,7 @@ def goal_form_key(goal_public_id) -> str:
 
 def _meeting_context(request, pathway, meeting, bound=None, extra=None):
     page = selectors.meeting_page(actor=request.user, meeting=meeting)
-    can_contribute = _can_contribute(pathway) and not meeting.is_cancelled
+    can_contribute = _open_for_work(pathway) and not meeting.is_cancelled
     context = {
         "pathway": pathway,
         "meeting": meeting,
