@@ -10,6 +10,7 @@ import http.client
 import os
 import platform
 import random
+import socket
 import statistics
 import subprocess
 import sys
@@ -305,7 +306,17 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def _require_free_port(port: int) -> None:
+    """Another server on the port would answer in gunicorn's place (and measure the wrong thing): refuse first."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise RuntimeError(f"port {port} is in use: stop what listens there or pass --port") from None
+
+
 def measure(seeded: Seeded, *, requests: int = 60, clients: int = 8, port: int = 8765) -> list[dict]:
+    _require_free_port(port)
     pages = [
         ("Mine forløb", reverse("pathways:mine")),
         ("Arbejdsliste", reverse("pathways:worklist")),

@@ -14,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--pathways", type=int, default=bench.PATHWAYS)
         parser.add_argument("--requests", type=int, default=60)
+        parser.add_argument("--port", type=int, default=8765, help="where the measured gunicorn listens")
         parser.add_argument("--report", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md"))
 
     def handle(self, *args, **options):
@@ -30,6 +31,6 @@ class Command(BaseCommand):
             "items": Goal.objects.filter(municipality_id=municipality_id).count()
             + Agreement.objects.filter(municipality_id=municipality_id).count(),
         }
-        results = bench.measure(seeded, requests=options["requests"])
+        results = bench.measure(seeded, requests=options["requests"], port=options["port"])
         report = bench.write_report(results, counts=counts, path=Path(options["report"]))
         self.stdout.write(report)
