@@ -71,12 +71,11 @@ def _my_meetings(actor, now):
 
 
 def _referrals(actor) -> list:
-    """HOOK: the open segmentation referrals addressed to the user, once `segmentation.selectors.referrals_for`
-    exists (issue 8, item 5: a controller hands a candidate to a coordinator). Until then, none."""
-    from samspil.segmentation import selectors as segmentation_selectors
+    """The open segmentation referrals addressed to the user as coordinator (issue 8, item 5). Named only by
+    programme and pseudonymous reference, so listing them reads no one's data (see `referrals_for`)."""
+    from samspil.segmentation.selectors import referrals_for
 
-    referrals_for = getattr(segmentation_selectors, "referrals_for", None)
-    return list(referrals_for(actor)) if referrals_for else []
+    return referrals_for(actor)
 
 
 class _Count(Subquery):

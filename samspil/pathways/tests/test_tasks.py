@@ -282,3 +282,31 @@ def test_my_pathways_points_a_leader_to_their_pages(client, world):
     html = client.get(reverse("pathways:mine")).content.decode()
     assert 'id="role-pages"' in html and reverse("organisations:leadership") in html
     assert 'name="status"' not in html  # no filters over nothing
+
+
+def test_a_referral_to_the_user_is_on_their_task_list(client, tmp_path):
+    """A controller's referral of a candidate (issue 8, item 5) waits on the coordinator's task list, named only by
+    programme and pseudonymous reference, with a link to take it on."""
+    from samspil.organisations.choices import DepartmentKind
+    from samspil.organisations.models import Membership
+    from samspil.segmentation import services
+    from samspil.segmentation.models import ConsumptionSubject
+    from samspil.segmentation.tests.factories import controller, people_with_costs
+
+    boss = controller()
+    jobcentre = f.DepartmentFactory(municipality=boss.municipality, kind=DepartmentKind.JOB_CENTRE)
+    caseworker = f.make_staff(jobcentre)
+    people_with_costs(tmp_path, boss.municipality, [100])
+    referral = services.referral_create(
+        actor=boss,
+        subject=ConsumptionSubject.objects.get(municipality=boss.municipality),
+        programme=f.ProgrammeFactory(
+            municipality=boss.municipality, coordinator_department_kind=DepartmentKind.JOB_CENTRE
+        ),
+        membership=Membership.objects.get(user=caseworker),
+    )
+    assert [r.pk for r in tasks.tasks_for_page(actor=caseworker).referrals] == [referral.pk]
+    client.force_login(caseworker)
+    html = client.get(reverse("pathways:tasks")).content.decode()
+    assert referral.get_absolute_url() in html
+    assert tasks.tasks_for_page(actor=boss).referrals == []

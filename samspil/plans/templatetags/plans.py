@@ -45,11 +45,15 @@ def goal_card(goal, page, level: int, show_link: bool):
         facts.append(format_html("<dt>{}</dt><dd>{}</dd>", _("Legal basis"), goal.legal_basis))
     agreements = goal.agreements.all()
     if agreements:
+        # A region of its own that scrolls on a small screen, focusable so the keyboard can scroll it (WCAG 2.1.1).
         table = format_html(
-            '<div class="table--responsive-scroll"><table class="table table--compact agreements">'
+            '<div class="table--responsive-scroll" tabindex="0" role="region" aria-label="{}: {}">'
+            '<table class="table table--compact agreements">'
             "<caption>{}</caption><thead><tr>"
             '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
             "</tr></thead><tbody>\n{}\n</tbody></table></div>",
+            _("Agreements"),
+            goal.title,
             _("Agreements"),
             _("What"),
             _("Who does it"),
