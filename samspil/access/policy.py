@@ -161,7 +161,8 @@ def require(user, action: str, pathway):
 
     locked = (
         Pathway.objects.visible_to(user, action)
-        .select_for_update()
+        # Only the pathway row: the rights read the subject's birth date through an outer join to the citizen.
+        .select_for_update(of=("self",))
         .filter(pk=pathway.pk)
         .annotate(**scopes.pathway_rights(user))
         .first()
