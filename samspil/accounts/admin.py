@@ -1,13 +1,21 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from samspil.accounts.models import User
+from samspil.core.admin import PublicIdChoicesMixin, PublicIdInitialMixin
+
+
+class SamspilUserChangeForm(PublicIdInitialMixin, UserChangeForm):
+    pass
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PublicIdChoicesMixin, DjangoUserAdmin):
     """Staff accounts of the administrator's municipality. Superusers see all accounts."""
+
+    form = SamspilUserChangeForm
 
     list_display = ["username", "first_name", "last_name", "kind", "municipality", "is_active"]
     list_filter = ["kind", "is_active", "is_staff"]

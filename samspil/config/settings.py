@@ -36,6 +36,30 @@ if not CPR_ENCRYPTION_KEYS or not CPR_INDEX_KEY:
         "SAMSPIL_CPR_ENCRYPTION_KEYS and SAMSPIL_CPR_INDEX_KEY must be set when DJANGO_DEBUG is off."
     )
 
+
+def _check_cpr_keys(encryption_keys: list[str], index_key: str) -> None:
+    """Refuse to start with keys that would fail on the first CPR number, or protect it poorly. The messages name
+    the setting and the position of the bad key, never the key."""
+    from cryptography.fernet import Fernet
+
+    for position, key in enumerate(encryption_keys, start=1):
+        try:
+            Fernet(key.encode())  # as citizens.cpr builds them
+        except (ValueError, TypeError):
+            raise ImproperlyConfigured(
+                f"SAMSPIL_CPR_ENCRYPTION_KEYS: key {position} of {len(encryption_keys)} is not a Fernet key "
+                '(32 url-safe base64-encoded bytes). Generate one with: python -c "from cryptography.fernet '
+                'import Fernet; print(Fernet.generate_key().decode())"'
+            ) from None
+    if len(index_key.encode()) < 32:
+        raise ImproperlyConfigured(
+            "SAMSPIL_CPR_INDEX_KEY must be at least 32 characters (an HMAC key as strong as the hash). Generate "
+            'one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
+
+
+_check_cpr_keys(CPR_ENCRYPTION_KEYS, CPR_INDEX_KEY)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -104,8 +128,15 @@ TEMPLATES = [
     },
 ]
 
-# Database: SQLite under var/ by default, PostgreSQL through DATABASE_URL.
-VAR_DIR.mkdir(exist_ok=True)
+# Database: SQLite under var/ by default, PostgreSQL through DATABASE_URL. var/ holds the SQLite file, uploads and
+# the private import files: readable by the app's own user only (the SQLite files themselves are made 0600 by
+# core.sqlite when a connection opens them).
+VAR_DIR.mkdir(mode=0o700, exist_ok=True)
+try:
+    if VAR_DIR.stat().st_mode & 0o077:
+        VAR_DIR.chmod(0o700)
+except OSError:  # not ours to change (e.g. a mounted volume): its owner decides
+    pass
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'samspil.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {

@@ -1,7 +1,68 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 
 
-class TenantAdmin(admin.ModelAdmin):
+def _has_public_id(model) -> bool:
+    return any(field.name == "public_id" for field in model._meta.fields)
+
+
+class PublicIdInitialMixin:
+    """For a model form: shows the current related records as selected when the choices carry public ids.
+
+    A model form takes a foreign key's initial value from the row (the database id), which matches no option
+    whose value is a public id; the related records themselves do.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        for name, field in self.fields.items():
+            if (
+                isinstance(field, forms.ModelChoiceField)
+                and field.to_field_name == "public_id"
+                and name in self.initial
+            ):
+                related = getattr(self.instance, name)
+                self.initial[name] = (
+                    list(related.all()) if isinstance(field, forms.ModelMultipleChoiceField) else related
+                )
+
+
+class PublicIdInitialForm(PublicIdInitialMixin, forms.ModelForm):
+    pass
+
+
+class PublicIdChoicesMixin:
+    """Choices of related records carry their public id (a UUID), never the sequential database id, as the
+    product's own forms do (`to_field_name="public_id"`). The admin's add/change/view pop-ups beside such a
+    select are switched off: they pass database ids back into the select."""
+
+    form = PublicIdInitialForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if _has_public_id(db_field.related_model):
+            kwargs.setdefault("to_field_name", "public_id")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if _has_public_id(db_field.related_model):
+            kwargs.setdefault("to_field_name", "public_id")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if getattr(formfield, "to_field_name", None) == "public_id" and isinstance(
+            formfield.widget, RelatedFieldWidgetWrapper
+        ):
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
+
+
+class TenantAdmin(PublicIdChoicesMixin, admin.ModelAdmin):
     """Configuration within the administrator's own municipality only; superusers see all."""
 
     def get_queryset(self, request):
