@@ -1,248 +1,630 @@
-"""Every pathway-scoped URL, for every kind of visitor.
+"""The permission matrix: every URL of the site, every method it answers, as every role — generated from the URL walk.
 
-Adding a pathway-scoped view means adding one line to MATRIX; `test_matrix_covers_every_pathway_url` fails
-until it is there.
+Each URL has one declaration below: `PathwayUrl` for a page about one pathway (the action it needs: view,
+contribute or manage), `Page` for everything else (which capability it needs, why, and which citizen data it
+shows). The methods come from the view class (`http_method_names` ∩ the handlers it has); a function view
+declares them. The roles and the world they act in are in `tests/permission_world.py`.
 
-- anonymous: redirect to the log-in page (the API: 403 with a JSON error)
-- outsider (staff of the municipality on no team) and department head: 404, exactly as if the pathway did not
-  exist, and an `access.denied` event linked to the pathway
-- team member from another department, consent in force: the page for VIEW views, the coordinator's answer for
-  CONTRIBUTE views; 403 (and an `access.denied` event) for MANAGE views
-- coordinator: 200, or 302 after a valid POST, or 422 for an empty form
+What every case checks:
+
+- anonymous: the log-in page (the API: 403 with a JSON error); nothing read, nothing written.
+- a pathway out of the role's scope: 404, exactly as one that does not exist, and one `access.denied` event on
+  the pathway; a pathway the role may view but not act on in this way: 403 and the same event. Refused: no
+  access-log row, no change-log row, no other event.
+- a page outside a pathway the role may not use: 404 and an `access.denied` event (one role-check mixin).
+- allowed: the status an empty form gets today from the coordinator (200, 302 back to the pathway, or 422), and
+  for every GET exactly the access-log rows the page's citizen data calls for: one per citizen of the pathway
+  (a family pathway: each member), one per (citizen, pathway) listed, or none for figures and forms without
+  citizen data. All rows of a request carry its request id.
+- only the coordinator is ever shown `COORDINATOR_ONLY_MARKER` (another user's break-glass reason).
+
+Adding a URL means adding one line to PATHWAY_URLS or PAGES; `test_every_url_has_a_declaration` fails until
+it is there, naming the URL.
 """
 
-import datetime
 import re
 import uuid
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.urls import URLPattern, get_resolver, reverse
-from django.utils import timezone
+from django.db import transaction
+from django.urls import path, reverse
+from django.views import View
 
-from samspil.access import policy
+from samspil.access.policy import CONTRIBUTE, MANAGE, VIEW
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
-from samspil.economy.tests.factories import InterventionFactory
-from tests import factories as f
+from tests import permission_world as pw
 
 pytestmark = pytest.mark.django_db
 
 LOGIN_URL = "/konto/log-ind/"
+PUBLIC = "public"  # a Page anyone may use, logged in or not
+
+
+# --- the declarations ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class Row:
+class PathwayUrl:
+    """A page about one pathway (its first URL argument). `post`: what an allowed, empty POST answers."""
+
     name: str
-    method: str
     action: str
-    coordinator_status: int
-    extra: tuple[str, ...] = ()  # further URL arguments, looked up in the `targets` fixture
+    post: int | None = None
+    args: tuple[str, ...] = ()  # further URL arguments, from the world's targets for the same pathway
+    query: str = ""
+    family: bool = False  # also run on the family pathway (several citizens)
+    shows_citizen_data: bool = True  # a GET shows the citizens' data: one access-log row per citizen
 
-    def __str__(self):
-        return f"{self.method} {self.name}"
+    @property
+    def api(self) -> bool:
+        return self.name.startswith("api:")
 
 
-MATRIX = [
-    Row("pathways:overview", "GET", policy.VIEW, 200),
-    Row("pathways:cpr_reveal", "POST", policy.VIEW, 200, ("citizen_id",)),
-    Row("pathways:status", "POST", policy.MANAGE, 422),
-    Row("pathways:coordinator_change", "POST", policy.MANAGE, 422),
-    Row("pathways:guardian_add", "POST", policy.MANAGE, 422),
-    Row("pathways:team_add_staff", "POST", policy.MANAGE, 422),
-    Row("pathways:team_add_external", "POST", policy.MANAGE, 422),
-    Row("pathways:team_add_network", "POST", policy.MANAGE, 422),
-    Row("pathways:team_end", "POST", policy.MANAGE, 422, ("member_id",)),
-    Row("pathways:consent_add", "POST", policy.MANAGE, 422),
-    Row("pathways:consent_withdraw", "POST", policy.MANAGE, 302, ("consent_id",)),  # the reason is optional
-    Row("pathways:legal_basis_add", "POST", policy.MANAGE, 422),
-    Row("pathways:grant_add", "POST", policy.MANAGE, 422),
-    Row("pathways:grant_revoke", "POST", policy.MANAGE, 302, ("grant_id",)),
-    Row("pathways:access_log", "GET", policy.MANAGE, 200),
-    Row("api:pathway", "GET", policy.VIEW, 200),
-    Row("meetings:list", "GET", policy.VIEW, 200),
-    Row("meetings:schedule", "POST", policy.CONTRIBUTE, 422),
-    Row("meetings:detail", "GET", policy.VIEW, 200, ("meeting_id",)),
-    Row("meetings:record", "POST", policy.CONTRIBUTE, 422, ("meeting_id",)),
-    Row("meetings:cancel", "POST", policy.CONTRIBUTE, 422, ("meeting_id",)),
-    Row("meetings:decision_add", "POST", policy.CONTRIBUTE, 422, ("meeting_id",)),
-    Row("meetings:agreement_add", "POST", policy.CONTRIBUTE, 422, ("meeting_id",)),
-    Row("meetings:follow_up_add", "POST", policy.CONTRIBUTE, 422, ("meeting_id",)),
-    Row("meetings:goal_update", "POST", policy.CONTRIBUTE, 422, ("meeting_id", "goal_id")),
-    Row("meetings:invitation", "GET", policy.VIEW, 200, ("meeting_id",)),
-    Row("plans:plan", "GET", policy.VIEW, 200),
-    Row("plans:wishes", "POST", policy.CONTRIBUTE, 422),
-    Row("plans:goal_add", "POST", policy.CONTRIBUTE, 422),
-    Row("plans:goal", "GET", policy.VIEW, 200, ("goal_id",)),
-    Row("plans:goal_update", "POST", policy.CONTRIBUTE, 422, ("goal_id",)),
-    Row("plans:goal_follow_up", "POST", policy.CONTRIBUTE, 422, ("goal_id",)),
-    Row("plans:agreement_add", "POST", policy.CONTRIBUTE, 422, ("goal_id",)),
-    Row("plans:agreement_status", "POST", policy.CONTRIBUTE, 422, ("agreement_id",)),
-    Row("plans:revisions", "GET", policy.VIEW, 200),
-    Row("plans:revision_response", "POST", policy.MANAGE, 422, ("revision_number",)),
-    Row("plans:compare", "GET", policy.VIEW, 200),
-    Row("plans:pdf", "GET", policy.VIEW, 200),
-    Row("pathway_economy:page", "GET", policy.VIEW, 200),
-    Row("pathway_economy:intervention_add", "POST", policy.CONTRIBUTE, 422),
-    Row("pathway_economy:intervention_end", "POST", policy.CONTRIBUTE, 422, ("intervention_id",)),
-    Row("pathway_economy:financing_decide", "POST", policy.MANAGE, 422, ("intervention_id",)),
-    Row("pathway_economy:exemption_add", "POST", policy.CONTRIBUTE, 422),
+@dataclass(frozen=True)
+class Page:
+    """A page outside a pathway: who may use it (a capability of `permission_world`, or PUBLIC) and why."""
+
+    name: str
+    who: str
+    why: str
+    get: int | None = None  # what an allowed GET answers
+    post: int | None = None  # what an allowed, empty POST answers
+    post_who: str | None = None  # POST needs more than GET; those who may GET get 403 on POST
+    anonymous: tuple[tuple[str, int], ...] = ()  # PUBLIC pages that answer the anonymous differently
+    args: tuple[str, ...] = ()
+    reads: Callable | None = None  # (world, role) -> Counter of the rows a GET must write; None: no citizen data
+    methods: tuple[str, ...] | None = None  # for function views and views answering more than GET and POST
+    url: str | None = None  # for a pattern that cannot be reversed
+
+    @property
+    def api(self) -> bool:
+        return self.name.startswith("api:")
+
+
+V, C, M = VIEW, CONTRIBUTE, MANAGE
+
+PATHWAY_URLS = [
+    PathwayUrl("pathways:overview", V, family=True),
+    PathwayUrl("pathways:status", M, 422, family=True),
+    PathwayUrl("pathways:coordinator_change", M, 422),
+    PathwayUrl("pathways:guardian_add", M, 422),
+    PathwayUrl("pathways:team_add_staff", M, 422),
+    PathwayUrl("pathways:team_add_external", M, 422),
+    PathwayUrl("pathways:team_add_network", M, 422),
+    PathwayUrl("pathways:team_end", M, 422, ("member_id",)),
+    PathwayUrl("pathways:consent_add", M, 422),
+    PathwayUrl("pathways:consent_withdraw", M, 302, ("consent_id",)),  # the reason is optional
+    PathwayUrl("pathways:legal_basis_add", M, 422),
+    PathwayUrl("pathways:grant_add", M, 422),
+    PathwayUrl("pathways:grant_revoke", M, 302, ("grant_id",)),
+    PathwayUrl("pathways:cpr_reveal", V, 200, ("citizen_id",)),
+    PathwayUrl("pathways:access_log", M, family=True),
+    PathwayUrl("api:pathway", V, family=True),
+    PathwayUrl("meetings:list", V, family=True),
+    PathwayUrl("meetings:schedule", C, 422),
+    PathwayUrl("meetings:detail", V, args=("meeting_id",)),
+    PathwayUrl("meetings:record", C, 422, ("meeting_id",)),
+    PathwayUrl("meetings:cancel", C, 422, ("meeting_id",)),
+    PathwayUrl("meetings:decision_add", C, 422, ("meeting_id",)),
+    PathwayUrl("meetings:agreement_add", C, 422, ("meeting_id",)),
+    PathwayUrl("meetings:follow_up_add", C, 422, ("meeting_id",)),
+    PathwayUrl("meetings:goal_update", C, 422, ("meeting_id", "goal_id")),
+    PathwayUrl("meetings:invitation", V, args=("meeting_id",)),
+    PathwayUrl("plans:plan", V, family=True),
+    PathwayUrl("plans:wishes", C, 422),
+    PathwayUrl("plans:goal_add", C, 422),
+    PathwayUrl("plans:goal", V, args=("goal_id",)),
+    PathwayUrl("plans:goal_update", C, 422, ("goal_id",)),
+    PathwayUrl("plans:goal_follow_up", C, 422, ("goal_id",)),
+    PathwayUrl("plans:agreement_add", C, 422, ("goal_id",)),
+    PathwayUrl("plans:agreement_status", C, 422, ("agreement_id",)),
+    PathwayUrl("plans:revisions", V),
+    PathwayUrl("plans:revision_response", M, 422, ("revision_number",)),
+    PathwayUrl("plans:compare", V),
+    PathwayUrl("plans:pdf", V),  # the citizen's edition
+    PathwayUrl("plans:pdf", C, query="udgave=sag"),  # the case file (internal notes): coordinator and covered team
+    PathwayUrl("pathway_economy:page", V, family=True),
+    PathwayUrl("pathway_economy:intervention_add", C, 422),
+    PathwayUrl("pathway_economy:intervention_end", C, 422, ("intervention_id",)),
+    PathwayUrl("pathway_economy:financing_decide", M, 422, ("intervention_id",)),
+    PathwayUrl("pathway_economy:exemption_add", C, 422),
 ]
 
-# Pathway URLs outside the matrix, with the reason.
-NOT_IN_MATRIX = {
-    "pathways:mine": "not about one pathway: lists the user's own pathways (selector scoped, tested in test_views)",
-    "pathways:worklist": "not about one pathway: the user's own coordinated pathways (pathways/tests/test_worklist.py)",
-    "pathways:break_glass": "the way in for staff outside the scope: case roles of the municipality get the form "
-    "(tested in samspil/pathways/tests/test_views.py)",
-    "api:pathways": "not about one pathway: the user's own pathways",
+
+def _own_pathways(action):
+    """A list of the pathways the role may `action` on: one row per (citizen, pathway) listed."""
+
+    def reads(world, role):
+        return sum(
+            (pathway_reads(world, key) for key in world.pathways if role.may(action)),
+            Counter(),
+        )
+
+    return reads
+
+
+def _own_tasks(world, role):
+    """The world's one agreement is owned by `world.agreement_owner`; nothing else is due on either pathway."""
+    return pathway_reads(world, "main") if role.name == world.agreement_owner else Counter()
+
+
+def _intake_citizen(world, role):
+    return Counter({(world.loose.pk, "", None): 1})
+
+
+def _candidates(world, role):
+    return Counter((s.citizen_id, s.cpr_index, None) for s in world.candidates)
+
+
+def _referred(world, role):
+    """The world's one referral (of the candidate, to the coordinator's user): one row by the blind index."""
+    if not role.can(pw.REFERRED_TO):
+        return Counter()
+    return Counter((s.citizen_id, s.cpr_index, None) for s in world.candidates)
+
+
+REFERRAL = "a segmentation referral, only for the caseworker it names (segmentation.scopes.referral_scope)"
+SEGMENTATION = "segmentation roles only (policy.can_segment); imported data read through the segmentation scope"
+REPORTS = "cost figures with small cells hidden, no names: controllers (all) and aggregate roles"
+INTAKE = "intake for case roles (citizens.views.CaseWorkMixin)"
+
+PAGES = [
+    Page("home", pw.STAFF, "redirects to the role's start page; shows nothing", get=302, methods=("GET",)),
+    Page("healthz", PUBLIC, "liveness for load balancers; database status only", get=200, methods=("GET",)),
+    Page(
+        "accounts:login",
+        PUBLIC,
+        "the log-in page; a logged-in user is sent on",
+        get=302,
+        post=302,
+        anonymous=(("GET", 200), ("POST", 200)),
+        methods=("GET", "POST"),  # PUT is answered as POST
+    ),
+    Page("accounts:logout", PUBLIC, "ends the user's own session (POST only)", post=302),
+    Page("set_language", PUBLIC, "Django's language switch: a preference in the session", post=302, methods=("POST",)),
+    Page("api:root", pw.STAFF, "links only", get=200),
+    Page("api:schema", pw.STAFF, "the OpenAPI description; no data", get=200),
+    Page("api:pathways", pw.STAFF, "the user's own pathways (pathway_list_mine)", get=200, reads=_own_pathways(C)),
+    Page(
+        "api:not_found",
+        PUBLIC,
+        "every unknown API path answers a JSON 404; shows nothing",
+        get=404,
+        post=404,
+        anonymous=(("GET", 404), ("POST", 404)),
+        methods=("GET", "POST"),  # PUT, PATCH and DELETE answer the same
+        url="/api/v1/findes-ikke/",
+    ),
+    Page("pathways:mine", pw.STAFF, "the user's own pathways (pathway_list_mine)", get=200, reads=_own_pathways(C)),
+    Page(
+        "pathways:tasks",
+        pw.STAFF,
+        "the user's own tasks in the pathways they work in (Pathway.visible_to CONTRIBUTE)",
+        get=200,
+        reads=_own_tasks,
+    ),
+    Page(
+        "pathways:worklist",
+        pw.STAFF,
+        "what is due in the pathways the user coordinates (Pathway.visible_to MANAGE)",
+        get=200,
+        reads=_own_pathways(M),  # both pathways have a meeting tomorrow
+    ),
+    Page(
+        "pathways:break_glass",
+        pw.BREAK_GLASS,
+        "the way in from outside the scope: caseworkers and team leaders; the reason is logged and shown to the "
+        "coordinator",
+        get=200,
+        post=422,
+        args=("pathway_id",),
+    ),
+    Page("citizens:search", pw.CASE_WORK, f"search, {INTAKE}; every result is access-logged", get=200, post=422),
+    Page("citizens:create", pw.CASE_WORK, f"registration, {INTAKE}", get=200, post=422),
+    Page(
+        "citizens:open_pathway",
+        pw.CASE_WORK,
+        f"opening a pathway, {INTAKE}; the citizen is read through the INTAKE scope and logged",
+        get=200,
+        post=422,
+        args=("citizen_id",),
+        reads=_intake_citizen,
+    ),
+    Page("organisations:leadership", pw.AGGREGATES, "aggregate numbers for leader roles; no names", get=200),
+    Page("economy:overview", pw.AGGREGATES, REPORTS, get=200),
+    Page(
+        "economy:department",
+        pw.LEADS_REPORTED_DEPARTMENT,
+        f"{REPORTS} of that department",
+        get=200,
+        args=("department_id",),
+    ),
+    Page("economy:exemptions", pw.AGGREGATES, f"counts of exemption uses; {REPORTS}", get=200),
+    Page(
+        "economy:operating_costs",
+        pw.AGGREGATES,
+        "programme operating costs (no citizen data); registering them: controllers and project leaders",
+        get=200,
+        post=422,
+        post_who=pw.COSTS,
+    ),
+    Page("economy:services", pw.STAFF, "the service catalogue: prices, no personal data", get=200),
+    Page("economy:service_create", pw.COSTS, "catalogue entry: controllers only", get=200, post=422),
+    Page(
+        "economy:service_update",
+        pw.COSTS,
+        "catalogue entry of the own municipality: controllers only",
+        get=200,
+        post=422,
+        args=("service_id",),
+    ),
+    Page("segmentation:overview", pw.SEGMENT, f"figures only; {SEGMENTATION}", get=200),
+    Page("segmentation:upload", pw.SEGMENT, SEGMENTATION, post=422),
+    Page("segmentation:import", pw.SEGMENT, f"an import's counts; {SEGMENTATION}", get=200, args=("import_id",)),
+    Page("segmentation:import_progress", pw.SEGMENT, SEGMENTATION, get=200, args=("import_id",)),
+    Page(
+        "segmentation:import_bad_rows",
+        pw.SEGMENT,
+        f"line numbers and reasons; {SEGMENTATION}",
+        get=200,
+        args=("import_id",),
+    ),
+    Page(
+        "segmentation:candidates", pw.SEGMENT, f"persons shown are logged; {SEGMENTATION}", get=200, reads=_candidates
+    ),
+    Page("segmentation:rule", pw.SEGMENT, SEGMENTATION, post=422),
+    Page(
+        "segmentation:candidate",
+        pw.SEGMENT,
+        f"the person shown is logged; {SEGMENTATION}",
+        get=200,
+        args=("candidate_id",),
+        reads=lambda world, role: _candidates(world, role),  # the one candidate
+    ),
+    Page("segmentation:classify", pw.SEGMENT, SEGMENTATION, post=422, args=("candidate_id",)),
+    Page("segmentation:refer", pw.SEGMENT, SEGMENTATION, post=422, args=("candidate_id",)),
+    Page(
+        "citizens:referrals",
+        pw.CASE_WORK,
+        f"the user's own open referrals, each person logged; {INTAKE}",
+        get=200,
+        reads=_referred,
+    ),
+    Page(
+        "citizens:referral",
+        pw.REFERRED_TO,
+        f"{REFERRAL}; the person is logged",
+        get=200,
+        args=("referral_id",),
+        reads=_referred,
+    ),
+    Page(
+        "citizens:referral_cpr",
+        pw.REFERRED_TO,
+        f"{REFERRAL}; the CPR number is shown on POST and logged",
+        post=200,
+        args=("referral_id",),
+    ),
+    Page("citizens:referral_take", pw.REFERRED_TO, REFERRAL, post=422, args=("referral_id",)),
+    Page("citizens:referral_decline", pw.REFERRED_TO, REFERRAL, post=422, args=("referral_id",)),
+]
+
+# Whole namespaces outside the matrix, with the reason (and where they are tested instead).
+EXCLUDED_NAMESPACES = {
+    "admin": "Django's admin: configuration only, for accounts with is_staff; test_the_admin_is_closed_to_every_role",
 }
 
 
-@pytest.fixture
-def targets(world):
-    """The world, with the jobworker's department covered by consent, and one of each object a URL names."""
-    consent = f.ConsentFactory(pathway=world.pathway, departments=[world.jobs])
-    # A grant that has not started yet: it names a URL but gives the outsider no access.
-    grant = f.AccessGrantFactory(
-        pathway=world.pathway,
-        user=world.outsider,
-        valid_from=timezone.now() + datetime.timedelta(days=1),
-        valid_until=timezone.now() + datetime.timedelta(days=2),
-    )
-    return {
-        "world": world,
-        "pathway_id": world.pathway.public_id,
-        "citizen_id": world.citizen.public_id,
-        "member_id": world.colleague_place.public_id,
-        "consent_id": consent.public_id,
-        "grant_id": grant.public_id,
-        "meeting_id": f.MeetingFactory(pathway=world.pathway).public_id,
-        **plan_targets(world),
-        "intervention_id": InterventionFactory(pathway=world.pathway).public_id,
-    }
+# --- the URL walk ----------------------------------------------------------------------------------------
 
 
-def plan_targets(world) -> dict:
-    """A goal with an agreement in the pathway's plan, and a saved version of the plan."""
-    goal = f.GoalFactory(plan=f.PlanFactory(pathway=world.pathway))
-    agreement = f.AgreementFactory(goal=goal)
-    revision = f.make_revision(world.pathway)
-    return {"goal_id": goal.public_id, "agreement_id": agreement.public_id, "revision_number": revision.number}
+def pathway_reads(world, key) -> Counter:
+    pathway = world.pathways[key]
+    return Counter((citizen.pk, "", pathway.pk) for citizen in world.citizens[key])
 
 
-def url_of(row: Row, targets) -> str:
-    return reverse(row.name, args=[targets["pathway_id"], *(targets[name] for name in row.extra)])
+DECLARED = {d.name: d for d in PATHWAY_URLS} | {d.name: d for d in PAGES}
 
 
-def call(client, row: Row, url: str):
-    return client.get(url) if row.method == "GET" else client.post(url, {})
+def undeclared(patterns) -> list[str]:
+    """Every URL pattern (full name, or its route when it has none) without a declaration."""
+    return [url.name or f"(no name) {url.route}" for url in patterns if not url.name or url.name not in DECLARED]
 
 
-def is_api(row: Row) -> bool:
-    return row.name.startswith("api:")
+def methods_of(url: pw.WalkedUrl) -> tuple[str, ...]:
+    declaration = DECLARED.get(url.name)
+    declared = getattr(declaration, "methods", None)
+    return declared or url.methods
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=str)
-def test_anonymous_is_sent_to_log_in(client, targets, row):
-    url = url_of(row, targets)
-    response = call(client, row, url)
-    if is_api(row):
+@dataclass(frozen=True)
+class Case:
+    declaration: PathwayUrl | Page
+    method: str
+    role: pw.Role
+    pathway: str = "main"
+
+    def __str__(self):
+        query = f"?{self.declaration.query}" if getattr(self.declaration, "query", "") else ""
+        where = " @family" if self.pathway == "family" else ""
+        return f"{self.method} {self.declaration.name}{query}{where} as {self.role.name}"
+
+
+def _cases():
+    walked = {url.name: url for url in pw.walk_urls(EXCLUDED_NAMESPACES)}
+    pathway_cases, page_cases = [], []
+    for declaration in PATHWAY_URLS + PAGES:
+        url = walked.get(declaration.name)
+        if url is None:
+            continue  # a stale declaration: test_no_declaration_is_stale names it
+        for method in methods_of(url):
+            if (method == "POST" and declaration.post is None) or (
+                method == "GET" and isinstance(declaration, Page) and declaration.get is None
+            ):
+                continue  # test_every_answered_method_has_an_answer names it
+            if isinstance(declaration, PathwayUrl):
+                keys = ("main", "family") if declaration.family else ("main",)
+                pathway_cases += [Case(declaration, method, role, key) for key in keys for role in pw.ROLES]
+            else:
+                page_cases += [Case(declaration, method, role) for role in pw.ROLES]
+    return pathway_cases, page_cases
+
+
+PATHWAY_CASES, PAGE_CASES = _cases()
+
+
+# --- the world, once per module --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once, inside a transaction that every test's own transaction nests in (and rolls back to)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = pw.build(tmp_path_factory.mktemp("consumption"))
+        yield built
+        transaction.set_rollback(True)
+
+
+@dataclass
+class Before:
+    access_log: int
+    changes: int
+    events: int
+
+    @classmethod
+    def now(cls):
+        return cls(
+            access_log=AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+            changes=ChangeLogEntry.objects.count(),
+            events=AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        )
+
+    def reads(self, user) -> Counter:
+        rows = AccessLogEntry.objects.filter(pk__gt=self.access_log)
+        assert all(row.actor_id == getattr(user, "pk", None) for row in rows), "rows written for someone else"
+        return Counter((row.citizen_id, row.subject_index, row.pathway_id) for row in rows)
+
+    def request_ids(self) -> set[str]:
+        return set(AccessLogEntry.objects.filter(pk__gt=self.access_log).values_list("request_id", flat=True))
+
+    def events_since(self):
+        return list(AuditEvent.objects.filter(pk__gt=self.events))
+
+
+def call(client, method: str, url: str):
+    return client.get(url) if method == "GET" else client.post(url, {})
+
+
+def assert_refused(response, before: Before, user, *, status: int, api: bool, path: str, pathway=None):
+    assert response.status_code == status
+    if api:
+        assert response.json()["error"]["code"] == ("not_found" if status == 404 else "permission_denied")
+    assert not before.reads(user), "a refused request read citizen data"
+    assert ChangeLogEntry.objects.count() == before.changes, "a refused request changed something"
+    events = before.events_since()
+    assert [e.code for e in events] == ["access.denied"], f"the refusal must be logged once, got {events}"
+    assert events[0].actor == user
+    assert events[0].data.get("path") == path
+    if pathway is not None:
+        assert events[0].pathway == pathway
+
+
+def assert_sent_to_log_in(response, before: Before, *, api: bool):
+    if api:
         assert response.status_code == 403
-        assert response.json()["error"]["code"] == "not_authenticated"
+        if response["Content-Type"].startswith("application/json"):  # the schema answers in its own format
+            assert response.json()["error"]["code"] == "not_authenticated"
     else:
         assert response.status_code == 302
         assert response["Location"].startswith(f"{LOGIN_URL}?next=")
-    assert not AccessLogEntry.objects.exists()
+    assert not AccessLogEntry.objects.filter(pk__gt=before.access_log).exists()
+    assert ChangeLogEntry.objects.count() == before.changes
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=str)
-@pytest.mark.parametrize("who", ["outsider", "head"])
-def test_outside_the_scope_is_404_and_the_denial_is_logged(client, targets, row, who):
-    world = targets["world"]
-    user = getattr(world, who)
-    changes = ChangeLogEntry.objects.count()
-    client.force_login(user)
-    url = url_of(row, targets)
-    response = call(client, row, url)
-    assert response.status_code == 404
-    if is_api(row):
-        assert response.json()["error"]["code"] == "not_found"
-    denial = AuditEvent.objects.get(code="access.denied", actor=user)
-    assert denial.pathway == world.pathway
-    assert denial.data == {"path": url}
-    assert not AccessLogEntry.objects.filter(actor=user).exists()  # nothing was read
-    assert ChangeLogEntry.objects.count() == changes  # nothing was written
+def assert_reads(response, before: Before, user, expected: Counter):
+    got = before.reads(user)
+    assert got == expected, f"access-log rows (citizen, subject index, pathway): expected {expected}, got {got}"
+    if got:
+        assert before.request_ids() == {response["X-Request-Id"]}, "the rows must carry this request's id"
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=str)
-def test_team_member_reads_but_does_not_manage(client, targets, row):
-    world = targets["world"]
-    changes = ChangeLogEntry.objects.count()
-    client.force_login(world.jobworker)
-    response = call(client, row, url_of(row, targets))
-    denials = AuditEvent.objects.filter(code="access.denied", actor=world.jobworker, pathway=world.pathway)
-    if row.action == policy.MANAGE:
-        assert response.status_code == 403
-        assert ChangeLogEntry.objects.count() == changes
-        assert not AccessLogEntry.objects.filter(actor=world.jobworker).exists()
-        assert denials.count() == 1  # the refusal is on the pathway's record too
-    elif row.action == policy.CONTRIBUTE:  # the team works in the pathway: the same answer as the coordinator's
-        assert response.status_code == row.coordinator_status
-        assert AccessLogEntry.objects.filter(actor=world.jobworker, pathway=world.pathway).exists()
-        assert not denials.exists()
+def assert_no_marker(response, role: pw.Role):
+    if not role.may(MANAGE):
+        assert pw.COORDINATOR_ONLY_MARKER.encode() not in response.content, "a coordinator-only part was shown"
+
+
+# --- the matrix ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", PATHWAY_CASES, ids=str)
+def test_pathway_url(client, world, case):
+    declaration, role = case.declaration, case.role
+    pathway = world.pathways[case.pathway]
+    user = world.act_as(role)
+    args = [pathway.public_id, *(world.targets[(case.pathway, name)] for name in declaration.args)]
+    path_only = reverse(declaration.name, args=args)
+    url = f"{path_only}?{declaration.query}" if declaration.query else path_only
+    if user is not None:
+        world.log_in(client, user)
+    before = Before.now()
+
+    response = call(client, case.method, url)
+
+    if role.anonymous:
+        assert_sent_to_log_in(response, before, api=declaration.api)
+    elif not role.may(VIEW):
+        assert_refused(response, before, user, status=404, api=declaration.api, path=path_only, pathway=pathway)
+    elif not role.may(declaration.action):
+        assert_refused(response, before, user, status=403, api=declaration.api, path=path_only, pathway=pathway)
     else:
-        assert response.status_code == 200
-        assert AccessLogEntry.objects.filter(actor=world.jobworker, pathway=world.pathway).exists()
-        assert not denials.exists()
+        expected = 200 if case.method == "GET" else declaration.post
+        assert response.status_code == expected
+        assert not [e for e in before.events_since() if e.code == "access.denied"]
+        if response.status_code == 302:
+            assert response["Location"].startswith(f"/forloeb/{pathway.public_id}/")
+        if case.method == "GET":
+            reads = pathway_reads(world, case.pathway) if declaration.shows_citizen_data else Counter()
+            assert_reads(response, before, user, reads)
+        elif response.status_code == 302:
+            assert_reads(response, before, user, Counter())  # a redirect shows nothing
+        else:  # the page again with the form's errors (422), or what was asked for (200): one read
+            assert_reads(response, before, user, pathway_reads(world, case.pathway))
+    assert_no_marker(response, role)
 
 
-@pytest.mark.parametrize("row", MATRIX, ids=str)
-def test_coordinator_gets_the_page(client, targets, row):
-    world = targets["world"]
-    client.force_login(world.coordinator)
-    response = call(client, row, url_of(row, targets))
-    assert response.status_code == row.coordinator_status
-    if response.status_code == 302:
-        assert response["Location"].startswith(reverse("pathways:overview", args=[world.pathway.public_id]))
-    assert not AuditEvent.objects.filter(code="access.denied").exists()
+@pytest.mark.parametrize("case", PAGE_CASES, ids=str)
+def test_page(client, world, case):
+    page, role, method = case.declaration, case.role, case.method
+    user = world.act_as(role)
+    args = [
+        world.pathways["main"].public_id if name == "pathway_id" else world.targets[(None, name)] for name in page.args
+    ]
+    url = page.url or reverse(page.name, args=args)
+    if user is not None:
+        world.log_in(client, user)
+    before = Before.now()
+
+    response = call(client, method, url)
+
+    allowed = page.get if method == "GET" else page.post
+    needs = page.post_who if method == "POST" and page.post_who else page.who
+    if role.anonymous and page.who != PUBLIC:
+        assert_sent_to_log_in(response, before, api=page.api)
+        return
+    if role.anonymous:
+        assert response.status_code == dict(page.anonymous).get(method, allowed)
+    elif needs == PUBLIC or role.can(needs):
+        assert response.status_code == allowed
+        assert not [e for e in before.events_since() if e.code == "access.denied"]
+    elif page.post_who and role.can(page.who):  # sees the page, may not post on it
+        assert response.status_code == 403
+        assert not before.reads(user)
+        assert ChangeLogEntry.objects.count() == before.changes
+        return
+    else:
+        assert_refused(response, before, user, status=404, api=page.api, path=url)
+        return
+    if method == "GET" and response.status_code == 200:
+        assert_reads(response, before, user, page.reads(world, role) if page.reads else Counter())
+    elif method == "GET" or role.anonymous:
+        assert not before.reads(user)
+    assert_no_marker(response, role)
 
 
-def test_a_pathway_that_does_not_exist_looks_the_same_as_one_out_of_scope(client, targets):
-    world = targets["world"]
-    client.force_login(world.outsider)
+def test_the_coordinator_is_shown_the_marker(client, world):
+    """The marker check above can fail: the coordinator's overview shows the other user's break-glass reason."""
+    client.force_login(world.users["coordinator"])
+    response = client.get(reverse("pathways:overview", args=[world.pathways["main"].public_id]))
+    assert pw.COORDINATOR_ONLY_MARKER in response.content.decode()
+
+
+def test_a_pathway_that_does_not_exist_looks_the_same_as_one_out_of_scope(client, world):
+    client.force_login(world.users["outsider"])
+    pathway = world.pathways["main"]
     missing_id = uuid.uuid4()
     missing = client.get(reverse("pathways:overview", args=[missing_id]))
-    hidden = client.get(reverse("pathways:overview", args=[world.pathway.public_id]))
+    hidden = client.get(reverse("pathways:overview", args=[pathway.public_id]))
     assert missing.status_code == hidden.status_code == 404
 
     def page(response, public_id):  # without what differs on every page anyway: the CSRF token, the own URL
         text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
         return text.replace(str(public_id), "<id>")
 
-    assert page(missing, missing_id) == page(hidden, world.pathway.public_id)
+    assert page(missing, missing_id) == page(hidden, pathway.public_id)
 
 
-def _names_in(urlconf_module, namespace) -> set[str]:
-    return {
-        f"{namespace}:{p.name}"
-        for p in get_resolver(urlconf_module).url_patterns
-        if isinstance(p, URLPattern) and p.name
-    }
+@pytest.mark.parametrize("role", pw.ROLES, ids=lambda role: role.name)
+def test_the_admin_is_closed_to_every_role(client, world, role):
+    """The admin as one row group: none of the roles is an administrator, so every one gets the admin's log-in."""
+    user = world.act_as(role)
+    if user is not None:
+        world.log_in(client, user)
+    before = Before.now()
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+    assert not AccessLogEntry.objects.filter(pk__gt=before.access_log).exists()
 
 
-def test_matrix_covers_every_pathway_url():
-    pathway_urls = _names_in("samspil.pathways.urls", "pathways")
-    pathway_urls |= {
-        f"api:{p.name}"
-        for p in get_resolver("samspil.api.urls").url_patterns
-        if isinstance(p, URLPattern) and "forloeb" in str(p.pattern)
-    }
-    pathway_urls |= _names_in("samspil.meetings.urls", "meetings")
-    pathway_urls |= _names_in("samspil.plans.urls", "plans")
-    pathway_urls |= _names_in("samspil.economy.pathway_urls", "pathway_economy")
-    in_matrix = {row.name for row in MATRIX}
-    assert len(in_matrix) == len(MATRIX), "a URL is in the matrix twice"
-    missing = pathway_urls - in_matrix - set(NOT_IN_MATRIX)
-    assert not missing, f"add a line to MATRIX for: {sorted(missing)}"
-    stale = (in_matrix | set(NOT_IN_MATRIX)) - pathway_urls
-    assert not stale, f"these names are no pathway URLs any more: {sorted(stale)}"
+# --- the meta-tests --------------------------------------------------------------------------------------
+
+
+def test_every_url_has_a_declaration():
+    missing = undeclared(pw.walk_urls(EXCLUDED_NAMESPACES))
+    assert not missing, (
+        f"These URLs have no line in the permission matrix: {missing}. Add a PathwayUrl (a page about one pathway: "
+        "the action it needs) or a Page (who may use it, why, and which citizen data it shows) to "
+        "tests/test_permission_matrix.py."
+    )
+
+
+def test_a_new_view_without_a_declaration_fails():
+    class Forgotten(View):
+        def get(self, request):
+            raise AssertionError("never called")
+
+    patterns = [*pw.walk_urls(EXCLUDED_NAMESPACES), *pw.walk_patterns([path("ny/", Forgotten.as_view(), name="ny")])]
+    assert undeclared(patterns) == ["ny"]
+
+
+def test_no_declaration_is_stale():
+    names = {url.name for url in pw.walk_urls(EXCLUDED_NAMESPACES)}
+    stale = sorted(set(DECLARED) - names)
+    assert not stale, f"No such URL any more; remove its line from the permission matrix: {stale}"
+    keys = [(d.name, d.query) for d in PATHWAY_URLS] + [(d.name, "") for d in PAGES]
+    assert len(keys) == len(set(keys)), "a URL is declared twice"
+
+
+def test_every_answered_method_has_an_answer():
+    problems = []
+    for url in pw.walk_urls(EXCLUDED_NAMESPACES):
+        declaration = DECLARED.get(url.name)
+        if declaration is None:
+            continue
+        methods = methods_of(url)
+        if not methods:
+            problems.append(f"{url.name}: a function view; declare the methods it answers (methods=...)")
+        if url.other_methods and getattr(declaration, "methods", None) is None:
+            problems.append(f"{url.name} answers {url.other_methods}: the matrix knows GET and POST; declare methods")
+        for method in methods:
+            if method == "POST" and declaration.post is None:
+                problems.append(f"{url.name} answers POST: declare what an allowed, empty POST answers (post=...)")
+            if method == "GET" and isinstance(declaration, Page) and declaration.get is None:
+                problems.append(f"{url.name} answers GET: declare what an allowed GET answers (get=...)")
+        if "POST" not in methods and declaration.post is not None:
+            problems.append(f"{url.name} does not answer POST: remove post=")
+        if isinstance(declaration, Page) and "GET" not in methods and declaration.get is not None:
+            problems.append(f"{url.name} does not answer GET: remove get=")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_declaration_is_asked_of_every_role():
+    """A declaration that generates no case would hide its URL from the matrix."""
+    declared = {(d.name, getattr(d, "query", "")) for d in PATHWAY_URLS + PAGES}
+    asked = {(c.declaration.name, getattr(c.declaration, "query", "")) for c in PATHWAY_CASES + PAGE_CASES}
+    assert declared == asked
+    per_url = Counter((c.declaration, c.method, c.pathway) for c in PATHWAY_CASES + PAGE_CASES)
+    assert set(per_url.values()) == {len(pw.ROLES)}
