@@ -15,7 +15,7 @@ child), have the same coordinator and the same people around them, so every role
   centre, so the team place gives nothing.
 - `grant_holder`: team leader in the job centre (a case role and an aggregate role) with a grant in force.
 - `break_glass`: caseworker in the job centre with a break-glass opening in force; the reason is
-  `COORDINATOR_ONLY_MARKER`, which only the coordinator may be shown.
+  `COORDINATOR_ONLY_MARKER`, which only the coordinator (and the user who gave it) may be shown.
 - `former_coordinator`: the coordinator after leaving *Børn og Unge* for the job centre (the membership in the
   coordinating department ended yesterday, a caseworker place in the job centre since), before anyone handed
   the pathways over: still on record as `coordinator_id`, and the team place in *Børn og Unge* is still on
@@ -38,6 +38,7 @@ from samspil.access.policy import CONTRIBUTE, MANAGE, VIEW
 from samspil.organisations.choices import DepartmentKind, StaffRole
 from samspil.organisations.models import Membership
 from samspil.pathways.choices import SubjectKind
+from samspil.pathways.services import break_glass_open
 from tests import factories as f
 
 COORDINATOR_ONLY_MARKER = "Politiet ringede om borgeren i nat (markør kun for koordinatoren)"
@@ -193,7 +194,8 @@ def build(tmp_dir) -> PermissionWorld:
             )
         )
         grant = f.AccessGrantFactory(pathway=pathway, user=users["grant_holder"])
-        f.BreakGlassAccessFactory(pathway=pathway, user=users["break_glass"], reason=COORDINATOR_ONLY_MARKER)
+        # Through the service, as the user would: the opening is on the pathway's timeline as well.
+        break_glass_open(actor=users["break_glass"], pathway=pathway, reason=COORDINATOR_ONLY_MARKER)
         meeting = f.MeetingFactory(pathway=pathway)  # tomorrow: on the coordinator's worklist
         targets.update(
             _pathway_targets(key, pathway, jobs_place=jobs_place, consent=consent, grant=grant, owner=health_place)
