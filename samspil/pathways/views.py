@@ -82,7 +82,8 @@ class PathwayScope:
         return self.access_shown, self.access_citizens
 
     def log_read(self, response) -> None:
-        if not shows_pathway(response):
+        # HEAD and OPTIONS answer without a body: nothing of the pathway reaches the user.
+        if self.request.method in ("HEAD", "OPTIONS") or not shows_pathway(response):
             return
         shown, citizens = self.access_read()
         selectors.pathway_log_read(

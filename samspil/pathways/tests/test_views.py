@@ -426,3 +426,10 @@ def test_the_list_of_my_pathways_calls_a_former_coordinator_a_team_member(client
     f.ConsentFactory(pathway=world.pathway, departments=[world.jobs])
     response = as_user(client, former).get(reverse("pathways:mine"))
     assert [p.is_mine for p in response.context["page"].rows] == [False]
+
+
+def test_options_and_head_show_nothing_and_write_no_row(client, world):
+    client = as_user(client, world.colleague)
+    for response in (client.options(overview_url(world.pathway)), client.head(overview_url(world.pathway))):
+        assert response.status_code == 200
+        assert not logged(response)
