@@ -176,6 +176,16 @@ def pathway_list_mine(
 
 # --- the overview ------------------------------------------------------------------------------------------
 
+# Events about access from outside the team (grants, break-glass and their reasons): the coordinator's timeline
+# only, like the lists of grants and openings on the overview.
+COORDINATOR_ONLY_EVENTS = (
+    "access.break_glass",
+    "access.break_glass_ended",
+    "grant.created",
+    "grant.revoked",
+    "grant.ended_by_withdrawal",
+)
+
 NAME_SEPARATOR = "\x1f"  # the unit separator: never part of a department's name
 
 
@@ -304,7 +314,11 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
     )
     for consent in consents:
         consent.departments_covered = sorted(JoinedText.split(consent.department_names, NAME_SEPARATOR))
-    outside = _outside_access(pathway) if pathway_access(actor=actor, pathway=pathway).is_coordinator else []
+    is_coordinator = pathway_access(actor=actor, pathway=pathway).is_coordinator
+    outside = _outside_access(pathway) if is_coordinator else []
+    timeline = AuditEvent.objects.filter(pathway=pathway).exclude(code="access.denied")
+    if not is_coordinator:  # who opened the pathway from outside, and why, is for the coordinator's eyes
+        timeline = timeline.exclude(code__in=COORDINATOR_ONLY_EVENTS)
     overview = Overview(
         pathway=pathway,
         citizens=citizens,
@@ -316,11 +330,7 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
         status_changes=list(StatusChange.objects.filter(pathway=pathway).select_related("changed_by")),
         grants=[row for row in outside if row.kind == "grant"],
         break_glass=[row for row in outside if row.kind == "break_glass"],
-        timeline=list(
-            AuditEvent.objects.filter(pathway=pathway)
-            .exclude(code="access.denied")
-            .select_related("actor")[:timeline_size]
-        ),
+        timeline=list(timeline.select_related("actor")[:timeline_size]),
     )
     return overview
 

@@ -433,3 +433,17 @@ def test_options_and_head_show_nothing_and_write_no_row(client, world):
     for response in (client.options(overview_url(world.pathway)), client.head(overview_url(world.pathway))):
         assert response.status_code == 200
         assert not logged(response)
+
+
+def test_the_timeline_keeps_break_glass_and_grant_reasons_for_the_coordinator(client, world):
+    """Another user's reason for opening the pathway is on the coordinator's timeline, not on the team's."""
+    from samspil.pathways import services
+
+    f.ConsentFactory(pathway=world.pathway, departments=[world.jobs])
+    f.MembershipFactory(user=world.outsider, department=world.jobs, role="caseworker")
+    services.break_glass_open(actor=world.outsider, pathway=world.pathway, reason="Politiet ringede om borgeren i nat")
+    team = as_user(client, world.jobworker).get(overview_url(world.pathway))
+    assert team.status_code == 200
+    assert "Politiet ringede om borgeren i nat" not in team.content.decode()
+    coordinator = as_user(client, world.coordinator).get(overview_url(world.pathway))
+    assert "Politiet ringede om borgeren i nat" in coordinator.content.decode()
