@@ -7,4 +7,7 @@ class PathwaysConfig(AppConfig):
     verbose_name = _("Pathways")
 
     def ready(self):
-        from samspil.pathways import signals  # noqa: F401  (seeds programmes for new municipalities)
+        from samspil.pathways import (
+            signals,  # noqa: F401  (seeds programmes for new municipalities)
+            tasks,  # noqa: F401  (counts the menu's tasks at log-in)
+        )
