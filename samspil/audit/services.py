@@ -24,40 +24,27 @@ def event_record(*, actor, code: str, municipality_id: int, pathway=None, data: 
     )
 
 
-def access_record(*, actor, citizens, shown: str, purpose: str, pathway=None, via: str = AccessVia.SCOPE) -> None:
-    """Write one access-log row per citizen whose data is shown, in one statement."""
-    request_id = context.current().request_id
-    rows = [
-        AccessLogEntry(
-            municipality_id=citizen.municipality_id,
-            actor=actor,
-            citizen=citizen,
-            pathway=pathway,
-            shown=shown,
-            purpose=purpose,
-            via=via,
-            request_id=request_id,
-        )
-        for citizen in citizens
-    ]
-    AccessLogEntry.objects.bulk_create(rows)
+def _access_rows(*, actor, reads, shown: str, purpose: str, via: str) -> None:
+    """The one access-log writer: one row per distinct read, all in one statement.
 
-
-def access_record_each(*, actor, reads, shown: str, purpose: str, via: str = AccessVia.SCOPE) -> None:
-    """Like `access_record`, for reads that each concern a (citizen, pathway or None) pair; duplicates are one read."""
+    Each read is `(citizen, pathway, subject_index, municipality_id)`: the citizen (a row or its id; None for a
+    person known only from imported data), the pathway it was read in (or None), the person's blind index (or "")
+    and the municipality the row belongs to. The same read twice in one call is one row.
+    """
     request_id = context.current().request_id
     seen, rows = set(), []
-    for citizen, pathway in reads:
-        key = (citizen.pk, getattr(pathway, "pk", None))
+    for citizen, pathway, subject_index, municipality_id in reads:
+        key = (getattr(citizen, "pk", citizen), getattr(pathway, "pk", None), subject_index)
         if key in seen:
             continue
         seen.add(key)
         rows.append(
             AccessLogEntry(
-                municipality_id=citizen.municipality_id,
+                municipality_id=municipality_id,
                 actor=actor,
-                citizen=citizen,
+                citizen_id=getattr(citizen, "pk", citizen),
                 pathway=pathway,
+                subject_index=subject_index,
                 shown=shown,
                 purpose=purpose,
                 via=via,
@@ -67,26 +54,26 @@ def access_record_each(*, actor, reads, shown: str, purpose: str, via: str = Acc
     AccessLogEntry.objects.bulk_create(rows)
 
 
+def access_record(*, actor, citizens, shown: str, purpose: str, pathway=None, via: str = AccessVia.SCOPE) -> None:
+    """One access-log row per citizen whose data is shown (read in one pathway, or in none)."""
+    reads = [(citizen, pathway, "", citizen.municipality_id) for citizen in citizens]
+    _access_rows(actor=actor, reads=reads, shown=shown, purpose=purpose, via=via)
+
+
+def access_record_each(*, actor, reads, shown: str, purpose: str, via: str = AccessVia.SCOPE) -> None:
+    """Like `access_record`, for reads that each concern a (citizen, pathway or None) pair; duplicates are one read."""
+    rows = [(citizen, pathway, "", citizen.municipality_id) for citizen, pathway in reads]
+    _access_rows(actor=actor, reads=rows, shown=shown, purpose=purpose, via=via)
+
+
 def access_record_subjects(*, actor, subjects, shown: str, purpose: str, via: str = AccessVia.SCOPE) -> None:
     """One access-log row per person shown who may not be a registered citizen (imported data).
 
     Each subject has `municipality_id`, `cpr_index` (the citizens' blind index) and `citizen_id` (or None);
     the row names the citizen when there is one and always carries the index, so it is found later.
     """
-    request_id = context.current().request_id
-    AccessLogEntry.objects.bulk_create(
-        AccessLogEntry(
-            municipality_id=subject.municipality_id,
-            actor=actor,
-            citizen_id=subject.citizen_id,
-            subject_index=subject.cpr_index,
-            shown=shown,
-            purpose=purpose,
-            via=via,
-            request_id=request_id,
-        )
-        for subject in subjects
-    )
+    reads = [(subject.citizen_id, None, subject.cpr_index, subject.municipality_id) for subject in subjects]
+    _access_rows(actor=actor, reads=reads, shown=shown, purpose=purpose, via=via)
 
 
 def access_denied_record(*, actor, path: str, pathway=None, municipality_id: int | None = None) -> None:
