@@ -57,6 +57,17 @@ def meeting_rules_annotations() -> dict:
     }
 
 
+def next_status_meeting_due(
+    *, cadence_days: int | None, last_cadence_meeting: datetime.datetime | None, opened_on: datetime.date
+) -> datetime.date | None:
+    """The one rule for when the next status meeting is due: `cadence_days` after the last held start or status
+    meeting (its day in Copenhagen), or after the pathway opened when none has been held; None without a cadence."""
+    if not cadence_days:
+        return None
+    base = timezone.localtime(last_cadence_meeting).date() if last_cadence_meeting else opened_on
+    return base + datetime.timedelta(days=cadence_days)
+
+
 def meeting_rules(pathway: Pathway, *, today: datetime.date | None = None) -> MeetingRules:
     """The next status meeting's due date and the minimum number of meetings with the citizen: no query when the
     pathway was loaded with `meeting_rules_annotations()`, else two.
@@ -77,8 +88,7 @@ def meeting_rules(pathway: Pathway, *, today: datetime.date | None = None) -> Me
             last = meetings.filter(status=MeetingStatus.HELD, meeting_type__in=CADENCE_TYPES).aggregate(
                 last=Max("starts_at")
             )["last"]
-        base = timezone.localtime(last).date() if last else pathway.opened_on
-        next_due = base + datetime.timedelta(days=cadence)
+        next_due = next_status_meeting_due(cadence_days=cadence, last_cadence_meeting=last, opened_on=pathway.opened_on)
     held = pathway.rules_held_with_citizen if annotated else held_with_citizen(meetings).count()
     required = programme.min_citizen_meetings
     return MeetingRules(

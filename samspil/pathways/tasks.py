@@ -94,7 +94,7 @@ def task_counts(*, actor) -> dict:
     if not policy.is_municipal_staff(actor):
         return {"overdue": 0, "meetings_to_record": 0, "total": 0}
     today, now = timezone.localdate(), timezone.now()
-    overdue = _my_agreements(actor).filter(due_on__lt=today).order_by().values("pk")
+    overdue = _my_agreements(actor).overdue(today).order_by().values("pk")
     to_record = _my_meetings(actor, now).filter(starts_at__lte=now).order_by().values("pk")
     row = (
         User.objects.filter(pk=actor.pk)

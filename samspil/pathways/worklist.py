@@ -31,15 +31,16 @@ def active_pathways(actor, action: str):
 
 def open_agreements():
     """Agreements someone is still to do (not of any one pathway: filter by pathway or owner)."""
-    from samspil.plans.choices import OPEN_AGREEMENT_STATUSES
     from samspil.plans.models import Agreement
 
-    return Agreement.objects.filter(status__in=OPEN_AGREEMENT_STATUSES)
+    return Agreement.objects.open()
 
 
 def overdue_agreements(today: datetime.date):
     """Open agreements whose due date has passed."""
-    return open_agreements().filter(due_on__lt=today)
+    from samspil.plans.models import Agreement
+
+    return Agreement.objects.overdue(today)
 
 
 def planned_meetings_until(now: datetime.datetime):
@@ -117,6 +118,7 @@ def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
     """
     from samspil.meetings.choices import CADENCE_TYPES, MeetingStatus
     from samspil.meetings.models import Meeting
+    from samspil.meetings.selectors import next_status_meeting_due
     from samspil.plans.models import PlanRevision
 
     today = timezone.localdate()
@@ -162,13 +164,13 @@ def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
         )
         for meeting in meetings_of.get(values["pk"], []):
             (tasks.meetings_to_record if meeting.starts_at <= now else tasks.meetings_to_hold).append(meeting)
-        cadence = values["programme__status_meeting_cadence_days"]
-        if cadence:
-            last = values["last_cadence_meeting"]
-            base = timezone.localtime(last).date() if last else values["opened_on"]
-            due = base + datetime.timedelta(days=cadence)
-            if due <= today + datetime.timedelta(days=DUE_SOON_DAYS):
-                tasks.status_meeting_due = due
+        due = next_status_meeting_due(
+            cadence_days=values["programme__status_meeting_cadence_days"],
+            last_cadence_meeting=values["last_cadence_meeting"],
+            opened_on=values["opened_on"],
+        )
+        if due and due <= today + datetime.timedelta(days=DUE_SOON_DAYS):
+            tasks.status_meeting_due = due
         reference = values["plan_revised_at"] or timezone.make_aware(
             datetime.datetime.combine(values["opened_on"], datetime.time.min)
         )

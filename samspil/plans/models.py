@@ -134,6 +134,16 @@ class GoalFollowUp(ChangeLogged, TenantModel):
         return f"{self.get_result_display()} ({self.assessed_on:%d.%m.%Y})"
 
 
+class AgreementQuerySet(ScopedQuerySet):
+    def open(self):
+        """Agreements someone is still to do."""
+        return self.filter(status__in=OPEN_AGREEMENT_STATUSES)
+
+    def overdue(self, today):
+        """Open agreements whose due date has passed: the one rule behind `Agreement.is_overdue_on`."""
+        return self.open().filter(due_on__lt=today)
+
+
 class Agreement(ChangeLogged, TenantModel):
     """Something one person has agreed to do for a goal, possibly by a date (*en aftale*).
 
@@ -171,6 +181,8 @@ class Agreement(ChangeLogged, TenantModel):
     completed_on = models.DateField(_("completed"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
+    objects = AgreementQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
@@ -197,6 +209,7 @@ class Agreement(ChangeLogged, TenantModel):
         return self.is_overdue_on(timezone.localdate())
 
     def is_overdue_on(self, today) -> bool:
+        """In memory, the rule of `AgreementQuerySet.overdue`."""
         return self.is_open and self.due_on is not None and self.due_on < today
 
 

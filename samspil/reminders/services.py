@@ -43,12 +43,12 @@ def _recipient(agreement) -> tuple[str, bool]:
 
 def due_agreements(*, today: datetime.date):
     """Open agreements of open pathways, owned by a current team member, due by today + 3 days."""
-    from samspil.plans.choices import OPEN_AGREEMENT_STATUSES, OwnerKind
+    from samspil.plans.choices import OwnerKind
     from samspil.plans.models import Agreement
 
     return (
-        Agreement.objects.filter(
-            status__in=OPEN_AGREEMENT_STATUSES,
+        Agreement.objects.open()
+        .filter(
             owner_kind=OwnerKind.TEAM_MEMBER,
             due_on__isnull=False,
             due_on__lte=today + datetime.timedelta(days=DUE_WITHIN_DAYS),
