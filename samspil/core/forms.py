@@ -119,3 +119,18 @@ class DanishIntegerField(forms.IntegerField):
         if isinstance(value, str):
             value = int(parse_danish_number(value.strip(), whole_only=True))
         return super().to_python(value)
+
+
+def form_on_saved_version(form: forms.Form, *, saved_version: int, message: str) -> forms.Form:
+    """The one answer to a `ConflictError`: the same form, with everything the user typed, bound again to the
+    version saved now, validated, and with the conflict message on top.
+
+    The page shows the saved value beside it, so saving again, after looking, is a deliberate overwrite.
+    """
+    data = form.data.copy()
+    data[form.add_prefix("version")] = str(saved_version)
+    form.data = data
+    form._errors = None  # validate again against the new data
+    form.is_valid()
+    form.add_error(None, message)
+    return form

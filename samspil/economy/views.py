@@ -17,6 +17,7 @@ from django.views import View
 from samspil.access import policy
 from samspil.access.views import RoleRequiredMixin, StaffRequiredMixin, deny
 from samspil.core.exceptions import ConflictError
+from samspil.core.forms import form_on_saved_version
 from samspil.economy import forms, selectors, services
 from samspil.organisations.models import Department, ExternalOrganisation, Unit
 from samspil.pathways.models import Programme
@@ -110,11 +111,9 @@ class EconomyActionView(PathwayWriteView):
         page = selectors.pathway_economy(actor=self.request.user, pathway=self.pathway)
         current = self.row_on(page) if self.on_intervention else None
         if current is not None and "version" in form.fields:
-            data = form.data.copy()
-            data[form.add_prefix("version")] = str(current.intervention.version)
-            form = self.form_class(data, page=page, prefix=self.key(), **self.form_kwargs(page))
-            form.is_valid()
-        form.add_error(None, error.message)
+            form = form_on_saved_version(form, saved_version=current.intervention.version, message=error.message)
+        else:
+            form.add_error(None, error.message)
         template = "economy/_pathway.html" if self.request.htmx else "economy/pathway.html"
         context = _page_context(self.request, self.pathway, {self.key(): form}, page=page)
         return render(self.request, template, context, status=422)

@@ -16,6 +16,7 @@ from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
 from samspil.access import policy
+from samspil.core.forms import form_on_saved_version
 from samspil.meetings import forms, ics, selectors, services
 from samspil.pathways.views import PathwayMixin, PathwayWriteView
 from samspil.plans.models import Goal
@@ -212,11 +213,7 @@ class MeetingRecordView(MeetingActionView):
     def on_conflict(self, form, error):
         """Keep everything the user typed, show what is saved now, and let them save again on purpose."""
         current = self.get_meeting()
-        data = self.request.POST.copy()
-        data[f"{self.form_key}-version"] = str(current.version)
-        form = self.get_form(current, data)
-        form.is_valid()
-        form.add_error(None, error.message)
+        form = form_on_saved_version(form, saved_version=current.version, message=error.message)
         self.extra = {"conflict": True, "saved_minutes": current.minutes}
         return form
 
@@ -348,12 +345,8 @@ class MeetingGoalUpdateView(MeetingActionView):
 
     def on_conflict(self, form, error):
         """Keep the user's text, show the goal as saved now, and move the version on so saving again is deliberate."""
-        data = self.request.POST.copy()
         saved = self.goal()
-        data[form.add_prefix("version")] = str(saved.version)
-        form = self.get_form(None, data)
-        form.is_valid()
-        form.add_error(None, error.message)
+        form = form_on_saved_version(form, saved_version=saved.version, message=error.message)
         self.extra = {"conflict_goal": self.form_key, "saved_goal": saved}
         return form
 

@@ -19,6 +19,7 @@ from django.views import View
 from samspil.access import policy
 from samspil.audit.services import access_denied_record
 from samspil.core.exceptions import ConflictError
+from samspil.core.forms import form_on_saved_version
 from samspil.core.redirects import safe_next_url
 from samspil.pathways.views import PathwayMixin, PathwayWriteView
 from samspil.plans import forms, selectors, services
@@ -135,12 +136,7 @@ class PlanActionView(PathwayWriteView):
         # The user's text stays in the form; the version moves on to the saved one, so that saving again
         # (after merging with the saved value the page shows beside the form) is a deliberate overwrite.
         context = self.context(conflict=self.form_key)
-        data = form.data.copy()
-        data[form.add_prefix("version")] = str(self.current_version(context))
-        form.data = data
-        form._errors = None
-        form.is_valid()
-        form.add_error(None, error.message)
+        form = form_on_saved_version(form, saved_version=self.current_version(context), message=error.message)
         context["forms"][self.form_key] = form
         context["open_form"] = self.form_key
         return self.render_page(context, status=422)
