@@ -42,7 +42,7 @@ test-postgres: install
 # A Copenhagen-scale municipality in its own PostgreSQL database; writes docs/benchmarks.md. Both benchmark
 # commands refuse any database whose name does not start with `samspil_bench` (samspil/demo/guards.py).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samspil_bench
-BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only \
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DATABASE_STATEMENT_TIMEOUT=0 DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only \
 	SAMSPIL_CPR_ENCRYPTION_KEYS=c2Ftc3BpbC1kZXZlbG9wbWVudC1vbmx5LWtleS0wMDA= SAMSPIL_CPR_INDEX_KEY=bench-only-blind-index-key-never-in-production \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver
 bench: install
