@@ -1,6 +1,6 @@
 """Segmentation in a real browser (issue 4): a controller imports a file, watches the progress bar reach done,
-sees the cost curve and the candidate list, classifies a candidate and opens a pathway for them with a
-caseworker as coordinator.
+sees the cost curve and the candidate list, classifies a candidate and refers them to a caseworker as
+coordinator (taking a referral on is tested in samspil/segmentation/tests/test_referrals.py).
 
 Without a Celery broker the import runs in a background thread of the live server (see
 samspil/segmentation/tasks.py), so the progress bar is polled for real. Selectors use ids and values, not
@@ -39,11 +39,11 @@ def world(tmp_path, settings):
     return {"controller": controller, "caseworker": caseworker, "programme": programme, "path": path}
 
 
-def test_controller_imports_sees_the_curve_and_opens_a_pathway_for_a_candidate(page, live_server, world):
+def test_controller_imports_sees_the_curve_and_refers_a_candidate_to_a_coordinator(page, live_server, world):
     from playwright.sync_api import expect
 
     from samspil.pathways.models import Pathway, TeamMember
-    from samspil.segmentation.models import CandidateClassification
+    from samspil.segmentation.models import CandidateClassification, Referral
     from tests.factories import PASSWORD
 
     page.goto(f"{live_server.url}/konto/log-ind/")
@@ -78,16 +78,16 @@ def test_controller_imports_sees_the_curve_and_opens_a_pathway_for_a_candidate(p
     expect(page.locator("#classification-history tbody tr")).to_have_count(1)
     assert CandidateClassification.objects.get().citizen_type == 4
 
-    open_form = page.locator("#open-form")
-    open_form.locator("#id_programme").select_option(value=str(world["programme"].pk))
-    open_form.locator("#id_coordinator").select_option(index=1)
-    open_form.locator("#id_first_name").fill("Mette")
-    open_form.locator("#id_last_name").fill("Holm")
-    open_form.locator("#id_referral_reason").fill("Ydelser fra tre afdelinger")
-    open_form.locator("button[type=submit]").click()
-    expect(page.locator("#messages")).to_contain_text("Karen Koordinator")
+    # The controller refers the person to a coordinator; the coordinator types the name when taking it on.
+    refer_form = page.locator("#referral-form")
+    refer_form.locator("#id_programme").select_option(value=str(world["programme"].public_id))
+    refer_form.locator("#id_coordinator").select_option(index=1)
+    refer_form.locator("#id_note").fill("Ydelser fra tre afdelinger")
+    refer_form.locator("button[type=submit]").click()
+    expect(page.locator("#referral-history tbody tr")).to_have_count(1)
+    expect(page.locator("#referral-history")).to_contain_text("Karen Koordinator")
 
-    pathway = Pathway.objects.get()
-    assert pathway.coordinator == world["caseworker"] and pathway.citizen.full_name == "Mette Holm"
-    assert pathway.programme == world["programme"]
-    assert not TeamMember.objects.filter(pathway=pathway, user=world["controller"]).exists()
+    referral = Referral.objects.get()
+    assert referral.coordinator == world["caseworker"] and referral.programme == world["programme"]
+    assert not Pathway.objects.exists()  # nothing is opened, and no name was invented
+    assert not TeamMember.objects.filter(user=world["controller"]).exists()
