@@ -18,6 +18,19 @@ from samspil.segmentation import selectors as segmentation_selectors
 from samspil.segmentation import services as segmentation_services
 
 
+def ask_for_second_pathway_reason(view, refused, form, form_asking_reason):
+    """Refused: the citizen (or a family member) has an open pathway. Name its coordinator on the page (a glimpse,
+    logged) and ask for the reason a second one needs, on a form that has the reason field."""
+    known = {pathway.pk for pathway in view.open_pathways}
+    more = [pathway for pathway in refused.existing if pathway.pk not in known]
+    view.open_pathways += selectors.open_pathways_glimpse(actor=view.request.user, pathways=more)
+    if "second_pathway_reason" not in form.fields:
+        form = form_asking_reason()
+        form.is_valid()
+    form.add_error("second_pathway_reason", refused)
+    return form
+
+
 class CaseWorkMixin(RoleRequiredMixin):
     """Intake pages are for staff in case roles; everyone else gets 404 (nothing to see here), logged.
 
@@ -98,14 +111,12 @@ class PathwayOpenView(CaseWorkMixin, View):
                     second_pathway_reason=form.cleaned_data.get("second_pathway_reason", ""),
                 )
             except pathway_services.OpenPathwayExists as refused:
-                # A family member's open pathway counts too: name its coordinator and ask for the reason.
-                known = {pathway.pk for pathway in self.open_pathways}
-                more = [pathway for pathway in refused.existing if pathway.pk not in known]
-                self.open_pathways += selectors.open_pathways_glimpse(actor=request.user, pathways=more)
-                if "second_pathway_reason" not in form.fields:
-                    form = forms.PathwayOpenForm(request.POST, programmes=self.programmes, ask_reason=True)
-                    form.is_valid()
-                form.add_error("second_pathway_reason", refused)
+                form = ask_for_second_pathway_reason(
+                    self,
+                    refused,
+                    form,
+                    lambda: forms.PathwayOpenForm(request.POST, programmes=self.programmes, ask_reason=True),
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             except PermissionDenied:
@@ -197,13 +208,9 @@ class ReferralTakeView(ReferralMixin, View):
                     second_pathway_reason=data.get("second_pathway_reason", ""),
                 )
             except pathway_services.OpenPathwayExists as refused:
-                known = {pathway.pk for pathway in self.open_pathways}
-                more = [pathway for pathway in refused.existing if pathway.pk not in known]
-                self.open_pathways += selectors.open_pathways_glimpse(actor=request.user, pathways=more)
-                if "second_pathway_reason" not in form.fields:
-                    form = self.take_form(request.POST, ask_reason=True)
-                    form.is_valid()
-                form.add_error("second_pathway_reason", refused)
+                form = ask_for_second_pathway_reason(
+                    self, refused, form, lambda: self.take_form(request.POST, ask_reason=True)
+                )
             except ValidationError as error:
                 form.add_error(None, error)
             except PermissionDenied:
