@@ -7,7 +7,7 @@ PORT ?= 8000
 # `make run` is the development server with the demo municipality; production settings come from the environment.
 DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} SAMSPIL_DEMO_MODE=$${SAMSPIL_DEMO_MODE:-1}
 
-.PHONY: run install migrate demo test test-postgres lint format vendor messages bench bench-import clean
+.PHONY: run install system-packages migrate demo test test-postgres lint format vendor messages bench bench-import clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required"; exit 1; }
@@ -16,7 +16,14 @@ $(VENV)/.installed: requirements.txt
 	$(PIP) install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed .env
+install: system-packages $(VENV)/.installed .env
+
+# pysaml2 signs and verifies SAML messages with Debian's xmlsec1 (MitID through NemLog-in, the staff IdP).
+system-packages:
+	@command -v xmlsec1 >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get install -y -qq xmlsec1 >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq xmlsec1 >/dev/null; }; \
+	  else echo "xmlsec1 is required for SAML log-in: sudo apt-get install xmlsec1"; exit 1; fi; }
 
 # A development checkout gets a .env (git-ignored) so `manage.py` works by hand with the development keys.
 # Production never runs make: it sets DJANGO_DEBUG=0 and real keys in the environment, which win over .env.

@@ -8,10 +8,11 @@ from samspil.accounts.usernames import normalise_username
 
 
 class SamspilBackend(ModelBackend):
-    """Password log-in for staff until the municipality's identity provider is connected.
+    """Password log-in for staff and partners, and the session's user for every kind of account.
 
-    Demo accounts are refused unless demo mode is on (which requires DEBUG); citizen accounts never log in
-    here — they will use MitID in the portal.
+    Demo accounts are refused unless demo mode is on (which requires DEBUG). Citizen accounts never log in with a
+    password — only through MitID (`samspil.identity`), which logs them in with this backend — but their session
+    is read back here (`get_user`).
 
     The user name is normalised (NFKC, case-folded, trimmed) as stored, and every attempt passes the log-in
     throttle here, so no log-in path (the log-in page, the admin's, a future one) can skip it. A locked attempt
@@ -41,14 +42,17 @@ class SamspilBackend(ModelBackend):
     def get_user(self, user_id):
         # The page header shows the user's municipality on every page: load it with the user.
         user = get_user_model()._default_manager.select_related("municipality").filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        return user if user is not None and self.may_hold_session(user) else None
 
-    def user_can_authenticate(self, user):
+    def may_hold_session(self, user) -> bool:
+        """Any active account, of any kind; a demo account only in demo mode."""
         if not super().user_can_authenticate(user):
             return False
-        if user.is_demo_account and not settings.DEMO_MODE:
-            return False
-        return user.is_staff_account
+        return not (user.is_demo_account and not settings.DEMO_MODE)
+
+    def user_can_authenticate(self, user):
+        """A password log-in: staff and partner accounts only (citizens use MitID)."""
+        return self.may_hold_session(user) and (user.is_staff_account or user.is_partner_account)
 
 
 def _mark_locked(request) -> None:

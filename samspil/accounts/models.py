@@ -11,8 +11,14 @@ from samspil.accounts.usernames import normalise_username
 class User(AbstractUser):
     """Anyone who logs in. Staff and citizens are distinct kinds of account and never share a login.
 
-    Staff log in through the municipality's identity provider (passwords here until that is wired up);
-    citizens and a minor's parents will log in to the portal through MitID.
+    - staff log in through the municipality's identity provider (SAML or OIDC, `samspil.identity`), or with a
+      password and TOTP where no identity provider is configured;
+    - citizens and a minor's custody holders log in to the portal (`/borger/`) through MitID; their account names
+      the `citizen` it belongs to (one account per citizen, made at the first log-in; the CPR number is never on it);
+    - external partners (a drop-in centre's or a school's contact person) are invited to pathways; their account
+      names the `external_contact` they are and reaches only the partner pages.
+
+    The kinds never share a page: staff pages answer 404 to citizens and partners, the portal 404 to staff.
     """
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
@@ -26,6 +32,24 @@ class User(AbstractUser):
         verbose_name=_("municipality"),
         help_text=_("Empty only for platform operators, who see no citizen data."),
     )
+    citizen = models.OneToOneField(
+        "citizens.Citizen",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account",
+        verbose_name=_("citizen"),
+        help_text=_("Only for citizen accounts: the citizen who logs in with MitID."),
+    )
+    external_contact = models.OneToOneField(
+        "organisations.ExternalContact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="account",
+        verbose_name=_("external contact"),
+        help_text=_("Only for partner accounts: the partner's contact person."),
+    )
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     is_demo_account = models.BooleanField(
@@ -37,6 +61,13 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(kind=AccountKind.CITIZEN) | models.Q(citizen__isnull=True))
+                & (models.Q(kind=AccountKind.PARTNER) | models.Q(external_contact__isnull=True)),
+                name="user_links_fit_kind",
+            ),
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username
@@ -55,3 +86,11 @@ class User(AbstractUser):
     @property
     def is_staff_account(self) -> bool:
         return self.kind == AccountKind.STAFF
+
+    @property
+    def is_citizen_account(self) -> bool:
+        return self.kind == AccountKind.CITIZEN
+
+    @property
+    def is_partner_account(self) -> bool:
+        return self.kind == AccountKind.PARTNER

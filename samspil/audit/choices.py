@@ -7,6 +7,9 @@ class AccessVia(models.TextChoices):
     GRANT = "grant", _("Time-limited grant")
     BREAK_GLASS = "break_glass", _("Break-glass")
     INTAKE = "intake", _("Intake search")
+    OWN = "own", _("The citizen's own access (portal)")
+    CUSTODY = "custody", _("Custody holder (portal)")
+    PARTNER = "partner", _("Invited partner")
 
 
 class AccessPurpose(models.TextChoices):
@@ -14,6 +17,8 @@ class AccessPurpose(models.TextChoices):
     INTAKE = "intake", _("Intake: finding the citizen before registering or opening a pathway")
     ACCESS_REVIEW = "access_review", _("Review of who has looked up the citizen")
     SEGMENTATION = "segmentation", _("Finding the citizens who need a coordinated pathway")
+    PORTAL = "portal", _("The citizen's or custody holder's own use of the portal")
+    DATA_REQUEST = "data_request", _("The citizen's request for their data (GDPR art. 15)")
 
 
 # What an access-log row says was shown, by the code the selectors write.
@@ -42,4 +47,23 @@ SHOWN_LABELS = {
     "referral": _("A referral from segmentation"),
     "referral.cpr": _("A referred person's CPR number in full"),
     "economy": _("Costs and financing of the pathway"),
+    # The portal (`/borger/`): what the citizen or a custody holder was shown.
+    "portal.home": _("Portal: the list of pathways"),
+    "portal.pathway": _("Portal: the pathway (coordinator, team, meetings)"),
+    "portal.plan": _("Portal: the plan, the citizen's version"),
+    "portal.revisions": _("Portal: versions of the plan"),
+    "portal.consent": _("Portal: consents"),
+    "portal.insight": _("Portal: who has looked at the data"),
+    "portal.export": _("Portal: all data as a download (GDPR art. 15)"),
+    "portal.documents": _("Portal: shared documents"),
+    "portal.messages": _("Portal: messages with the coordinator"),
+    "portal.meeting": _("Portal: a meeting invitation"),
+    # Shared documents and messages, staff side.
+    "documents": _("Shared documents of the pathway"),
+    "document": _("A shared document (download)"),
+    "messages": _("Messages with the citizen"),
+    # Partners (`/partner/`).
+    "partner.home": _("Partner: the pathways invited to"),
+    "partner.pathway": _("Partner: a pathway invited to"),
+    "partner.plan": _("Partner: the plan, the citizen's version"),
 }

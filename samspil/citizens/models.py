@@ -43,6 +43,14 @@ class Citizen(ChangeLogged, TenantModel):
     street = models.CharField(_("street address"), max_length=200, blank=True)
     postcode = models.CharField(_("postcode"), max_length=4, blank=True)
     city = models.CharField(_("city"), max_length=80, blank=True)
+    address_protected = models.BooleanField(
+        _("protected name and address"),
+        default=False,
+        help_text=_(
+            "Navne- og adressebeskyttelse: the address is never shown to other citizens (a parent never sees the "
+            "other parent's address) and never leaves the municipality."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -86,6 +86,12 @@ INSTALLED_APPS = [
     "samspil.audit",
     "samspil.demo",
     "samspil.api",
+    "samspil.identity",
+    "samspil.portal",
+    "samspil.documents",
+    "samspil.partners",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -99,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "samspil.portal.middleware.CitizenSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -193,6 +201,9 @@ SAMSPIL_BASE_URL = env.str("SAMSPIL_BASE_URL", default="http://127.0.0.1:8000").
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
+# The portal's own log-in page (MitID; Demo-MitID in demo mode), and a citizen's idle time before the session ends.
+PORTAL_LOGIN_URL = "/borger/log-ind/"
+PORTAL_SESSION_IDLE_SECONDS = env.int("SAMSPIL_PORTAL_SESSION_IDLE_SECONDS", default=30 * 60)
 LOGIN_REDIRECT_URL = "home"  # core.views.home sends each role to its start page
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [

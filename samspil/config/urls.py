@@ -18,6 +18,10 @@ urlpatterns = [
     path("segmentering/", include("samspil.segmentation.urls")),
     path("borgere/", include("samspil.citizens.urls")),
     path("ledelse/", include("samspil.organisations.urls")),
+    path("borger/", include("samspil.portal.urls")),
+    path("partner/", include("samspil.partners.urls")),
+    path("identitet/", include("samspil.identity.urls")),
+    path("forloeb/<uuid:pathway_id>/", include("samspil.documents.urls")),  # dokumenter/, beskeder/
     path("api/v1/", include("samspil.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

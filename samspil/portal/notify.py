@@ -1,0 +1,50 @@
+"""E-mail notices from the portal and to it: that there is something new, never what (no content, no names).
+
+A message, a withdrawn consent, a new document or a plan response is announced with one line of what *kind* of
+thing is new and where to log in; the e-mail is sent after the transaction commits, so a refused write sends
+nothing. A failure to send is logged and never undoes the write.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
+
+logger = logging.getLogger(__name__)
+
+# What is new, by code. The texts name the kind of news only; they must never take a name or a text.
+NEWS = {
+    "message": "There is a new message for you in Samspil.",
+    "consent_withdrawn": "A consent on a pathway you coordinate has been withdrawn.",
+    "consent_given": "A consent has been given in Samspil on a pathway you coordinate.",
+    "document": "A new document has been shared with you in Samspil.",
+    "plan_response": "A response to a version of a plan has been given in Samspil.",
+    "plan_changed": "Something has been changed in a plan in Samspil.",
+    "invitation": "You have been invited to a pathway in Samspil.",
+}
+
+
+def notify(*, email: str, news: str, portal: bool = False) -> None:
+    """Tell `email` that there is news of kind `news` (a key of NEWS), after the current transaction commits.
+
+    `portal`: the recipient logs in to the portal (a citizen), else to Samspil as staff or partner.
+    """
+    if news not in NEWS:
+        raise ValueError(f"unknown news {news!r}")
+    if not email:
+        return
+
+    def send():
+        with translation.override(settings.LANGUAGE_CODE):
+            where = f"{settings.SAMSPIL_BASE_URL}{settings.PORTAL_LOGIN_URL if portal else '/konto/log-ind/'}"
+            subject = gettext("News in Samspil")
+            body = "\n\n".join([gettext(NEWS[news]), gettext("Log in to read it: %(url)s") % {"url": where}])
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
+        except Exception:
+            logger.exception("notice %s could not be sent", news)
+
+    transaction.on_commit(send)
