@@ -37,7 +37,8 @@ def home(request):
     Case work: *Mine forløb* for a coordinator (their caseload and worklist counts), else *Mine opgaver* (a
     caseworker on teams coordinates nothing but owns agreements and attends meetings). Without a case role: the
     controller's economy pages, the leader's management overview, the segmentation pages, the configuration
-    (administrators), in that order; anyone else gets their (possibly empty) task list.
+    (administrators), in that order; anyone else gets their (possibly empty) task list. Citizens go to the portal,
+    partners to their pages.
     """
     from samspil.access import policy
     from samspil.pathways.worklist import active_pathways
@@ -45,6 +46,10 @@ def home(request):
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(reverse("home"))
+    if getattr(user, "is_citizen_account", False):
+        return redirect("portal:home")
+    if getattr(user, "is_partner_account", False):
+        return redirect("partners:home")
     if not policy.is_municipal_staff(user):
         return redirect("pathways:mine")
     if policy.can_do_case_work(user):
