@@ -97,10 +97,37 @@ class StaffUserFactory(DjangoModelFactory):
 
 
 class CitizenAccountFactory(StaffUserFactory):
-    """A citizen's (or parent's) account: a different kind of account from staff."""
+    """A citizen's (or parent's) account: a different kind of account from staff. Pass `citizen=` to link it to the
+    citizen it belongs to (as the MitID log-in does); `portal_account(citizen)` does that."""
 
     username = factory.Sequence(lambda n: f"citizen-account-{n}")
     kind = AccountKind.CITIZEN
+    password = factory.django.Password(None)  # citizens never log in with a password
+
+
+def portal_account(citizen, **fields) -> User:
+    """The portal account of `citizen` (made as the first MitID log-in makes it)."""
+    return CitizenAccountFactory(
+        citizen=citizen,
+        municipality=citizen.municipality,
+        first_name=citizen.first_name,
+        last_name=citizen.last_name,
+        email=citizen.email,
+        **fields,
+    )
+
+
+def grant_portal(pathway, citizen, level: str = "write", *, by=None):
+    """Give `citizen` portal access to `pathway` (`PortalLevel`: "read" or "write"), as the coordinator does."""
+    from samspil.portal.models import PortalRight
+
+    right, _ = PortalRight.objects.update_or_create(
+        municipality=pathway.municipality,
+        pathway=pathway,
+        citizen=citizen,
+        defaults={"level": level, "set_by": by or pathway.coordinator},
+    )
+    return right
 
 
 class MembershipFactory(DjangoModelFactory):

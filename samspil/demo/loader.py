@@ -84,6 +84,11 @@ ADULT_SINGLE_COUNT = 58
 
 KOORDINATOR = "demo-koordinator"
 FAGPERSON = "demo-fagperson"
+# The demo citizens who log in through Demo-MitID (demo mode only), each with portal access to one pathway:
+# demo-ung: the 17-year-old in "Vejen til uddannelse" on demo-koordinator's caseload (write);
+# demo-borger: an adult in "Tværgående borgerforløb" (write);
+# demo-forælder: a custody holder in the family demo-koordinator coordinates in "Én familie – én indgang" (write).
+DEMO_CITIZEN_USERNAMES = ("demo-ung", "demo-borger", "demo-forælder")
 NAMED_USERNAMES = frozenset(spec[0] for spec in data.NAMED_STAFF)
 
 # Departments (besides the coordinator's) that staff on a programme's teams come from.
@@ -1289,6 +1294,61 @@ class _Writer:
             self.pathway(plan, programme, self.citizen_of[id(plan.citizen)])
             self.created["pathways"] += 1
 
+    def portal_accounts(self):
+        """The demo citizens' portal accounts and their portal access (`DEMO_CITIZEN_USERNAMES`). Idempotent."""
+        from samspil.portal.choices import PortalLevel
+        from samspil.portal.models import PortalRight
+
+        scoped = Pathway.objects.filter(municipality_id=self.municipality_id).select_related("citizen", "household")
+        mine = scoped.filter(coordinator__username=KOORDINATOR).order_by("id")
+        young_pathway = next(
+            p
+            for p in mine.filter(programme__code=prog.ROAD_TO_EDUCATION)
+            if p.citizen is not None and years_between(p.citizen.birth_date, REFERENCE_DATE) == ADULT_AGE - 1
+        )
+        adult_pathway = (
+            scoped.filter(programme__code=prog.CROSS_SECTOR).exclude(status=PathwayStatus.CLOSED).order_by("id").first()
+        )
+        family_pathway = mine.filter(programme__code=prog.ONE_FAMILY).first()
+        adults = HouseholdMember.objects.filter(household=family_pathway.household, role=HouseholdRole.ADULT)
+        parent = (
+            Guardianship.objects.filter(guardian__in=adults.values("citizen_id"), has_custody=True)
+            .select_related("guardian")
+            .order_by("id")
+            .first()
+            .guardian
+        )
+        accounts = [
+            ("demo-ung", young_pathway.citizen, young_pathway),
+            ("demo-borger", adult_pathway.citizen, adult_pathway),
+            ("demo-forælder", parent, family_pathway),
+        ]
+        User = get_user_model()
+        with _clock(_moment(REFERENCE_DATE, random.Random(WORK_SEED))):
+            for username, citizen, pathway in accounts:
+                account = User.objects.filter(citizen=citizen).first()
+                if account is None:
+                    account = User(
+                        username=username,
+                        kind="citizen",
+                        citizen=citizen,
+                        municipality_id=self.municipality_id,
+                        first_name=citizen.first_name,
+                        last_name=citizen.last_name,
+                        email=citizen.email,
+                        is_demo_account=True,
+                    )
+                    account.set_unusable_password()
+                    account.save()
+                    self.created["demo citizen accounts"] += 1
+                _, made = PortalRight.objects.get_or_create(
+                    municipality_id=self.municipality_id,
+                    pathway=pathway,
+                    citizen=citizen,
+                    defaults={"level": PortalLevel.WRITE, "set_by": pathway.coordinator},
+                )
+                self.created["portal access"] += made
+
     def plans(self, programmes):
         """Write the shared plan and meetings of every pathway that has none yet (no plan and no meeting)."""
         # Planned meetings lie ahead of whichever is later, the demo's "today" or the real one, so the
@@ -1797,6 +1857,7 @@ def load_demo() -> tuple[Municipality, Counter]:
     writer.pathways(programmes)
     writer.plans(programmes)
     writer.economy(programmes)
+    writer.portal_accounts()
     if load_demo_consumption(municipality) is not None:
         writer.created["consumption imports"] += 1
     return municipality, +writer.created

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded in {elapsed:.1f} s. Demo users log in with password "
-                f"'demo' when SAMSPIL_DEMO_MODE and DJANGO_DEBUG are on."
+                f"'demo' when SAMSPIL_DEMO_MODE and DJANGO_DEBUG are on; demo citizens (demo-ung, demo-borger, "
+                f"demo-forælder) through Demo-MitID at /borger/log-ind/."
             )
         )
