@@ -156,6 +156,9 @@ def _test_settings(settings, tmp_path):
     settings.SAMSPIL_SEGMENTATION_UPLOAD_ROOT = str(tmp_path / "media" / "segmentation")
     # Hashing with PBKDF2 would make every created user slow; the manifest storage needs `collectstatic`.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # DEBUG is off, so the settings require TOTP after a password log-in, as production does. The suite logs in
+    # with a password only; the TOTP tests (samspil/accounts/tests/test_totp*.py) switch it back on.
+    settings.SAMSPIL_REQUIRE_TOTP = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -17,13 +17,18 @@ class SamspilBackend(ModelBackend):
     The user name is normalised (NFKC, case-folded, trimmed) as stored, and every attempt passes the log-in
     throttle here, so no log-in path (the log-in page, the admin's, a future one) can skip it. A locked attempt
     raises `PermissionDenied` (Django's `authenticate()` then stops and returns None) and marks the request,
-    so the log-in form can say why.
+    so the log-in form can say why. With `SAMSPIL_PASSWORD_LOGIN` off every password is refused here, uncounted.
+    A password that checks out marks the request, so the log-in records the session's method as "password" and
+    the TOTP step follows (`accounts/second_factor.py`).
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None:
+            return None
+        if not settings.SAMSPIL_PASSWORD_LOGIN:
+            _mark(request, "samspil_password_login_off")
             return None
         username = normalise_username(username)
         throttle = LoginThrottle(request=request, username=username)
@@ -37,6 +42,7 @@ class SamspilBackend(ModelBackend):
                 _mark_locked(request)
         else:
             throttle.clear_user()
+            _mark(request, "samspil_password_login")
         return user
 
     def get_user(self, user_id):
@@ -56,5 +62,9 @@ class SamspilBackend(ModelBackend):
 
 
 def _mark_locked(request) -> None:
+    _mark(request, "samspil_login_locked")
+
+
+def _mark(request, flag: str) -> None:
     if request is not None:
-        request.samspil_login_locked = True
+        setattr(request, flag, True)

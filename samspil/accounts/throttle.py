@@ -26,10 +26,16 @@ def _key(kind: str, value: str) -> str:
 
 
 class LoginThrottle:
-    """The counters one log-in attempt falls under: its normalised user name and (with a request) its address."""
+    """The counters one log-in attempt falls under: its normalised user name and (with a request) its address.
 
-    def __init__(self, *, request, username: str):
-        self.user_key = _key("user", normalise_username(username))
+    `factor` names what is being guessed: "password", or "totp" for the code of the second step
+    (`accounts/second_factor.py`). Each has its own user-name counter, so a right password (which clears the
+    password counter) does not give back the TOTP guesses; the address counter is shared.
+    """
+
+    def __init__(self, *, request, username: str, factor: str = "password"):
+        kind = "user" if factor == "password" else f"{factor}-user"
+        self.user_key = _key(kind, normalise_username(username))
         self.limits = {self.user_key: settings.SAMSPIL_LOGIN_MAX_FAILURES}
         address = client_address(request) if request is not None else None
         if address:

@@ -7,4 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("log-ind/", views.SamspilLoginView.as_view(), name="login"),
     path("log-ud/", views.SamspilLogoutView.as_view(), name="logout"),
+    path("totp/", views.TotpVerifyView.as_view(), name="totp_verify"),
+    path("totp/opsaet/", views.TotpSetupView.as_view(), name="totp_setup"),
+    path("sikkerhed/", views.SecurityView.as_view(), name="security"),
 ]

@@ -49,6 +49,9 @@ EVENTS = {
     "referral.created": _("referred a person to {coordinator} in {programme}"),
     "referral.taken": _("took on the referral in {programme} and opened the pathway"),
     "referral.declined": _("declined the referral in {programme}: {reason}"),
+    "account.totp_enrolled": _("set up two-factor authentication with an authenticator app"),
+    "account.totp_failed": _("entered a wrong two-factor code"),
+    "account.totp_reset": _("reset the two-factor authentication of {name}"),
 }
 
 

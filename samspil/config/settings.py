@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A password log-in reaches nothing but the TOTP step until its second factor is verified.
+    "samspil.accounts.middleware.SecondFactorMiddleware",
     "samspil.portal.middleware.CitizenSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -206,6 +208,20 @@ PORTAL_LOGIN_URL = "/borger/log-ind/"
 PORTAL_SESSION_IDLE_SECONDS = env.int("SAMSPIL_PORTAL_SESSION_IDLE_SECONDS", default=30 * 60)
 LOGIN_REDIRECT_URL = "home"  # core.views.home sends each role to its start page
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Password log-in for staff and partner accounts (accounts/second_factor.py). Switch it off once everyone logs in
+# through the identity provider: the log-in page then shows only its buttons, and the admin's log-in refuses
+# passwords too. A password log-in needs a TOTP code as well when SAMSPIL_REQUIRE_TOTP is on: on by default
+# without DEBUG, and production (DEBUG off) refuses to start with password log-in on and TOTP off.
+SAMSPIL_PASSWORD_LOGIN = env.bool("SAMSPIL_PASSWORD_LOGIN", default=True)
+SAMSPIL_REQUIRE_TOTP = env.bool("SAMSPIL_REQUIRE_TOTP", default=not DEBUG)
+if SAMSPIL_PASSWORD_LOGIN and not SAMSPIL_REQUIRE_TOTP and not DEBUG:
+    raise ImproperlyConfigured(
+        "SAMSPIL_REQUIRE_TOTP is off while SAMSPIL_PASSWORD_LOGIN is on and DJANGO_DEBUG is off: production "
+        "password log-ins need two-factor authentication. Set SAMSPIL_REQUIRE_TOTP=1, or SAMSPIL_PASSWORD_LOGIN=0 "
+        "when everyone logs in through the identity provider."
+    )
+OTP_TOTP_ISSUER = "Samspil"  # the name the authenticator app shows
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the TOTP secret is never shown in the admin
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
