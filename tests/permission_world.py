@@ -25,6 +25,8 @@ child), have the same coordinator and the same people around them, so every role
   coordinator's answers (the other user's break-glass reason, the coordinator forms, the access log).
 - `outsider`: caseworker in *Børn og Unge* on no team. `head`: department head of *Børn og Unge* on no team.
   `controller`: controller in *Økonomi*.
+- `citizen`: the citizen of `main`, logged in to the portal (a citizen account) with portal access to `main`
+  (read and write): reaches no staff page at all — 404 and a logged refusal everywhere, like a stranger.
 """
 
 import datetime
@@ -96,6 +98,7 @@ ROLES = [
     Role("break_glass", VIEW, _caps(CASE_WORK, BREAK_GLASS), "caseworker with break-glass in force"),
     Role("head", None, _caps(AGGREGATES, LEADS_REPORTED_DEPARTMENT), "department head of the coordinating department"),
     Role("controller", None, _caps(AGGREGATES, COSTS, SEGMENT, LEADS_REPORTED_DEPARTMENT), "controller"),
+    Role("citizen", None, frozenset(), "the citizen of `main`, a portal account with portal access to it"),
 ]
 ROLE_BY_NAME = {role.name: role for role in ROLES}
 
@@ -115,6 +118,7 @@ class PermissionWorld:
     agreement_owner: str = "member_consent"  # the role owning the agreement on `main` (their task list)
     candidates: list = field(default_factory=list)  # the segmentation subjects on the candidate list
     sessions: dict = field(default_factory=dict)  # user pk -> a logged-in session key, made once
+    files: dict = field(default_factory=dict)  # stored file name -> content (the shared documents), see store_files
 
     def log_in(self, client, user) -> None:
         """`client.force_login(user)` without its writes: the session was saved when the world was built."""
@@ -126,11 +130,21 @@ class PermissionWorld:
 
     def act_as(self, role: Role):
         """Prepare the world for `role` (inside the test's transaction) and return the acting user, or None."""
+        self.store_files()
         if role.anonymous:
             return None
         if role.name.startswith("former_coordinator"):
             return self._former_coordinator(with_break_glass=role.name.endswith("break_glass"))
         return self.users[role.name]
+
+    def store_files(self) -> None:
+        """Write the shared documents' content into this test's storage (each test has its own MEDIA_ROOT)."""
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        for name, content in self.files.items():
+            if not default_storage.exists(name):
+                default_storage.save(name, ContentFile(content))
 
     def _former_coordinator(self, *, with_break_glass: bool):
         user = self.users["coordinator"]
@@ -175,6 +189,8 @@ def build(tmp_dir) -> PermissionWorld:
         citizen=None,
         household=household,
     )
+    users["citizen"] = f.portal_account(citizen)
+    f.grant_portal(main, citizen, "write", by=users["coordinator"])
     family_citizens = [member.citizen for member in household.memberships.select_related("citizen")]
     parent = next(c for c in family_citizens if not c.is_minor)
     # Every membership began a year ago, so the former coordinator's can end yesterday.
@@ -182,7 +198,7 @@ def build(tmp_dir) -> PermissionWorld:
         active_from=timezone.localdate() - datetime.timedelta(days=365)
     )
 
-    targets = {}
+    targets, files = {}, {}
     for key, pathway in (("main", main), ("family", family)):
         health_place = f.TeamMemberFactory(pathway=pathway, user=users["member_consent"], department=health)
         jobs_place = f.TeamMemberFactory(pathway=pathway, user=users["member_no_consent"], department=jobs)
@@ -201,6 +217,7 @@ def build(tmp_dir) -> PermissionWorld:
             _pathway_targets(key, pathway, jobs_place=jobs_place, consent=consent, grant=grant, owner=health_place)
         )
         targets[(key, "meeting_id")] = meeting.public_id
+        targets[(key, "document_id")] = _shared_document(pathway, users["member_consent"], files).public_id
 
     loose = f.CitizenFactory(municipality=municipality, born=f.years_ago(51))  # on no pathway: for intake
     targets[(None, "citizen_id")] = loose.public_id
@@ -235,6 +252,7 @@ def build(tmp_dir) -> PermissionWorld:
         loose=loose,
         candidates=candidates,
         sessions={user.pk: _session_for(user) for user in users.values()},
+        files=files,
     )
 
 
@@ -276,6 +294,29 @@ def _pathway_targets(key, pathway, *, jobs_place, consent, grant, owner) -> dict
         (key, "revision_number"): revision.number,
         (key, "intervention_id"): InterventionFactory(pathway=pathway).public_id,
     }
+
+
+def _shared_document(pathway, uploader, files: dict):
+    """A PDF the team member with consent shared (so they and the coordinator may remove it). Its content reaches the
+    storage in each test (`PermissionWorld.store_files`): the world outlives the test's own MEDIA_ROOT."""
+    import hashlib
+
+    from samspil.documents.models import Document
+
+    content = b"%PDF-1.4\n% Samspil\n%%EOF\n"
+    document = Document.objects.create(
+        municipality=pathway.municipality,
+        pathway=pathway,
+        file=f"documents/world-{pathway.public_id.hex}",
+        name="Mål- og aftaleskema.pdf",
+        kind="pdf",
+        content_type="application/pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=uploader,
+    )
+    files[document.file.name] = content
+    return document
 
 
 def _consumption(municipality, tmp_dir):

@@ -206,6 +206,8 @@ LOGIN_URL = "accounts:login"
 # The portal's own log-in page (MitID; Demo-MitID in demo mode), and a citizen's idle time before the session ends.
 PORTAL_LOGIN_URL = "/borger/log-ind/"
 PORTAL_SESSION_IDLE_SECONDS = env.int("SAMSPIL_PORTAL_SESSION_IDLE_SECONDS", default=30 * 60)
+# How long a partner's invitation link (`samspil.partners`) can be used before the coordinator must invite again.
+SAMSPIL_PARTNER_INVITATION_DAYS = env.int("SAMSPIL_PARTNER_INVITATION_DAYS", default=14)
 LOGIN_REDIRECT_URL = "home"  # core.views.home sends each role to its start page
 LOGOUT_REDIRECT_URL = "accounts:login"
 # Password log-in for staff and partner accounts (accounts/second_factor.py). Switch it off once everyone logs in
@@ -252,6 +254,32 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Uploaded files (shared documents): local disk under MEDIA_ROOT (never served by a URL: downloads go through the
+# views, which check access and log it), or S3-compatible object storage (AWS S3, MinIO, any S3 API) with
+# SAMSPIL_FILE_STORAGE=s3 and the bucket, endpoint, region and keys below. Objects are private: no public URL.
+SAMSPIL_FILE_STORAGE = env.str("SAMSPIL_FILE_STORAGE", default="local")
+if SAMSPIL_FILE_STORAGE == "s3":
+    if not env.str("SAMSPIL_S3_BUCKET", default=""):
+        raise ImproperlyConfigured("SAMSPIL_FILE_STORAGE=s3 needs SAMSPIL_S3_BUCKET.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("SAMSPIL_S3_BUCKET"),
+            "endpoint_url": env.str("SAMSPIL_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("SAMSPIL_S3_REGION", default="") or None,
+            "access_key": env.str("SAMSPIL_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("SAMSPIL_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("SAMSPIL_S3_PREFIX", default=""),
+            "addressing_style": env.str("SAMSPIL_S3_ADDRESSING_STYLE", default="") or None,
+            # No ACL is sent (buckets with ACLs disabled refuse most); the bucket itself must not be public.
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+elif SAMSPIL_FILE_STORAGE != "local":
+    raise ImproperlyConfigured("SAMSPIL_FILE_STORAGE must be local or s3.")
+# The largest shared document (bytes; default 20 MB).
+SAMSPIL_DOCUMENT_MAX_BYTES = env.int("SAMSPIL_DOCUMENT_MAX_BYTES", default=20 * 1024**2)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="samspil@localhost")
@@ -271,7 +299,7 @@ X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["samspil.api.permissions.IsMunicipalStaff"],
     # JSON only, also for a browser or ?format=api (see samspil/api/negotiation.py).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "samspil.api.negotiation.FirstRendererWhenNoneMatches",
@@ -285,7 +313,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Coordinated cross-sector citizen pathways. Every read is scoped and logged.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["samspil.api.permissions.IsMunicipalStaff"],
 }
 
 # How long a break-glass opening lasts before the user must give a new reason.
@@ -339,8 +367,58 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # pysaml2 logs whole SAML messages (a MitID answer holds the CPR number) below WARNING: never let them out.
+        "saml2": {"level": "WARNING"},
     },
 }
 
 AUTHENTICATION_BACKENDS = ["samspil.accounts.backends.SamspilBackend"]
 FORMAT_MODULE_PATH = ["samspil.formats"]
+
+# --- Log-in through identity providers (samspil/identity; README "Log-in: MitID and the municipality's identity
+# provider"). Checked when the app starts (identity/config.py): a missing file or key stops the start, not the
+# first log-in. Citizens and custody holders: "saml" (MitID through NemLog-in, OIOSAML 3), "oidc" (a MitID broker)
+# or "" (none; demo mode has Demo-MitID). Staff: "saml" (AD FS, KOMBIT's context handler), "oidc" (Entra ID) or "".
+SAMSPIL_CITIZEN_LOGIN = env.str("SAMSPIL_CITIZEN_LOGIN", default="")
+SAMSPIL_STAFF_LOGIN = env.str("SAMSPIL_STAFF_LOGIN", default="")
+SAMSPIL_STAFF_LOGIN_NAME = env.str("SAMSPIL_STAFF_LOGIN_NAME", default="")  # the button: "Log ind med <name>"
+SAMSPIL_MITID_MINIMUM_LOA = env.str("SAMSPIL_MITID_MINIMUM_LOA", default="Betydelig")  # Lav, Betydelig or Høj
+SAMSPIL_IDP_CLOCK_SKEW_SECONDS = env.int("SAMSPIL_IDP_CLOCK_SKEW_SECONDS", default=60)
+SAMSPIL_IDP_METADATA_CACHE_SECONDS = env.int("SAMSPIL_IDP_METADATA_CACHE_SECONDS", default=24 * 3600)
+SAMSPIL_XMLSEC1 = env.str("SAMSPIL_XMLSEC1", default="xmlsec1")
+
+
+def _saml_settings(prefix: str, **extra) -> dict:
+    return {
+        "entity_id": env.str(f"{prefix}_ENTITY_ID", default=""),  # empty: the metadata URL under SAMSPIL_BASE_URL
+        "idp_metadata_file": env.str(f"{prefix}_IDP_METADATA_FILE", default=""),
+        "idp_metadata_url": env.str(f"{prefix}_IDP_METADATA_URL", default=""),
+        "key_file": env.str(f"{prefix}_KEY_FILE", default=""),
+        "cert_file": env.str(f"{prefix}_CERT_FILE", default=""),
+        "encryption_key_file": env.str(f"{prefix}_ENCRYPTION_KEY_FILE", default=""),
+        "encryption_cert_file": env.str(f"{prefix}_ENCRYPTION_CERT_FILE", default=""),
+        "want_response_signed": env.bool(f"{prefix}_WANT_RESPONSE_SIGNED", default=False),
+        "contact_email": env.str(f"{prefix}_CONTACT_EMAIL", default=""),
+        **{key: env.str(f"{prefix}_{key.upper()}", default=default) for key, default in extra.items()},
+    }
+
+
+def _oidc_settings(prefix: str, **extra) -> dict:
+    return {
+        "discovery_url": env.str(f"{prefix}_DISCOVERY_URL", default=""),
+        "client_id": env.str(f"{prefix}_CLIENT_ID", default=""),
+        "client_secret": env.str(f"{prefix}_CLIENT_SECRET", default=""),
+        **{key: env.str(f"{prefix}_{key.upper()}", default=default) for key, default in extra.items()},
+    }
+
+
+SAMSPIL_MITID_SAML = _saml_settings(
+    "SAMSPIL_MITID_SAML",
+    cpr_attribute="https://data.gov.dk/model/core/eid/cprNumber",
+    loa_attribute="https://data.gov.dk/concept/core/nsis/loa",
+)
+SAMSPIL_MITID_OIDC = _oidc_settings(
+    "SAMSPIL_MITID_OIDC", scopes="openid ssn", cpr_claim="dk.cpr", loa_claim="loa", acr_values=""
+)
+SAMSPIL_STAFF_SAML = _saml_settings("SAMSPIL_STAFF_SAML", subject_attribute="")  # empty: the persistent NameID
+SAMSPIL_STAFF_OIDC = _oidc_settings("SAMSPIL_STAFF_OIDC", scopes="openid profile", subject_claim="sub")
