@@ -405,3 +405,10 @@ def test_no_code_or_secret_reaches_the_log(client, world, clock, caplog):
     secret = base64.b32encode(device.bin_key).decode()
     for value in (typed_wrong, right, device.key, secret, secret[:8]):
         assert value not in text
+
+
+def test_the_page_header_leads_to_the_security_page(client, world, settings):
+    settings.SAMSPIL_REQUIRE_TOTP = False
+    client.force_login(world.coordinator)
+    html = client.get("/forloeb/").content.decode()
+    assert '<a href="/konto/sikkerhed/">' in html and "log-in og sikkerhed" in html
