@@ -52,6 +52,11 @@ EVENTS = {
     "account.totp_enrolled": _("set up two-factor authentication with an authenticator app"),
     "account.totp_failed": _("entered a wrong two-factor code"),
     "account.totp_reset": _("reset the two-factor authentication of {name}"),
+    # Shared documents (`samspil.documents`); messages are their own record (change-logged), not events.
+    "document.shared": _("shared the document “{name}” with the team"),
+    "document.shared_with_citizen": _("shared the document “{name}” with the team and the citizen"),
+    "document.shared_in_portal": _("({portal_as}) shared the document “{name}” with the team"),
+    "document.removed": _("removed the document “{name}”: {reason}"),
 }
 
 

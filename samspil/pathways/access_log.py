@@ -188,6 +188,12 @@ ATTEMPTS = {
     "pathway_economy:intervention_end": _("Tried to end an intervention"),
     "pathway_economy:financing_decide": _("Tried to decide the financing of an intervention"),
     "pathway_economy:exemption_add": _("Tried to register the use of an exemption"),
+    "documents:list": _("Tried to open the shared documents"),
+    "documents:upload": _("Tried to share a document"),
+    "documents:download": _("Tried to download a shared document"),
+    "documents:remove": _("Tried to remove a shared document"),
+    "documents:messages": _("Tried to read the messages with the citizen"),
+    "documents:message_send": _("Tried to write a message to the citizen"),
     "api:pathway": _("Tried to read the pathway through the API"),
 }
 

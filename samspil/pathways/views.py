@@ -135,9 +135,10 @@ class PathwayOverviewView(OverviewRenderMixin, PathwayMixin, View):
     access_shown = "pathway.overview"
 
     def pathway_annotations(self):
+        from samspil.documents.selectors import unread_messages_annotation
         from samspil.meetings.selectors import meeting_rules_annotations
 
-        return meeting_rules_annotations()
+        return {**meeting_rules_annotations(), **unread_messages_annotation(self.request.user)}
 
     def get(self, request, pathway_id):
         return render(request, "pathways/overview.html", self.overview_context())
