@@ -49,6 +49,12 @@ EVENTS = {
     "referral.created": _("referred a person to {coordinator} in {programme}"),
     "referral.taken": _("took on the referral in {programme} and opened the pathway"),
     "referral.declined": _("declined the referral in {programme}: {reason}"),
+    # Written by the citizen or a custody holder in the portal; `portal_as` says which (portal.choices.PortalActor).
+    "portal.wishes_updated": _("({portal_as}) wrote their own wishes in the shared plan"),
+    "portal.goal_commented": _("({portal_as}) commented on the goal “{goal}”"),
+    "portal.agreement_done": _("({portal_as}) marked the agreement “{what}” as done"),
+    "portal.plan_agreed": _("({portal_as}) has seen version {number} of the plan and agrees"),
+    "portal.plan_disagreed": _("({portal_as}) has seen version {number} of the plan and does not agree"),
     "account.totp_enrolled": _("set up two-factor authentication with an authenticator app"),
     "account.totp_failed": _("entered a wrong two-factor code"),
     "account.totp_reset": _("reset the two-factor authentication of {name}"),
@@ -66,6 +72,7 @@ def _display_values(data: dict) -> dict:
     from samspil.meetings.choices import MeetingType
     from samspil.pathways.choices import PathwayStatus, TeamRole
     from samspil.plans.choices import AgreementStatus, FollowUpResult
+    from samspil.portal.choices import PortalActor
 
     labels = {
         "from_status": PathwayStatus,
@@ -76,6 +83,7 @@ def _display_values(data: dict) -> dict:
         "result": FollowUpResult,
         "agreement_from": AgreementStatus,
         "agreement_to": AgreementStatus,
+        "portal_as": PortalActor,
     }
     shown = dict(data)
     for key, choices in labels.items():

@@ -194,3 +194,30 @@ def minutes_for_citizen(meeting: Meeting) -> str | None:
     if not meeting.includes_citizen or meeting.is_cancelled:
         return None
     return meeting.minutes
+
+
+# The fields of a meeting a citizen-facing page may load: what, when and where. Never the minutes, the reason for
+# cancelling, the checklist or the decisions.
+CITIZEN_MEETING_FIELDS = (
+    "public_id",
+    "pathway",
+    "meeting_type",
+    "starts_at",
+    "ends_at",
+    "location",
+    "online_link",
+    "status",
+    "version",
+)
+
+
+def meetings_with_citizen(pathway: Pathway):
+    """The pathway's meetings the citizen or family is invited to: never a meeting held without them (an analysis
+    meeting), and only the fields in `CITIZEN_MEETING_FIELDS`. The one definition for citizen-facing pages."""
+    invited = MeetingParticipant.objects.filter(meeting_id=OuterRef("pk"), is_citizen=True, invited=True)
+    return (
+        Meeting.objects.filter(pathway=pathway)
+        .exclude(meeting_type__in=WITHOUT_CITIZEN)
+        .filter(Exists(invited))
+        .only(*CITIZEN_MEETING_FIELDS)
+    )

@@ -24,6 +24,11 @@ class Programme(ChangeLogged, TenantModel):
     name = models.CharField(_("name"), max_length=160)
     model = models.CharField(_("collaboration model"), max_length=30, choices=CollaborationModel.choices)
     description = models.TextField(_("description"), blank=True)
+    citizen_description = models.TextField(
+        _("description for the citizen"),
+        blank=True,
+        help_text=_("What the programme is, in two sentences of plain language, shown to the citizen in the portal."),
+    )
     target_group = models.TextField(_("target group"))
     subject_kind = models.CharField(
         _("pathway for"), max_length=10, choices=SubjectKind.choices, default=SubjectKind.CITIZEN

@@ -2,8 +2,10 @@
 
 A programme's rules are data the municipality owns (names, target group, who coordinates, age range,
 meeting cadence), so the definitions below are the starting configuration, written in Danish because that
-is what users see. `programmes_seed` gives a municipality all five; a new municipality should get them when
-it is created, and the demo loader uses the same function.
+is what users see. `citizen_description` is what the citizen (or a custody holder) reads in the portal: what the
+programme is, in two sentences of plain language, addressed as "du" (or "I" for a family). `programmes_seed` gives
+a municipality all five; a new municipality should get them when it is created, and the demo loader uses the same
+function.
 """
 
 from dataclasses import asdict, dataclass
@@ -24,6 +26,7 @@ class ProgrammeDefinition:
     model: str
     description: str
     target_group: str
+    citizen_description: str = ""
     subject_kind: str = SubjectKind.CITIZEN
     coordinator_department_kind: str = ""
     min_age: int | None = None
@@ -49,6 +52,11 @@ DEFINITIONS: tuple[ProgrammeDefinition, ...] = (
             "fra børne- til voksenområdet ved 18 år planlægges i forløbet."
         ),
         target_group="Unge mellem 15 og 23 år, der er anbragt eller har været anbragt uden for hjemmet.",
+        citizen_description=(
+            "Du får én koordinator og et team af fagfolk, der sammen med dig arbejder for, at du kommer i gang med "
+            "en uddannelse eller et job. I laver én fælles plan ud fra dine egne ønsker og mål og holder mindst tre "
+            "møder, hvor I følger op på den."
+        ),
         coordinator_department_kind=DepartmentKind.CHILDREN_YOUTH,
         min_age=15,
         max_age=23,
@@ -65,6 +73,11 @@ DEFINITIONS: tuple[ProgrammeDefinition, ...] = (
             "familiemedlem; indsatser på tværs af områder kan finansieres i fællesskab."
         ),
         target_group="Familier med børn med handicap, der får hjælp fra flere forvaltninger på samme tid.",
+        citizen_description=(
+            "Jeres familie får én familiekoordinator og et fast team, så I ikke skal fortælle jeres historie til "
+            "mange forskellige afdelinger. I laver én fælles plan for hele familien med mål for hver af jer og "
+            "mødes jævnligt for at følge op på den."
+        ),
         subject_kind=SubjectKind.HOUSEHOLD,
         coordinator_department_kind=DepartmentKind.CHILDREN_DISABILITIES,
         status_meeting_cadence_days=56,
@@ -83,6 +96,11 @@ DEFINITIONS: tuple[ProgrammeDefinition, ...] = (
             "Borgere med de mest komplekse og omkostningstunge forløb, der modtager mange indsatser fra "
             "flere forvaltninger på samme tid."
         ),
+        citizen_description=(
+            "Du får én koordinerende sagsbehandler, som samler hjælpen fra kommunens forskellige afdelinger, så du "
+            "ikke skal holde styr på mange sagsbehandlere. Sammen laver I én plan med dine egne ønsker og mål, som "
+            "alle afdelinger arbejder efter."
+        ),
         status_meeting_cadence_days=60,
         min_citizen_meetings=1,
     ),
@@ -100,6 +118,10 @@ DEFINITIONS: tuple[ProgrammeDefinition, ...] = (
             "bevægeapparatet, psykisk sygdom, kombinerede eller diffuse lidelser, og unge med psykisk sygdom "
             "og evt. misbrug."
         ),
+        citizen_description=(
+            "Du får én koordinator, der sørger for, at hjælpen fra jobcentret, sundhedsområdet og socialområdet "
+            "hænger sammen. Sammen laver I én plan med dine egne ønsker og mål for arbejde, helbred og hverdag."
+        ),
         coordinator_department_kind=DepartmentKind.JOB_CENTRE,
         min_age=18,
         status_meeting_cadence_days=90,
@@ -115,6 +137,10 @@ DEFINITIONS: tuple[ProgrammeDefinition, ...] = (
             "gruppeaktiviteter. Samtaler registreres, og borgeren vurderer dem."
         ),
         target_group="Socialt udsatte voksne, der kommer på et kommunalt eller privat værested.",
+        citizen_description=(
+            "Du kan møde sagsbehandlere og andre fagfolk på dit værested på faste tider hver uge, så du ikke skal "
+            "på rådhuset for at få hjælp. Sammen med din koordinator laver du en plan ud fra dine egne ønsker."
+        ),
         coordinator_department_kind=DepartmentKind.ADULT_SOCIAL,
         min_age=18,
         status_meeting_cadence_days=60,

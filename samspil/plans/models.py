@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samspil.audit.models import AppendOnlyError, ChangeLogged
@@ -102,6 +103,34 @@ class Goal(ChangeLogged, TenantModel):
         """The description, short enough for a heading or an event text."""
         text = " ".join(self.description.split())
         return text if len(text) <= 80 else text[:79] + "…"
+
+
+class GoalComment(ChangeLogged, TenantModel):
+    """A comment on a goal in the citizen's own words, written in the portal by the citizen or a custody holder.
+
+    Not part of the plan's versions (it does not change the plan): it stands beside the goal, for the team on the
+    staff plan and goal pages and for the family in the portal. `author` is the portal account that wrote it,
+    `person` the citizen that account belongs to (the one the team reads as "Kommentar fra …").
+    """
+
+    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="comments", verbose_name=_("goal"))
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="+", verbose_name=_("pathway")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("written by")
+    )
+    person = models.ForeignKey("citizens.Citizen", on_delete=models.PROTECT, related_name="+", verbose_name=_("person"))
+    text = models.TextField(_("comment"))
+
+    class Meta:
+        verbose_name = _("comment on a goal")
+        verbose_name_plural = _("comments on goals")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["goal", "created_at"])]
+
+    def __str__(self):
+        return gettext("Comment from %(name)s") % {"name": self.person}
 
 
 class GoalFollowUp(ChangeLogged, TenantModel):
@@ -225,13 +254,22 @@ class PlanRevision(ChangeLogged, TenantModel):
     """One saved version of the whole plan, kept for good (*notatpligt*): every change makes a new one.
 
     Append-only like the audit tables, with one exception: the citizen's response (seen, agreed, comment) is
-    not known when the version is saved, so it may be set once, later. Everything else is written once. The
+    not known when the version is saved, so it may be set once, later. Everything else is written once.
+    `citizen_response_recorded_by` is the account that recorded the response: the coordinator on the citizen's
+    behalf, or the portal account of the person who answered themselves, who is then `citizen_responded_by`. The
     snapshot holds the plan as it was, with the display labels of that day, so an old version reads the same
     even when the choices change.
     """
 
     CITIZEN_RESPONSE_FIELDS = frozenset(
-        {"citizen_seen_at", "citizen_agreed", "citizen_comment", "citizen_response_recorded_by", "updated_at"}
+        {
+            "citizen_seen_at",
+            "citizen_agreed",
+            "citizen_comment",
+            "citizen_response_recorded_by",
+            "citizen_responded_by",
+            "updated_at",
+        }
     )
     change_log_ignored = ChangeLogged.change_log_ignored | {"snapshot"}
 
@@ -257,6 +295,15 @@ class PlanRevision(ChangeLogged, TenantModel):
         related_name="+",
         verbose_name=_("response recorded by"),
     )
+    citizen_responded_by = models.ForeignKey(
+        "citizens.Citizen",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered in the portal by"),
+        help_text=_("The citizen or custody holder who gave the response themselves; empty when staff recorded it."),
+    )
 
     objects = PlanRevisionQuerySet.as_manager()
 
@@ -275,6 +322,11 @@ class PlanRevision(ChangeLogged, TenantModel):
     @property
     def has_citizen_response(self) -> bool:
         return self.citizen_seen_at is not None
+
+    @property
+    def is_own_response(self) -> bool:
+        """The response was given by the person themselves in the portal, not recorded on their behalf."""
+        return self.citizen_responded_by_id is not None
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

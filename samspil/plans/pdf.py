@@ -3,7 +3,8 @@
 Two editions. The citizen's version (`borger`) holds what the citizen may see: their wishes, the goals,
 agreements and follow-ups with their notes. Follow-up notes on goals and agreements are part of the plan the
 citizen works from and are shown; a follow-up's `internal_note` is for the professionals and appears only in
-the case-file version (`sag`), whose every page says so in the footer.
+the case-file version (`sag`), whose every page says so in the footer. The citizen's version is drawn from
+`snapshot.citizen_edition`, the one definition of what the citizen may read (the portal uses it too).
 
 The plan PDF never contains meeting minutes, in either edition: notes from meetings (above all from analysis
 meetings held without the citizen or the family) belong to the meetings app and are not part of the plan.
@@ -28,6 +29,7 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from samspil.plans.choices import OPEN_AGREEMENT_STATUSES, PdfEdition
+from samspil.plans.snapshot import citizen_edition
 
 # The design system's own typeface (vendored with DKFDS) covers Danish and far beyond Latin-1, and is embedded
 # so the text can be extracted and read aloud. reportlab's built-in Helvetica is the fallback.
@@ -202,6 +204,8 @@ def render_plan_pdf(document, *, edition: str) -> bytes:
         font = _font()
         styles = _styles(font)
         pathway, snapshot, revision = document.pathway, document.snapshot, document.revision
+        if not case_file:
+            snapshot = citizen_edition(snapshot)
         buffer = io.BytesIO()
         doc = SimpleDocTemplate(
             buffer,

@@ -2,21 +2,24 @@
 are read with plain filters on it, in a constant number of queries. What the actor may do comes from
 `pathway.access`. The views' `PathwayMixin` writes the access log for every response that shows the plan."""
 
+import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Concat
+from django.db.models import CharField, OuterRef, Prefetch, Subquery, TextField, Value
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from samspil.access.access import pathway_access
+from samspil.core.db import JoinedText
 from samspil.organisations.models import Department
 from samspil.pathways.models import Pathway, TeamMember
 from samspil.pathways.selectors import subject_citizens
 from samspil.plans.choices import FollowUpResult, GoalStatus, GoalType, Horizon, LifeArea
-from samspil.plans.models import Agreement, Goal, GoalFollowUp, Plan, PlanRevision
+from samspil.plans.models import Agreement, Goal, GoalComment, GoalFollowUp, Plan, PlanRevision
 from samspil.plans.snapshot import PlanDiff, diff_snapshots
 
 
@@ -129,6 +132,63 @@ def _plan_with_latest_version(pathway: Pathway) -> tuple[Plan, LatestVersion | N
     )
 
 
+# The comments from the portal on a goal travel in the goals' own query, as one text (a page shows many goals and
+# has a fixed query budget): comments apart by the record separator, fields apart by the unit separator. Neither can
+# be in a comment (`portal.services` removes control characters) nor in a citizen's name.
+COMMENT_SEPARATOR = "\x1e"
+COMMENT_FIELD_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True)
+class CommentLine:
+    """A comment on a goal, written in the portal by the citizen or a custody holder (`GoalComment`)."""
+
+    id: int
+    created_at: datetime.datetime
+    person_id: int
+    person_name: str
+    text: str
+
+
+def goal_comments_joined() -> Subquery:
+    """For Goal rows: their comments as one text, read in the goals' query (see `goal_comments_split`)."""
+    sep = Value(COMMENT_FIELD_SEPARATOR)
+    line = Concat(
+        Cast("id", CharField()),
+        sep,
+        Cast("created_at", CharField()),
+        sep,
+        Cast("person_id", CharField()),
+        sep,
+        "person__first_name",
+        Value(" "),
+        "person__last_name",
+        sep,
+        "text",
+        output_field=TextField(),
+    )
+    joined = (
+        GoalComment.objects.filter(goal=OuterRef("pk"))
+        .order_by()
+        .values("goal")
+        .annotate(joined=JoinedText(line, separator=COMMENT_SEPARATOR))
+        .values("joined")
+    )
+    return Subquery(joined, output_field=TextField())
+
+
+def goal_comments_split(value: str | None) -> list[CommentLine]:
+    """The comments of `goal_comments_joined`, oldest first."""
+    lines = []
+    for part in JoinedText.split(value, COMMENT_SEPARATOR):
+        pk, created, person_id, name, text = part.split(COMMENT_FIELD_SEPARATOR, 4)
+        moment = parse_datetime(created.replace(" ", "T", 1))
+        if timezone.is_naive(moment):  # SQLite keeps UTC without the offset
+            moment = timezone.make_aware(moment, datetime.UTC)
+        lines.append(CommentLine(int(pk), moment, int(person_id), name, text))
+    return sorted(lines, key=lambda line: line.id)
+
+
 def _page_goals(plan: Plan, team: list) -> list[Goal]:
     """The goals with their agreements and follow-ups, for showing (not for a snapshot).
 
@@ -146,6 +206,7 @@ def _page_goals(plan: Plan, team: list) -> list[Goal]:
             Prefetch("agreements", queryset=agreements),
             Prefetch("follow_ups", queryset=GoalFollowUp.objects.select_related("assessed_by")),
         )
+        .annotate(comments_joined=goal_comments_joined())
         .order_by("position", "id")
     )
     members = {member.pk: member for member in team}
@@ -155,6 +216,7 @@ def _page_goals(plan: Plan, team: list) -> list[Goal]:
     )
     results = {value: str(label) for value, label in FollowUpResult.choices}
     for goal in goals:
+        goal.citizen_comments = goal_comments_split(goal.comments_joined)
         goal.status_label = status.get(goal.status, goal.status)
         goal.goal_type_label = goal_type.get(goal.goal_type, goal.goal_type)
         goal.horizon_label = horizon.get(goal.horizon, goal.horizon)
@@ -216,7 +278,7 @@ def plan_revisions(*, actor, pathway: Pathway) -> list[PlanRevision]:
     """Every saved version of the plan, newest first: who saved it, when, what changed, the citizen's response."""
     revisions = list(
         PlanRevision.objects.filter(pathway=pathway)
-        .select_related("saved_by", "event", "citizen_response_recorded_by")
+        .select_related("saved_by", "event", "citizen_response_recorded_by", "citizen_responded_by")
         .defer("snapshot")
         .order_by("-number")
     )

@@ -103,9 +103,17 @@ def _at(meeting) -> dict:
     return {"meeting": str(meeting), "meeting_id": getattr(meeting, "public_id", "")}
 
 
-def _record(*, actor, pathway: Pathway, plan: Plan, code: str, data: dict) -> PlanRevision:
+def plan_change_record(*, actor, pathway: Pathway, plan: Plan, code: str, data: dict) -> PlanRevision:
+    """Record the event of a change to the plan and save the plan as its next version.
+
+    For the services here and for writes to the plan from elsewhere (the portal): the caller has checked the
+    actor's right and holds the pathway's row lock, inside its transaction.
+    """
     event = event_record(actor=actor, code=code, municipality_id=pathway.municipality_id, pathway=pathway, data=data)
     return _save_revision(actor=actor, plan=plan, pathway=pathway, event=event)
+
+
+_record = plan_change_record  # the name tests/factories.py's make_revision uses
 
 
 @transaction.atomic
@@ -121,7 +129,7 @@ def plan_update_wishes(*, actor, pathway: Pathway, wishes: str, expected_version
     plan.citizen_wishes = wishes
     plan.version += 1
     plan.save(update_fields=["citizen_wishes", "version", "updated_at"])
-    _record(actor=actor, pathway=pathway, plan=plan, code="plan.wishes_updated", data={})
+    plan_change_record(actor=actor, pathway=pathway, plan=plan, code="plan.wishes_updated", data={})
     return plan
 
 
@@ -182,7 +190,7 @@ def goal_add(
         legal_basis=legal_basis.strip(),
         position=position,
     )
-    _record(actor=actor, pathway=pathway, plan=plan, code="goal.added", data={"goal": goal.title})
+    plan_change_record(actor=actor, pathway=pathway, plan=plan, code="goal.added", data={"goal": goal.title})
     return goal
 
 
@@ -244,7 +252,7 @@ def goal_update(
         setattr(goal, name, values[name])
     goal.version += 1
     goal.save(update_fields=[*changed, "version", "updated_at"])
-    _record(
+    plan_change_record(
         actor=actor, pathway=pathway, plan=goal.plan, code="goal.updated", data={"goal": goal.title, **_at(meeting)}
     )
     return goal
@@ -281,7 +289,7 @@ def goal_follow_up(
         internal_note=internal_note.strip(),
         assessed_by=actor,
     )
-    _record(
+    plan_change_record(
         actor=actor,
         pathway=pathway,
         plan=goal.plan,
@@ -339,7 +347,7 @@ def agreement_create(
     if meeting is not None:
         code = "agreement.added_at_meeting"
         data.update(_at(meeting))
-    _record(actor=actor, pathway=pathway, plan=goal.plan, code=code, data=data)
+    plan_change_record(actor=actor, pathway=pathway, plan=goal.plan, code=code, data=data)
     return agreement
 
 
@@ -366,7 +374,7 @@ def agreement_update_status(
         agreement.completed_on = None
     agreement.version += 1
     agreement.save(update_fields=["status", "follow_up_note", "completed_on", "version", "updated_at"])
-    _record(
+    plan_change_record(
         actor=actor,
         pathway=pathway,
         plan=agreement.goal.plan,
@@ -374,6 +382,36 @@ def agreement_update_status(
         data={"what": str(agreement), "agreement_from": from_status, "agreement_to": status},
     )
     return agreement
+
+
+def revision_response_set(
+    *, revision: PlanRevision, pathway: Pathway, agreed: bool, comment: str, by, person: Citizen | None = None
+) -> PlanRevision:
+    """Set the citizen's response on a version, once: the one write of the response columns.
+
+    `by` is the account that records it; `person` the citizen or custody holder who answered themselves (the
+    portal), or None when staff record it on the citizen's behalf. The caller has checked the right, holds the
+    pathway's row lock and records the event. A version that already has a response is refused.
+    """
+    revision = PlanRevision.objects.select_for_update().get(pk=revision.pk, pathway=pathway)
+    if revision.has_citizen_response:
+        raise ValidationError(_("The citizen's response to this version has already been recorded."))
+    revision.citizen_seen_at = timezone.now()
+    revision.citizen_agreed = agreed
+    revision.citizen_comment = comment.strip()
+    revision.citizen_response_recorded_by = by
+    revision.citizen_responded_by = person
+    revision.save(
+        update_fields=[
+            "citizen_seen_at",
+            "citizen_agreed",
+            "citizen_comment",
+            "citizen_response_recorded_by",
+            "citizen_responded_by",
+            "updated_at",
+        ]
+    )
+    return revision
 
 
 @transaction.atomic
@@ -384,22 +422,7 @@ def revision_record_citizen_agreement(
     until the citizen can answer in the portal). It annotates that version and makes no new one; it can be
     recorded once."""
     pathway = policy.require(actor, policy.MANAGE, revision.pathway)
-    revision = PlanRevision.objects.select_for_update().get(pk=revision.pk, pathway=pathway)
-    if revision.has_citizen_response:
-        raise ValidationError(_("The citizen's response to this version has already been recorded."))
-    revision.citizen_seen_at = timezone.now()
-    revision.citizen_agreed = agreed
-    revision.citizen_comment = comment.strip()
-    revision.citizen_response_recorded_by = actor
-    revision.save(
-        update_fields=[
-            "citizen_seen_at",
-            "citizen_agreed",
-            "citizen_comment",
-            "citizen_response_recorded_by",
-            "updated_at",
-        ]
-    )
+    revision = revision_response_set(revision=revision, pathway=pathway, agreed=agreed, comment=comment, by=actor)
     event_record(
         actor=actor,
         code="plan.citizen_agreed" if agreed else "plan.citizen_disagreed",

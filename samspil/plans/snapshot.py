@@ -126,6 +126,35 @@ def build_snapshot(plan: Plan, *, subject_name: str, is_family: bool) -> dict:
     return {"schema": SCHEMA, "wishes": plan.citizen_wishes, "goals": goals}
 
 
+# --- the citizen's edition --------------------------------------------------------------------------------
+
+# A snapshot field whose name starts with this is for the professionals only (today a follow-up's `internal_note`).
+INTERNAL_PREFIX = "internal"
+
+
+def _without_internal(row: dict) -> dict:
+    return {key: value for key, value in row.items() if not key.startswith(INTERNAL_PREFIX)}
+
+
+def citizen_edition(snapshot: dict) -> dict:
+    """A plan version as the citizen and a custody holder may read it: the one definition of the citizen's edition,
+    used by the PDF's citizen version and the portal.
+
+    It leaves out every field of the plan, its goals, agreements and follow-ups whose name starts with `internal`
+    (the internal notes of follow-ups). Meeting minutes, above all an analysis meeting's, are never in a snapshot.
+    Returns a new dict; the stored snapshot is not changed.
+    """
+    goals = []
+    for goal in snapshot.get("goals", []):
+        row = _without_internal(goal)
+        row["agreements"] = [_without_internal(agreement) for agreement in goal.get("agreements", [])]
+        row["follow_ups"] = [_without_internal(follow_up) for follow_up in goal.get("follow_ups", [])]
+        goals.append(row)
+    edition = _without_internal(snapshot)
+    edition["goals"] = goals
+    return edition
+
+
 # --- comparing two versions ----------------------------------------------------------------------------------
 
 

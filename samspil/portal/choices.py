@@ -15,3 +15,11 @@ class Capacity(models.TextChoices):
 
     SELF = "self", _("Your own pathway")
     CUSTODY = "custody", _("As custody holder")
+
+
+class PortalActor(models.TextChoices):
+    """Who wrote something through the portal, as the team's timeline names them after their name (the values are
+    those of `Capacity`): "Anna Jensen (borgeren, via portalen) skrev egne ønsker …"."""
+
+    SELF = "self", _("the citizen, via the portal")
+    CUSTODY = "custody", _("custody holder, via the portal")

@@ -1,10 +1,33 @@
 from django.urls import path
 
 from samspil.documents import portal_views as document_views
+from samspil.portal import views
 
 app_name = "portal"
 
+# The pathway's pages take `pathway_id` (its public id); every view resolves it through `portal.access`.
 urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("forloeb/<uuid:pathway_id>/", views.PathwayView.as_view(), name="pathway"),
+    path(
+        "forloeb/<uuid:pathway_id>/moeder/<uuid:meeting_id>/kalender.ics",
+        views.MeetingCalendarView.as_view(),
+        name="meeting_ics",
+    ),
+    path("forloeb/<uuid:pathway_id>/plan/", views.PlanView.as_view(), name="plan"),
+    path("forloeb/<uuid:pathway_id>/plan/oensker/", views.WishesView.as_view(), name="plan_wishes"),
+    path(
+        "forloeb/<uuid:pathway_id>/plan/maal/<uuid:goal_id>/kommentar/",
+        views.GoalCommentView.as_view(),
+        name="goal_comment",
+    ),
+    path(
+        "forloeb/<uuid:pathway_id>/plan/aftaler/<uuid:agreement_id>/udfoert/",
+        views.AgreementDoneView.as_view(),
+        name="agreement_done",
+    ),
+    path("forloeb/<uuid:pathway_id>/plan/versioner/", views.RevisionListView.as_view(), name="revisions"),
+    path("forloeb/<uuid:pathway_id>/plan/versioner/<int:number>/", views.RevisionView.as_view(), name="revision"),
     # Shared documents and the messages with the coordinator (samspil.documents).
     path("forloeb/<uuid:pathway_id>/dokumenter/", document_views.PortalDocumentListView.as_view(), name="documents"),
     path(

@@ -5,7 +5,8 @@ log-in page). `PortalPathwayMixin` adds the pathway: resolved through `portal.ac
 handler runs (404 and a logged refusal otherwise; `portal_write = True` also needs the right to write), and after
 the handler every response that shows the pathway's data writes its access-log rows: one per citizen shown (by
 default the pathway's subjects), purpose `portal`, basis own / custody. A view must set `access_shown` (a code of
-`audit.choices.SHOWN_LABELS`) or it fails at its first request; it never logs itself.
+`audit.choices.SHOWN_LABELS`) or it fails at its first request; it never logs itself. `PortalListMixin` does the same
+for a page that lists pathways (the front page): one row per (citizen, pathway) it listed.
 """
 
 from django.conf import settings
@@ -13,7 +14,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose
-from samspil.audit.services import access_denied_record, access_record
+from samspil.audit.services import access_denied_record, access_record, access_record_each
+from samspil.citizens.models import HouseholdMember
 from samspil.pathways.selectors import subject_citizens
 from samspil.pathways.views import shows_pathway
 from samspil.portal.access import portal_pathway_get, portal_person
@@ -73,3 +75,50 @@ class PortalPathwayMixin(PortalMixin):
             pathway=self.pathway,
             via=self.access.via,
         )
+
+
+class PortalListMixin(PortalMixin):
+    """A portal page that lists the account's pathways (`portal_pathways`).
+
+    The handler puts the pathways it shows in `self.listed`; after it, a response that shows them writes one
+    access-log row per (citizen, pathway) listed: the subjects of each pathway, purpose `portal`, basis own or
+    custody as the account reaches that pathway. A view must set `access_shown`; it never logs itself.
+    """
+
+    access_shown: str = None
+    access_purpose: str = AccessPurpose.PORTAL
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.access_shown not in SHOWN_LABELS:
+            raise ValueError(f"{type(self).__name__} must set access_shown to a code of audit.choices.SHOWN_LABELS")
+        self.listed = []
+        response = super().dispatch(request, *args, **kwargs)
+        self.log_read(response)
+        return response
+
+    def log_read(self, response) -> None:
+        if self.request.method in ("HEAD", "OPTIONS") or not shows_pathway(response) or not self.listed:
+            return
+        subjects = listed_subjects(self.listed)
+        by_via: dict[str, list] = {}
+        for pathway in self.listed:
+            reads = by_via.setdefault(pathway.portal_access.via, [])
+            reads.extend((citizen, pathway) for citizen in subjects[pathway.pk])
+        for via, reads in by_via.items():
+            access_record_each(
+                actor=self.request.user, reads=reads, shown=self.access_shown, purpose=self.access_purpose, via=via
+            )
+
+
+def listed_subjects(pathways) -> dict:
+    """The subjects of each pathway by its id: the citizen, or the family's members (one query for all families)."""
+    subjects = {pathway.pk: [pathway.citizen] if pathway.citizen_id else [] for pathway in pathways}
+    families: dict[int, list[int]] = {}
+    for pathway in pathways:
+        if not pathway.citizen_id:
+            families.setdefault(pathway.household_id, []).append(pathway.pk)
+    if families:
+        for member in HouseholdMember.objects.filter(household_id__in=families).select_related("citizen"):
+            for pathway_id in families[member.household_id]:
+                subjects[pathway_id].append(member.citizen)
+    return subjects

@@ -29,8 +29,8 @@ STATUS_BADGES = {"active": "badge-info", "achieved": "badge-success"}
 @register.simple_tag
 def goal_card(goal, page, level: int, show_link: bool):
     """One goal of the plan as a card: description, status, type and horizon, target, department, legal basis,
-    its agreements, its follow-ups (with the internal note: staff pages only) and, on the plan page, the link
-    to the goal's own page.
+    its agreements, its follow-ups (with the internal note: staff pages only), the comments the citizen or a custody
+    holder wrote on it in the portal and, on the plan page, the link to the goal's own page.
 
     Written in Python rather than as an included template because the plan page shows many goals and the
     template engine was the page's largest cost (see docs/benchmarks.md). Every value is escaped.
@@ -92,6 +92,7 @@ def goal_card(goal, page, level: int, show_link: bool):
             level + 1,
             mark_safe("".join(items)),  # each item built by format_html
         )
+    comments = goal_comments(goal, page, level)
     link = ""
     if show_link:
         link = format_html(
@@ -103,7 +104,7 @@ def goal_card(goal, page, level: int, show_link: bool):
     return format_html(
         '<article class="card mb-4 goal" id="maal-{}"><div class="card-content">'
         '<h{} class="mt-0">{}</h{}><p><span class="badge {}">{}</span> {} · {}</p>'
-        '<dl class="facts">{}</dl>{}{}{}</div></article>',
+        '<dl class="facts">{}</dl>{}{}{}{}</div></article>',
         goal.public_id,
         level,
         linebreaksbr(goal.description),
@@ -115,7 +116,38 @@ def goal_card(goal, page, level: int, show_link: bool):
         mark_safe("".join(facts)),  # each fact built by format_html
         table,
         follow_ups,
+        comments,
         link,
+    )
+
+
+def goal_comments(goal, page, level: int) -> str:
+    """The comments on a goal from the portal (`goal.citizen_comments`, read with the goals), each marked as the
+    writer's own words: the citizen's (a subject of the pathway) or a custody holder's."""
+    comments = getattr(goal, "citizen_comments", None)
+    if not comments:
+        return ""
+    subjects = {citizen.pk for citizen in page.citizens}
+    items = []
+    for comment in comments:
+        if comment.person_id in subjects:
+            who = _("Comment from %(name)s (the citizen's own words)") % {"name": comment.person_name}
+        else:
+            who = _("Comment from %(name)s (custody holder, own words)") % {"name": comment.person_name}
+        items.append(
+            format_html(
+                "<li><strong>{}</strong> · {}<br>{}</li>",
+                who,
+                _short_date(timezone.localtime(comment.created_at).date()),
+                linebreaksbr(comment.text),
+            )
+        )
+    return format_html(
+        '<h{} class="h5">{}</h{}><ul class="nobullet-list goal-comments">{}</ul>',
+        level + 1,
+        _("Comments from the portal"),
+        level + 1,
+        mark_safe("".join(items)),  # each item built by format_html
     )
 
 
