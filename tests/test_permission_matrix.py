@@ -200,6 +200,13 @@ PAGES = [
         methods=("GET", "POST"),  # PUT is answered as POST
     ),
     Page("accounts:logout", PUBLIC, "ends the user's own session (POST only)", post=302),
+    Page(
+        "portal_login",
+        PUBLIC,
+        "the portal's log-in page (MitID, Demo-MitID links); no data",
+        get=200,
+        methods=("GET",),
+    ),
     # The TOTP step owes nothing with TOTP off (as in this matrix), so it sends the user on; tested on in accounts.
     Page("accounts:totp_verify", pw.STAFF, "the code of the user's own password log-in", get=302, post=302),
     Page("accounts:totp_setup", pw.STAFF, "the user's own authenticator app, while logging in", get=302, post=302),

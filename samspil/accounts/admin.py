@@ -10,6 +10,7 @@ from samspil.accounts import services
 from samspil.accounts.forms import SamspilAdminAuthenticationForm
 from samspil.accounts.models import User
 from samspil.core.admin import PublicIdChoicesMixin, PublicIdInitialMixin
+from samspil.identity.admin import ExternalIdentityInline
 
 # The admin's log-in goes through SamspilBackend like the site's, and says the same when it refuses (locked, or
 # password log-in switched off). A password log-in to the admin owes its TOTP code like any other.
@@ -25,6 +26,7 @@ class UserAdmin(PublicIdChoicesMixin, DjangoUserAdmin):
     """Staff accounts of the administrator's municipality. Superusers see all accounts."""
 
     form = SamspilUserChangeForm
+    inlines = [ExternalIdentityInline]  # the municipality's identity provider: who logs in to this account
 
     list_display = ["username", "first_name", "last_name", "kind", "municipality", "is_active", "has_totp"]
     list_filter = ["kind", "is_active", "is_staff"]

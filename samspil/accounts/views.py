@@ -51,6 +51,12 @@ class SamspilLoginView(auth_views.LoginView):
 class SamspilLogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
+    def post(self, request, *args, **kwargs):
+        # A SAML session ends at its identity provider too (single logout); a citizen goes to the portal's log-in.
+        from samspil.identity.views import logout_response
+
+        return logout_response(request) or super().post(request, *args, **kwargs)
+
 
 # --- the second factor ---------------------------------------------------------------------------------------
 

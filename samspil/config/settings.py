@@ -369,6 +369,7 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # pysaml2 logs whole SAML messages (a MitID answer holds the CPR number) below WARNING: never let them out.
         "saml2": {"level": "WARNING"},
+        "xmlschema": {"level": "WARNING"},
     },
 }
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("segmentering/", include("samspil.segmentation.urls")),
     path("borgere/", include("samspil.citizens.urls")),
     path("ledelse/", include("samspil.organisations.urls")),
+    path("borger/log-ind/", include("samspil.identity.portal_urls")),  # settings.PORTAL_LOGIN_URL: "portal_login"
     path("borger/", include("samspil.portal.urls")),
     path("partner/", include("samspil.partners.urls")),
     path("identitet/", include("samspil.identity.urls")),
