@@ -66,4 +66,5 @@ SHOWN_LABELS = {
     "partner.home": _("Partner: the pathways invited to"),
     "partner.pathway": _("Partner: a pathway invited to"),
     "partner.plan": _("Partner: the plan, the citizen's version"),
+    "partner.meeting": _("Partner: a meeting invitation (.ics)"),
 }

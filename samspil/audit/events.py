@@ -49,6 +49,12 @@ EVENTS = {
     "referral.created": _("referred a person to {coordinator} in {programme}"),
     "referral.taken": _("took on the referral in {programme} and opened the pathway"),
     "referral.declined": _("declined the referral in {programme}: {reason}"),
+    # External partners invited to the pathway (`samspil.partners`).
+    "partner.invited": _("invited {name} to Samspil: {partner_level}"),
+    "partner.level_changed": _("changed {name}'s access in Samspil to: {partner_level}"),
+    "partner.accepted": _("accepted the invitation to Samspil: {partner_level}"),
+    "partner.access_ended": _("ended {name}'s access in Samspil: {reason}"),
+    "partner.access_ended_with_place": _("ended {name}'s access in Samspil with the place on the team"),
     # Written by the citizen or a custody holder in the portal; `portal_as` says which (portal.choices.PortalActor).
     "portal.wishes_updated": _("({portal_as}) wrote their own wishes in the shared plan"),
     "portal.goal_commented": _("({portal_as}) commented on the goal “{goal}”"),
@@ -70,6 +76,7 @@ def _display_values(data: dict) -> dict:
     """Events store codes, not labels, so the text follows the reader's language."""
     from samspil.citizens.choices import GuardianRelation
     from samspil.meetings.choices import MeetingType
+    from samspil.partners.choices import PartnerLevel
     from samspil.pathways.choices import PathwayStatus, TeamRole
     from samspil.plans.choices import AgreementStatus, FollowUpResult
     from samspil.portal.choices import PortalActor
@@ -83,6 +90,7 @@ def _display_values(data: dict) -> dict:
         "result": FollowUpResult,
         "agreement_from": AgreementStatus,
         "agreement_to": AgreementStatus,
+        "partner_level": PartnerLevel,
         "portal_as": PortalActor,
     }
     shown = dict(data)

@@ -34,6 +34,7 @@ from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
 from samspil.audit.services import access_denied_record, access_record, access_record_each
 from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
 from samspil.core.db import JoinedText
+from samspil.partners.selectors import team_invitation_annotations
 from samspil.pathways.access_log import AccessLogFilters, AccessLogPage, Cursor, attempt_description
 from samspil.pathways.models import Pathway, StatusChange, TeamMember
 
@@ -294,6 +295,7 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
     team = list(
         TeamMember.objects.filter(pathway=pathway)
         .select_related("user", "department", "external_contact__organisation")
+        .annotate(**team_invitation_annotations())  # an external member's invitation to Samspil, in this query
         .order_by("kind", "active_from", "id")
     )
     today = timezone.localdate()

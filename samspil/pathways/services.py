@@ -436,6 +436,9 @@ def team_member_end(*, actor, member: TeamMember, reason: str, active_to: dateti
         pathway=pathway,
         data={"name": member.display_name, "reason": member.end_reason or "–"},
     )
+    from samspil.partners.services import partner_access_end_with_place
+
+    partner_access_end_with_place(actor=actor, member=member)  # an invited partner's access ends with the place
     return member
 
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from samspil.partners import staff_views as partner_staff_views
 from samspil.pathways import task_views, views
 
 app_name = "pathways"
@@ -18,6 +19,16 @@ urlpatterns = [
     ),
     path("<uuid:pathway_id>/team/netvaerk/", views.TeamAddView.as_view(), {"kind": "network"}, name="team_add_network"),
     path("<uuid:pathway_id>/team/<uuid:member_id>/afslut/", views.TeamEndView.as_view(), name="team_end"),
+    path(
+        "<uuid:pathway_id>/team/<uuid:member_id>/inviter/",
+        partner_staff_views.PartnerInviteView.as_view(),
+        name="partner_invite",
+    ),
+    path(
+        "<uuid:pathway_id>/team/<uuid:member_id>/partneradgang/afslut/",
+        partner_staff_views.PartnerAccessEndView.as_view(),
+        name="partner_access_end",
+    ),
     path("<uuid:pathway_id>/samtykke/", views.ConsentRecordView.as_view(), name="consent_add"),
     path(
         "<uuid:pathway_id>/samtykke/<uuid:consent_id>/tilbagekald/",

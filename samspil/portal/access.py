@@ -13,7 +13,12 @@ the pathway. Writing needs the `write` level and a pathway that is not closed.
 
 Every portal page resolves its pathway through `portal_pathway_get`, which answers 404 (and logs the refusal)
 for anything else, exactly like a pathway that does not exist; `PortalPathwayMixin` (`portal.views`) then writes
-the access-log rows of what the page showed. Staff and partner accounts reach no pathway here.
+the access-log rows of what the page showed. Staff accounts reach no pathway here.
+
+A partner account (`User.external_contact`, an external professional) reaches a pathway **as invited partner**
+(`Capacity.PARTNER`) while the coordinator's invitation is accepted and not ended, the team place it was given for
+is current, and the account is active: `partner_pathways` / `partner_pathway_get` below, with a `PartnerAccess`
+whose `via` is `AccessVia.PARTNER`. The partner pages (`partners.views`) resolve every pathway through them.
 """
 
 import datetime
@@ -26,7 +31,8 @@ from django.utils import timezone
 
 from samspil.audit.choices import AccessVia
 from samspil.audit.services import access_denied_record
-from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, years_ago
+from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, HouseholdMember, years_ago
+from samspil.partners.choices import PartnerLevel
 from samspil.pathways.choices import PathwayStatus
 from samspil.pathways.models import Pathway
 from samspil.pathways.selectors import subject_citizens
@@ -120,13 +126,14 @@ def portal_pathways(user, *, today: datetime.date | None = None) -> list[Pathway
     }
     if not rights:
         return []
-    candidates = (
+    candidates = list(
         Pathway.objects.filter(municipality_id=person.municipality_id, pk__in=rights)
         .filter(_subject_filter([person.pk, *children]))
         .select_related("programme", "citizen", "household", "coordinator", "lead_department")
         .distinct()
         .order_by("-opened_on", "-id")
     )
+    _read_family_subjects(candidates)
     reached = []
     for pathway in candidates:
         access = _access_for(pathway, person, children, rights[pathway.pk], today)
@@ -134,6 +141,22 @@ def portal_pathways(user, *, today: datetime.date | None = None) -> list[Pathway
             pathway.portal_access = access
             reached.append(pathway)
     return reached
+
+
+def _read_family_subjects(pathways: list[Pathway]) -> None:
+    """The members of every family among `pathways`, in one query, kept on each pathway for `subject_citizens`."""
+    families: dict[int, list[Pathway]] = {}
+    for pathway in pathways:
+        if not pathway.citizen_id:
+            families.setdefault(pathway.household_id, []).append(pathway)
+    if not families:
+        return
+    members: dict[int, list[Citizen]] = {}
+    for member in HouseholdMember.objects.filter(household_id__in=families).select_related("citizen"):
+        members.setdefault(member.household_id, []).append(member.citizen)
+    for household_id, family_pathways in families.items():
+        for pathway in family_pathways:
+            pathway._subject_citizens = members.get(household_id, [])
 
 
 def _access_for(pathway, person, children, level, today) -> PortalAccess | None:
@@ -173,6 +196,135 @@ def portal_pathway_get(*, user, public_id, write: bool = False, path: str = "") 
             if right is not None and right.level != PortalLevel.NONE:
                 access = _access_for(pathway, person, _children_in_custody(person, today), right.level, today)
                 if access is not None and (access.may_write or not write):
+                    pathway.portal_access = access
+                    return pathway
+    access_denied_record(
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        path=path,
+        pathway=pathway,
+        municipality_id=getattr(user, "municipality_id", None),
+    )
+    raise Http404
+
+
+# --- partners: external professionals invited to a pathway (`samspil.partners`) ------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerAccess:
+    """A partner account's rights on one pathway, through the invitation it accepted.
+
+    - `invitation`: the accepted `partners.PartnerInvitation` in force;
+    - `team_member`: the external team place it was given for (their agreements and meetings hang off it);
+    - `may_write`: write level and the pathway is not closed.
+    """
+
+    invitation: object
+    team_member: object
+    level: str
+    pathway_closed: bool
+
+    capacity = Capacity.PARTNER
+    is_custody_holder = False
+
+    @property
+    def may_read(self) -> bool:
+        return True
+
+    @property
+    def may_write(self) -> bool:
+        return self.level == PartnerLevel.WRITE and not self.pathway_closed
+
+    @property
+    def via(self) -> str:
+        return AccessVia.PARTNER
+
+
+def partner_contact_id(user) -> int | None:
+    """The external contact a partner account is; None for every other account and the anonymous."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_partner_account", False):
+        return None
+    if not user.is_active or not user.municipality_id:
+        return None
+    return user.external_contact_id
+
+
+def _partner_invitations_in_force(user, contact_id: int, today: datetime.date):
+    """The account's accepted invitations in force today: not ended, and the team place current."""
+    from samspil.partners.models import PartnerInvitation
+
+    return (
+        PartnerInvitation.objects.filter(
+            municipality_id=user.municipality_id,
+            external_contact_id=contact_id,
+            account=user,
+            accepted_at__isnull=False,
+            ended_at__isnull=True,
+            team_member__active_from__lte=today,
+        )
+        .filter(Q(team_member__active_to__isnull=True) | Q(team_member__active_to__gte=today))
+        .select_related("team_member")
+    )
+
+
+def _partner_access(pathway, invitations) -> PartnerAccess:
+    """The access of the strongest invitation (write before read) among those for one pathway."""
+    invitation = max(invitations, key=lambda row: (row.level == PartnerLevel.WRITE, row.accepted_at))
+    return PartnerAccess(
+        invitation=invitation,
+        team_member=invitation.team_member,
+        level=invitation.level,
+        pathway_closed=pathway.status == PathwayStatus.CLOSED,
+    )
+
+
+def partner_pathways(user, *, today: datetime.date | None = None) -> list[Pathway]:
+    """Every pathway a partner account's access is in force on, newest first, each with `pathway.portal_access` (a
+    `PartnerAccess`). Two queries whatever the number of invitations."""
+    contact_id = partner_contact_id(user)
+    if contact_id is None:
+        return []
+    by_pathway: dict[int, list] = {}
+    for invitation in _partner_invitations_in_force(user, contact_id, today or timezone.localdate()):
+        by_pathway.setdefault(invitation.pathway_id, []).append(invitation)
+    if not by_pathway:
+        return []
+    pathways = list(
+        Pathway.objects.filter(municipality_id=user.municipality_id, pk__in=by_pathway)
+        .select_related("programme", "citizen", "household", "coordinator", "lead_department")
+        .order_by("-opened_on", "-id")
+    )
+    for pathway in pathways:
+        pathway.portal_access = _partner_access(pathway, by_pathway[pathway.pk])
+    return pathways
+
+
+def partner_pathway_get(*, user, public_id, write: bool = False, path: str = "") -> Pathway:
+    """The pathway if the partner account's access to it is in force (and allows writing, when `write`); else 404,
+    logged (an `access.denied` event on the pathway when it is in the account's municipality).
+
+    In force means: an invitation of this account's contact, accepted by this account and not ended, for a team
+    place that is current today, and an active account. A read-only partner gets 404 on a write URL too.
+    """
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    contact_id = partner_contact_id(user)
+    pathway = None
+    if contact_id is not None:
+        pathway = (
+            Pathway.objects.filter(municipality_id=user.municipality_id, public_id=public_id)
+            .select_related("programme", "citizen", "household", "coordinator", "lead_department")
+            .first()
+        )
+        if pathway is not None:
+            invitations = list(
+                _partner_invitations_in_force(user, contact_id, timezone.localdate()).filter(pathway=pathway)
+            )
+            if invitations:
+                access = _partner_access(pathway, invitations)
+                if access.may_write or not write:
                     pathway.portal_access = access
                     return pathway
     access_denied_record(

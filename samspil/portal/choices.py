@@ -15,6 +15,7 @@ class Capacity(models.TextChoices):
 
     SELF = "self", _("Your own pathway")
     CUSTODY = "custody", _("As custody holder")
+    PARTNER = "partner", _("Invited partner")
 
 
 class PortalActor(models.TextChoices):

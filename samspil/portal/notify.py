@@ -27,10 +27,11 @@ NEWS = {
 }
 
 
-def notify(*, email: str, news: str, portal: bool = False) -> None:
+def notify(*, email: str, news: str, portal: bool = False, link: str = "") -> None:
     """Tell `email` that there is news of kind `news` (a key of NEWS), after the current transaction commits.
 
-    `portal`: the recipient logs in to the portal (a citizen), else to Samspil as staff or partner.
+    `portal`: the recipient logs in to the portal (a citizen), else to Samspil as staff or partner. `link`: an
+    address of its own to follow instead of the log-in page (a partner invitation's one-time link).
     """
     if news not in NEWS:
         raise ValueError(f"unknown news {news!r}")
@@ -41,7 +42,8 @@ def notify(*, email: str, news: str, portal: bool = False) -> None:
         with translation.override(settings.LANGUAGE_CODE):
             where = f"{settings.SAMSPIL_BASE_URL}{settings.PORTAL_LOGIN_URL if portal else '/konto/log-ind/'}"
             subject = gettext("News in Samspil")
-            body = "\n\n".join([gettext(NEWS[news]), gettext("Log in to read it: %(url)s") % {"url": where}])
+            action = gettext("Follow the link: %(url)s") if link else gettext("Log in to read it: %(url)s")
+            body = "\n\n".join([gettext(NEWS[news]), action % {"url": link or where}])
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email])
         except Exception:
