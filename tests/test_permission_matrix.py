@@ -106,6 +106,7 @@ PATHWAY_URLS = [
     PathwayUrl("pathways:cpr_reveal", V, 200, ("citizen_id",)),
     PathwayUrl("pathways:access_log", M, family=True),
     PathwayUrl("pathways:portal_right", M, 422),
+    PathwayUrl("pathways:portal_right", M, 422),
     PathwayUrl("api:pathway", V, family=True),
     PathwayUrl("documents:list", V, family=True),
     PathwayUrl("documents:upload", C, 422),

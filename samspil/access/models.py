@@ -79,11 +79,34 @@ class Consent(ChangeLogged, TenantModel):
         )
 
 
+class ConsentScopeQuerySet(ScopedQuerySet):
+    def not_withdrawn(self):
+        """Departments the consent still covers: neither this department nor the whole consent was withdrawn."""
+        return self.filter(withdrawn_at__isnull=True, consent__withdrawn_at__isnull=True)
+
+
 class ConsentScope(ChangeLogged, TenantModel):
-    """One department a consent covers."""
+    """One department a consent covers.
+
+    A consent can be withdrawn for one department and stay in force for the others (the citizen withdraws per
+    department in the portal): `withdrawn_at` and `withdrawn_by` on this row. When the last department is withdrawn,
+    the consent itself is withdrawn too (`Consent.withdrawn_at`); a withdrawal of the whole consent marks every
+    department. `pathways.services.consent_departments_withdraw` is the one writer of both.
+    """
 
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="scopes")
     department = models.ForeignKey("organisations.Department", on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+
+    objects = ConsentScopeQuerySet.as_manager()
 
     class Meta:
         constraints = [

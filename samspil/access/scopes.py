@@ -84,6 +84,7 @@ def _sharing_basis(today: datetime.date, *, department, pathway, lead: Q, birth_
                 department_id=department,
                 consent__pathway_id=pathway,
                 consent__giver_role=role,
+                withdrawn_at__isnull=True,  # the department withdrawn on its own (the portal withdraws per department)
                 consent__withdrawn_at__isnull=True,
                 consent__given_on__lte=today,
             ).filter(Q(consent__expires_on__isnull=True) | Q(consent__expires_on__gte=today))

@@ -61,6 +61,10 @@ EVENTS = {
     "portal.agreement_done": _("({portal_as}) marked the agreement “{what}” as done"),
     "portal.plan_agreed": _("({portal_as}) has seen version {number} of the plan and agrees"),
     "portal.plan_disagreed": _("({portal_as}) has seen version {number} of the plan and does not agree"),
+    # The portal: rights set by the coordinator, consent given and withdrawn by the citizen or a custody holder.
+    "portal.right_set": _("set {name}'s access to the portal to: {portal_level}"),
+    "consent.given_in_portal": _("({portal_as}) gave consent for {departments}"),
+    "consent.withdrawn_in_portal": _("({portal_as}) withdrew the consent for {departments}"),
     "account.totp_enrolled": _("set up two-factor authentication with an authenticator app"),
     "account.totp_failed": _("entered a wrong two-factor code"),
     "account.totp_reset": _("reset the two-factor authentication of {name}"),
@@ -79,7 +83,7 @@ def _display_values(data: dict) -> dict:
     from samspil.partners.choices import PartnerLevel
     from samspil.pathways.choices import PathwayStatus, TeamRole
     from samspil.plans.choices import AgreementStatus, FollowUpResult
-    from samspil.portal.choices import PortalActor
+    from samspil.portal.choices import PortalActor, PortalLevel
 
     labels = {
         "from_status": PathwayStatus,
@@ -90,6 +94,7 @@ def _display_values(data: dict) -> dict:
         "result": FollowUpResult,
         "agreement_from": AgreementStatus,
         "agreement_to": AgreementStatus,
+        "portal_level": PortalLevel,
         "partner_level": PartnerLevel,
         "portal_as": PortalActor,
     }

@@ -168,6 +168,7 @@ ATTEMPTS = {
     "partners:meeting_ics": _("Tried to download a meeting invitation as an invited partner"),
     "pathways:cpr_reveal": _("Tried to see a CPR number in full"),
     "pathways:break_glass": _("Tried to open the pathway with break-glass access"),
+    "pathways:portal_right": _("Tried to change who may use the pathway in the portal"),
     "plans:plan": _("Tried to open the shared plan"),
     "plans:wishes": _("Tried to change the citizen's wishes in the plan"),
     "plans:goal": _("Tried to open a goal in the plan"),

@@ -309,13 +309,23 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
         .annotate(names=JoinedText("department__name", separator=NAME_SEPARATOR))
         .values("names")
     )
+    # The departments withdrawn one by one (in the portal) while the consent stays in force for the others.
+    withdrawn = (
+        ConsentScope.objects.filter(consent=OuterRef("pk"), withdrawn_at__isnull=False)
+        .order_by()
+        .values("consent")
+        .annotate(names=JoinedText("department__name", separator=NAME_SEPARATOR))
+        .values("names")
+    )
     consents = list(
         Consent.objects.filter(pathway=pathway).annotate(
-            department_names=Subquery(departments, output_field=TextField())
+            department_names=Subquery(departments, output_field=TextField()),
+            withdrawn_names=Subquery(withdrawn, output_field=TextField()),
         )
     )
     for consent in consents:
         consent.departments_covered = sorted(JoinedText.split(consent.department_names, NAME_SEPARATOR))
+        consent.departments_withdrawn = sorted(JoinedText.split(consent.withdrawn_names, NAME_SEPARATOR))
     is_coordinator = pathway_access(actor=actor, pathway=pathway).is_coordinator
     outside = _outside_access(pathway) if is_coordinator else []
     timeline = AuditEvent.objects.filter(pathway=pathway).exclude(code="access.denied")

@@ -480,7 +480,39 @@ def consent_record(
     given_on: datetime.date,
     expires_on: datetime.date | None = None,
 ) -> Consent:
+    """The coordinator records a consent given to them (in writing, orally, or digitally elsewhere)."""
     pathway = policy.require(actor, policy.MANAGE, pathway)
+    return consent_create(
+        actor=actor,
+        pathway=pathway,
+        giver=giver,
+        purpose=purpose,
+        departments=departments,
+        form=form,
+        given_on=given_on,
+        expires_on=expires_on,
+        event_code="consent.given",
+    )
+
+
+def consent_create(
+    *,
+    actor,
+    pathway: Pathway,
+    giver: Citizen,
+    purpose: str,
+    departments,
+    form: str,
+    given_on: datetime.date,
+    expires_on: datetime.date | None,
+    event_code: str,
+    event_data: dict | None = None,
+) -> Consent:
+    """The one writer of a consent, for the coordinator (`consent_record`) and the citizen in the portal
+    (`portal.consent.portal_consent_give`). The caller has checked the actor's access inside its transaction.
+
+    The giver's role is derived, never chosen (`consent_giver_role`); each department is its own change-logged row.
+    """
     if not pathway.is_open:
         raise ValidationError(_("The pathway is closed."))
     departments = list(departments)
@@ -512,38 +544,82 @@ def consent_record(
         ConsentScope.objects.create(municipality_id=pathway.municipality_id, consent=consent, department=department)
     event_record(
         actor=actor,
-        code="consent.given",
+        code=event_code,
         municipality_id=pathway.municipality_id,
         pathway=pathway,
-        data={"giver": consent.giver_name, "departments": ", ".join(d.name for d in departments)},
+        data={"giver": consent.giver_name, "departments": ", ".join(d.name for d in departments), **(event_data or {})},
     )
     return consent
 
 
 @transaction.atomic
 def consent_withdraw(*, actor, consent: Consent, reason: str) -> Consent:
-    """Withdrawal takes effect at once: the departments it covered lose access from this moment.
-
-    That includes the access that does not come from a team place: grants and break-glass openings of users whose
-    departments the citizen has now said no to end with it (`_end_access_no_longer_covered`).
-    """
+    """The coordinator records that the whole consent was withdrawn (every department it still covers)."""
     pathway = policy.require(actor, policy.MANAGE, consent.pathway)
+    consent, _withdrawn = consent_departments_withdraw(
+        actor=actor, pathway=pathway, consent=consent, reason=reason, event_code="consent.withdrawn"
+    )
+    return consent
+
+
+def consent_departments_withdraw(
+    *,
+    actor,
+    pathway: Pathway,
+    consent: Consent,
+    event_code: str,
+    reason: str = "",
+    department_ids=None,
+    event_data: dict | None = None,
+) -> tuple[Consent, list[ConsentScope]]:
+    """The one withdrawal of consent, for the coordinator (`consent_withdraw`) and the citizen in the portal
+    (`portal.consent.portal_consent_withdraw`). The caller has checked the actor's access inside its transaction.
+
+    Withdraws the consent for `department_ids` (None: every department it still covers); when no department is
+    left, the consent itself is withdrawn. It takes effect at once: the departments lose access from this moment,
+    including access that does not come from a team place: grants and break-glass openings of users whose
+    departments the citizen has now said no to end with it (`_end_access_no_longer_covered`). Records `event_code`
+    (data: giver, departments, reason, and `event_data`) before the endings. Returns the consent and the department
+    rows withdrawn.
+    """
     consent = Consent.objects.select_for_update().get(pk=consent.pk, pathway=pathway)
     if consent.withdrawn_at is not None:
         raise ValidationError(_("The consent has already been withdrawn."))
-    consent.withdrawn_at = timezone.now()
-    consent.withdrawal_reason = reason.strip()
-    consent.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
+    scopes = list(
+        ConsentScope.objects.select_for_update().filter(consent=consent).select_related("department").order_by("pk")
+    )
+    remaining = [scope for scope in scopes if scope.withdrawn_at is None]
+    chosen = (
+        remaining
+        if department_ids is None
+        else [scope for scope in remaining if scope.department_id in set(department_ids)]
+    )
+    if not chosen:
+        raise ValidationError(_("The consent has already been withdrawn for that department."))
+    at = timezone.now()
+    for scope in chosen:  # one by one: each department's withdrawal gets its change-log row
+        scope.withdrawn_at, scope.withdrawn_by = at, actor
+        scope.save(update_fields=["withdrawn_at", "withdrawn_by", "updated_at"])
+    reason = reason.strip()
+    if len(chosen) == len(remaining):
+        consent.withdrawn_at = at
+        consent.withdrawal_reason = reason
+        consent.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
     event_record(
         actor=actor,
-        code="consent.withdrawn",
+        code=event_code,
         municipality_id=pathway.municipality_id,
         pathway=pathway,
-        data={"giver": consent.giver_name, "reason": consent.withdrawal_reason or "–"},
+        data={
+            "giver": consent.giver_name,
+            "departments": ", ".join(scope.department.name for scope in chosen),
+            "reason": reason or "–",
+            **(event_data or {}),
+        },
     )
-    withdrawn = set(ConsentScope.objects.filter(consent=consent).values_list("department_id", flat=True))
-    _end_access_no_longer_covered(actor=actor, pathway=pathway, withdrawn=withdrawn, at=consent.withdrawn_at)
-    return consent
+    withdrawn = {scope.department_id for scope in chosen}
+    _end_access_no_longer_covered(actor=actor, pathway=pathway, withdrawn=withdrawn, at=at)
+    return consent, chosen
 
 
 def _end_access_no_longer_covered(*, actor, pathway: Pathway, withdrawn: set[int], at) -> None:
@@ -688,8 +764,8 @@ def break_glass_open(*, actor, pathway: Pathway, reason: str) -> BreakGlassAcces
     if not policy.can_break_glass(actor) or pathway.municipality_id != actor.municipality_id:
         raise PermissionDenied
     departments = policy.current_department_ids(actor)
-    withdrawn = ConsentScope.objects.filter(
-        consent__pathway=pathway, consent__withdrawn_at__isnull=False, department_id__in=departments
+    withdrawn = ConsentScope.objects.filter(consent__pathway=pathway, department_id__in=departments).filter(
+        Q(withdrawn_at__isnull=False) | Q(consent__withdrawn_at__isnull=False)
     )
     if (
         withdrawn.exists()

@@ -2,6 +2,7 @@ from django.urls import path
 
 from samspil.partners import staff_views as partner_staff_views
 from samspil.pathways import task_views, views
+from samspil.portal import staff_views as portal_staff_views
 
 app_name = "pathways"
 
@@ -41,4 +42,5 @@ urlpatterns = [
     path("<uuid:pathway_id>/cpr/<uuid:citizen_id>/", views.CprRevealView.as_view(), name="cpr_reveal"),
     path("<uuid:pathway_id>/adgangslog/", views.AccessLogView.as_view(), name="access_log"),
     path("<uuid:pathway_id>/noedadgang/", views.BreakGlassView.as_view(), name="break_glass"),
+    path("<uuid:pathway_id>/portaladgang/", portal_staff_views.PortalRightView.as_view(), name="portal_right"),
 ]

@@ -106,8 +106,14 @@ class PathwayMixin(PathwayScope, LoginRequiredMixin):
 
 
 def _overview_context(request, pathway, bound_forms=None):
+    from samspil.portal.choices import PortalLevel
+    from samspil.portal.rights import portal_people
+
     overview = selectors.pathway_overview(actor=request.user, pathway=pathway)
     context = {"overview": overview, "pathway": pathway, "forms": {}, "open_form": ""}
+    # Who may use the pathway in the portal (the people the page names anyway; the levels come with the pathway).
+    context["portal_people"] = portal_people(pathway, subjects=overview.citizens, guardianships=overview.guardianships)
+    context["portal_levels"] = PortalLevel.choices
     if pathway.access.is_coordinator:
         # Forms with choices from the database (staff, partners, departments, family) are loaded when opened
         # (see PathwayActionView.get): the overview stays fast and its queries few, whatever the municipality.
@@ -137,8 +143,13 @@ class PathwayOverviewView(OverviewRenderMixin, PathwayMixin, View):
     def pathway_annotations(self):
         from samspil.documents.selectors import unread_messages_annotation
         from samspil.meetings.selectors import meeting_rules_annotations
+        from samspil.portal.rights import portal_rights_annotation
 
-        return {**meeting_rules_annotations(), **unread_messages_annotation(self.request.user)}
+        return {
+            **meeting_rules_annotations(),
+            **portal_rights_annotation(),
+            **unread_messages_annotation(self.request.user),
+        }
 
     def get(self, request, pathway_id):
         return render(request, "pathways/overview.html", self.overview_context())
