@@ -1,7 +1,7 @@
 from django.urls import path
 
 from samspil.documents import portal_views as document_views
-from samspil.portal import views
+from samspil.portal import consent_views, insight_views, views
 
 app_name = "portal"
 
@@ -28,6 +28,26 @@ urlpatterns = [
     ),
     path("forloeb/<uuid:pathway_id>/plan/versioner/", views.RevisionListView.as_view(), name="revisions"),
     path("forloeb/<uuid:pathway_id>/plan/versioner/<int:number>/", views.RevisionView.as_view(), name="revision"),
+    # Consent, insight and the data download (portal.consent_views, portal.insight_views).
+    path("forloeb/<uuid:pathway_id>/samtykke/", consent_views.ConsentView.as_view(), name="consent"),
+    path(
+        "forloeb/<uuid:pathway_id>/samtykke/<uuid:consent_id>/<uuid:department_id>/tilbagekald/",
+        consent_views.ConsentWithdrawView.as_view(),
+        name="consent_withdraw",
+    ),
+    path("forloeb/<uuid:pathway_id>/indsigt/", insight_views.InsightView.as_view(), name="insight"),
+    path(
+        "forloeb/<uuid:pathway_id>/mine-data.pdf",
+        insight_views.ExportView.as_view(),
+        {"fmt": "pdf"},
+        name="export_pdf",
+    ),
+    path(
+        "forloeb/<uuid:pathway_id>/mine-data.json",
+        insight_views.ExportView.as_view(),
+        {"fmt": "json"},
+        name="export_json",
+    ),
     # Shared documents and the messages with the coordinator (samspil.documents).
     path("forloeb/<uuid:pathway_id>/dokumenter/", document_views.PortalDocumentListView.as_view(), name="documents"),
     path(

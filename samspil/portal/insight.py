@@ -1,0 +1,228 @@
+"""Insight: who has looked at the citizen's data, when, what, why and on which basis (Datatilsynet's expectation,
+GDPR art. 15).
+
+The person the log concerns is the account's own citizen when they are a subject of the pathway, and each minor
+subject in their custody (a custody holder sees who looked at their child's data). Their log is read across the whole
+municipality, not only this pathway: every pathway of theirs, intake searches without a pathway, and reads by blind
+index from segmentation (`AccessLogEntry.subject_index` is the citizens' `cpr_index`). A break-glass read carries
+the reason the reader gave (`BreakGlassAccess` of that reader and pathway, opened before the read).
+
+Portal accounts never read through `visible_to` (the policy gives them nothing): the rows are found by the person
+they concern, which `portal.access` has established. Keyset pages, newest first, `(created_at, id)` descending, with
+the staff access log's opaque cursor (`pathways.access_log.Cursor`): for each person one query by citizen (the index
+`(citizen, created_at)`) and one by blind index (its own index), each limited to the page, merged in memory. No
+`COUNT(*)`, no scan of the log.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samspil.access.models import BreakGlassAccess
+from samspil.accounts.choices import AccountKind
+from samspil.audit.choices import SHOWN_LABELS, AccessPurpose, AccessVia
+from samspil.audit.models import AccessLogEntry
+from samspil.citizens.models import Citizen
+from samspil.organisations.models import Membership
+from samspil.pathways.access_log import Cursor
+from samspil.pathways.models import Pathway
+from samspil.pathways.selectors import subject_citizens
+from samspil.portal.access import _children_in_custody
+
+HIDE_OWN = "skjul"  # ?egne=skjul: leave the account's own reads out
+
+
+@dataclass(frozen=True)
+class InsightRow:
+    """One read, as the citizen is shown it."""
+
+    created_at: datetime.datetime
+    who: str  # the reader's name, or "You" for the account's own reads
+    is_own: bool
+    role: str  # job title or role (staff), title (partner), or the capacity of a citizen account
+    department: str  # department(s) (staff), organisation (partner), "" for citizens
+    what: str
+    why: str
+    via: str
+    via_code: str
+    about: str  # whose data, by first name
+    break_glass_reason: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "when": timezone.localtime(self.created_at).isoformat(),
+            "who": self.who,
+            "own_read": self.is_own,
+            "role": self.role,
+            "department": self.department,
+            "what": self.what,
+            "purpose": self.why,
+            "basis": self.via,
+            "about": self.about,
+            "break_glass_reason": self.break_glass_reason,
+        }
+
+
+@dataclass
+class InsightPage:
+    rows: list[InsightRow]
+    subjects: list[Citizen]
+    hide_own: bool = False
+    next_cursor: str = ""
+    error: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def query(self, *, after: str = "", hide_own: bool | None = None) -> str:
+        hide = self.hide_own if hide_own is None else hide_own
+        values = {"egne": HIDE_OWN if hide else "", "efter": after}
+        return urlencode({name: value for name, value in values.items() if value})
+
+    @property
+    def next_query(self) -> str:
+        return self.query(after=self.next_cursor) if self.next_cursor else ""
+
+    @property
+    def toggle_query(self) -> str:
+        return self.query(hide_own=not self.hide_own)
+
+
+def insight_subjects(pathway: Pathway) -> list[Citizen]:
+    """Whose reads the account may see, from this pathway: the account's own citizen if they are a subject, and each
+    minor subject in their custody today (a custody holder: the child)."""
+    access = pathway.portal_access
+    person = access.person
+    subjects = subject_citizens(pathway)
+    children = set(_children_in_custody(person, timezone.localdate()))
+    chosen = [citizen for citizen in subjects if citizen.pk == person.pk or citizen.pk in children]
+    if access.child is not None and all(citizen.pk != access.child.pk for citizen in chosen):
+        chosen.append(access.child)
+    return chosen
+
+
+def _entries(*, subjects, user, after: Cursor | None, hide_own: bool, limit: int | None):
+    """The log rows about `subjects`, newest first: one index-backed query per person and key, merged."""
+    if not subjects:
+        return []
+    base = AccessLogEntry.objects.filter(municipality_id=subjects[0].municipality_id)
+    if hide_own:
+        base = base.exclude(actor_id=user.pk)
+    if after is not None:
+        base = base.filter(created_at__lte=after.moment)
+    base = base.select_related("actor", "actor__external_contact__organisation").order_by("-created_at", "-id")
+    found: dict[int, AccessLogEntry] = {}
+    for citizen in subjects:
+        for rows in (base.filter(citizen_id=citizen.pk), base.filter(subject_index=citizen.cpr_index)):
+            for entry in rows if limit is None else rows[:limit]:
+                found[entry.pk] = entry
+    return sorted(found.values(), key=lambda entry: (entry.created_at, entry.pk), reverse=True)
+
+
+def _memberships(actor_ids) -> dict[int, list[Membership]]:
+    memberships: dict[int, list[Membership]] = {}
+    for membership in (
+        Membership.objects.filter(user_id__in=actor_ids).select_related("department").order_by("active_from", "pk")
+    ):
+        memberships.setdefault(membership.user_id, []).append(membership)
+    return memberships
+
+
+def _break_glass(entries) -> dict[tuple[int, int], list[BreakGlassAccess]]:
+    wanted = [entry for entry in entries if entry.via == AccessVia.BREAK_GLASS and entry.pathway_id]
+    if not wanted:
+        return {}
+    openings: dict[tuple[int, int], list[BreakGlassAccess]] = {}
+    for opening in BreakGlassAccess.objects.filter(
+        user_id__in={entry.actor_id for entry in wanted}, pathway_id__in={entry.pathway_id for entry in wanted}
+    ).order_by("created_at", "pk"):
+        openings.setdefault((opening.user_id, opening.pathway_id), []).append(opening)
+    return openings
+
+
+def _reason_for(entry, openings) -> str:
+    """The reason of the reader's latest break-glass opening of that pathway made before the read."""
+    reason = ""
+    for opening in openings.get((entry.actor_id, entry.pathway_id), []):
+        if opening.created_at <= entry.created_at:
+            reason = opening.reason
+    return reason
+
+
+def _staff_role(memberships: list[Membership], on: datetime.date, job_title: str) -> tuple[str, str]:
+    current = [m for m in memberships if m.active_from <= on and (m.active_to is None or m.active_to >= on)]
+    chosen = current or memberships[-1:]
+    roles = ", ".join(dict.fromkeys(str(m.get_role_display()) for m in chosen))
+    departments = ", ".join(dict.fromkeys(m.department.name for m in chosen))
+    return job_title or roles or _("Employee of the municipality"), departments
+
+
+def describe(entries, *, user, subjects) -> list[InsightRow]:
+    """The rows in words: a constant number of queries (the readers' memberships, break-glass openings)."""
+    actors = {entry.actor_id for entry in entries if entry.actor.kind == AccountKind.STAFF}
+    memberships = _memberships(actors) if actors else {}
+    openings = _break_glass(entries)
+    names = {citizen.pk: citizen.first_name for citizen in subjects}
+    names_by_index = {citizen.cpr_index: citizen.first_name for citizen in subjects}
+    rows = []
+    for entry in entries:
+        actor = entry.actor
+        is_own = actor.pk == user.pk
+        if actor.kind == AccountKind.CITIZEN:
+            role = (
+                _("Custody holder, in the portal")
+                if entry.via == AccessVia.CUSTODY
+                else _("The citizen, in the portal")
+            )
+            department = ""
+        elif actor.kind == AccountKind.PARTNER:
+            contact = actor.external_contact
+            role = (contact.title if contact else "") or _("External partner")
+            department = contact.organisation.name if contact else ""
+        else:
+            local = timezone.localtime(entry.created_at).date()
+            role, department = _staff_role(memberships.get(actor.pk, []), local, actor.job_title)
+        label = SHOWN_LABELS.get(entry.shown)
+        rows.append(
+            InsightRow(
+                created_at=entry.created_at,
+                who=_("You yourself") if is_own else (actor.get_full_name() or _("A user of Samspil")),
+                is_own=is_own,
+                role=role,
+                department=department,
+                what=str(label) if label is not None else entry.shown,
+                why=str(AccessPurpose(entry.purpose).label) if entry.purpose in AccessPurpose.values else entry.purpose,
+                via=str(AccessVia(entry.via).label) if entry.via in AccessVia.values else entry.via,
+                via_code=entry.via,
+                about=names.get(entry.citizen_id) or names_by_index.get(entry.subject_index, ""),
+                break_glass_reason=_reason_for(entry, openings) if entry.via == AccessVia.BREAK_GLASS else "",
+            )
+        )
+    return rows
+
+
+def insight_page(
+    *, user, subjects, after: Cursor | None = None, hide_own: bool = False, page_size: int | None = None
+) -> InsightPage:
+    """One page of the log about `subjects`, newest first."""
+    page_size = page_size or settings.SAMSPIL_PAGE_SIZE
+    skip = after.seen_at_moment if after is not None else 0
+    entries = _entries(subjects=subjects, user=user, after=after, hide_own=hide_own, limit=skip + page_size + 1)
+    window = entries[skip : skip + page_size + 1]
+    shown = window[:page_size]
+    page = InsightPage(rows=describe(shown, user=user, subjects=subjects), subjects=subjects, hide_own=hide_own)
+    if len(window) > page_size:
+        last = shown[-1].created_at
+        seen = sum(1 for entry in shown if entry.created_at == last)
+        if after is not None and after.moment == last:
+            seen += after.seen_at_moment
+        page.next_cursor = Cursor(moment=last, seen_at_moment=seen).encode()
+    return page
+
+
+def insight_all(*, user, subjects) -> list[InsightRow]:
+    """The whole log about `subjects`, newest first (the data download)."""
+    entries = _entries(subjects=subjects, user=user, after=None, hide_own=False, limit=None)
+    return describe(entries, user=user, subjects=subjects)
