@@ -12,7 +12,7 @@ class PortalRight(ChangeLogged, TenantModel):
     """Whether one person may use a pathway in the portal, and whether they may write (seed 002: the case's creator
     decides whether the young person and the parents may read and write).
 
-    One row per (pathway, person), changed in place by the coordinator (`portal.services.portal_right_set`); the
+    One row per (pathway, person), changed in place by the coordinator (`portal.rights.portal_right_set`); the
     change log keeps the history. No row means no access. The person is a subject of the pathway or a custody
     holder of a minor subject; the age rules on top of the right are in `portal.access`.
     """
