@@ -24,6 +24,7 @@ CITIZEN_RESPONSE_COLUMNS = (
     "citizen_agreed",
     "citizen_comment",
     "citizen_response_recorded_by_id",
+    "citizen_responded_by_id",  # the person who answered in the portal (plans/0002, guard plans/0003)
     "updated_at",
 )
 READ_ONLY = ("django_migrations",)

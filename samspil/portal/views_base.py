@@ -15,7 +15,6 @@ from django.shortcuts import redirect
 
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose
 from samspil.audit.services import access_denied_record, access_record, access_record_each
-from samspil.citizens.models import HouseholdMember
 from samspil.pathways.selectors import subject_citizens
 from samspil.pathways.views import shows_pathway
 from samspil.portal.access import portal_pathway_get, portal_person
@@ -81,8 +80,9 @@ class PortalListMixin(PortalMixin):
     """A portal page that lists the account's pathways (`portal_pathways`).
 
     The handler puts the pathways it shows in `self.listed`; after it, a response that shows them writes one
-    access-log row per (citizen, pathway) listed: the subjects of each pathway, purpose `portal`, basis own or
-    custody as the account reaches that pathway. A view must set `access_shown`; it never logs itself.
+    access-log row per (citizen, pathway) listed: the subjects of each pathway (read with the list by
+    `portal_pathways`), purpose `portal`, basis own or custody as the account reaches that pathway. A view must set
+    `access_shown`; it never logs itself.
     """
 
     access_shown: str = None
@@ -99,26 +99,12 @@ class PortalListMixin(PortalMixin):
     def log_read(self, response) -> None:
         if self.request.method in ("HEAD", "OPTIONS") or not shows_pathway(response) or not self.listed:
             return
-        subjects = listed_subjects(self.listed)
         by_via: dict[str, list] = {}
         for pathway in self.listed:
             reads = by_via.setdefault(pathway.portal_access.via, [])
-            reads.extend((citizen, pathway) for citizen in subjects[pathway.pk])
+            reads.extend((citizen, pathway) for citizen in subject_citizens(pathway))
         for via, reads in by_via.items():
             access_record_each(
                 actor=self.request.user, reads=reads, shown=self.access_shown, purpose=self.access_purpose, via=via
             )
 
-
-def listed_subjects(pathways) -> dict:
-    """The subjects of each pathway by its id: the citizen, or the family's members (one query for all families)."""
-    subjects = {pathway.pk: [pathway.citizen] if pathway.citizen_id else [] for pathway in pathways}
-    families: dict[int, list[int]] = {}
-    for pathway in pathways:
-        if not pathway.citizen_id:
-            families.setdefault(pathway.household_id, []).append(pathway.pk)
-    if families:
-        for member in HouseholdMember.objects.filter(household_id__in=families).select_related("citizen"):
-            for pathway_id in families[member.household_id]:
-                subjects[pathway_id].append(member.citizen)
-    return subjects
