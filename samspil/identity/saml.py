@@ -111,13 +111,12 @@ def _config_dict(provider: config.Provider) -> dict:
         "signing_algorithm": RSA_SHA256,
         "digest_algorithm": SHA256,
     }
-    if provider.side == Side.CITIZEN:
-        sp["requested_attributes"] = [
-            {"name": options["cpr_attribute"], "name_format": NAME_FORMAT_URI, "required": True},
-            {"name": options["loa_attribute"], "name_format": NAME_FORMAT_URI, "required": True},
-        ]
+    if provider.side == Side.CITIZEN:  # RequestedAttribute elements in the metadata, as NemLog-in registers them
+        sp["required_attributes"] = [options["cpr_attribute"], options["loa_attribute"]]
+        sp["requested_attribute_name_format"] = NAME_FORMAT_URI
     result = {
         "entityid": provider.entity_id,
+        "name": "Samspil",
         "xmlsec_binary": config.xmlsec_binary(),
         "key_file": key_file,
         "cert_file": cert_file,
