@@ -170,6 +170,18 @@ def _access_for(pathway, person, children, level, today) -> PortalAccess | None:
     return None
 
 
+def _refuse(*, user, path: str, pathway: Pathway | None):
+    """404, exactly as for a pathway that does not exist, and the refusal logged (an `access.denied` event on the
+    pathway when it is in the account's municipality)."""
+    access_denied_record(
+        actor=user if getattr(user, "is_authenticated", False) else None,
+        path=path,
+        pathway=pathway,
+        municipality_id=getattr(user, "municipality_id", None),
+    )
+    raise Http404
+
+
 def portal_pathway_get(*, user, public_id, write: bool = False, path: str = "") -> Pathway:
     """The pathway if the portal account reaches it (and may write, when `write`); else 404, logged.
 
@@ -198,13 +210,7 @@ def portal_pathway_get(*, user, public_id, write: bool = False, path: str = "") 
                 if access is not None and (access.may_write or not write):
                     pathway.portal_access = access
                     return pathway
-    access_denied_record(
-        actor=user if getattr(user, "is_authenticated", False) else None,
-        path=path,
-        pathway=pathway,
-        municipality_id=getattr(user, "municipality_id", None),
-    )
-    raise Http404
+    _refuse(user=user, path=path, pathway=pathway)
 
 
 # --- partners: external professionals invited to a pathway (`samspil.partners`) ------------------------------
@@ -327,10 +333,4 @@ def partner_pathway_get(*, user, public_id, write: bool = False, path: str = "")
                 if access.may_write or not write:
                     pathway.portal_access = access
                     return pathway
-    access_denied_record(
-        actor=user if getattr(user, "is_authenticated", False) else None,
-        path=path,
-        pathway=pathway,
-        municipality_id=getattr(user, "municipality_id", None),
-    )
-    raise Http404
+    _refuse(user=user, path=path, pathway=pathway)

@@ -101,9 +101,12 @@ def test_partner_accounts_never_reach_staff_pages_nor_the_portal(client, pw):
         reverse("plans:plan", args=[pathway]),
         reverse("meetings:list", args=[pathway]),
         reverse("citizens:search"),
+        reverse("api:pathways"),
+        reverse("api:pathway", args=[pathway]),
         "/borger/",
     ):
         assert client.get(url).status_code == 404, url
+    assert not AccessLogEntry.objects.filter(actor=account).exists()
 
 
 @pytest.mark.parametrize("who", ["coordinator", "colleague", "citizen"])
