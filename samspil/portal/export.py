@@ -11,9 +11,10 @@ a family member's or the other parent's; `Citizen.address_protected` is thereby 
 meetings held without the citizen or family (analysis meetings) and any meeting's minutes, checklist or decisions
 (`meetings.selectors.meetings_with_citizen`), internal notes of the plan (`plans.snapshot.citizen_edition`).
 
-**Adding a list** (the hook for shared documents, messages, …): write a function `(ctx: ExportContext) ->
-list[Section]` that reads only through `ctx.pathways` (each carries `portal_access`) and shows only what the portal
-shows the account, and add it to `SECTIONS` below (one line). Its sections appear in both files; a `Field` with a list
+**Adding a list** (the hook for shared documents, messages, …): write a function `(pathway) -> list[Item]` that lists
+one pathway's records as the portal shows them to the account (`pathway.portal_access` says who is asking), and add
+`per_pathway("documents", gettext_lazy("Shared documents"), your_function)` to `SECTIONS` below (one line); a builder
+`(ctx: ExportContext) -> list[Section]` of your own works too. Its sections appear in both files; a `Field` with a list
 of `Item`s nests, and `pdf=False` keeps a field out of the PDF (the JSON is the complete, machine-readable copy).
 The download's access-log rows (one per citizen and pathway, `portal.export`, purpose `data_request`) already cover
 what a section adds about those citizens.
@@ -27,14 +28,15 @@ from typing import Any
 from django.db.models import Prefetch
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_lazy, override
 
 from samspil.access.models import Consent, ConsentScope
 from samspil.citizens.models import Citizen
+from samspil.meetings.selectors import meetings_with_citizen
 from samspil.pathways.models import Pathway, TeamMember
 from samspil.pathways.selectors import subject_citizens
 from samspil.plans.models import Agreement, Plan, PlanRevision
-from samspil.plans.snapshot import build_snapshot, citizen_edition
+from samspil.plans.snapshot import agreement_owner_name, build_snapshot, citizen_edition
 from samspil.portal.access import portal_pathways
 from samspil.portal.choices import Capacity, PortalLevel
 from samspil.portal.insight import insight_all, insight_subjects
@@ -102,6 +104,15 @@ def _pathway_title(pathway: Pathway) -> str:
 # --- the sections --------------------------------------------------------------------------------------------
 
 
+def per_pathway(key: str, title, items: Callable[[Pathway], list[Item]]) -> Callable[[ExportContext], list[Section]]:
+    """A builder of one section per pathway the account reaches, from a function listing one pathway's records."""
+
+    def build(ctx: ExportContext) -> list[Section]:
+        return [Section(key, str(title), items(pathway), pathway=pathway) for pathway in ctx.pathways]
+
+    return build
+
+
 def _person(ctx: ExportContext) -> list[Section]:
     person = ctx.person
     items = [
@@ -163,36 +174,33 @@ def _pathways(ctx: ExportContext) -> list[Section]:
     return [Section("pathways", _("Your pathways"), items)]
 
 
-def _team(ctx: ExportContext) -> list[Section]:
-    sections = []
-    for pathway in ctx.pathways:
-        members = (
-            TeamMember.objects.filter(municipality_id=pathway.municipality_id, pathway=pathway)
-            .select_related("user", "department", "external_contact__organisation")
-            .order_by("active_from", "id")
-        )
-        items = []
-        for member in members:
-            if member.kind == "staff":
-                where = member.department.name if member.department_id else ""
-            elif member.kind == "external":
-                where = member.external_contact.organisation.name if member.external_contact_id else ""
-            else:
-                where = member.relation or _("Private network")
-            items.append(
-                Item(
-                    member.display_name,
-                    [
-                        Field("name", _("Name"), member.display_name),
-                        Field("role", _("Role"), str(member.get_role_display())),
-                        Field("department", _("Department or relation"), where),
-                        Field("from", _("From"), _date(member.active_from)),
-                        Field("to", _("To"), _date(member.active_to)),
-                    ],
-                )
+def _team_items(pathway: Pathway) -> list[Item]:
+    members = (
+        TeamMember.objects.filter(municipality_id=pathway.municipality_id, pathway=pathway)
+        .select_related("user", "department", "external_contact__organisation")
+        .order_by("active_from", "id")
+    )
+    items = []
+    for member in members:
+        if member.kind == "staff":
+            where = member.department.name if member.department_id else ""
+        elif member.kind == "external":
+            where = member.external_contact.organisation.name if member.external_contact_id else ""
+        else:
+            where = member.relation or _("Private network")
+        items.append(
+            Item(
+                member.display_name,
+                [
+                    Field("name", _("Name"), member.display_name),
+                    Field("role", _("Role"), str(member.get_role_display())),
+                    Field("department", _("Department or relation"), where),
+                    Field("from", _("From"), _date(member.active_from)),
+                    Field("to", _("To"), _date(member.active_to)),
+                ],
             )
-        sections.append(Section("team", _("The team"), items, pathway=pathway))
-    return sections
+        )
+    return items
 
 
 def _goal_items(goals: list[dict]) -> list[Item]:
@@ -298,137 +306,117 @@ def _plan(ctx: ExportContext) -> list[Section]:
     return sections
 
 
-def _agreements(ctx: ExportContext) -> list[Section]:
-    sections = []
-    for pathway in ctx.pathways:
-        agreements = (
-            Agreement.objects.filter(municipality_id=pathway.municipality_id, pathway=pathway)
-            .select_related("goal", "owner__user", "owner__external_contact", "owner_member")
-            .order_by("due_on", "id")
-        )
-        items = []
-        for agreement in agreements:
-            if agreement.owner_id:
-                who = agreement.owner.display_name
-            elif agreement.owner_member_id:
-                who = agreement.owner_member.full_name
-            else:
-                who = pathway.subject_name
-            items.append(
-                Item(
-                    agreement.what,
-                    [
-                        Field("what", _("Agreement"), agreement.what),
-                        Field("goal", _("Goal"), agreement.goal.title),
-                        Field("who", _("Who does it"), who),
-                        Field("due_on", _("Due"), _date(agreement.due_on)),
-                        Field("status", _("Status"), str(agreement.get_status_display())),
-                        Field("completed_on", _("Completed"), _date(agreement.completed_on)),
-                        Field("follow_up_note", _("Follow-up"), agreement.follow_up_note),
-                    ],
-                )
-            )
-        sections.append(Section("agreements", _("Agreements"), items, pathway=pathway))
-    return sections
-
-
-def _meetings(ctx: ExportContext) -> list[Section]:
-    from samspil.meetings.selectors import meetings_with_citizen
-
-    sections = []
-    for pathway in ctx.pathways:
-        items = [
+def _agreement_items(pathway: Pathway) -> list[Item]:
+    agreements = (
+        Agreement.objects.filter(municipality_id=pathway.municipality_id, pathway=pathway)
+        .select_related("goal", "owner__user", "owner__external_contact", "owner_member")
+        .order_by("due_on", "id")
+    )
+    items = []
+    whole = _("The whole family") if not pathway.citizen_id else pathway.subject_name
+    for agreement in agreements:
+        who = agreement_owner_name(agreement, whole=whole)
+        items.append(
             Item(
-                f"{meeting.get_meeting_type_display()} {_date(meeting.starts_at)}",
+                agreement.what,
                 [
-                    Field("type", _("Meeting"), str(meeting.get_meeting_type_display())),
-                    Field("starts_at", _("Starts"), _date(meeting.starts_at)),
-                    Field("ends_at", _("Ends"), _date(meeting.ends_at)),
-                    Field("place", _("Place"), meeting.location),
-                    Field("online_link", _("Online meeting link"), meeting.online_link),
-                    Field("status", _("Status"), str(meeting.get_status_display())),
+                    Field("what", _("Agreement"), agreement.what),
+                    Field("goal", _("Goal"), agreement.goal.title),
+                    Field("who", _("Who does it"), who),
+                    Field("due_on", _("Due"), _date(agreement.due_on)),
+                    Field("status", _("Status"), str(agreement.get_status_display())),
+                    Field("completed_on", _("Completed"), _date(agreement.completed_on)),
+                    Field("follow_up_note", _("Follow-up"), agreement.follow_up_note),
                 ],
             )
-            for meeting in meetings_with_citizen(pathway).order_by("starts_at", "id")
-        ]
-        sections.append(Section("meetings", _("Meetings with you"), items, pathway=pathway))
-    return sections
-
-
-def _consents(ctx: ExportContext) -> list[Section]:
-    sections = []
-    for pathway in ctx.pathways:
-        consents = (
-            Consent.objects.filter(municipality_id=pathway.municipality_id, pathway=pathway)
-            .prefetch_related(
-                Prefetch("scopes", queryset=ConsentScope.objects.select_related("department").order_by("id"))
-            )
-            .order_by("given_on", "id")
         )
-        items = []
-        for consent in consents:
-            departments = [
-                Item(
-                    scope.department.name,
-                    [
-                        Field("department", _("Department"), scope.department.name),
-                        Field("withdrawn_at", _("Withdrawn"), _date(scope.withdrawn_at or consent.withdrawn_at)),
-                    ],
-                )
-                for scope in consent.scopes.all()
-            ]
-            items.append(
-                Item(
-                    f"{consent.giver_name} ({consent.get_giver_role_display()})",
-                    [
-                        Field("given_by", _("Given by"), consent.giver_name),
-                        Field("role", _("As"), str(consent.get_giver_role_display())),
-                        Field("form", _("Form"), str(consent.get_form_display())),
-                        Field("purpose", _("Purpose"), consent.purpose),
-                        Field("given_on", _("Given on"), _date(consent.given_on)),
-                        Field("expires_on", _("Expires on"), _date(consent.expires_on)),
-                        Field("withdrawn_at", _("Withdrawn"), _date(consent.withdrawn_at)),
-                        Field("departments", _("Departments"), departments),
-                    ],
-                )
-            )
-        sections.append(Section("consents", _("Consents"), items, pathway=pathway))
-    return sections
+    return items
 
 
-def _portal_rights(ctx: ExportContext) -> list[Section]:
-    sections = []
-    for pathway in ctx.pathways:
-        rights = (
-            PortalRight.objects.filter(municipality_id=pathway.municipality_id, pathway=pathway)
-            .select_related("citizen")
-            .order_by("id")
+def _meeting_items(pathway: Pathway) -> list[Item]:
+    items = [
+        Item(
+            f"{meeting.get_meeting_type_display()} {_date(meeting.starts_at)}",
+            [
+                Field("type", _("Meeting"), str(meeting.get_meeting_type_display())),
+                Field("starts_at", _("Starts"), _date(meeting.starts_at)),
+                Field("ends_at", _("Ends"), _date(meeting.ends_at)),
+                Field("place", _("Place"), meeting.location),
+                Field("online_link", _("Online meeting link"), meeting.online_link),
+                Field("status", _("Status"), str(meeting.get_status_display())),
+            ],
         )
-        items = [
+        for meeting in meetings_with_citizen(pathway).order_by("starts_at", "id")
+    ]
+    return items
+
+
+def _consent_items(pathway: Pathway) -> list[Item]:
+    consents = (
+        Consent.objects.filter(municipality_id=pathway.municipality_id, pathway=pathway)
+        .prefetch_related(Prefetch("scopes", queryset=ConsentScope.objects.select_related("department").order_by("id")))
+        .order_by("given_on", "id")
+    )
+    items = []
+    for consent in consents:
+        departments = [
             Item(
-                right.citizen.full_name,
+                scope.department.name,
                 [
-                    Field("person", _("Person"), right.citizen.full_name),
-                    Field("level", _("Access to the portal"), str(right.get_level_display())),
-                    Field("set_on", _("Set"), _date(right.updated_at)),
+                    Field("department", _("Department"), scope.department.name),
+                    Field("withdrawn_at", _("Withdrawn"), _date(scope.withdrawn_at or consent.withdrawn_at)),
                 ],
             )
-            for right in rights
+            for scope in consent.scopes.all()
         ]
-        sections.append(Section("portal_rights", _("Access to the portal"), items, pathway=pathway))
-    return sections
+        items.append(
+            Item(
+                f"{consent.giver_name} ({consent.get_giver_role_display()})",
+                [
+                    Field("given_by", _("Given by"), consent.giver_name),
+                    Field("role", _("As"), str(consent.get_giver_role_display())),
+                    Field("form", _("Form"), str(consent.get_form_display())),
+                    Field("purpose", _("Purpose"), consent.purpose),
+                    Field("given_on", _("Given on"), _date(consent.given_on)),
+                    Field("expires_on", _("Expires on"), _date(consent.expires_on)),
+                    Field("withdrawn_at", _("Withdrawn"), _date(consent.withdrawn_at)),
+                    Field("departments", _("Departments"), departments),
+                ],
+            )
+        )
+    return items
+
+
+def _portal_right_items(pathway: Pathway) -> list[Item]:
+    rights = (
+        PortalRight.objects.filter(municipality_id=pathway.municipality_id, pathway=pathway)
+        .select_related("citizen")
+        .order_by("id")
+    )
+    items = [
+        Item(
+            right.citizen.full_name,
+            [
+                Field("person", _("Person"), right.citizen.full_name),
+                Field("level", _("Access to the portal"), str(right.get_level_display())),
+                Field("set_on", _("Set"), _date(right.updated_at)),
+            ],
+        )
+        for right in rights
+    ]
+    return items
 
 
 # The sections, in the order of the files. Add a list here (see the module's docstring).
 SECTIONS: list[Callable[[ExportContext], list[Section]]] = [
     _person,
     _pathways,
-    _team,
+    per_pathway("team", gettext_lazy("The team"), _team_items),
     _plan,
-    _agreements,
-    _meetings,
-    _consents,
-    _portal_rights,
+    per_pathway("agreements", gettext_lazy("Agreements"), _agreement_items),
+    per_pathway("meetings", gettext_lazy("Meetings with you"), _meeting_items),
+    per_pathway("consents", gettext_lazy("Consents"), _consent_items),
+    per_pathway("portal_rights", gettext_lazy("Access to the portal"), _portal_right_items),
 ]
 
 
