@@ -1,10 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from samspil.core.exceptions import ConflictError
 
 
 @require_GET
@@ -65,3 +69,46 @@ def home(request):
     if user.is_staff:
         return redirect("admin:index")
     return redirect("pathways:tasks")
+
+
+class FormPostMixin:
+    """A posted form: parse it, call one service, answer. The flow of every write page (the pathway's pages through
+    `pathways.views.PathwayWriteView`, the portal's plan).
+
+    Valid and saved: the success message and `success()` (the refreshed page for HTMX, else a redirect).
+    Invalid, or refused by the service (`ValidationError`): `failure(form)`, the page with the form and its errors
+    (422), nothing saved. Saved by someone else meanwhile (`ConflictError`): `conflict(form, error)`, by default the
+    same as a refusal. Subclasses build the bound form (`bound_form`) and call the service (`perform`).
+    """
+
+    success_message = ""
+
+    def bound_form(self):
+        raise NotImplementedError
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def success(self):
+        raise NotImplementedError
+
+    def failure(self, form):
+        raise NotImplementedError
+
+    def conflict(self, form, error):
+        form.add_error(None, error.message)
+        return self.failure(form)
+
+    def post(self, request, *args, **kwargs):
+        form = self.bound_form()
+        if form.is_valid():
+            try:
+                self.perform(form)
+            except ValidationError as error:
+                form.add_error(None, error)
+            except ConflictError as error:
+                return self.conflict(form, error)
+            else:
+                messages.success(request, self.success_message)
+                return self.success()
+        return self.failure(form)

@@ -18,7 +18,7 @@ from samspil.access.models import AccessGrant, Consent
 from samspil.access.views import RoleRequiredMixin, StaffRequiredMixin, deny
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose
 from samspil.citizens import services as citizen_services
-from samspil.core.exceptions import ConflictError
+from samspil.core.views import FormPostMixin
 from samspil.pathways import forms, selectors, services, worklist
 from samspil.pathways.choices import PathwayStatus, TeamMemberKind
 from samspil.pathways.models import Pathway, Programme, TeamMember
@@ -155,46 +155,14 @@ class PathwayOverviewView(OverviewRenderMixin, PathwayMixin, View):
         return render(request, "pathways/overview.html", self.overview_context())
 
 
-class PathwayWriteView(PathwayMixin, View):
-    """A form posted on a pathway's page: parse it, call one service, answer.
+class PathwayWriteView(PathwayMixin, FormPostMixin, View):
+    """A form posted on a pathway's page: parse it, call one service, answer (`core.views.FormPostMixin`).
 
     Valid and saved: the success message and `success()` (the refreshed page for HTMX, else a redirect).
     Invalid, or refused by the service: `failure(form)`, the page with the form and its errors (422), nothing
     saved. Saved by someone else meanwhile (`ConflictError`): `conflict(form, error)`, by default the same as
     a refusal. Subclasses build the bound form (`bound_form`) and call the service (`perform`).
     """
-
-    success_message = ""
-
-    def bound_form(self):
-        raise NotImplementedError
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def success(self):
-        raise NotImplementedError
-
-    def failure(self, form):
-        raise NotImplementedError
-
-    def conflict(self, form, error: ConflictError):
-        form.add_error(None, error.message)
-        return self.failure(form)
-
-    def post(self, request, pathway_id, **kwargs):
-        form = self.bound_form()
-        if form.is_valid():
-            try:
-                self.perform(form)
-            except ValidationError as error:
-                form.add_error(None, error)
-            except ConflictError as error:
-                return self.conflict(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return self.success()
-        return self.failure(form)
 
 
 class PathwayActionView(OverviewRenderMixin, PathwayWriteView):
