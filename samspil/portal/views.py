@@ -9,7 +9,6 @@ what is saved now shown beside it.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.views import View
 
 from samspil.core.exceptions import ConflictError
 from samspil.core.forms import form_on_saved_version
+from samspil.core.views import FormPostMixin
 from samspil.meetings import ics
 from samspil.plans.models import Agreement, Goal, PlanRevision
 from samspil.portal import forms, selectors, services
@@ -111,45 +111,24 @@ class PlanView(PortalPathwayMixin, View):
         return render(self.request, "portal/plan.html", context, status=status)
 
 
-class PlanWriteView(PlanView):
-    """A form posted from the plan page: parse it, call one portal service, answer (see the module's docstring).
+class PlanWriteView(FormPostMixin, PlanView):
+    """A form posted from the plan page: parse it, call one portal service, answer (`core.views.FormPostMixin`):
+    a redirect back to the plan, or the plan with the form and its errors (422).
 
     Writing needs the write right: a read-only account gets 404 for the POST, as a stranger would."""
 
     portal_write_methods = ("POST",)
     http_method_names = ["post"]
     form_key = ""
-    success_message = ""
-
-    def bound_form(self):
-        raise NotImplementedError
-
-    def perform(self, form) -> None:
-        raise NotImplementedError
 
     def success_url(self) -> str:
         return reverse("portal:plan", args=[self.pathway.public_id])
 
-    def post(self, request, pathway_id, **kwargs):
-        form = self.bound_form()
-        if form.is_valid():
-            try:
-                self.perform(form)
-            except ValidationError as error:
-                form.add_error(None, error)
-            except ConflictError as error:
-                return self.conflict(form, error)
-            else:
-                messages.success(request, self.success_message)
-                return HttpResponseRedirect(self.success_url())
-        return self.failure(form)
+    def success(self):
+        return HttpResponseRedirect(self.success_url())
 
     def failure(self, form):
         return self.render_plan({self.form_key: form}, status=422)
-
-    def conflict(self, form, error: ConflictError):
-        form.add_error(None, error.message)
-        return self.failure(form)
 
 
 class WishesView(PlanWriteView):
@@ -249,18 +228,18 @@ class RevisionListView(PortalPathwayMixin, View):
         )
 
 
-class RevisionView(PortalPathwayMixin, View):
-    """One version in the citizen's edition; with the right to write, the answer *enig / ikke enig* with a comment,
-    once per version, recorded as the person's own."""
+class RevisionView(PortalPathwayMixin, FormPostMixin, View):
+    """One version in the citizen's edition; with the right to write, the answer *enig / ikke enig* with a comment
+    (POST), once per version, recorded as the person's own."""
 
     access_shown = "portal.revisions"
     portal_write_methods = ("POST",)
 
     def get(self, request, pathway_id, number):
-        return self.render_revision(number, forms.PlanResponseForm(prefix="response"))
+        return self.render_revision(forms.PlanResponseForm(prefix="response"))
 
-    def render_revision(self, number, form, status=200):
-        version = selectors.plan_revision(pathway=self.pathway, number=number)
+    def render_revision(self, form, status=200):
+        version = selectors.plan_revision(pathway=self.pathway, number=self.kwargs["number"])
         context = {
             "pathway": self.pathway,
             "version": version,
@@ -269,21 +248,27 @@ class RevisionView(PortalPathwayMixin, View):
         }
         return render(self.request, "portal/revision.html", context, status=status)
 
-    def post(self, request, pathway_id, number):
-        revision = get_object_or_404(PlanRevision.objects.filter(pathway=self.pathway), number=number)
-        form = forms.PlanResponseForm(request.POST, prefix="response")
-        if form.is_valid():
-            try:
-                services.portal_revision_respond(
-                    actor=request.user,
-                    pathway=self.pathway,
-                    revision=revision,
-                    agreed=form.cleaned_data["agreed"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Thank you for your answer. Your coordinator can see it now."))
-                return HttpResponseRedirect(reverse("portal:revision", args=[self.pathway.public_id, number]))
-        return self.render_revision(number, form, status=422)
+    @property
+    def success_message(self):
+        return _("Thank you for your answer. Your coordinator can see it now.")
+
+    def bound_form(self):
+        self._revision = get_object_or_404(
+            PlanRevision.objects.filter(pathway=self.pathway), number=self.kwargs["number"]
+        )
+        return forms.PlanResponseForm(self.request.POST, prefix="response")
+
+    def perform(self, form):
+        services.portal_revision_respond(
+            actor=self.request.user,
+            pathway=self.pathway,
+            revision=self._revision,
+            agreed=form.cleaned_data["agreed"],
+            comment=form.cleaned_data["comment"],
+        )
+
+    def success(self):
+        return HttpResponseRedirect(reverse("portal:revision", args=[self.pathway.public_id, self.kwargs["number"]]))
+
+    def failure(self, form):
+        return self.render_revision(form, status=422)
