@@ -163,7 +163,12 @@ def forget_configurations() -> None:
 
 
 def _client(provider: config.Provider) -> Saml2Client:
-    return Saml2Client(config=sp_config(provider))
+    """A new client; `SamlRefused(IDP_UNAVAILABLE)` when the provider's metadata cannot be read (URL down)."""
+    try:
+        return Saml2Client(config=sp_config(provider))
+    except Exception as error:
+        logger.warning("SAML metadata not loaded (%s): %s", provider.side, type(error).__name__)
+        raise SamlRefused(RefusalReason.IDP_UNAVAILABLE) from None
 
 
 def _idp_entity_id(client: Saml2Client) -> str:
@@ -183,7 +188,7 @@ def metadata_xml(provider: config.Provider) -> str:
 
 
 def authn_request(provider: config.Provider) -> tuple[str, str]:
-    """A signed AuthnRequest by HTTP-Redirect: (its id, the URL to send the browser to)."""
+    """A signed AuthnRequest by HTTP-Redirect: (its id, the URL to send the browser to). Raises `SamlRefused`."""
     client = _client(provider)
     kwargs = {}
     if provider.side == Side.CITIZEN:

@@ -90,8 +90,12 @@ def refusal_record(*, request, refused: Refused) -> LoginRefusal:
 
 
 def saml_login_start(*, request, provider: config.Provider, next_url: str) -> str:
-    """Send a signed AuthnRequest; remember its id (and where to go after) in this browser's session."""
-    request_id, url = saml.authn_request(provider)
+    """Send a signed AuthnRequest; remember its id (and where to go after) in this browser's session. Raises
+    `Refused` when the provider's metadata cannot be read."""
+    try:
+        request_id, url = saml.authn_request(provider)
+    except saml.SamlRefused as error:
+        raise Refused(error.reason, method=provider.method) from None
     now = int(time.time())
     pending = {
         key: value

@@ -69,12 +69,24 @@ class LoginStartView(View):
     def get(self, request):
         provider = _provider_or_404(self.side)
         next_url = safe_next_url(request)
-        if provider.protocol == config.SAML:
-            return redirect(services.saml_login_start(request=request, provider=provider, next_url=next_url))
         try:
+            if provider.protocol == config.SAML:
+                return redirect(services.saml_login_start(request=request, provider=provider, next_url=next_url))
             return services.oidc_login_start(request=request, provider=provider, next_url=next_url)
         except services.Refused as refused:
             return _refused(request, refused, self.side)
+
+
+def _without_session_cookie(request) -> bool:
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.POST.get(RESUBMITTED)
+
+
+def _resubmit(request):
+    """A page that posts the provider's message again, from this site (so the browser sends the session cookie)."""
+    fields = [
+        (name, request.POST[name]) for name in ("SAMLResponse", "SAMLRequest", "RelayState") if name in request.POST
+    ]
+    return render(request, "identity/resubmit.html", {"fields": [*fields, (RESUBMITTED, "1")]})
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
@@ -93,9 +105,8 @@ class SamlAcsView(View):
     def post(self, request):
         provider = _provider_or_404(self.side, config.SAML)
         saml_response = request.POST.get("SAMLResponse", "")
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.POST.get(RESUBMITTED):
-            context = {"saml_response": saml_response, "relay_state": request.POST.get("RelayState", "")}
-            return render(request, "identity/resubmit.html", {**context, "resubmitted": RESUBMITTED})
+        if _without_session_cookie(request):
+            return _resubmit(request)
         if not saml_response:
             return HttpResponseBadRequest(_("The log-in answer is missing."))
         try:
@@ -121,6 +132,9 @@ class SamlSloView(View):
         return self.handle(request, request.GET, BINDING_HTTP_REDIRECT, request.META.get("QUERY_STRING", ""))
 
     def post(self, request):
+        _provider_or_404(self.side, config.SAML)
+        if _without_session_cookie(request):  # the provider's cross-site POST: see SamlAcsView
+            return _resubmit(request)
         return self.handle(request, request.POST, BINDING_HTTP_POST, "")
 
     def handle(self, request, params, binding, raw_query):

@@ -657,3 +657,11 @@ def session_user_id(client):
 def session_text(client) -> str:
     """Everything in the session as stored (decoded), to look for a CPR number in it."""
     return json.dumps(dict(client.session.items()), default=str)
+
+
+def assert_no_cpr(digits: str, *, client, exchange: Exchange, caplog) -> None:
+    """The CPR number (in either written form) is in no URL of the exchange, not in the session, not in a log line."""
+    forms = (digits, f"{digits[:6]}-{digits[6:]}")
+    assert not any(form in session_text(client) for form in forms), "CPR number in the session"
+    assert not any(form in url for url in exchange.urls for form in forms), "CPR number in a URL"
+    assert not any(form in caplog.text for form in forms), "CPR number in a log line"

@@ -11,7 +11,7 @@ from samspil.accounts.models import User
 from samspil.citizens import cpr
 from samspil.identity.choices import LoginMethod, RefusalReason
 from samspil.identity.models import ExternalIdentity, LoginRefusal
-from samspil.identity.tests.providers import CLIENT_ID, oidc_log_in, session_text, session_user_id
+from samspil.identity.tests.providers import CLIENT_ID, assert_no_cpr, oidc_log_in, session_user_id
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -45,13 +45,6 @@ def assert_refused(exchange, client, *, reason: str, heading: str, method: str =
     assert (row.method, row.reason) == (method, reason)
     assert row.request_id == response["X-Request-Id"]
     assert session_user_id(client) is None
-
-
-def assert_no_cpr(digits: str, *, client, exchange, caplog):
-    forms = (digits, f"{digits[:6]}-{digits[6:]}")
-    assert not any(form in session_text(client) for form in forms)
-    assert not any(form in url for url in exchange.urls for form in forms)
-    assert not any(form in caplog.text for form in forms)
 
 
 def test_a_citizen_logs_in_through_the_broker(client, citizen_oidc, op, watch_logs):

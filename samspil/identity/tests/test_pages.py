@@ -239,3 +239,21 @@ def test_an_external_identity_is_only_for_staff_accounts(world):
     link = ExternalIdentity(user=f.portal_account(world.citizen), issuer="https://idp", subject="s")
     with pytest.raises(ValidationError, match=r"medarbejderkonti|staff accounts"):
         link.full_clean(exclude=["municipality"])
+
+
+def test_refused_log_ins_are_append_only(db):
+    from django.db import DatabaseError, connection, transaction
+
+    from samspil.audit.models import AppendOnlyError
+
+    row = LoginRefusal.objects.create(method=LoginMethod.MITID_SAML, reason=RefusalReason.REPLAYED, request_id="r1")
+    row.reason = RefusalReason.SIGNATURE
+    with pytest.raises(AppendOnlyError):
+        row.save()
+    with pytest.raises(AppendOnlyError):
+        LoginRefusal.objects.all().delete()
+    if connection.vendor == "postgresql":  # the database itself refuses raw SQL too (migration 0002)
+        for sql in ("UPDATE identity_loginrefusal SET reason = 'x'", "DELETE FROM identity_loginrefusal"):
+            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(sql)
+    assert LoginRefusal.objects.get().reason == RefusalReason.REPLAYED

@@ -141,3 +141,14 @@ def test_without_a_staff_provider_there_is_no_button_and_its_urls_answer_404(cli
     for path in (START, "/identitet/medarbejder/saml/metadata/", "/identitet/medarbejder/oidc/callback/"):
         assert client.get(path).status_code == 404
     assert client.post("/identitet/medarbejder/saml/acs/", {"SAMLResponse": "x"}).status_code == 404
+
+
+def test_an_unreachable_provider_is_a_danish_page(client, staff_saml, settings):
+    settings.SAMSPIL_STAFF_SAML = {**settings.SAMSPIL_STAFF_SAML, "idp_metadata_url": "http://127.0.0.1:9/metadata"}
+
+    response = client.get(START)
+
+    assert response.status_code == 403
+    assert "Log-in kan ikke nås lige nu" in response.content.decode()
+    row = LoginRefusal.objects.get()
+    assert (row.method, row.reason) == (LoginMethod.STAFF_SAML, RefusalReason.IDP_UNAVAILABLE)

@@ -136,3 +136,20 @@ def test_a_citizen_without_a_saml_session_goes_to_the_portal_log_in(client):
     response = client.post("/konto/log-ud/")
     assert response.status_code == 302 and response["Location"] == "/borger/log-ind/"
     assert session_user_id(client) is None
+
+
+def test_a_posted_logout_request_without_the_cookie_is_posted_again_from_this_site(client, citizen_saml, idp):
+    log_in_citizen(client, idp)
+    cookie = client.cookies.pop("sessionid")
+
+    page = client.post("/identitet/mitid/saml/slo/", {"SAMLRequest": "PHNhbWxwOkxvZ291dFJlcXVlc3Q+", "RelayState": "r"})
+
+    assert page.status_code == 200
+    from samspil.identity.tests.providers import read_auto_post_form
+
+    action, fields = read_auto_post_form(page.content.decode())
+    assert action == "/identitet/mitid/saml/slo/"
+    expected = {"SAMLRequest": "PHNhbWxwOkxvZ291dFJlcXVlc3Q+", "RelayState": "r", "samspil_resubmitted": "1"}
+    assert expected.items() <= fields.items()
+    client.cookies["sessionid"] = cookie
+    assert session_user_id(client) is not None  # nothing happened to the session yet
