@@ -333,6 +333,25 @@ def _agreement_items(pathway: Pathway) -> list[Item]:
     return items
 
 
+def _goal_comment_items(pathway: Pathway) -> list[Item]:
+    """The comments written on the plan's goals in the portal (`plans.GoalComment`), as the portal shows them."""
+    from samspil.portal.selectors import goal_comments
+
+    return [
+        Item(
+            _("Comment from %(name)s") % {"name": comment.person.full_name},
+            [
+                Field("goal", _("Goal"), comment.goal.title),
+                Field("written_by", _("Written by"), comment.person.full_name),
+                Field("written_at", _("Written on"), _date(comment.created_at)),
+                Field("comment", _("Comment"), comment.text),
+            ],
+        )
+        for comments in goal_comments(pathway).values()
+        for comment in comments
+    ]
+
+
 def _meeting_items(pathway: Pathway) -> list[Item]:
     items = [
         Item(
@@ -414,6 +433,7 @@ SECTIONS: list[Callable[[ExportContext], list[Section]]] = [
     per_pathway("team", gettext_lazy("The team"), _team_items),
     _plan,
     per_pathway("agreements", gettext_lazy("Agreements"), _agreement_items),
+    per_pathway("goal_comments", gettext_lazy("Comments on the goals"), _goal_comment_items),
     per_pathway("meetings", gettext_lazy("Meetings with you"), _meeting_items),
     per_pathway("consents", gettext_lazy("Consents"), _consent_items),
     per_pathway("portal_rights", gettext_lazy("Access to the portal"), _portal_right_items),

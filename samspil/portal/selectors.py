@@ -13,7 +13,7 @@ What the citizen may read is defined once, elsewhere, and only used here: the pl
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -203,14 +203,9 @@ def snapshot_groups(snapshot: dict) -> list[tuple[str, list[dict]]]:
 def goal_comments(pathway: Pathway) -> dict[str, list[GoalComment]]:
     """The comments on the plan's goals, by the goal's public id, oldest first (one query)."""
     comments: dict[str, list] = {}
-    rows = (
-        GoalComment.objects.filter(pathway=pathway)
-        .select_related("person")
-        .annotate(goal_public_id=F("goal__public_id"))
-        .order_by("created_at", "id")
-    )
+    rows = GoalComment.objects.filter(pathway=pathway).select_related("person", "goal").order_by("created_at", "id")
     for comment in rows:
-        comments.setdefault(str(comment.goal_public_id), []).append(comment)
+        comments.setdefault(str(comment.goal.public_id), []).append(comment)
     return comments
 
 

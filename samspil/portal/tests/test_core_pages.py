@@ -4,6 +4,7 @@ versions and the calendar files — for a young person with the write right, cus
 what must never reach the portal (analysis meetings, internal notes)."""
 
 import datetime
+import io
 from dataclasses import dataclass
 
 import pytest
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from samspil.audit.choices import AccessPurpose, AccessVia
 from samspil.audit.models import AccessLogEntry, AuditEvent
@@ -304,6 +306,28 @@ def test_analysis_meetings_and_internal_notes_are_on_no_portal_page(client, pw, 
         assert ANALYSIS_MARKER not in content, address
         assert INTERNAL_MARKER not in content, address
         assert str(pw.analysis.public_id) not in content, address
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_the_downloads_hold_the_comments_and_never_the_analysis_meeting_or_internal_notes(client, pw):
+    client.force_login(pw.young_account)
+    key = f"comment-{pw.goal.public_id}"
+    client.post(url("goal_comment", pw.pathway, pw.goal.public_id), {f"{key}-text": "Jeg glæder mig til august."})
+    data = client.get(url("export_json", pw.pathway))
+    assert data.status_code == 200
+    text = data.content.decode()
+    assert "Jeg glæder mig til august." in text
+    document = client.get(url("export_pdf", pw.pathway))
+    assert document.status_code == 200
+    pdf = pdf_text(document.content)
+    assert "Jeg glæder mig til august." in pdf
+    for content in (text, pdf):
+        assert ANALYSIS_MARKER not in content and INTERNAL_MARKER not in content
+        assert str(pw.analysis.public_id) not in content
 
 
 def test_exactly_one_access_log_row_per_read_of_each_page(client, pw):
