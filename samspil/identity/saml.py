@@ -128,7 +128,8 @@ def _config_dict(provider: config.Provider) -> dict:
         ],
         "allow_unknown_attributes": True,
         "accepted_time_diff": settings.SAMSPIL_IDP_CLOCK_SKEW_SECONDS,
-        "metadata": metadata,
+        "metadata": metadata,  # a metadata URL is fetched with the TLS certificate verified (pysaml2's default)
+        "http_client_timeout": 10,
         "service": {"sp": sp},
     }
     if options.get("contact_email"):
