@@ -27,6 +27,8 @@ child), have the same coordinator and the same people around them, so every role
   `controller`: controller in *Økonomi*.
 - `citizen`: the citizen of `main`, logged in to the portal (a citizen account) with portal access to `main`
   (read and write): reaches no staff page at all — 404 and a logged refusal everywhere, like a stranger.
+- `partner`: an external contact on `main`'s team, invited to Samspil with read-and-write access (a partner
+  account): reaches no staff page either.
 """
 
 import datetime
@@ -50,6 +52,7 @@ STRENGTH = {None: 0, VIEW: 1, CONTRIBUTE: 2, MANAGE: 3}
 
 # Capabilities outside a pathway, as the architecture gives them to staff roles.
 STAFF = "staff"  # any staff account of the municipality
+PASSWORD_ACCOUNT = "password_account"  # staff and partner accounts: log in with a password (and TOTP)
 CASE_WORK = "case_work"  # caseworker, professional, team leader: intake search, registration, opening pathways
 BREAK_GLASS = "break_glass"  # caseworker, team leader
 AGGREGATES = "aggregates"  # department head, team leader, project leader, controller: /ledelse/, cost reports
@@ -78,7 +81,7 @@ class Role:
 
 
 def _caps(*names):
-    return frozenset({STAFF, *names})
+    return frozenset({STAFF, PASSWORD_ACCOUNT, *names})
 
 
 ROLES = [
@@ -99,6 +102,12 @@ ROLES = [
     Role("head", None, _caps(AGGREGATES, LEADS_REPORTED_DEPARTMENT), "department head of the coordinating department"),
     Role("controller", None, _caps(AGGREGATES, COSTS, SEGMENT, LEADS_REPORTED_DEPARTMENT), "controller"),
     Role("citizen", None, frozenset(), "the citizen of `main`, a portal account with portal access to it"),
+    Role(
+        "partner",
+        None,
+        frozenset({PASSWORD_ACCOUNT}),
+        "an external team member of `main` with an accepted partner invitation",
+    ),
 ]
 ROLE_BY_NAME = {role.name: role for role in ROLES}
 
@@ -191,6 +200,7 @@ def build(tmp_dir) -> PermissionWorld:
     )
     users["citizen"] = f.portal_account(citizen)
     f.grant_portal(main, citizen, "write", by=users["coordinator"])
+    users["partner"] = _partner(main, users["coordinator"])
     family_citizens = [member.citizen for member in household.memberships.select_related("citizen")]
     parent = next(c for c in family_citizens if not c.is_minor)
     # Every membership began a year ago, so the former coordinator's can end yesterday.
@@ -254,6 +264,27 @@ def build(tmp_dir) -> PermissionWorld:
         sessions={user.pk: _session_for(user) for user in users.values()},
         files=files,
     )
+
+
+def _partner(pathway, coordinator):
+    """An external team place on `pathway`, invited to Samspil (read and write) and accepted: the partner account."""
+    import re
+
+    from django.core import mail
+    from django.test import TestCase
+
+    from samspil.audit import context
+    from samspil.partners import services
+
+    place = f.TeamMemberFactory(pathway=pathway, external=True)
+    place.external_contact.email = "partner@partner.test"
+    place.external_contact.save()
+    mail.outbox.clear()
+    with context.bound(actor_id=coordinator.pk, request_id="world"), TestCase.captureOnCommitCallbacks(execute=True):
+        services.partner_invite(actor=coordinator, member=place, level="write")
+    token = re.search(r"/partner/invitation/([A-Za-z0-9_\-]+)/", mail.outbox[-1].body).group(1)
+    with context.bound(actor_id=None, request_id="world"):
+        return services.partner_invitation_accept_new(token=token, password=f.PASSWORD)
 
 
 def _session_for(user) -> str:
