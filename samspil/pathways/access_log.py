@@ -203,6 +203,24 @@ ATTEMPTS = {
     "documents:messages": _("Tried to read the messages with the citizen"),
     "documents:message_send": _("Tried to write a message to the citizen"),
     "api:pathway": _("Tried to read the pathway through the API"),
+    # A citizen or custody holder the portal's rules keep out (portal.access).
+    "portal:pathway": _("In the portal: tried to open the pathway"),
+    "portal:meeting_ics": _("In the portal: tried to download a meeting invitation"),
+    "portal:plan": _("In the portal: tried to open the plan"),
+    "portal:plan_wishes": _("In the portal: tried to write the wishes in the plan"),
+    "portal:goal_comment": _("In the portal: tried to comment on a goal"),
+    "portal:agreement_done": _("In the portal: tried to mark an agreement as done"),
+    "portal:revisions": _("In the portal: tried to open the versions of the plan"),
+    "portal:revision": _("In the portal: tried to open or answer a version of the plan"),
+    "portal:consent": _("In the portal: tried to open or give consent"),
+    "portal:consent_withdraw": _("In the portal: tried to withdraw a consent"),
+    "portal:insight": _("In the portal: tried to see who has looked at the data"),
+    "portal:export_pdf": _("In the portal: tried to download all data as PDF"),
+    "portal:export_json": _("In the portal: tried to download all data as JSON"),
+    "portal:documents": _("In the portal: tried to open the shared documents"),
+    "portal:document_upload": _("In the portal: tried to share a document"),
+    "portal:document_download": _("In the portal: tried to download a shared document"),
+    "portal:messages": _("In the portal: tried to read or write messages"),
 }
 
 
