@@ -17,7 +17,7 @@ owner after every `migrate`: tables a migration adds get their privileges only t
 
 from django.db import connection as default_connection
 
-APPEND_ONLY = ("audit_accesslogentry", "audit_changelogentry", "audit_auditevent")
+APPEND_ONLY = ("audit_accesslogentry", "audit_changelogentry", "audit_auditevent", "identity_loginrefusal")
 PLAN_REVISIONS = "plans_planrevision"
 CITIZEN_RESPONSE_COLUMNS = (
     "citizen_seen_at",
