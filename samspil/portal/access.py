@@ -334,3 +334,19 @@ def partner_pathway_get(*, user, public_id, write: bool = False, path: str = "")
                     pathway.portal_access = access
                     return pathway
     _refuse(user=user, path=path, pathway=pathway)
+
+
+def portal_readers(pathway: Pathway, *, today: datetime.date | None = None) -> list[Citizen]:
+    """The people who reach `pathway` in the portal today (read or write), by the rule above: whom to tell of news."""
+    today = today or timezone.localdate()
+    rights = (
+        PortalRight.objects.filter(municipality_id=pathway.municipality_id, pathway=pathway)
+        .exclude(level=PortalLevel.NONE)
+        .select_related("citizen")
+    )
+    return [
+        right.citizen
+        for right in rights
+        if _access_for(pathway, right.citizen, _children_in_custody(right.citizen, today), right.level, today)
+        is not None
+    ]
