@@ -105,6 +105,12 @@ class Citizen(ChangeLogged, TenantModel):
         return ", ".join(part for part in (self.street, place) if part)
 
 
+def custody_held_on(on: datetime.date) -> Q:
+    """For Guardianship rows: custody held on `on` (begun, not ended). The one rule of the portal, the portal rights
+    and who may consent as custody holder."""
+    return Q(has_custody=True, valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+
+
 class Guardianship(ChangeLogged, TenantModel):
     """A custody holder (or parent) of a minor citizen."""
 

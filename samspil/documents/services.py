@@ -26,8 +26,7 @@ from samspil.documents import filetypes, notices
 from samspil.documents.choices import Visibility
 from samspil.documents.models import Document, Message, MessageReadMarker
 from samspil.pathways.models import Pathway
-from samspil.portal.access import portal_pathway_get, portal_person
-from samspil.portal.models import PortalRight
+from samspil.portal.access import portal_pathway_lock, portal_person
 
 
 def _require(actor, pathway: Pathway, *, staff_action: str, portal_write: bool):
@@ -38,9 +37,7 @@ def _require(actor, pathway: Pathway, *, staff_action: str, portal_write: bool):
     person = portal_person(actor)
     if person is None:
         return policy.require(actor, staff_action, pathway), None
-    list(Pathway.objects.select_for_update().filter(pk=pathway.pk, municipality_id=person.municipality_id).values("pk"))
-    list(PortalRight.objects.select_for_update().filter(pathway_id=pathway.pk, citizen=person).values("pk"))
-    resolved = portal_pathway_get(user=actor, public_id=pathway.public_id, write=portal_write)
+    resolved = portal_pathway_lock(user=actor, pathway=pathway, write=portal_write)
     return resolved, resolved.portal_access.person
 
 

@@ -18,7 +18,7 @@ from samspil.access.choices import ConsentGiverRole
 from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope, LegalBasis
 from samspil.access.scopes import department_covered
 from samspil.audit.services import event_record
-from samspil.citizens.models import Citizen, Guardianship, years_between
+from samspil.citizens.models import Citizen, Guardianship, custody_held_on, years_between
 from samspil.citizens.services import household_for
 from samspil.core.exceptions import ConflictError
 from samspil.organisations.choices import StaffRole
@@ -457,7 +457,10 @@ def consent_giver_role(*, pathway: Pathway, giver: Citizen) -> str:
     if (
         minors
         and Guardianship.objects.filter(
-            child_id__in=minors, guardian=giver, has_custody=True, valid_to__isnull=True
+            custody_held_on(timezone.localdate()),
+            municipality_id=pathway.municipality_id,
+            child_id__in=minors,
+            guardian=giver,
         ).exists()
     ):
         return ConsentGiverRole.CUSTODY_HOLDER

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from samspil.audit.choices import AccessVia
 from samspil.audit.services import access_denied_record
-from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, HouseholdMember, years_ago
+from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, HouseholdMember, custody_held_on, years_ago
 from samspil.partners.choices import PartnerLevel
 from samspil.pathways.choices import PathwayStatus
 from samspil.pathways.models import Pathway
@@ -92,14 +92,11 @@ def _children_in_custody(person: Citizen, today: datetime.date) -> list[int]:
     """The ids of the minors the person holds custody of today."""
     return list(
         Guardianship.objects.filter(
+            custody_held_on(today),
             municipality_id=person.municipality_id,
             guardian=person,
-            has_custody=True,
-            valid_from__lte=today,
             child__birth_date__gt=years_ago(today, ADULT_AGE),
-        )
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .values_list("child_id", flat=True)
+        ).values_list("child_id", flat=True)
     )
 
 
@@ -350,3 +347,18 @@ def portal_readers(pathway: Pathway, *, today: datetime.date | None = None) -> l
         if _access_for(pathway, right.citizen, _children_in_custody(right.citizen, today), right.level, today)
         is not None
     ]
+
+
+def portal_pathway_lock(*, user, pathway: Pathway, write: bool) -> Pathway:
+    """Inside a service's transaction: the pathway if the portal account still reaches it (and may write, when
+    `write`), worked out again from the rows as they are now; else 404, logged.
+
+    The pathway's row is locked first (as the plan's services lock it, so version numbers never clash), then the
+    account's portal right, so a right taken away or custody ended while the page was open is seen.
+    """
+    person = portal_person(user)
+    if person is None:
+        raise Http404
+    list(Pathway.objects.select_for_update().filter(pk=pathway.pk, municipality_id=person.municipality_id).values("pk"))
+    list(PortalRight.objects.select_for_update().filter(pathway_id=pathway.pk, citizen=person).values("pk"))
+    return portal_pathway_get(user=user, public_id=pathway.public_id, write=write)

@@ -32,7 +32,7 @@ from samspil.pathways.choices import TeamMemberKind
 from samspil.pathways.models import Pathway, TeamMember
 from samspil.pathways.services import consent_create, consent_departments_withdraw, consent_giver_role
 from samspil.plans.models import Goal
-from samspil.portal.access import portal_pathway_get
+from samspil.portal.access import portal_pathway_lock
 from samspil.portal.notify import notify
 
 
@@ -153,8 +153,9 @@ def consent_page(*, pathway: Pathway) -> ConsentPage:
 
 
 def _recheck(user, pathway: Pathway) -> Pathway:
-    """Read the pathway again inside the transaction: access withdrawn since the page was loaded is caught (404)."""
-    return portal_pathway_get(user=user, public_id=pathway.public_id)
+    """Lock and read the pathway again inside the transaction: access withdrawn since the page was loaded is caught
+    (404). Giving and withdrawing consent needs only the read right."""
+    return portal_pathway_lock(user=user, pathway=pathway, write=False)
 
 
 @transaction.atomic

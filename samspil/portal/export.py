@@ -255,7 +255,7 @@ def _plan(ctx: ExportContext) -> list[Section]:
         revisions = (
             list(
                 PlanRevision.objects.filter(plan=plan)
-                .select_related("saved_by", "event", "citizen_response_recorded_by")
+                .select_related("saved_by", "citizen_response_recorded_by", "citizen_responded_by")
                 .order_by("-number")
             )
             if plan
@@ -283,7 +283,14 @@ def _plan(ctx: ExportContext) -> list[Section]:
                 answer = _("Seen") if revision.citizen_seen_at else _("No response yet")
             else:
                 answer = _("Agrees") if revision.citizen_agreed else _("Does not agree")
-            responder = revision.citizen_response_recorded_by
+            # Who answered: the person themself in the portal, or the coordinator recording the answer. The version's
+            # staff change text is left out: it can name a meeting held without the citizen (an analysis meeting).
+            if revision.citizen_responded_by_id:
+                responder = _("%(name)s, in the portal") % {"name": revision.citizen_responded_by.full_name}
+            elif revision.citizen_response_recorded_by_id:
+                responder = revision.citizen_response_recorded_by.get_full_name()
+            else:
+                responder = ""
             versions.append(
                 Item(
                     _("Version %(number)s") % {"number": revision.number},
@@ -291,11 +298,10 @@ def _plan(ctx: ExportContext) -> list[Section]:
                         Field("number", _("Version"), revision.number),
                         Field("saved_at", _("Saved"), _date(revision.saved_at)),
                         Field("saved_by", _("Saved by"), revision.saved_by.get_full_name()),
-                        Field("change", _("Change"), revision.event.text),
                         Field("response", _("Response"), str(answer)),
                         Field("response_comment", _("Comment"), revision.citizen_comment),
                         Field("response_at", _("Response given"), _date(revision.citizen_seen_at)),
-                        Field("response_by", _("Response recorded by"), responder.get_full_name() if responder else ""),
+                        Field("response_by", _("Answered by"), responder),
                         Field("content", _("Content"), citizen_edition(revision.snapshot), pdf=False),
                     ],
                 )

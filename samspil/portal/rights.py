@@ -18,14 +18,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import CharField, OuterRef, Subquery, TextField, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspil.access import policy
 from samspil.audit.services import event_record
-from samspil.citizens.models import Citizen, Guardianship, years_between
+from samspil.citizens.models import Citizen, Guardianship, custody_held_on, years_between
 from samspil.core.db import JoinedText
 from samspil.core.exceptions import ConflictError
 from samspil.pathways.models import Pathway
@@ -128,10 +128,8 @@ def portal_people(
     if guardianships is None:
         guardianships = list(
             Guardianship.objects.filter(
-                municipality_id=pathway.municipality_id, child_id__in=list(minors), has_custody=True
-            )
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-            .select_related("guardian")
+                custody_held_on(today), municipality_id=pathway.municipality_id, child_id__in=list(minors)
+            ).select_related("guardian")
         )
     rights = _rights_of(pathway)
 

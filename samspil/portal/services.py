@@ -24,9 +24,8 @@ from samspil.pathways.models import Pathway
 from samspil.plans.choices import OPEN_AGREEMENT_STATUSES, AgreementStatus
 from samspil.plans.models import Agreement, Goal, GoalComment, Plan, PlanRevision
 from samspil.plans.services import plan_change_record, plan_for, revision_response_set
-from samspil.portal.access import portal_pathway_get, portal_person
+from samspil.portal.access import portal_pathway_lock
 from samspil.portal.forms import COMMENT_MAX, WISHES_MAX
-from samspil.portal.models import PortalRight
 from samspil.portal.notify import notify
 from samspil.portal.selectors import own_agreements
 
@@ -40,17 +39,8 @@ def _clean(text: str) -> str:
 
 
 def _locked_for_writing(*, actor, pathway: Pathway) -> Pathway:
-    """The pathway, locked, if the account may still write to it now; else 404 (logged).
-
-    The pathway's row is locked first (as the plan's services lock it, so version numbers never clash), then the
-    account's portal right, and the access is worked out again from the rows as they are now.
-    """
-    person = portal_person(actor)
-    if person is None:
-        raise Http404
-    list(Pathway.objects.select_for_update().filter(pk=pathway.pk, municipality_id=person.municipality_id).values("pk"))
-    list(PortalRight.objects.select_for_update().filter(pathway_id=pathway.pk, citizen=person).values("pk"))
-    return portal_pathway_get(user=actor, public_id=pathway.public_id, write=True)
+    """The pathway, locked, if the account may still write to it now; else 404 (logged)."""
+    return portal_pathway_lock(user=actor, pathway=pathway, write=True)
 
 
 def _as(pathway: Pathway) -> dict:

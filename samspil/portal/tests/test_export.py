@@ -189,3 +189,25 @@ def test_a_stranger_and_staff_get_404(client, family):
     )
     assert download(client, world.coordinator, pathway, "pdf").status_code == 404
     assert not AccessLogEntry.objects.filter(shown="portal.export").exists()
+
+
+def test_a_version_made_at_an_analysis_meeting_does_not_name_the_meeting(client, adult):
+    """An agreement decided at an analysis meeting saves a plan version; the download must not say where."""
+    from samspil.audit import context
+    from samspil.meetings.services import meeting_decision_agreement_add
+    from samspil.plans.models import Goal
+
+    analysis = f.MeetingFactory(pathway=adult.pathway, meeting_type="analysis", held=True, location="Lukket lokale 9")
+    with context.bound(actor_id=adult.coordinator.pk, request_id="test"):
+        meeting_decision_agreement_add(
+            actor=adult.coordinator,
+            meeting=analysis,
+            goal=Goal.objects.get(pathway=adult.pathway),
+            what="Kontakte skolen",
+            owner_kind="citizen",
+        )
+    for fmt in ("json", "pdf"):
+        response = download(client, adult.account, adult.pathway, fmt)
+        text = response.content.decode() if fmt == "json" else pdf_text(response)
+        assert "Kontakte skolen" in text  # the agreement itself is the citizen's
+        assert "nalyse" not in text, fmt  # "Analysemøde" / "analysis": never where it was decided
