@@ -165,6 +165,18 @@ def _test_settings(settings, tmp_path):
     }
 
 
+@pytest.fixture
+def clock_cache(settings):
+    """A cache (and cached sessions) whose timeouts follow Python's clock: for a test that moves the clock past a
+    cache timeout (a lock, a session's expiry). Redis, which CI's PostgreSQL pass uses, keeps real time, so
+    time-machine cannot expire its keys."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "clock"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: the log-in throttle counts failures per client address in it, and

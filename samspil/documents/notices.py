@@ -6,7 +6,6 @@
   custody in force), at `Citizen.email`, except the writer.
 """
 
-
 from samspil.pathways.models import Pathway
 from samspil.portal.access import portal_readers
 from samspil.portal.notify import notify

@@ -107,4 +107,3 @@ class PortalListMixin(PortalMixin):
             access_record_each(
                 actor=self.request.user, reads=reads, shown=self.access_shown, purpose=self.access_purpose, via=via
             )
-

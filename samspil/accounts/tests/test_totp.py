@@ -197,7 +197,9 @@ def test_django_otp_makes_the_user_wait_after_a_wrong_code(client, world, clock)
     assert client.post(VERIFY, {"token": code(device)}).status_code == 302
 
 
-def test_the_log_in_throttle_locks_the_code_step_and_a_new_password_does_not_unlock_it(client, world, clock, settings):
+def test_the_log_in_throttle_locks_the_code_step_and_a_new_password_does_not_unlock_it(
+    client, world, clock, settings, clock_cache
+):
     settings.SAMSPIL_LOGIN_MAX_FAILURES = 3
     device = confirmed(world.coordinator)
     log_in(client, world.coordinator)

@@ -72,7 +72,7 @@ def pw(db) -> PortalWorld:
     road = Programme.objects.get(municipality=municipality, code=ROAD_TO_EDUCATION)
     family_programme = Programme.objects.get(municipality=municipality, code=ONE_FAMILY)
 
-    young = f.CitizenFactory(municipality=municipality, born=_years_ago(16), street="Ungevej 1")
+    young = f.CitizenFactory(municipality=municipality, born=_years_ago(16), street="Ungevej 1", first_name="Zenobia")
     mother = f.CitizenFactory(municipality=municipality, born=_years_ago(42), street="Mor Allé 9", email="mor@x.test")
     f.GuardianshipFactory(child=young, guardian=mother)
     pathway = f.PathwayFactory(coordinator=coordinator, lead_department=children, programme=road, citizen=young)

@@ -18,7 +18,7 @@ def logged_in(client) -> bool:
     return SESSION_KEY in client.session
 
 
-def test_a_citizen_session_ends_after_30_idle_minutes_and_each_request_moves_it_on(client, world):
+def test_a_citizen_session_ends_after_30_idle_minutes_and_each_request_moves_it_on(client, world, clock_cache):
     account = f.portal_account(world.citizen)
     start = timezone.now()
     with time_machine.travel(start, tick=False):
