@@ -19,7 +19,7 @@ from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, Household,
 from samspil.core.db import JoinedText
 from samspil.meetings.models import ChecklistItem, Meeting, MeetingChecklistEntry, MeetingDecision, MeetingParticipant
 from samspil.organisations.models import Department, ExternalContact, ExternalOrganisation, Membership, Unit
-from samspil.pathways.models import Pathway, Programme, StatusChange, TeamMember
+from samspil.pathways.models import Pathway, Programme, StatusChange, TargetGroup, TeamMember
 from samspil.plans.models import Agreement, Goal, GoalFollowUp, Plan, PlanRevision
 
 YOUNG_PERSON_CONSENT_AGE = 15
@@ -262,7 +262,9 @@ def guardianship_scope(queryset, user, action):
     return queryset.filter(child__in=Citizen.objects.visible_to(user, action))
 
 
-@policy.register(Department, Unit, Membership, ExternalOrganisation, ExternalContact, Programme, ChecklistItem)
+@policy.register(
+    Department, Unit, Membership, ExternalOrganisation, ExternalContact, Programme, TargetGroup, ChecklistItem
+)
 def municipality_configuration_scope(queryset, user, action):
     """Configuration is no case content: every staff member of the municipality may read it."""
     if action != policy.VIEW:

@@ -18,6 +18,11 @@ urlpatterns = [
     path("segmentering/", include("samspil.segmentation.urls")),
     path("borgere/", include("samspil.citizens.urls")),
     path("ledelse/", include("samspil.organisations.urls")),
+    # Programme management, the documentation model and dashboards, baseline and follow-up (one prefix, three apps).
+    path("programmer/", include("samspil.implementation.urls")),
+    path("programmer/", include("samspil.results.programme_urls")),
+    path("programmer/", include("samspil.evaluation.urls")),
+    path("forloeb/<uuid:pathway_id>/status/", include("samspil.results.urls")),
     path("borger/log-ind/", include("samspil.identity.portal_urls")),  # settings.PORTAL_LOGIN_URL: "portal_login"
     path("borger/", include("samspil.portal.urls")),
     path("partner/", include("samspil.partners.urls")),

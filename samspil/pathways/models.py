@@ -15,6 +15,7 @@ from samspil.pathways.choices import (
     TeamMemberKind,
     TeamRole,
 )
+from samspil.results.choices import PathwayOutcome
 
 
 class Programme(ChangeLogged, TenantModel):
@@ -64,6 +65,31 @@ class Programme(ChangeLogged, TenantModel):
         return self.name
 
 
+class TargetGroup(ChangeLogged, TenantModel):
+    """A target group (*målgruppe*) of a programme: KL's citizen types 1–6 for the KL programme (seed 000), the
+    programme's own criteria elsewhere. A pathway carries one; the results count pathways per target group."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="target_groups", verbose_name=_("programme")
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=160)
+    description = models.TextField(_("criteria"), blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+        ordering = ["programme", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "programme", "code"], name="target_group_unique_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class Pathway(ChangeLogged, TenantModel):
     """A coordinated pathway (*forløb*) for one citizen or one family: one coordinator, one team, one plan."""
 
@@ -103,6 +129,24 @@ class Pathway(ChangeLogged, TenantModel):
     referral_reason = models.TextField(_("reason for referral"), blank=True)
     opened_on = models.DateField(_("opened"), default=timezone.localdate)
     closed_on = models.DateField(_("closed"), null=True, blank=True)
+    target_group = models.ForeignKey(
+        TargetGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pathways",
+        verbose_name=_("target group"),
+    )
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=PathwayOutcome.choices,
+        blank=True,
+        help_text=_("How the pathway ended; required when it is closed."),
+    )
+    pilot = models.BooleanField(
+        _("pilot case"), default=False, help_text=_("One of the cases the programme was tried on before scale-up.")
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:

@@ -1,0 +1,1 @@
+"""Scopes of this app's models (see samspil/access/policy.py)."""
