@@ -24,7 +24,8 @@ child), have the same coordinator and the same people around them, so every role
 - `former_coordinator_break_glass`: the same, back by break-glass: may view, and must not get the
   coordinator's answers (the other user's break-glass reason, the coordinator forms, the access log).
 - `outsider`: caseworker in *Børn og Unge* on no team. `head`: department head of *Børn og Unge* on no team.
-  `controller`: controller in *Økonomi*.
+  `controller`: controller in *Økonomi*. `project_leader`: project leader in *Børn og Unge* on no team (runs the
+  programmes: organisation, implementation plan, measurement rounds).
 - `citizen`: the citizen of `main`, logged in to the portal (a citizen account) with portal access to `main`
   (read and write): reaches no staff page at all — 404 and a logged refusal everywhere, like a stranger.
 - `partner`: an external contact on `main`'s team, invited to Samspil with read-and-write access (a partner
@@ -59,6 +60,7 @@ AGGREGATES = "aggregates"  # department head, team leader, project leader, contr
 COSTS = "costs"  # controller: the whole municipality's costs, the service catalogue, operating costs
 SEGMENT = "segment"  # the roles with the segmentation purpose (SAMSPIL_SEGMENTATION_ROLES: controller)
 LEADS_REPORTED_DEPARTMENT = "leads_reported_department"  # an aggregate role in *Børn og Unge* (its cost report)
+PROGRAMMES = "programmes"  # project leader: runs the programmes (organisation, plan, measurement rounds)
 REFERRED_TO = "referred_to"  # the caseworker the world's segmentation referral names (the coordinator's user)
 
 
@@ -101,6 +103,12 @@ ROLES = [
     Role("break_glass", VIEW, _caps(CASE_WORK, BREAK_GLASS), "caseworker with break-glass in force"),
     Role("head", None, _caps(AGGREGATES, LEADS_REPORTED_DEPARTMENT), "department head of the coordinating department"),
     Role("controller", None, _caps(AGGREGATES, COSTS, SEGMENT, LEADS_REPORTED_DEPARTMENT), "controller"),
+    Role(
+        "project_leader",
+        None,
+        _caps(AGGREGATES, PROGRAMMES, LEADS_REPORTED_DEPARTMENT),
+        "project leader in the coordinating department, on no team",
+    ),
     Role("citizen", None, frozenset(), "the citizen of `main`, a portal account with portal access to it"),
     Role(
         "partner",
@@ -181,6 +189,7 @@ def build(tmp_dir) -> PermissionWorld:
         "outsider": f.make_staff(children, StaffRole.CASEWORKER),
         "head": f.make_staff(children, StaffRole.DEPARTMENT_HEAD),
         "controller": f.make_staff(finance, StaffRole.CONTROLLER),
+        "project_leader": f.make_staff(children, StaffRole.PROJECT_LEADER),
     }
 
     citizen = f.CitizenFactory(municipality=municipality, born=f.years_ago(34))
@@ -232,6 +241,7 @@ def build(tmp_dir) -> PermissionWorld:
     loose = f.CitizenFactory(municipality=municipality, born=f.years_ago(51))  # on no pathway: for intake
     targets[(None, "citizen_id")] = loose.public_id
     targets[(None, "department_id")] = children.public_id
+    targets[(None, "code")] = main.programme.code  # the programme pages (/programmer/<code>/…)
     from samspil.economy.tests.factories import ServiceFactory
 
     targets[(None, "service_id")] = ServiceFactory(department=children).public_id

@@ -10,7 +10,7 @@ from django.db import models
 
 from samspil.accounts.choices import AccountKind
 from samspil.core.db import JoinedText
-from samspil.organisations.choices import AGGREGATE_ROLES, BREAK_GLASS_ROLES, CASE_ROLES, COST_ROLES
+from samspil.organisations.choices import AGGREGATE_ROLES, BREAK_GLASS_ROLES, CASE_ROLES, COST_ROLES, StaffRole
 
 
 class ScopeNotRegistered(LookupError):
@@ -125,6 +125,11 @@ def current_department_ids(user) -> set[int]:
 
 def can_see_aggregates(user) -> bool:
     return is_municipal_staff(user) and bool(_current_roles(user) & AGGREGATE_ROLES)
+
+
+def can_run_programmes(user) -> bool:
+    """Run the municipality's programmes: their organisation, implementation plan and measurement rounds."""
+    return is_municipal_staff(user) and StaffRole.PROJECT_LEADER in _current_roles(user)
 
 
 def can_see_costs(user) -> bool:
