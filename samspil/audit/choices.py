@@ -47,6 +47,8 @@ SHOWN_LABELS = {
     "referral": _("A referral from segmentation"),
     "referral.cpr": _("A referred person's CPR number in full"),
     "economy": _("Costs and financing of the pathway"),
+    "results.status": _("Where the citizen stands: the status history (education, work, housing, placement)"),
+    "api.status": _("Where the citizen stands, through the API"),
     # The portal (`/borger/`): what the citizen or a custody holder was shown.
     "portal.home": _("Portal: the list of pathways"),
     "portal.pathway": _("Portal: the pathway (coordinator, team, meetings)"),

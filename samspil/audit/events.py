@@ -73,6 +73,10 @@ EVENTS = {
     "document.shared_with_citizen": _("shared the document “{name}” with the team and the citizen"),
     "document.shared_in_portal": _("({portal_as}) shared the document “{name}” with the team"),
     "document.removed": _("removed the document “{name}”: {reason}"),
+    # Where the citizen stands and how the pathway ended (`samspil.results`).
+    "status.recorded": _("recorded where {name} stands ({occasion}, {recorded_on}): {education_employment}"),
+    "pathway.outcome_recorded": _("recorded the outcome of the pathway: {outcome}"),
+    "pathway.target_group_set": _("set the target group of the pathway to {target_group}"),
 }
 
 
@@ -84,9 +88,13 @@ def _display_values(data: dict) -> dict:
     from samspil.pathways.choices import PathwayStatus, TeamRole
     from samspil.plans.choices import AgreementStatus, FollowUpResult
     from samspil.portal.choices import PortalActor, PortalLevel
+    from samspil.results.choices import EducationEmployment, PathwayOutcome, StatusOccasion
 
     labels = {
         "from_status": PathwayStatus,
+        "occasion": StatusOccasion,
+        "education_employment": EducationEmployment,
+        "outcome": PathwayOutcome,
         "to_status": PathwayStatus,
         "role": TeamRole,
         "relation": GuardianRelation,
