@@ -60,6 +60,7 @@ AGGREGATES = "aggregates"  # department head, team leader, project leader, contr
 COSTS = "costs"  # controller: the whole municipality's costs, the service catalogue, operating costs
 SEGMENT = "segment"  # the roles with the segmentation purpose (SAMSPIL_SEGMENTATION_ROLES: controller)
 LEADS_REPORTED_DEPARTMENT = "leads_reported_department"  # an aggregate role in *Børn og Unge* (its cost report)
+OPERATING_COSTS = "operating_costs"  # controller, project leader: register a programme's operating costs
 PROGRAMMES = "programmes"  # project leader: runs the programmes (organisation, plan, measurement rounds)
 REFERRED_TO = "referred_to"  # the caseworker the world's segmentation referral names (the coordinator's user)
 
@@ -102,11 +103,13 @@ ROLES = [
     Role("grant_holder", VIEW, _caps(CASE_WORK, BREAK_GLASS, AGGREGATES), "team leader with a grant in force"),
     Role("break_glass", VIEW, _caps(CASE_WORK, BREAK_GLASS), "caseworker with break-glass in force"),
     Role("head", None, _caps(AGGREGATES, LEADS_REPORTED_DEPARTMENT), "department head of the coordinating department"),
-    Role("controller", None, _caps(AGGREGATES, COSTS, SEGMENT, LEADS_REPORTED_DEPARTMENT), "controller"),
+    Role(
+        "controller", None, _caps(AGGREGATES, COSTS, SEGMENT, LEADS_REPORTED_DEPARTMENT, OPERATING_COSTS), "controller"
+    ),
     Role(
         "project_leader",
         None,
-        _caps(AGGREGATES, PROGRAMMES, LEADS_REPORTED_DEPARTMENT),
+        _caps(AGGREGATES, PROGRAMMES, LEADS_REPORTED_DEPARTMENT, OPERATING_COSTS),
         "project leader in the coordinating department, on no team",
     ),
     Role("citizen", None, frozenset(), "the citizen of `main`, a portal account with portal access to it"),

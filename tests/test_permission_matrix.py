@@ -282,7 +282,7 @@ PAGES = [
         "programme operating costs (no citizen data); registering them: controllers and project leaders",
         get=200,
         post=422,
-        post_who=pw.COSTS,
+        post_who=pw.OPERATING_COSTS,
     ),
     Page("economy:services", pw.STAFF, "the service catalogue: prices, no personal data", get=200),
     Page("economy:service_create", pw.COSTS, "catalogue entry: controllers only", get=200, post=422),
