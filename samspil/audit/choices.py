@@ -69,4 +69,9 @@ SHOWN_LABELS = {
     "partner.pathway": _("Partner: a pathway invited to"),
     "partner.plan": _("Partner: the plan, the citizen's version"),
     "partner.meeting": _("Partner: a meeting invitation (.ics)"),
+    # Baseline and follow-up (`samspil.evaluation`).
+    "evaluation": _("Measurement rounds of the pathway: WHO-5 answers, assessments and interviews"),
+    "evaluation.form": _("A form of a measurement round (WHO-5, the pathway's quality, an interview)"),
+    "evaluation.interview_file": _("A file of a citizen interview (download)"),
+    "portal.who5": _("Portal: the WHO-5 questionnaire"),
 }

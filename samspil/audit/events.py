@@ -98,6 +98,15 @@ EVENTS = {
     "status.recorded": _("recorded where {name} stands ({occasion}, {recorded_on}): {education_employment}"),
     "pathway.outcome_recorded": _("recorded the outcome of the pathway: {outcome}"),
     "pathway.target_group_set": _("set the target group of the pathway to {target_group}"),
+    # Baseline and follow-up (`samspil.evaluation`).
+    "evaluation.round_opened": _("opened the measurement round {round} of {programme} ({pathways} pathways)"),
+    "evaluation.round_closed": _("closed the measurement round {round} of {programme}"),
+    "evaluation.who5_recorded": _("recorded {name}'s WHO-5 answer in the measurement round {round}"),
+    "evaluation.who5_answered_in_portal": _("({portal_as}) answered WHO-5 in the measurement round {round}"),
+    "evaluation.interview_recorded": _("recorded a citizen interview in the measurement round {round}"),
+    "evaluation.pathway_quality_recorded": _("assessed the quality of the pathway in the measurement round {round}"),
+    "evaluation.coordination_recorded": _("answered the coordination questionnaire in the measurement round {round}"),
+    "evaluation.leader_assessment_recorded": _("gave the leader group's assessment in the measurement round {round}"),
 }
 
 
