@@ -25,10 +25,17 @@ class ProgrammeElement(models.TextChoices):
 
 
 class Law(models.TextChoices):
-    """The laws a free-municipality exemption may be used from (short names, as caseworkers write them)."""
+    """The laws a free-municipality exemption may be used from (short names, as caseworkers write them).
+
+    Seed 001's application (Bilag 1) names LAB (*lov om en aktiv beskæftigelsesindsats*), Styringsloven (*lov om
+    organisering og understøttelse af beskæftigelsesindsatsen*), LAS (*lov om aktiv socialpolitik*) and
+    Sygedagpengeloven; the stored values never change (the report groups on them).
+    """
 
     LAB = "LAB", "LAB"
     SEL = "SEL", "SEL"
     BARNETS_LOV = "Barnets Lov", "Barnets Lov"
     LAS = "LAS", "LAS"
     SUNDHEDSLOVEN = "Sundhedsloven", "Sundhedsloven"
+    STYRINGSLOVEN = "Styringsloven", "Styringsloven"
+    SYGEDAGPENGELOVEN = "Sygedagpengeloven", "Sygedagpengeloven"

@@ -241,7 +241,7 @@ class ExemptionForm(EconomyForm):
     paragraph = forms.CharField(
         label=_("Paragraph"),
         max_length=60,
-        help_text=_("The paragraph only, for example § 12, § 12, stk. 3 or § 31 b, stk. 2."),
+        help_text=_("The paragraph or chapter only, for example § 12, § 31 b, stk. 2, kap. 9 or kap. 6a."),
     )
     intervention = forms.ChoiceField(label=_("Intervention"), required=False)
     reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -251,7 +251,7 @@ class LegalExemptionUse(ChangeLogged, TenantModel):
         verbose_name=_("intervention"),
     )
     law = models.CharField(_("law"), max_length=30, choices=Law.choices)
-    paragraph = models.CharField(_("paragraph"), max_length=60, help_text=_("For example § 31 b, stk. 2."))
+    paragraph = models.CharField(_("paragraph"), max_length=60, help_text=_("For example § 31 b, stk. 2 or kap. 9."))
     reason = models.TextField(_("reason"))
     used_on = models.DateField(_("date"), default=timezone.localdate)
     registered_by = models.ForeignKey(

@@ -59,6 +59,15 @@ def pathways_in(world, count, department=None):
         ("§ 12 Jens Hansen", None),
         ("010190-1234", None),
         ("12", None),
+        ("kap. 9", "kap. 9"),
+        ("Kap 9", "kap. 9"),
+        ("kapitel 6a", "kap. 6a"),
+        ("Kapitel 6 A", "kap. 6a"),
+        ("kap. 12a", "kap. 12a"),
+        ("kap.12b", "kap. 12b"),
+        ("kapitel 9-13", None),
+        ("kap. Jens", None),
+        ("kapitel", None),
     ],
 )
 def test_a_paragraph_must_be_a_paragraph_reference(typed, normalised):
@@ -85,8 +94,10 @@ def test_the_exemption_form_refuses_free_text_as_paragraph(client, world):
     assert not LegalExemptionUse.objects.exists()
 
 
-def test_the_exemption_report_hides_uses_of_few_pathways_and_never_shows_free_text(client, world, controller):
-    for _n in range(3):  # three uses on one pathway: the count of uses would point at it
+def test_the_exemption_report_counts_uses_exactly_hides_few_pathways_and_never_shows_free_text(
+    client, world, controller
+):
+    for _n in range(3):  # three uses on one pathway: exact, a use is not about a person
         ExemptionFactory(pathway=world.pathway, law="LAB", paragraph="§ 31 b")
     for pathway in pathways_in(world, 5):  # five pathways, two spellings of the same paragraph
         ExemptionFactory(pathway=pathway, law="SEL", paragraph="§52, stk.3")
@@ -96,14 +107,68 @@ def test_the_exemption_report_hides_uses_of_few_pathways_and_never_shows_free_te
     response = client.get(reverse("economy:exemptions"))
     report = response.context["report"]
     lab = next(row for row in report.by_paragraph if row["law"] == "LAB")
-    assert lab["uses"].hidden and lab["pathways"].hidden
+    assert lab["uses"] == 3 and lab["pathways"].hidden  # the pathways behind it are a count of citizens
     sel = next(row for row in report.by_paragraph if row["paragraph"] == "§ 52, stk. 3")
-    assert (sel["uses"].value, sel["pathways"].value, sel["uses"].hidden) == (10, 5, False)
+    assert (sel["uses"], sel["pathways"].value, sel["pathways"].hidden) == (10, 5, False)
+    assert report.total == 14
     text = response.content.decode()
     assert "Jens Hansen" not in text
     assert "§52, stk.3" not in text
     lab_row = text.split('<th scope="row">LAB</th>', 1)[1].split("</tr>", 1)[0]
-    assert ">3<" not in lab_row
+    assert ">3<" in lab_row
+    assert "14 " in text.split('class="font-lead">', 1)[1].split("</p>", 1)[0]
+
+
+def test_the_register_takes_the_application_s_laws_and_chapter_references(client, world, controller):
+    """Seed 001, Bilag 1: Styringsloven §§ 2, 5, 6, 9, 10; LAB kap. 9-13 and 12a; LAS kapitel 4, 6a and § 74;
+    Sygedagpengeloven kapitel 6 — each registered as the list writes it, grouped on one spelling."""
+    client.force_login(world.coordinator)
+    url = reverse("pathway_economy:exemption_add", args=[world.pathway.public_id])
+    typed = [
+        ("Styringsloven", "§ 6, stk. 4"),
+        ("LAB", "kap. 9"),
+        ("LAB", "kap. 12a"),
+        ("LAS", "kapitel 6a"),
+        ("LAS", "Kap. 6 a"),
+        ("LAS", "§ 74"),
+        ("Sygedagpengeloven", "kapitel 6"),
+    ]
+    for law, paragraph in typed:
+        data = {"exemption-law": law, "exemption-paragraph": paragraph, "exemption-reason": "Mentor fra UU"}
+        data["exemption-used_on"] = "01.11.2026"
+        assert client.post(url, data).status_code == 302, (law, paragraph)
+    stored = sorted(LegalExemptionUse.objects.values_list("law", "paragraph"))
+    assert stored == [
+        ("LAB", "kap. 12a"),
+        ("LAB", "kap. 9"),
+        ("LAS", "kap. 6a"),
+        ("LAS", "kap. 6a"),
+        ("LAS", "§ 74"),
+        ("Styringsloven", "§ 6, stk. 4"),
+        ("Sygedagpengeloven", "kap. 6"),
+    ]
+    client.force_login(controller)
+    rows = client.get(reverse("economy:exemptions")).context["report"].by_paragraph
+    assert [(row["law"], row["paragraph"], row["uses"]) for row in rows] == [
+        ("LAB", "kap. 9", 1),
+        ("LAB", "kap. 12a", 1),
+        ("LAS", "kap. 6a", 2),
+        ("LAS", "§ 74", 1),
+        ("Styringsloven", "§ 6, stk. 4", 1),
+        ("Sygedagpengeloven", "kap. 6", 1),
+    ]
+
+
+def test_a_range_of_chapters_is_refused_with_both_formats_named(client, world):
+    client.force_login(world.coordinator)
+    url = reverse("pathway_economy:exemption_add", args=[world.pathway.public_id])
+    data = {"exemption-law": "LAB", "exemption-paragraph": "kapitel 9-13", "exemption-reason": "x"}
+    data["exemption-used_on"] = "01.11.2026"
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert not LegalExemptionUse.objects.exists()
+    message = str(response.context["forms"]["exemption"].errors["paragraph"][0])
+    assert "§ 31 b" in message and "kap. 9" in message
 
 
 # --- 2 and 3. amounts in the reports, and secondary suppression --------------------------------------------
