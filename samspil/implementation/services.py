@@ -139,7 +139,9 @@ def implementation_setup(*, actor, programme: Programme, start_on: datetime.date
             municipality_id=municipality_id, programme=programme, name=name, position=position
         )
         for role_name, code in cells.items():
-            ResponsibilityCell.objects.create(municipality_id=municipality_id, task=task, role=roles[role_name], code=code)
+            ResponsibilityCell.objects.create(
+                municipality_id=municipality_id, task=task, role=roles[role_name], code=code
+            )
     _event(actor, "programme.implementation_set_up", programme)
     return implementation
 
@@ -276,7 +278,9 @@ def group_member_end(*, actor, member: GroupMember, member_to: datetime.date) ->
     member = _locked(actor, GroupMember, member.pk)
     _check_dates(member.member_from, member_to, "member_to", _("The end date cannot be before the start date."))
     if _save_changed(member, {"member_to": member_to}):
-        _event(actor, "programme.member_ended", member.group.programme, group=member.group.name, name=member.display_name)
+        _event(
+            actor, "programme.member_ended", member.group.programme, group=member.group.name, name=member.display_name
+        )
     return member
 
 
@@ -503,7 +507,17 @@ def checklist_item_set(*, actor, item: PhaseChecklistItem, done: bool) -> PhaseC
     return item
 
 
-MILESTONE_FIELDS = ("phase", "theme", "activity", "content", "due_on", "participants", "owner", "follow_up", "precondition")
+MILESTONE_FIELDS = (
+    "phase",
+    "theme",
+    "activity",
+    "content",
+    "due_on",
+    "participants",
+    "owner",
+    "follow_up",
+    "precondition",
+)
 
 
 def _milestone_values(programme_id: int, values: dict) -> dict:
@@ -545,7 +559,9 @@ def milestone_update(*, actor, milestone: Milestone, expected_version: int, **va
 
 
 @transaction.atomic
-def milestone_done(*, actor, milestone: Milestone, expected_version: int, done_on: datetime.date | None = None) -> Milestone:
+def milestone_done(
+    *, actor, milestone: Milestone, expected_version: int, done_on: datetime.date | None = None
+) -> Milestone:
     milestone = _locked(actor, Milestone, milestone.pk)
     _check_version(milestone, expected_version)
     done_on = done_on or timezone.localdate()
@@ -571,7 +587,10 @@ def scale_up_step_add(
     earlier = ScaleUpStep.objects.filter(programme=programme, on_date__lt=on_date).order_by("-on_date").first()
     if earlier is not None and earlier.target_count > target_count:
         raise ValidationError(
-            {"target_count": _("The target cannot be lower than the step before it (%(n)s).") % {"n": earlier.target_count}}
+            {
+                "target_count": _("The target cannot be lower than the step before it (%(n)s).")
+                % {"n": earlier.target_count}
+            }
         )
     step = ScaleUpStep.objects.create(
         municipality_id=programme.municipality_id,

@@ -173,14 +173,20 @@ LEADER_GROUP_CADENCE_IN_OPERATIONS = 182
 # owner is accountable for the implementation as a whole.
 MATRIX_ROLES = ("Projektejer", "Tværfaglig ledergruppe", "Projektleder", "Projektkoordinator", "Implementeringsgruppe")
 MATRIX_TASKS: tuple[tuple[str, dict[str, str]], ...] = (
-    ("Ansvar for implementeringen i kommunen", {"Projektejer": "A", "Projektleder": "R", "Tværfaglig ledergruppe": "I"}),
+    (
+        "Ansvar for implementeringen i kommunen",
+        {"Projektejer": "A", "Projektleder": "R", "Tværfaglig ledergruppe": "I"},
+    ),
     ("Rapportering til det politiske niveau", {"Projektejer": "R", "Projektleder": "C"}),
     (
         "Opbakning til ledere og medarbejdere, der deltager i implementeringen",
         {"Projektejer": "R", "Tværfaglig ledergruppe": "R"},
     ),
     ("Engagere øvrige direktører og ledere på området", {"Tværfaglig ledergruppe": "R", "Projektejer": "A"}),
-    ("Løbende kontakt til projektlederen om koordinering og status", {"Tværfaglig ledergruppe": "R", "Projektleder": "C"}),
+    (
+        "Løbende kontakt til projektlederen om koordinering og status",
+        {"Tværfaglig ledergruppe": "R", "Projektleder": "C"},
+    ),
     (
         "Beslutning om samarbejdsmodellen skal sættes i drift",
         {"Tværfaglig ledergruppe": "A", "Projektejer": "C", "Projektleder": "C", "Implementeringsgruppe": "I"},
