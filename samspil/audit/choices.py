@@ -49,6 +49,7 @@ SHOWN_LABELS = {
     "economy": _("Costs and financing of the pathway"),
     "results.status": _("Where the citizen stands: the status history (education, work, housing, placement)"),
     "api.status": _("Where the citizen stands, through the API"),
+    "results.caseload": _("Results of the own caseload (list): status at start and now, meetings, goals"),
     # The portal (`/borger/`): what the citizen or a custody holder was shown.
     "portal.home": _("Portal: the list of pathways"),
     "portal.pathway": _("Portal: the pathway (coordinator, team, meetings)"),

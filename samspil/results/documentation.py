@@ -1,0 +1,590 @@
+"""The documentation model (seed 002, section 4.8): where every citizen of a programme stands, and the leaders' figures.
+
+One row per citizen of a pathway (`CitizenRow`: the citizen of a one-citizen pathway, every member of a family), with
+the citizen's education and employment status at the start (the first `StatusEntry`) and now (the latest on or before
+the day asked), the meetings held with the citizen against the programme's `min_citizen_meetings` (the one rule of
+`meetings.selectors.held_with_citizen`) and the goals of the pathway's plan reached (`GoalStatus.ACHIEVED`, of the
+goals not cancelled). "In education" and "employed" are `results.choices.IN_EDUCATION` / `EMPLOYED` of the status now;
+a citizen without any status counts in the denominator as "unknown" (seed 002: "of the first 100 young people, 64 %
+were in education and 18 % employed" — of all of them).
+
+Two layers:
+- Pure figures (`Figures`, `figures_of`, `breakdown`, `distribution`): exact counts and fractions, no suppression.
+  `documentation_rows` reads them in a constant number of queries for any set of pathways (5: pathways, family
+  members, status at start, status now, meetings; plus goals). The `programme_report` command prints them as they are
+  (its reader has the server).
+- Pages for leaders (`programme_documentation`, `programmes_overview`): the same figures as `suppression.Cell`s with
+  the small-number rule applied (1-4 hidden, secondary suppression along rows and columns; a share whose count or
+  denominator is hidden is hidden too). Only figures and the names of coordinators, departments and target groups
+  leave them, never a citizen.
+- The caseworker's own caseload (`caseload_for_page`): the pathways of the programme they coordinate (the MANAGE
+  scope), with the citizens' names, logged as a list (`results.caseload`, one row per citizen and pathway).
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samspil.access import policy
+from samspil.audit.choices import AccessPurpose
+from samspil.audit.services import access_record_each
+from samspil.citizens.models import HouseholdMember
+from samspil.meetings.models import Meeting
+from samspil.meetings.selectors import held_with_citizen
+from samspil.organisations.models import Department
+from samspil.organisations.suppression import Cell, count_cell, protect
+from samspil.pathways.models import Pathway, Programme, TargetGroup
+from samspil.plans.choices import GoalStatus
+from samspil.plans.models import Goal
+from samspil.results.choices import EMPLOYED, IN_EDUCATION, EducationEmployment
+from samspil.results.selectors import status_at_start, status_on
+
+UNKNOWN = ""  # no status recorded (yet)
+NO_TARGET_GROUP = 0  # the key of pathways without a target group in `by_target_group`
+
+
+# --- the rows ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitizenRow:
+    """One citizen of one pathway in the documentation model."""
+
+    pathway_id: int
+    citizen_id: int
+    programme_id: int
+    opened_on: datetime.date
+    coordinator_id: int
+    lead_department_id: int
+    target_group_id: int | None
+    start: str  # education and employment at the start (`EducationEmployment`), UNKNOWN without any entry
+    now: str  # ... on the day asked
+    meetings_held: int  # held with the citizen (or the family), by the day asked
+    meetings_required: int  # the programme's minimum
+    goals_reached: int
+    goals_total: int  # goals of the pathway's plan, cancelled ones left out
+
+    @property
+    def in_education(self) -> bool:
+        return self.now in IN_EDUCATION
+
+    @property
+    def employed(self) -> bool:
+        return self.now in EMPLOYED
+
+    @property
+    def meetings_met(self) -> bool:
+        return self.meetings_held >= self.meetings_required
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    """The first moment after `day` in Copenhagen: meetings that began before it were held by `day`."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def documentation_rows(pathways: QuerySet, *, on: datetime.date | None = None) -> list[CitizenRow]:
+    """A row per citizen of each pathway in `pathways` (already scoped or filtered by the caller), as on `on`.
+
+    A constant number of queries whatever the number of pathways: the pathways, the family members, the status at the
+    start and on `on` (`results.selectors`), the meetings held with the citizen, the goals.
+    """
+    on = on or timezone.localdate()
+    pathways = pathways.filter(opened_on__lte=on).order_by()
+    ids = pathways.values("id")
+    listed = list(
+        pathways.order_by("opened_on", "id").values(
+            "id",
+            "citizen_id",
+            "household_id",
+            "programme_id",
+            "opened_on",
+            "coordinator_id",
+            "lead_department_id",
+            "target_group_id",
+            "programme__min_citizen_meetings",
+        )
+    )
+    if not listed:
+        return []
+    members = defaultdict(list)
+    households = {row["household_id"] for row in listed if row["household_id"]}
+    if households:
+        for household_id, citizen_id in (
+            HouseholdMember.objects.filter(household_id__in=households)
+            .order_by("household_id", "citizen_id")
+            .values_list("household_id", "citizen_id")
+        ):
+            members[household_id].append(citizen_id)
+    at_start = status_at_start(ids, on)
+    now = status_on(ids, on)
+    held = dict(
+        held_with_citizen(Meeting.objects.filter(pathway_id__in=ids, starts_at__lt=_end_of(on)))
+        .order_by()
+        .values("pathway_id")
+        .annotate(n=Count("pk"))
+        .values_list("pathway_id", "n")
+    )
+    goals = {
+        row["pathway_id"]: row
+        for row in Goal.objects.filter(pathway_id__in=ids)
+        .exclude(status=GoalStatus.CANCELLED)
+        .order_by()
+        .values("pathway_id")
+        .annotate(total=Count("pk"), reached=Count("pk", filter=Q(status=GoalStatus.ACHIEVED)))
+    }
+    rows = []
+    for pathway in listed:
+        citizens = [pathway["citizen_id"]] if pathway["citizen_id"] else members[pathway["household_id"]]
+        goal = goals.get(pathway["id"], {})
+        for citizen_id in citizens:
+            key = (pathway["id"], citizen_id)
+            start, latest = at_start.get(key), now.get(key)
+            rows.append(
+                CitizenRow(
+                    pathway_id=pathway["id"],
+                    citizen_id=citizen_id,
+                    programme_id=pathway["programme_id"],
+                    opened_on=pathway["opened_on"],
+                    coordinator_id=pathway["coordinator_id"],
+                    lead_department_id=pathway["lead_department_id"],
+                    target_group_id=pathway["target_group_id"],
+                    start=start.education_employment if start else UNKNOWN,
+                    now=latest.education_employment if latest else UNKNOWN,
+                    meetings_held=held.get(pathway["id"], 0),
+                    meetings_required=pathway["programme__min_citizen_meetings"],
+                    goals_reached=goal.get("reached", 0),
+                    goals_total=goal.get("total", 0),
+                )
+            )
+    return rows
+
+
+def cohort(
+    rows: Iterable[CitizenRow],
+    *,
+    opened_from: datetime.date | None = None,
+    opened_to: datetime.date | None = None,
+    first: int | None = None,
+) -> list[CitizenRow]:
+    """The rows of pathways opened between `opened_from` and `opened_to` (both included, either open), the first
+    `first` citizens of them by opening date when given ("of the first 100 young people")."""
+    chosen = [
+        row
+        for row in rows
+        if (opened_from is None or row.opened_on >= opened_from) and (opened_to is None or row.opened_on <= opened_to)
+    ]
+    chosen.sort(key=lambda row: (row.opened_on, row.pathway_id, row.citizen_id))
+    return chosen[:first] if first is not None else chosen
+
+
+# --- pure figures ------------------------------------------------------------------------------------------
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The headline of a set of citizen rows: exact counts and fractions (0-1, None when there is no one)."""
+
+    citizens: int
+    pathways: int
+    in_education: int
+    employed: int
+    unknown: int  # no status recorded by the day asked
+    meetings_minimum_met: int
+    goals_reached: int
+    goals_total: int
+
+    @property
+    def other(self) -> int:
+        """Neither in education nor employed, or unknown."""
+        return self.citizens - self.in_education - self.employed
+
+    @property
+    def meetings_minimum_not_met(self) -> int:
+        return self.citizens - self.meetings_minimum_met
+
+    @property
+    def in_education_share(self) -> float | None:
+        return _share(self.in_education, self.citizens)
+
+    @property
+    def employed_share(self) -> float | None:
+        return _share(self.employed, self.citizens)
+
+    @property
+    def meetings_minimum_met_share(self) -> float | None:
+        return _share(self.meetings_minimum_met, self.citizens)
+
+    @property
+    def goals_reached_share(self) -> float | None:
+        return _share(self.goals_reached, self.goals_total)
+
+    def as_json(self) -> dict:
+        return {
+            "citizens": self.citizens,
+            "pathways": self.pathways,
+            "in_education": self.in_education,
+            "employed": self.employed,
+            "status_unknown": self.unknown,
+            "meetings_minimum_met": self.meetings_minimum_met,
+            "in_education_share": self.in_education_share,
+            "employed_share": self.employed_share,
+            "meetings_minimum_met_share": self.meetings_minimum_met_share,
+            "goals_reached": self.goals_reached,
+            "goals_total": self.goals_total,
+        }
+
+
+def figures_of(rows: Iterable[CitizenRow]) -> Figures:
+    rows = list(rows)
+    goals = {row.pathway_id: (row.goals_reached, row.goals_total) for row in rows}  # goals belong to the pathway
+    return Figures(
+        citizens=len(rows),
+        pathways=len({row.pathway_id for row in rows}),
+        in_education=sum(1 for row in rows if row.in_education),
+        employed=sum(1 for row in rows if row.employed),
+        unknown=sum(1 for row in rows if row.now == UNKNOWN),
+        meetings_minimum_met=sum(1 for row in rows if row.meetings_met),
+        goals_reached=sum(reached for reached, _ in goals.values()),
+        goals_total=sum(total for _, total in goals.values()),
+    )
+
+
+def breakdown(rows: Iterable[CitizenRow], key: Callable[[CitizenRow], object]) -> dict[object, Figures]:
+    """The figures per value of `key` (the coordinator's id, the department's, the target group's ...)."""
+    groups = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    return {value: figures_of(group) for value, group in groups.items()}
+
+
+def by_coordinator(rows) -> dict[int, Figures]:
+    return breakdown(rows, lambda row: row.coordinator_id)
+
+
+def by_department(rows) -> dict[int, Figures]:
+    return breakdown(rows, lambda row: row.lead_department_id)
+
+
+def by_target_group(rows) -> dict[int, Figures]:
+    """Per target group; pathways without one under `NO_TARGET_GROUP`."""
+    return breakdown(rows, lambda row: row.target_group_id or NO_TARGET_GROUP)
+
+
+def distribution(rows: Iterable[CitizenRow]) -> dict[str, tuple[int, int]]:
+    """For each education and employment status (and UNKNOWN): how many citizens had it at the start and have it now."""
+    rows = list(rows)
+    start = Counter(row.start for row in rows)
+    now = Counter(row.now for row in rows)
+    return {value: (start[value], now[value]) for value in [*EducationEmployment.values, UNKNOWN]}
+
+
+# --- figures for leaders, suppressed -----------------------------------------------------------------------
+
+
+@dataclass
+class Share:
+    """A fraction shown with its count; hidden when the count or what it is a share of is hidden."""
+
+    count: Cell
+    of: Cell
+
+    @property
+    def hidden(self) -> bool:
+        return self.count.hidden or self.of.hidden
+
+    @property
+    def value(self) -> float | None:
+        if self.hidden or not self.of.value:
+            return None
+        return self.count.value / self.of.value
+
+    @property
+    def percent(self) -> float | None:
+        value = self.value
+        return None if value is None else value * 100
+
+
+@dataclass
+class FigureCells:
+    """`Figures` as cells for a page or a sheet: the citizens, in education, employed, other or unknown (these three
+    add up to the citizens), and meetings minimum met / not met (adding up to the citizens too)."""
+
+    label: str
+    citizens: Cell
+    in_education: Cell
+    employed: Cell
+    other: Cell
+    meetings_met: Cell
+    meetings_not_met: Cell
+
+    @classmethod
+    def of(cls, figures: Figures, label: str = "") -> "FigureCells":
+        return cls(
+            label=label,
+            citizens=count_cell(figures.citizens),
+            in_education=count_cell(figures.in_education),
+            employed=count_cell(figures.employed),
+            other=count_cell(figures.other),
+            meetings_met=count_cell(figures.meetings_minimum_met),
+            meetings_not_met=count_cell(figures.meetings_minimum_not_met),
+        )
+
+    @property
+    def parts(self) -> list[list[Cell]]:
+        return [[self.in_education, self.employed, self.other], [self.meetings_met, self.meetings_not_met]]
+
+    @property
+    def in_education_share(self) -> Share:
+        return Share(self.in_education, self.citizens)
+
+    @property
+    def employed_share(self) -> Share:
+        return Share(self.employed, self.citizens)
+
+    @property
+    def meetings_met_share(self) -> Share:
+        return Share(self.meetings_met, self.citizens)
+
+    def cells(self) -> list[Cell]:
+        return [self.citizens, self.in_education, self.employed, self.other, self.meetings_met, self.meetings_not_met]
+
+
+def _hidden_count(cells: list[Cell]) -> int:
+    return sum(1 for cell in cells if cell.hidden)
+
+
+def _protect(cells: list[Cell], total: Cell) -> None:
+    """`suppression.protect`, except when the one hidden cell has only zeros beside it (no shown cell to hide
+    instead): then the zeros are hidden ("not shown") rather than the total, so the headline figure stays and the
+    hidden cell can no longer be read off as the total minus nothing."""
+    for cell in [*cells, total]:
+        if cell.small:
+            cell.hidden = True
+    if total.hidden or sum(1 for cell in cells if cell.hidden) != 1:
+        return
+    if any(not cell.hidden and cell.pathways for cell in cells):
+        protect(cells, total)  # the next smallest shown cell
+    else:
+        for cell in cells:
+            cell.hidden = True
+
+
+def protect_table(rows: list[FigureCells], total: FigureCells | None = None) -> None:
+    """The small-number rule over a table whose rows add up to `total`: each row's parts against its citizens, each
+    column against the total's cell, repeated until nothing more is hidden (hiding only ever grows, so it ends)."""
+    everything = [cell for row in [*rows, *([total] if total else [])] for cell in row.cells()]
+    for _round in range(20):
+        before = _hidden_count(everything)
+        for row in [*rows, *([total] if total else [])]:
+            for parts in row.parts:
+                _protect(parts, row.citizens)
+        if total is not None:
+            for index, total_cell in enumerate(total.cells()):
+                _protect([row.cells()[index] for row in rows], total_cell)
+        if _hidden_count(everything) == before:
+            return
+
+
+@dataclass
+class DistributionRow:
+    label: str
+    start: Cell
+    now: Cell
+
+
+@dataclass
+class Documentation:
+    """A programme's documentation model for leaders: only figures, suppressed."""
+
+    programme: Programme
+    on: datetime.date
+    opened_from: datetime.date | None
+    opened_to: datetime.date | None
+    headline: FigureCells
+    by_coordinator: list[FigureCells] = field(default_factory=list)
+    by_department: list[FigureCells] = field(default_factory=list)
+    by_target_group: list[FigureCells] = field(default_factory=list)
+    distribution: list[DistributionRow] = field(default_factory=list)
+    goals_reached: Cell | None = None
+    goals_total: Cell | None = None
+
+    @property
+    def goals_share(self) -> Share:
+        return Share(self.goals_reached, self.goals_total)
+
+
+def _labelled(figures: dict, labels: dict, *, none_label: str = "") -> list[FigureCells]:
+    """Rows sorted by label, the row without a group (target group "none") last."""
+    rows = [(key == NO_TARGET_GROUP, str(labels.get(key, none_label)), value) for key, value in figures.items()]
+    return [FigureCells.of(value, label) for _last, label, value in sorted(rows, key=lambda item: item[:2])]
+
+
+def programme_rows(
+    programme: Programme,
+    *,
+    on: datetime.date | None = None,
+    opened_from: datetime.date | None = None,
+    opened_to: datetime.date | None = None,
+) -> list[CitizenRow]:
+    """Every citizen row of the programme (all pathways of its municipality in it), of the cohort asked for.
+
+    Counting across the municipality without the pathway scope is the point of the documentation model; only figures
+    leave the functions that use it (`programme_documentation`, the `programme_report` command)."""
+    pathways = Pathway.objects.filter(municipality_id=programme.municipality_id, programme=programme)
+    if opened_from:
+        pathways = pathways.filter(opened_on__gte=opened_from)
+    if opened_to:
+        pathways = pathways.filter(opened_on__lte=opened_to)
+    return documentation_rows(pathways, on=on)
+
+
+def programme_documentation(
+    *,
+    actor,
+    programme: Programme,
+    on: datetime.date | None = None,
+    opened_from: datetime.date | None = None,
+    opened_to: datetime.date | None = None,
+) -> Documentation:
+    """The documentation model of `programme` for an aggregate role or a project leader (the view checks the role):
+    the headline, the tables per coordinator, department and target group, and the status at start against now."""
+    if not (policy.can_see_aggregates(actor) or policy.can_run_programmes(actor)):
+        raise PermissionError("aggregate figures are for leaders")
+    on = on or timezone.localdate()
+    rows = programme_rows(programme, on=on, opened_from=opened_from, opened_to=opened_to)
+    figures = figures_of(rows)
+    headline = FigureCells.of(figures)
+    coordinators = by_coordinator(rows)
+    departments = by_department(rows)
+    target_groups = by_target_group(rows)
+    coordinator_names = {
+        user.pk: user.get_full_name() or user.username
+        for user in get_user_model().objects.filter(pk__in=list(coordinators))
+    }
+    department_names = dict(
+        Department.objects.filter(municipality_id=programme.municipality_id, pk__in=list(departments)).values_list(
+            "pk", "name"
+        )
+    )
+    group_names = dict(
+        TargetGroup.objects.filter(municipality_id=programme.municipality_id, pk__in=list(target_groups)).values_list(
+            "pk", "name"
+        )
+    )
+    documentation = Documentation(
+        programme=programme, on=on, opened_from=opened_from, opened_to=opened_to, headline=headline
+    )
+    documentation.by_coordinator = _labelled(coordinators, coordinator_names)
+    documentation.by_department = _labelled(departments, department_names)
+    documentation.by_target_group = _labelled(target_groups, group_names, none_label=_("No target group"))
+    # The three tables add up to the same headline: hiding in one can hide a headline cell another relies on, so
+    # they are protected together until nothing more is hidden.
+    for _round in range(5):
+        before = _hidden_count(headline.cells())
+        for table in (documentation.by_coordinator, documentation.by_department, documentation.by_target_group):
+            protect_table(table, headline)
+        if _hidden_count(headline.cells()) == before:
+            break
+    labels = dict(EducationEmployment.choices)
+    spread = distribution(rows)
+    documentation.distribution = [
+        DistributionRow(label=labels.get(value, _("Not recorded")), start=count_cell(start), now=count_cell(now))
+        for value, (start, now) in spread.items()
+    ]
+    # Each column adds up to the citizens the headline shows (or hides): the same cell is their total. The statuses
+    # now add up to the headline's in education, employed and other too.
+    now = dict(zip(spread, (row.now for row in documentation.distribution), strict=True))
+    groups = [(IN_EDUCATION, headline.in_education), (EMPLOYED, headline.employed)]
+    groups.append(([value for value in now if value not in IN_EDUCATION | EMPLOYED], headline.other))
+    for _round in range(10):
+        before = _hidden_count(
+            [*headline.cells(), *(c for row in documentation.distribution for c in (row.start, row.now))]
+        )
+        _protect([row.start for row in documentation.distribution], headline.citizens)
+        _protect(list(now.values()), headline.citizens)
+        for values, total in groups:
+            _protect([now[value] for value in values], total)
+        protect_table([], headline)
+        after = _hidden_count(
+            [*headline.cells(), *(c for row in documentation.distribution for c in (row.start, row.now))]
+        )
+        if after == before:
+            break
+    # Goals are counted per pathway: a figure over 1-4 pathways is hidden.
+    documentation.goals_reached = Cell(value=figures.goals_reached, pathways=figures.pathways)
+    documentation.goals_total = Cell(value=figures.goals_total, pathways=figures.pathways)
+    protect([documentation.goals_reached, documentation.goals_total])
+    return documentation
+
+
+@dataclass
+class ProgrammeHeadline:
+    programme: Programme
+    figures: FigureCells
+
+
+def programmes_overview(*, actor, on: datetime.date | None = None) -> list[ProgrammeHeadline]:
+    """Every programme of the actor's municipality with its headline (suppressed), for leaders. Constant queries."""
+    if not (policy.can_see_aggregates(actor) or policy.can_run_programmes(actor)):
+        raise PermissionError("aggregate figures are for leaders")
+    programmes = list(Programme.objects.visible_to(actor, policy.VIEW).order_by("name"))
+    rows = documentation_rows(
+        Pathway.objects.filter(municipality_id=actor.municipality_id, programme__in=programmes), on=on
+    )
+    per_programme = breakdown(rows, lambda row: row.programme_id)
+    overview = []
+    for programme in programmes:
+        cells = FigureCells.of(per_programme.get(programme.pk) or figures_of([]), programme.name)
+        protect_table([], cells)
+        overview.append(ProgrammeHeadline(programme=programme, figures=cells))
+    return overview
+
+
+# --- the caseworker's own caseload -------------------------------------------------------------------------
+
+
+@dataclass
+class CaseloadRow:
+    pathway: Pathway
+    citizen: object  # Citizen
+    row: CitizenRow
+
+
+def caseload_for_page(*, actor, programme: Programme, on: datetime.date | None = None) -> list[CaseloadRow]:
+    """The pathways of `programme` the actor coordinates (the MANAGE scope), a row per citizen with the citizen's
+    name, status at start and now, meetings against the minimum and goals reached. A list of citizen data: one
+    access-log row per (citizen, pathway) listed (`results.caseload`)."""
+    on = on or timezone.localdate()
+    pathways = Pathway.objects.visible_to(actor, policy.MANAGE).filter(programme=programme)
+    pathways = pathways.select_related("citizen", "household").prefetch_related("household__memberships__citizen")
+    loaded = {pathway.pk: pathway for pathway in pathways}
+    rows = documentation_rows(Pathway.objects.filter(pk__in=list(loaded)), on=on) if loaded else []
+    citizens = {}
+    for pathway in loaded.values():
+        if pathway.citizen_id:
+            citizens[pathway.citizen_id] = pathway.citizen
+        else:
+            citizens.update({m.citizen_id: m.citizen for m in pathway.household.memberships.all()})
+    listed = [
+        CaseloadRow(pathway=loaded[row.pathway_id], citizen=citizens[row.citizen_id], row=row)
+        for row in rows
+        if row.citizen_id in citizens
+    ]
+    listed.sort(key=lambda item: (item.citizen.last_name, item.citizen.first_name, item.pathway.opened_on))
+    access_record_each(
+        actor=actor,
+        reads=[(item.citizen, item.pathway) for item in listed],
+        shown="results.caseload",
+        purpose=AccessPurpose.COORDINATION,
+    )
+    return listed
