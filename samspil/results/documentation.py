@@ -588,3 +588,16 @@ def caseload_for_page(*, actor, programme: Programme, on: datetime.date | None =
         purpose=AccessPurpose.COORDINATION,
     )
     return listed
+
+
+def caseload_programmes(*, actor) -> list[tuple[Programme, int]]:
+    """The programmes in which the actor coordinates pathways, with how many (their own: no one else's, no names)."""
+    counts = dict(
+        Pathway.objects.visible_to(actor, policy.MANAGE)
+        .order_by()
+        .values("programme_id")
+        .annotate(n=Count("id"))
+        .values_list("programme_id", "n")
+    )
+    programmes = Programme.objects.visible_to(actor, policy.VIEW).filter(pk__in=list(counts)).order_by("name")
+    return [(programme, counts[programme.pk]) for programme in programmes]

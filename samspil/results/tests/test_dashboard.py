@@ -1,0 +1,181 @@
+"""The documentation model's pages: leaders get figures only (small numbers hidden), a caseworker their own caseload
+(names, logged), everyone else 404 (logged). On the ten pathways of `test_documentation`."""
+
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samspil.audit.models import AccessLogEntry, AuditEvent
+from samspil.organisations.choices import StaffRole
+from samspil.results.tests.test_documentation import days_ago, ten_pathways
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, user, name, *args, query="", status=200):
+    client.force_login(user)
+    response = client.get(reverse(f"programme_results:{name}", args=args) + query)
+    assert response.status_code == status, response.content[:500]
+    return response
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+def citizen_names(world) -> list[str]:
+    return [pathway.citizen.full_name for pathway in world.pathways]
+
+
+def test_the_leader_sees_the_programme_s_figures_and_no_names(client):
+    world = ten_pathways()
+    response = page(client, world.leader, "programme", "vejen")
+    content = text(response)
+    headline = response.context["model"].headline
+    assert headline.citizens.value == 10 and headline.in_education_share.percent == 60
+    assert "60 %" in content
+    assert "Anna Andersen" in content and "Bo Berg" in content and "Type 1" in content
+    assert not [name for name in citizen_names(world) if name in content]
+    assert not AccessLogEntry.objects.filter(actor=world.leader).exists()
+    # The hidden figures are words on the page.
+    assert _("fewer than 5") in content and _("not shown") in content
+
+
+def test_a_head_of_department_and_a_controller_see_it_too(client):
+    world = ten_pathways()
+    for role in (StaffRole.DEPARTMENT_HEAD, StaffRole.CONTROLLER, StaffRole.TEAM_LEADER):
+        page(client, f.make_staff(world.dept_b, role), "programme", "vejen")
+
+
+def test_a_cohort(client):
+    world = ten_pathways()
+    query = f"?fra={days_ago(205):%d.%m.%Y}&til={days_ago(150):%d.%m.%Y}"  # pathways 0-5: six in education
+    response = page(client, world.leader, "programme", "vejen", query=query)
+    model = response.context["model"]
+    assert model.headline.citizens.value == 6 and model.headline.in_education_share.percent == 100
+    assert response.context["whole"].headline.citizens.value == 10
+    assert response.context["export_url"].endswith(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?fra=31.02.2026", "?til=i+morgen", f"?fra={days_ago(10):%d.%m.%Y}&til={days_ago(20):%d.%m.%Y}"],
+)
+def test_a_bad_cohort_is_a_danish_error_and_422(client, query):
+    world = ten_pathways()
+    response = page(client, world.leader, "programme", "vejen", query=query, status=422)
+    assert response.context["form"].errors
+    assert response.context["model"].headline.citizens.value == 10  # the whole programme meanwhile
+    assert "alert-error" in text(response)
+    # Exporting with the same filter gives the page with the error, not a file.
+    assert page(client, world.leader, "export", "vejen", query=query, status=422)["Content-Type"].startswith(
+        "text/html"
+    )
+
+
+def test_the_date_error_is_danish(client):
+    world = ten_pathways()
+    response = page(client, world.leader, "programme", "vejen", query="?fra=31.02.2026", status=422)
+    assert "Datoen findes ikke eller er skrevet på en anden måde" in text(response) or _(
+        "The date does not exist or is written differently. Write it like 22.11.2026."
+    ) in text(response)
+
+
+def test_caseworkers_and_strangers_get_404_logged(client):
+    world = ten_pathways()
+    for name in ("programme", "export", "overview_export"):
+        args = ("vejen",) if name != "overview_export" else ()
+        page(client, world.a, name, *args, status=404)
+    assert AuditEvent.objects.filter(code="access.denied", actor=world.a).count() == 3
+    page(client, world.leader, "programme", "findes-ikke", status=404)
+    other = f.ProgrammeFactory(code="andet")  # another municipality's
+    page(client, world.leader, "programme", other.code, status=404)
+    admin = f.make_staff(world.dept_a, StaffRole.ADMINISTRATOR)
+    page(client, admin, "overview", status=404)
+
+
+def test_the_overview_for_leaders(client):
+    world = ten_pathways()
+    response = page(client, world.leader, "overview")
+    assert reverse("programme_results:programme", args=["vejen"]) in text(response)
+    assert "60 %" in text(response)
+    assert not response.context["own"]
+
+
+def test_the_overview_for_a_caseworker_links_to_the_own_caseload(client):
+    world = ten_pathways()
+    response = page(client, world.b, "overview")
+    assert not response.context["overview"]
+    assert [(programme.code, n) for programme, n in response.context["own"]] == [("vejen", 3)]
+    assert reverse("programme_results:caseload", args=["vejen"]) in text(response)
+    assert not AccessLogEntry.objects.filter(actor=world.b).exists()
+
+
+def test_the_caseload_shows_the_own_citizens_and_logs_each(client):
+    world = ten_pathways()
+    response = page(client, world.b, "caseload", "vejen")
+    content = text(response)
+    own = world.pathways[7:]
+    assert all(pathway.citizen.full_name in content for pathway in own)
+    assert not [p.citizen.full_name for p in world.pathways[:7] if p.citizen.full_name in content]
+    assert str(world.pathways[8].citizen.status_entries.first().get_education_employment_display()) in content
+    logged = AccessLogEntry.objects.filter(actor=world.b, shown="results.caseload")
+    assert sorted(logged.values_list("citizen_id", "pathway_id")) == sorted((p.citizen_id, p.pk) for p in own)
+    assert len(set(logged.values_list("request_id", flat=True))) == 1
+
+
+def test_leaders_without_a_case_role_get_no_caseload(client):
+    world = ten_pathways()
+    page(client, world.leader, "caseload", "vejen", status=404)
+
+
+def test_the_export_has_every_table_and_never_a_hidden_number(client):
+    world = ten_pathways()
+    response = page(client, world.leader, "export", "vejen")
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert response["Content-Disposition"] == 'attachment; filename="resultater-vejen.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert len(book.sheetnames) == 6
+    headline = list(book.worksheets[0].iter_rows(values_only=True))
+    assert headline[0][:3] == (_("Cohort"), _("Citizens"), _("In education"))
+    assert headline[1][1:5] == (10, 6, 60, "<5")  # 2 employed: hidden as text
+    coordinators = list(book.worksheets[1].iter_rows(values_only=True))
+    assert [row[0] for row in coordinators[1:]] == ["Anna Andersen", "Bo Berg"]
+    assert coordinators[2][1] == "<5"  # Bo's 3 citizens
+    assert coordinators[1][1] == _("not shown")  # Anna's 7, else 10 - 7 gives Bo's
+    # Goals are counted over the pathways behind them (10 here), like the economy's amounts: shown.
+    assert list(book.worksheets[-1].iter_rows(values_only=True))[1] == (2, 3)
+    for sheet in book.worksheets[:-1]:
+        for row in list(sheet.iter_rows(values_only=True))[1:]:
+            assert all(not isinstance(value, int) or value == 0 or value >= 5 for value in row[1:]), row
+
+
+def test_the_export_of_a_cohort_and_of_the_overview(client):
+    world = ten_pathways()
+    query = f"?fra={days_ago(205):%d.%m.%Y}&til={days_ago(150):%d.%m.%Y}"
+    response = page(client, world.leader, "export", "vejen", query=query)
+    assert f"resultater-vejen-{days_ago(205):%Y%m%d}-{days_ago(150):%Y%m%d}.xlsx" in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert list(book.worksheets[0].iter_rows(values_only=True))[1][1:4] == (6, 6, 100)
+    overview = openpyxl.load_workbook(io.BytesIO(page(client, world.leader, "overview_export").content))
+    rows = {row[0]: row for row in overview.worksheets[0].iter_rows(values_only=True)}
+    assert rows["Vejen til uddannelse"][1:4] == (10, 6, 60)
+
+
+def test_the_programme_page_makes_a_constant_number_of_queries(client, django_assert_max_num_queries):
+    small = ten_pathways()
+    client.force_login(small.leader)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small_queries:
+        client.get(reverse("programme_results:programme", args=["vejen"]))
+    large = ten_pathways(extra_pathways=25)
+    client.force_login(large.leader)
+    with django_assert_max_num_queries(len(small_queries.captured_queries)):
+        response = client.get(reverse("programme_results:programme", args=["vejen"]))
+    assert response.context["model"].headline.citizens.value == 35
