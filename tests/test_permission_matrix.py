@@ -141,6 +141,11 @@ PATHWAY_URLS = [
     PathwayUrl("pathway_economy:intervention_end", C, 422, ("intervention_id",)),
     PathwayUrl("pathway_economy:financing_decide", M, 422, ("intervention_id",)),
     PathwayUrl("pathway_economy:exemption_add", C, 422),
+    PathwayUrl("pathway_evaluation:page", V, family=True),  # the pathway's part in the measurement rounds
+    PathwayUrl("pathway_evaluation:who5", C, 422),
+    PathwayUrl("pathway_evaluation:quality", C, 422),
+    PathwayUrl("pathway_evaluation:interview", C, 422),
+    PathwayUrl("pathway_evaluation:interview_file", V, args=("interview_file_id",)),
 ]
 
 
@@ -285,6 +290,55 @@ PAGES = [
         post_who=pw.OPERATING_COSTS,
     ),
     Page("economy:services", pw.STAFF, "the service catalogue: prices, no personal data", get=200),
+    # Measurement rounds (samspil.evaluation): figures only, suppressed; opening and closing rounds: project leaders.
+    Page(
+        "evaluation:rounds",
+        pw.AGGREGATES,
+        "a programme's measurement rounds (no citizen data); opening one: project leaders",
+        get=200,
+        post=422,
+        post_who=pw.PROGRAMMES,
+        args=("code",),
+    ),
+    Page(
+        "evaluation:round",
+        pw.AGGREGATES,
+        "the ten measures beside the baseline: figures with small cells hidden, no names",
+        get=200,
+        args=("code", "round_number"),
+    ),
+    Page("evaluation:round_close", pw.PROGRAMMES, "closing a round", post=422, args=("code", "round_number")),
+    Page(
+        "evaluation:coordination",
+        pw.STAFF,
+        "the staff's coordination questionnaire: the user's own answer, no citizen data",
+        get=200,
+        post=422,
+        args=("code", "round_number"),
+    ),
+    Page(
+        "evaluation:leaders",
+        pw.AGGREGATES,
+        "the leader group's own assessment, no citizen data",
+        get=200,
+        post=422,
+        args=("code", "round_number"),
+    ),
+    Page(
+        "evaluation:interviews",
+        pw.PROGRAMMES,
+        "anonymous citizen interviews (no name, no pathway): project leaders",
+        get=200,
+        post=422,
+        args=("code", "round_number"),
+    ),
+    Page(
+        "evaluation:interview_file",
+        pw.PROGRAMMES,
+        "a file of an anonymous interview: project leaders",
+        get=200,
+        args=("code", "round_number", "anonymous_file_id"),
+    ),
     Page("economy:service_create", pw.COSTS, "catalogue entry: controllers only", get=200, post=422),
     Page(
         "economy:service_update",

@@ -212,6 +212,7 @@ DECLARATIONS = [
     PathwayPage("portal:document_upload", get=None, post=422),
     PathwayPage("portal:document_download", args=("document_id",), shown="portal.documents"),
     PathwayPage("portal:messages", post=422, post_needs_write=False, shown="portal.messages"),
+    PathwayPage("portal:who5", post=422, shown="portal.who5"),  # no open round in this world: the page says so
     # The partners' pages.
     ListPage("partners:home", shown="partner.home"),
     PathwayPage("partners:pathway", shown="partner.pathway"),

@@ -22,6 +22,7 @@ urlpatterns = [
     path("programmer/", include("samspil.implementation.urls")),
     path("programmer/", include("samspil.results.programme_urls")),
     path("programmer/", include("samspil.evaluation.urls")),
+    path("forloeb/<uuid:pathway_id>/maalinger/", include("samspil.evaluation.pathway_urls")),
     path("forloeb/<uuid:pathway_id>/status/", include("samspil.results.urls")),
     path("borger/log-ind/", include("samspil.identity.portal_urls")),  # settings.PORTAL_LOGIN_URL: "portal_login"
     path("borger/", include("samspil.portal.urls")),

@@ -196,6 +196,13 @@ class Who5Response(ChangeLogged, TenantModel):
     def items(self) -> list[int]:
         return [getattr(self, name) for name in WHO5_FIELDS]
 
+    @property
+    def score(self) -> int:
+        """The WHO-5 score 0–100 (`figures.who5_score`)."""
+        from samspil.evaluation.figures import who5_score
+
+        return who5_score(self.items)
+
 
 class CitizenInterview(ChangeLogged, TenantModel):
     """Measure 3: a qualitative interview with a citizen about their experience of the municipality's effort.

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from samspil.documents import portal_views as document_views
+from samspil.evaluation import portal_views as evaluation_views
 from samspil.portal import consent_views, insight_views, views
 
 app_name = "portal"
@@ -61,4 +62,6 @@ urlpatterns = [
         name="document_download",
     ),
     path("forloeb/<uuid:pathway_id>/beskeder/", document_views.PortalMessagesView.as_view(), name="messages"),
+    # WHO-5 in an open measurement round of the pathway's programme (samspil.evaluation).
+    path("forloeb/<uuid:pathway_id>/trivsel/", evaluation_views.PortalWho5View.as_view(), name="who5"),
 ]
