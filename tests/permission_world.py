@@ -245,6 +245,14 @@ def build(tmp_dir) -> PermissionWorld:
     targets[(None, "citizen_id")] = loose.public_id
     targets[(None, "department_id")] = children.public_id
     targets[(None, "code")] = main.programme.code  # the programme pages (/programmer/<code>/…)
+    from samspil.implementation.models import GroupMeeting, ProgrammeGroup
+
+    leader_group = ProgrammeGroup.objects.create(
+        municipality=municipality, programme=main.programme, kind="leader_group", name="Ledergruppe", cadence_days=91
+    )
+    targets[(None, "group_meeting_id")] = GroupMeeting.objects.create(
+        municipality=municipality, group=leader_group, held_on=timezone.localdate()
+    ).public_id
     from samspil.evaluation.tests.factories import permission_world_round
 
     targets.update(  # an open baseline with `main` in its cohort, and interviews with a file (/maalinger/…)

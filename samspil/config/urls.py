@@ -24,6 +24,7 @@ urlpatterns = [
     path("programmer/", include("samspil.evaluation.urls")),
     path("forloeb/<uuid:pathway_id>/maalinger/", include("samspil.evaluation.pathway_urls")),
     path("forloeb/<uuid:pathway_id>/status/", include("samspil.results.urls")),
+    path("forloeb/<uuid:pathway_id>/pilot/", include("samspil.implementation.pathway_urls")),
     path("borger/log-ind/", include("samspil.identity.portal_urls")),  # settings.PORTAL_LOGIN_URL: "portal_login"
     path("borger/", include("samspil.portal.urls")),
     path("partner/", include("samspil.partners.urls")),

@@ -203,6 +203,7 @@ ATTEMPTS = {
     "documents:messages": _("Tried to read the messages with the citizen"),
     "documents:message_send": _("Tried to write a message to the citizen"),
     "api:pathway": _("Tried to read the pathway through the API"),
+    "implementation_pathway:pilot": _("Tried to mark the pathway as a pilot case"),
     "pathway_evaluation:page": _("Tried to open the pathway's measurement rounds"),
     "pathway_evaluation:who5": _("Tried to record WHO-5 with the citizen"),
     "pathway_evaluation:quality": _("Tried to assess the quality of the pathway"),
