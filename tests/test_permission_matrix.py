@@ -141,7 +141,6 @@ PATHWAY_URLS = [
     PathwayUrl("pathway_economy:intervention_end", C, 422, ("intervention_id",)),
     PathwayUrl("pathway_economy:financing_decide", M, 422, ("intervention_id",)),
     PathwayUrl("pathway_economy:exemption_add", C, 422),
-    PathwayUrl("implementation_pathway:pilot", M, 422),
     PathwayUrl("pathway_evaluation:page", V, family=True),  # the pathway's part in the measurement rounds
     PathwayUrl("pathway_evaluation:who5", C, 422),
     PathwayUrl("pathway_evaluation:quality", C, 422),
@@ -186,10 +185,7 @@ REFERRAL = "a segmentation referral, only for the caseworker it names (segmentat
 SEGMENTATION = "segmentation roles only (policy.can_segment); imported data read through the segmentation scope"
 REPORTS = "cost figures with small cells hidden, no names: controllers (all) and aggregate roles"
 INTAKE = "intake for case roles (citizens.views.CaseWorkMixin)"
-PROGRAMME_MANAGEMENT = (
-    "programme management, no case content (pathways only counted"
-    ", small counts hidden): aggregate roles and project leaders read; project leaders write"
-)
+RESULTS = "the documentation model's figures, small numbers hidden, no names: aggregate roles and project leaders"
 
 PAGES = [
     Page(
@@ -402,71 +398,25 @@ PAGES = [
     ),
     Page("citizens:referral_take", pw.REFERRED_TO, REFERRAL, post=422, args=("referral_id",)),
     Page("citizens:referral_decline", pw.REFERRED_TO, REFERRAL, post=422, args=("referral_id",)),
-    Page("implementation:list", pw.AGGREGATES, PROGRAMME_MANAGEMENT, get=200),
+    # The documentation model (samspil.results.dashboard_views): leaders figures only, caseworkers their own caseload.
     Page(
-        "implementation:programme",
-        pw.AGGREGATES,
-        PROGRAMME_MANAGEMENT,
+        "programme_results:overview",
+        pw.STAFF,
+        f"{RESULTS} for leaders; for case roles only links to their own caseload (no citizen data); a staff account "
+        "with neither role gets 404 (samspil/results/tests/test_dashboard.py)",
         get=200,
-        post=422,
-        post_who=pw.PROGRAMMES,
+    ),
+    Page("programme_results:overview_export", pw.AGGREGATES, f"{RESULTS}, as XLSX", get=200),
+    Page("programme_results:programme", pw.AGGREGATES, RESULTS, get=200, args=("code",)),
+    Page("programme_results:export", pw.AGGREGATES, f"{RESULTS}, as XLSX", get=200, args=("code",)),
+    Page(
+        "programme_results:caseload",
+        pw.CASE_WORK,
+        "the pathways of the programme the user coordinates (Pathway.visible_to MANAGE), each citizen logged",
+        get=200,
         args=("code",),
+        reads=lambda world, role: pathway_reads(world, "main") if role.may(M) else Counter(),
     ),
-    Page(
-        "implementation:organisation",
-        pw.AGGREGATES,
-        PROGRAMME_MANAGEMENT,
-        get=200,
-        post=422,
-        post_who=pw.PROGRAMMES,
-        args=("code",),
-    ),
-    Page(
-        "implementation:meeting",
-        pw.AGGREGATES,
-        PROGRAMME_MANAGEMENT,
-        get=200,
-        post=422,
-        post_who=pw.PROGRAMMES,
-        args=("code", "group_meeting_id"),
-    ),
-    Page(
-        "implementation:matrix",
-        pw.AGGREGATES,
-        PROGRAMME_MANAGEMENT,
-        get=200,
-        post=422,
-        post_who=pw.PROGRAMMES,
-        args=("code",),
-    ),
-    Page(
-        "implementation:theory",
-        pw.AGGREGATES,
-        PROGRAMME_MANAGEMENT,
-        get=200,
-        post=422,
-        post_who=pw.PROGRAMMES,
-        args=("code",),
-    ),
-    Page(
-        "implementation:plan",
-        pw.AGGREGATES,
-        PROGRAMME_MANAGEMENT,
-        get=200,
-        post=422,
-        post_who=pw.PROGRAMMES,
-        args=("code",),
-    ),
-    Page(
-        "implementation:scale_up",
-        pw.AGGREGATES,
-        PROGRAMME_MANAGEMENT,
-        get=200,
-        post=422,
-        post_who=pw.PROGRAMMES,
-        args=("code",),
-    ),
-    Page("implementation:status_report", pw.AGGREGATES, PROGRAMME_MANAGEMENT, get=200, args=("code",)),
 ]
 
 # Whole namespaces outside the matrix, with the reason (and where they are tested instead).
