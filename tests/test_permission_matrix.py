@@ -141,6 +141,7 @@ PATHWAY_URLS = [
     PathwayUrl("pathway_economy:intervention_end", C, 422, ("intervention_id",)),
     PathwayUrl("pathway_economy:financing_decide", M, 422, ("intervention_id",)),
     PathwayUrl("pathway_economy:exemption_add", C, 422),
+    PathwayUrl("implementation_pathway:pilot", M, 422),
     PathwayUrl("pathway_evaluation:page", V, family=True),  # the pathway's part in the measurement rounds
     PathwayUrl("pathway_evaluation:who5", C, 422),
     PathwayUrl("pathway_evaluation:quality", C, 422),
@@ -186,6 +187,10 @@ SEGMENTATION = "segmentation roles only (policy.can_segment); imported data read
 REPORTS = "cost figures with small cells hidden, no names: controllers (all) and aggregate roles"
 INTAKE = "intake for case roles (citizens.views.CaseWorkMixin)"
 RESULTS = "the documentation model's figures, small numbers hidden, no names: aggregate roles and project leaders"
+PROGRAMME_MANAGEMENT = (
+    "programme management, no case content (pathways only counted"
+    ", small counts hidden): aggregate roles and project leaders read; project leaders write"
+)
 
 PAGES = [
     Page(
@@ -417,6 +422,71 @@ PAGES = [
         args=("code",),
         reads=lambda world, role: pathway_reads(world, "main") if role.may(M) else Counter(),
     ),
+    Page("implementation:list", pw.AGGREGATES, PROGRAMME_MANAGEMENT, get=200),
+    Page(
+        "implementation:programme",
+        pw.AGGREGATES,
+        PROGRAMME_MANAGEMENT,
+        get=200,
+        post=422,
+        post_who=pw.PROGRAMMES,
+        args=("code",),
+    ),
+    Page(
+        "implementation:organisation",
+        pw.AGGREGATES,
+        PROGRAMME_MANAGEMENT,
+        get=200,
+        post=422,
+        post_who=pw.PROGRAMMES,
+        args=("code",),
+    ),
+    Page(
+        "implementation:meeting",
+        pw.AGGREGATES,
+        PROGRAMME_MANAGEMENT,
+        get=200,
+        post=422,
+        post_who=pw.PROGRAMMES,
+        args=("code", "group_meeting_id"),
+    ),
+    Page(
+        "implementation:matrix",
+        pw.AGGREGATES,
+        PROGRAMME_MANAGEMENT,
+        get=200,
+        post=422,
+        post_who=pw.PROGRAMMES,
+        args=("code",),
+    ),
+    Page(
+        "implementation:theory",
+        pw.AGGREGATES,
+        PROGRAMME_MANAGEMENT,
+        get=200,
+        post=422,
+        post_who=pw.PROGRAMMES,
+        args=("code",),
+    ),
+    Page(
+        "implementation:plan",
+        pw.AGGREGATES,
+        PROGRAMME_MANAGEMENT,
+        get=200,
+        post=422,
+        post_who=pw.PROGRAMMES,
+        args=("code",),
+    ),
+    Page(
+        "implementation:scale_up",
+        pw.AGGREGATES,
+        PROGRAMME_MANAGEMENT,
+        get=200,
+        post=422,
+        post_who=pw.PROGRAMMES,
+        args=("code",),
+    ),
+    Page("implementation:status_report", pw.AGGREGATES, PROGRAMME_MANAGEMENT, get=200, args=("code",)),
 ]
 
 # Whole namespaces outside the matrix, with the reason (and where they are tested instead).
