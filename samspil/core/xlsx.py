@@ -2,7 +2,7 @@
 
 A sheet is a `Sheet(title, columns, rows)`; each row is a list of values: text, numbers, dates, None (an empty cell)
 or a `suppression.Cell` (a figure about citizens), which is written as its number only when it is shown; a hidden
-one is written as the text "<5" (1 to 4) or "ikke vist" (hidden so that another cannot be worked out), never as
+one is written as the text "<5" (1 to 4) or "vises ikke" (hidden so that another cannot be worked out), never as
 the number. Text is always written as text: a name beginning with "=" does not become a formula (CSV/formula
 injection). The header row is bold and frozen.
 """
