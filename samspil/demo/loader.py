@@ -46,6 +46,7 @@ from samspil.citizens.choices import GuardianRelation, HouseholdRole
 from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, Household, HouseholdMember, years_between
 from samspil.demo import data
 from samspil.demo.consumption import load_demo_consumption
+from samspil.demo.status_demo import closing_outcome, status_demo
 from samspil.economy import costs as economy_costs
 from samspil.economy import services as economy_services
 from samspil.economy.models import FinancingDecision, Intervention, LegalExemptionUse, OperatingCost, Service
@@ -1561,6 +1562,7 @@ class _Writer:
                 to_status=values["to_status"],
                 reason=values["reason"],
                 expected_version=pathway.version,
+                outcome=closing_outcome(values["reason"]) if values["to_status"] == PathwayStatus.CLOSED else "",
             )
         else:
             raise ValueError(action.kind)
@@ -1857,6 +1859,7 @@ def load_demo() -> tuple[Municipality, Counter]:
     writer.pathways(programmes)
     writer.plans(programmes)
     writer.economy(programmes)
+    writer.created["status entries"] += status_demo(municipality)
     writer.portal_accounts()
     if load_demo_consumption(municipality) is not None:
         writer.created["consumption imports"] += 1

@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from samspil.access import policy
 from samspil.core.forms import form_on_saved_version
 from samspil.meetings import forms, ics, selectors, services
+from samspil.meetings.choices import MeetingType
 from samspil.pathways.views import PathwayMixin, PathwayWriteView
 from samspil.plans.models import Goal
 
@@ -49,7 +50,9 @@ class MeetingScheduleView(PathwayMixin, View):
         return render(self.request, template, {"pathway": self.pathway, "form": form}, status=status)
 
     def get(self, request, pathway_id):
-        return self.render_form(forms.MeetingScheduleForm(pathway=self.pathway))
+        # `?type=transition_18` (the worklist's link to plan a transition meeting) preselects the meeting type.
+        initial = {"meeting_type": request.GET["type"]} if request.GET.get("type") in MeetingType.values else {}
+        return self.render_form(forms.MeetingScheduleForm(pathway=self.pathway, initial=initial))
 
     def post(self, request, pathway_id):
         form = forms.MeetingScheduleForm(request.POST, pathway=self.pathway)

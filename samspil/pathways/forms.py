@@ -32,21 +32,60 @@ class StatusChangeForm(PathwayForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the pathway is paused or closed."),
     )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        required=False,
+        help_text=_("Required when the pathway is closed: how it ended."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    # When closing: where the citizen stands (the closing status entry), optional but asked for. Named `closing_` +
+    # the field of `results.forms.status_fields`; only on a one-citizen pathway (a family records per member on the
+    # status page).
+    CLOSING_PREFIX = "closing_"
+
     def __init__(self, *args, **kwargs):
+        from samspil.results.choices import PathwayOutcome
+        from samspil.results.forms import status_fields
+
         super().__init__(*args, **kwargs)
         pathway = self.pathway
         self.fields["to_status"].choices = [("", _("Choose the new status"))] + [
             (s.value, s.label) for s in TRANSITIONS[PathwayStatus(pathway.status)]
         ]
+        self.fields["outcome"].choices = [("", _("Choose the outcome")), *PathwayOutcome.choices]
         self.fields["version"].initial = pathway.version
+        if pathway.citizen_id and PathwayStatus.CLOSED in TRANSITIONS[PathwayStatus(pathway.status)]:
+            for name, field in status_fields().items():
+                field.required = False
+                field.label = _("At closing: %(field)s") % {"field": str(field.label).lower()}
+                self.fields[self.CLOSING_PREFIX + name] = field
+            self.fields[self.CLOSING_PREFIX + "education_employment"].help_text = _(
+                "Where the citizen stands when the pathway is closed (recommended). Recorded in the status history."
+            )
+            for field in self.fields.values():  # the added fields get the design system's classes too
+                if isinstance(field.widget, forms.Select):
+                    field.widget.attrs.setdefault("class", "form-select")
+                elif not isinstance(field.widget, forms.HiddenInput):
+                    field.widget.attrs.setdefault("class", "form-input")
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("to_status") in REASON_REQUIRED and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Give a reason when a pathway is paused or closed."))
+        closing = cleaned.get("to_status") == PathwayStatus.CLOSED
+        if closing and not cleaned.get("outcome"):
+            self.add_error("outcome", _("Choose the outcome of the pathway when it is closed."))
+        if not closing:
+            cleaned["outcome"] = ""
         return cleaned
+
+    def closing_status(self) -> dict | None:
+        """The closing status entry's values (for `results.services.pathway_close`), or None when none was given."""
+        from samspil.results.forms import STATUS_FIELD_NAMES
+
+        values = {name: self.cleaned_data.get(self.CLOSING_PREFIX + name, "") for name in STATUS_FIELD_NAMES}
+        return values if any(values.values()) else None
 
 
 class StaffMemberForm(PathwayForm):
@@ -288,7 +327,11 @@ class CoordinatorForm(PathwayForm):
             .select_related("user", "department")
         )
         if pathway.programme.coordinator_department_kind:
-            memberships = memberships.filter(department__kind=pathway.programme.coordinator_department_kind)
+            from samspil.pathways.worklist import transition_handover_kinds
+
+            # At the transition to adulthood the programme may let coordination pass to other departments (seed 002).
+            kinds = [pathway.programme.coordinator_department_kind, *transition_handover_kinds(pathway)]
+            memberships = memberships.filter(department__kind__in=kinds)
         self.fields["membership"].queryset = memberships.order_by("user__first_name", "user__last_name")
         self.fields["membership"].label_from_instance = lambda m: f"{m.user.get_full_name()} – {m.department.name}"
         self.fields["version"].initial = pathway.version

@@ -48,6 +48,15 @@ class Programme(ChangeLogged, TenantModel):
     )
     min_citizen_meetings = models.PositiveSmallIntegerField(_("minimum meetings with the citizen"), default=0)
     active = models.BooleanField(_("open for new pathways"), default=True)
+    transition_handover_department_kinds = models.JSONField(
+        _("coordination may pass at 18 to"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Department kinds coordination may be handed to at the transition to adulthood (18), for example adult "
+            "social services or the job centre; the plan carries on in the same pathway. Empty: no such handover."
+        ),
+    )
 
     class Meta:
         verbose_name = _("programme")

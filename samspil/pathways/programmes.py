@@ -8,7 +8,7 @@ a municipality all five; a new municipality should get them when it is created, 
 function.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from django.db import transaction
 
@@ -33,6 +33,7 @@ class ProgrammeDefinition:
     max_age: int | None = None
     status_meeting_cadence_days: int | None = None
     min_citizen_meetings: int = 0
+    transition_handover_department_kinds: list = field(default_factory=list)
 
 
 ROAD_TO_EDUCATION = "vejen-til-uddannelse"
@@ -62,6 +63,8 @@ DEFINITIONS: tuple[ProgrammeDefinition, ...] = (
         max_age=23,
         status_meeting_cadence_days=90,
         min_citizen_meetings=3,
+        # Seed 002: at the transition to adulthood coordination may pass to adult services or the job centre.
+        transition_handover_department_kinds=[DepartmentKind.ADULT_SOCIAL.value, DepartmentKind.JOB_CENTRE.value],
     ),
     ProgrammeDefinition(
         code=ONE_FAMILY,
@@ -221,6 +224,119 @@ def checklist_seed(*, programme: Programme) -> list[ChecklistItem]:
     return ChecklistItem.objects.bulk_create(items)
 
 
+# The target groups (*målgrupper*) each programme starts with: (code, name, criteria). KL's citizen types 1–6 for the
+# KL programme (seed 000; codes `type-1`…`type-6`, matching `segmentation.choices.CitizenType`), the programme's own
+# criteria elsewhere (seeds 001–004). The municipality edits them in the admin.
+TARGET_GROUPS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    KL_COHERENCE: (
+        ("type-1", "Borgertype 1: Fysiske lidelser", "Borgere med fysiske lidelser (muskel-skeletsygdomme)."),
+        ("type-2", "Borgertype 2: Psykiske lidelser, sygedagpenge", "Borgere med psykiske lidelser på sygedagpenge."),
+        ("type-3", "Borgertype 3: Psykiske lidelser, kontanthjælp", "Borgere med psykiske lidelser på kontanthjælp."),
+        (
+            "type-4",
+            "Borgertype 4: Fysiske og psykiske lidelser",
+            "Borgere med en kombination af fysiske og psykiske lidelser.",
+        ),
+        (
+            "type-5",
+            "Borgertype 5: Diffuse lidelser og livsstil",
+            "Borgere med diffuse lidelser med tendens til livsstilsudfordringer.",
+        ),
+        (
+            "type-6",
+            "Borgertype 6: Unge med psykiske lidelser",
+            "Unge med psykiske lidelser, evt. i kombination med misbrug.",
+        ),
+    ),
+    ROAD_TO_EDUCATION: (
+        ("anbragt", "Anbragte unge 15–23 år", "Unge mellem 15 og 23 år, der er anbragt uden for hjemmet."),
+        (
+            "tidligere-anbragt",
+            "Tidligere anbragte unge 15–23 år",
+            "Unge mellem 15 og 23 år, der tidligere har været anbragt uden for hjemmet.",
+        ),
+        (
+            "andre-udsatte-unge",
+            "Andre udsatte unge",
+            "Andre udsatte unge, der har brug for støtte i forhold til uddannelse og beskæftigelse.",
+        ),
+    ),
+    ONE_FAMILY: (
+        (
+            "fysisk-handicap",
+            "Familier med børn med fysisk handicap",
+            "Familier med et barn med fysisk funktionsnedsættelse, der får hjælp fra flere forvaltninger.",
+        ),
+        (
+            "psykisk-handicap",
+            "Familier med børn med psykisk eller kognitivt handicap",
+            "Familier med et barn med psykisk eller kognitiv funktionsnedsættelse (fx autisme eller ADHD).",
+        ),
+        (
+            "udsatte-familier",
+            "Udsatte familier med sager i flere forvaltninger",
+            "Familier med sager i både beskæftigelses- og socialforvaltningen på samme tid.",
+        ),
+    ),
+    CROSS_SECTOR: (
+        (
+            "mange-indsatser",
+            "Borgere med mange samtidige indsatser",
+            "Borgere, der trækker på ydelser fra flere forvaltninger på samme tid (mange ydelser).",
+        ),
+        (
+            "omkostningstunge",
+            "De mest omkostningstunge forløb",
+            "Borgergrupper, der trækker mest på de kommunale budgetter på tværs af beskæftigelse, social og sundhed.",
+        ),
+        (
+            "komplekse-familier",
+            "Familier med komplekse problemer",
+            "Familier, hvor flere medlemmer har sager på tværs af forvaltningerne.",
+        ),
+    ),
+    DROP_IN: (
+        (
+            "mest-udsatte",
+            "De mest socialt udsatte",
+            "Socialt udsatte med misbrugsproblemer og evt. sindslidelser og hjemløshed.",
+        ),
+        ("tidligere-misbrug", "Udsatte med tidligere misbrug", "Udsatte borgere med tidligere misbrugsproblemer."),
+        (
+            "social-kontakt",
+            "Borgere med behov for social kontakt",
+            "Mere ressourcestærke borgere med behov for social kontakt og aktiviteter.",
+        ),
+    ),
+}
+
+
+def target_groups_seed(*, programme: Programme) -> list:
+    """Give the programme its starting target groups (`TARGET_GROUPS`), keyed on code.
+
+    Idempotent: a group that exists (whatever the municipality has since changed in it) is left alone, so running it
+    twice writes nothing and an edit in the admin is kept.
+    """
+    from samspil.pathways.models import TargetGroup
+
+    existing = set(TargetGroup.objects.filter(programme=programme).values_list("code", flat=True))
+    created = []
+    for position, (code, name, description) in enumerate(TARGET_GROUPS.get(programme.code, ()), start=1):
+        if code in existing:
+            continue
+        created.append(
+            TargetGroup.objects.create(
+                municipality_id=programme.municipality_id,
+                programme=programme,
+                code=code,
+                name=name,
+                description=description,
+                position=position,
+            )
+        )
+    return created
+
+
 @transaction.atomic
 def programmes_seed(*, municipality) -> list[Programme]:
     """Create the five programmes for the municipality, or bring them back to the definitions (keyed on code).
@@ -245,5 +361,6 @@ def programmes_seed(*, municipality) -> list[Programme]:
                 programme.full_clean()
                 programme.save(update_fields=[*changed, "updated_at"])
         checklist_seed(programme=programme)
+        target_groups_seed(programme=programme)
         programmes.append(programme)
     return programmes

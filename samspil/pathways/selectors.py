@@ -63,7 +63,7 @@ def pathway_get(
         .annotate(
             **scopes.pathway_rights(actor), actor_roles=policy.current_roles_subquery(actor), **(annotations or {})
         )
-        .select_related("programme", "citizen", "household", "coordinator", "lead_department")
+        .select_related("programme", "citizen", "household", "coordinator", "lead_department", "target_group")
         .first()
     )
     if pathway is not None:

@@ -248,8 +248,12 @@ def pathway_open(
 
 @transaction.atomic
 def pathway_change_status(
-    *, actor, pathway: Pathway, to_status: str, reason: str = "", expected_version: int
+    *, actor, pathway: Pathway, to_status: str, reason: str = "", expected_version: int, outcome: str = ""
 ) -> Pathway:
+    """Move the pathway to `to_status`. Closing needs the `outcome` (`results.choices.PathwayOutcome`) besides the
+    reason; `results.services.pathway_close` also records the closing status entry in the same transaction."""
+    from samspil.results.choices import PathwayOutcome
+
     pathway = policy.require(actor, policy.MANAGE, pathway)
     if pathway.version != expected_version:
         raise ConflictError(
@@ -266,12 +270,18 @@ def pathway_change_status(
         )
     if to_status in REASON_REQUIRED and not reason:
         raise ValidationError(_("Give a reason when a pathway is paused or closed."))
+    closing = to_status == PathwayStatus.CLOSED
+    if closing and outcome not in PathwayOutcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome of the pathway when it is closed.")})
+    if not closing and outcome:
+        raise ValidationError({"outcome": _("The outcome is recorded only when the pathway is closed.")})
     from_status = pathway.status
     pathway.status = to_status
     pathway.status_changed_at = timezone.now()
-    pathway.closed_on = timezone.localdate() if to_status == PathwayStatus.CLOSED else None
+    pathway.closed_on = timezone.localdate() if closing else None
+    pathway.outcome = outcome if closing else ""
     pathway.version += 1
-    pathway.save(update_fields=["status", "status_changed_at", "closed_on", "version", "updated_at"])
+    pathway.save(update_fields=["status", "status_changed_at", "closed_on", "outcome", "version", "updated_at"])
     StatusChange.objects.create(
         municipality_id=pathway.municipality_id,
         pathway=pathway,
@@ -287,6 +297,14 @@ def pathway_change_status(
         pathway=pathway,
         data={"from_status": from_status, "to_status": to_status, "reason": reason or "–"},
     )
+    if closing:
+        event_record(
+            actor=actor,
+            code="pathway.outcome_recorded",
+            municipality_id=pathway.municipality_id,
+            pathway=pathway,
+            data={"outcome": outcome},
+        )
     return pathway
 
 
@@ -312,7 +330,10 @@ def pathway_change_coordinator(
     if membership is None or membership.role != StaffRole.CASEWORKER:
         raise ValidationError(_("Only a caseworker can coordinate a pathway."))
     kind = pathway.programme.coordinator_department_kind
-    if kind and membership.department.kind != kind:
+    from samspil.pathways.worklist import transition_handover_kinds
+
+    at_transition = membership.department.kind in transition_handover_kinds(pathway)
+    if kind and membership.department.kind != kind and not at_transition:
         raise ValidationError(
             _("In %(programme)s the coordinator must be a caseworker in %(kind)s.")
             % {

@@ -226,6 +226,22 @@ class StatusChangeView(PathwayActionView):
         return _("The status was changed.")
 
     def perform(self, form):
+        if form.cleaned_data["to_status"] == PathwayStatus.CLOSED:
+            from samspil.results import services as results_services
+            from samspil.results.forms import for_form
+
+            try:
+                results_services.pathway_close(
+                    actor=self.request.user,
+                    pathway=self.pathway,
+                    reason=form.cleaned_data["reason"],
+                    outcome=form.cleaned_data["outcome"],
+                    expected_version=form.cleaned_data["version"],
+                    closing_status=form.closing_status(),
+                )
+            except ValidationError as error:
+                raise for_form(form, error, prefix=form.CLOSING_PREFIX) from None
+            return
         services.pathway_change_status(
             actor=self.request.user,
             pathway=self.pathway,

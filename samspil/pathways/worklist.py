@@ -8,7 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, DateTimeField, Max, OuterRef, Subquery
+from django.db.models import Count, DateTimeField, Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from samspil.access import policy
@@ -19,6 +19,48 @@ from samspil.pathways.models import Pathway
 
 UPCOMING_DAYS = 14  # meetings to hold: those starting within the next two weeks
 DUE_SOON_DAYS = 7  # status meetings shown when due within a week (or overdue)
+TRANSITION_WARNING_MONTHS = 6  # seed 002: the transition at 18 is prepared from six months before the birthday
+ADULT_AGE = 18
+
+
+def eighteenth_birthday(born: datetime.date) -> datetime.date:
+    """The day a person born on `born` turns 18 (born on 29 February: 1 March in a year without it)."""
+    try:
+        return born.replace(year=born.year + ADULT_AGE)
+    except ValueError:
+        return datetime.date(born.year + ADULT_AGE, 3, 1)
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months earlier, or the last day of that month when it is shorter."""
+    import calendar
+
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def transition_warning_from(born: datetime.date) -> datetime.date:
+    """The first day the worklist warns of a young person's transition at 18: six months before the birthday."""
+    return months_before(eighteenth_birthday(born), TRANSITION_WARNING_MONTHS)
+
+
+def transition_due(
+    *, born: datetime.date | None, opened_on: datetime.date, min_age: int | None, has_meeting: bool, today
+) -> datetime.date | None:
+    """The 18th birthday to prepare for, when the worklist should warn of it; else None.
+
+    Seed 002: a young person's transition to adulthood is planned at a transition meeting (`TRANSITION_18`). The
+    warning shows from six months before the 18th birthday until such a meeting is planned or held, on a one-citizen
+    pathway of a programme for young people (its minimum age is under 18) who turns 18 during the pathway.
+    """
+    if born is None or min_age is None or min_age >= ADULT_AGE or has_meeting:
+        return None
+    birthday = eighteenth_birthday(born)
+    if birthday < opened_on or today < transition_warning_from(born):
+        return None
+    return birthday
 
 
 # --- the rules, as querysets: the worklist and "Mine opgaver" (`pathways.tasks`) both read through these -----
@@ -84,6 +126,7 @@ class PathwayTasks:
     status_meeting_due: datetime.date | None = None
     plan_revised_at: datetime.datetime | None = None
     plan_stale: bool = False
+    transition_18_on: datetime.date | None = None  # the 18th birthday whose transition meeting is to be planned
 
     @property
     def status_meeting_overdue(self) -> bool:
@@ -97,6 +140,7 @@ class PathwayTasks:
             or self.meetings_to_record
             or self.status_meeting_due
             or self.plan_stale
+            or self.transition_18_on
         )
 
 
@@ -108,6 +152,7 @@ class Worklist:
     meetings_to_record: int
     status_meetings_due: int
     plans_stale: int
+    transitions_due: int = 0
 
 
 def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
@@ -116,7 +161,7 @@ def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
     Reads plain values for all coordinated pathways (no model instances, so "Mine forløb" stays fast with a
     large caseload); with `with_pathways`, the pathways that have tasks are loaded for display (one query).
     """
-    from samspil.meetings.choices import CADENCE_TYPES, MeetingStatus
+    from samspil.meetings.choices import CADENCE_TYPES, MeetingStatus, MeetingType
     from samspil.meetings.models import Meeting
     from samspil.meetings.selectors import next_status_meeting_due
     from samspil.plans.models import PlanRevision
@@ -137,14 +182,29 @@ def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
         .annotate(last=Max("saved_at"))
         .values("last")
     )
+    transition_meeting = Meeting.objects.filter(
+        pathway=OuterRef("pk"),
+        meeting_type=MeetingType.TRANSITION_18,
+        status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD],
+    )
     coordinated = list(
         active_pathways(actor, policy.MANAGE)
         .annotate(
             last_cadence_meeting=Subquery(last_held, output_field=DateTimeField()),
             plan_revised_at=Subquery(last_revision, output_field=DateTimeField()),
+            has_transition_meeting=Exists(transition_meeting),
         )
         .order_by("opened_on", "id")
-        .values("pk", "opened_on", "programme__status_meeting_cadence_days", "last_cadence_meeting", "plan_revised_at")
+        .values(
+            "pk",
+            "opened_on",
+            "programme__status_meeting_cadence_days",
+            "last_cadence_meeting",
+            "plan_revised_at",
+            "citizen__birth_date",
+            "programme__min_age",
+            "has_transition_meeting",
+        )
     )
     ids = [row["pk"] for row in coordinated]
     overdue = dict(
@@ -175,6 +235,13 @@ def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
             datetime.datetime.combine(values["opened_on"], datetime.time.min)
         )
         tasks.plan_stale = now - reference > stale_after
+        tasks.transition_18_on = transition_due(
+            born=values["citizen__birth_date"],
+            opened_on=values["opened_on"],
+            min_age=values["programme__min_age"],
+            has_meeting=values["has_transition_meeting"],
+            today=today,
+        )
         rows.append(tasks)
     with_tasks = [row for row in rows if row.has_tasks]
     if with_pathways and with_tasks:
@@ -190,6 +257,7 @@ def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
         meetings_to_record=sum(len(row.meetings_to_record) for row in rows),
         status_meetings_due=sum(1 for row in rows if row.status_meeting_due),
         plans_stale=sum(1 for row in rows if row.plan_stale),
+        transitions_due=sum(1 for row in rows if row.transition_18_on),
     )
 
 
@@ -199,3 +267,25 @@ def worklist_for_page(*, actor) -> Worklist:
     reads = pathway_subject_reads([row.pathway for row in worklist.rows])
     access_record_each(actor=actor, reads=reads, shown="pathway.worklist", purpose=AccessPurpose.COORDINATION)
     return worklist
+
+
+def transition_handover_kinds(pathway: Pathway, today: datetime.date | None = None) -> list[str]:
+    """The department kinds coordination may pass to at the transition to adulthood, besides the programme's usual
+    one (`Programme.transition_handover_department_kinds`, seed 002: adult services or the job centre).
+
+    They apply at and after the transition: once the young person has turned 18, or a transition meeting has been
+    held. The plan carries on in the same pathway; only the coordinator and the coordinating department change.
+    """
+    kinds = list(pathway.programme.transition_handover_department_kinds or [])
+    if not kinds or not pathway.citizen_id:
+        return []
+    today = today or timezone.localdate()
+    if eighteenth_birthday(pathway.citizen.birth_date) <= today:
+        return kinds
+    from samspil.meetings.choices import MeetingStatus, MeetingType
+    from samspil.meetings.models import Meeting
+
+    held = Meeting.objects.filter(
+        pathway_id=pathway.pk, meeting_type=MeetingType.TRANSITION_18, status=MeetingStatus.HELD
+    ).exists()
+    return kinds if held else []

@@ -122,6 +122,7 @@ def test_one_open_pathway_per_citizen_per_programme(world, opened):
         actor=world.coordinator,
         pathway=second,
         to_status=PathwayStatus.CLOSED,
+        outcome="goal_reached",
         reason="Afsluttet",
         expected_version=second.version,
     )
@@ -129,6 +130,7 @@ def test_one_open_pathway_per_citizen_per_programme(world, opened):
         actor=world.coordinator,
         pathway=opened,
         to_status=PathwayStatus.CLOSED,
+        outcome="goal_reached",
         reason="Afsluttet",
         expected_version=opened.version,
     )
@@ -208,6 +210,7 @@ def test_pause_and_close_need_a_reason(world, to_status):
         to_status=to_status,
         reason="Borgeren er indlagt",
         expected_version=pathway.version,
+        outcome="goal_reached" if to_status == PathwayStatus.CLOSED else "",
     )
     assert changed.status == to_status
     assert (changed.closed_on == timezone.localdate()) is (to_status == PathwayStatus.CLOSED)
@@ -218,6 +221,7 @@ def test_closed_is_final(world):
         actor=world.coordinator,
         pathway=world.pathway,
         to_status=PathwayStatus.CLOSED,
+        outcome="goal_reached",
         reason="Mål nået",
         expected_version=world.pathway.version,
     )
@@ -242,6 +246,7 @@ def test_version_conflict_raises_and_writes_nothing(world, opened):
             actor=world.coordinator,
             pathway=opened,
             to_status=PathwayStatus.CLOSED,
+            outcome="goal_reached",
             reason="Dobbelt",
             expected_version=1,
         )
@@ -336,6 +341,7 @@ def test_no_one_is_added_to_a_closed_pathway(world):
         actor=world.coordinator,
         pathway=world.pathway,
         to_status=PathwayStatus.CLOSED,
+        outcome="goal_reached",
         reason="Slut",
         expected_version=world.pathway.version,
     )
