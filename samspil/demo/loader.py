@@ -46,6 +46,7 @@ from samspil.citizens.choices import GuardianRelation, HouseholdRole
 from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, Household, HouseholdMember, years_between
 from samspil.demo import data
 from samspil.demo.consumption import load_demo_consumption
+from samspil.demo.evaluation_demo import evaluation_demo
 from samspil.demo.implementation_demo import implementation_demo
 from samspil.demo.status_demo import closing_outcome, status_demo
 from samspil.economy import costs as economy_costs
@@ -1860,6 +1861,7 @@ def load_demo() -> tuple[Municipality, Counter]:
     writer.pathways(programmes)
     writer.plans(programmes)
     writer.economy(programmes)
+    writer.created["measurement answers"] += evaluation_demo(municipality)
     writer.created["status entries"] += status_demo(municipality)
     writer.created["programme implementations"] += implementation_demo(municipality)
     writer.portal_accounts()
