@@ -1861,8 +1861,8 @@ def load_demo() -> tuple[Municipality, Counter]:
     writer.pathways(programmes)
     writer.plans(programmes)
     writer.economy(programmes)
-    writer.created["measurement answers"] += evaluation_demo(municipality)
     writer.created["status entries"] += status_demo(municipality)
+    writer.created["measurement answers"] += evaluation_demo(municipality)
     writer.created["programme implementations"] += implementation_demo(municipality)
     writer.portal_accounts()
     if load_demo_consumption(municipality) is not None:
