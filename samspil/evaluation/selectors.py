@@ -146,7 +146,9 @@ class Row:
                 continue
             shown = not cell.hidden and not getattr(cell, "empty", False)
             width = Decimal(cell.value) * 100 / Decimal(self.scale) if shown and self.scale else Decimal(0)
-            out.append({"key": key, "cell": cell, "shown": shown, "width": max(min(width, 100), 0)})
+            width = max(min(width, Decimal(100)), Decimal(0))
+            # The figure is written after the bar, or inside its end when the bar is long (white on the bar).
+            out.append({"key": key, "cell": cell, "shown": shown, "width": width, "inside": width > 70})
         return out
 
 
