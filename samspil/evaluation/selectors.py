@@ -74,16 +74,13 @@ def programme_get(*, user, code: str) -> Programme:
 
 
 def rounds_for_programme(*, user, programme: Programme) -> list[MeasurementRound]:
-    """The programme's rounds, the baseline first, each with the size of its cohort and counts of its answers."""
+    """The programme's rounds, the baseline first, each with the size of its cohort."""
     from django.db.models import Count
 
     rounds = (
         MeasurementRound.objects.visible_to(user, policy.VIEW)
         .filter(programme=programme)
-        .annotate(
-            cohort_size=Count("cohort", distinct=True),
-            who5_count=Count("who5_responses", distinct=True),
-        )
+        .annotate(cohort_size=Count("cohort"))
         .order_by("number")
     )
     return list(rounds)

@@ -306,7 +306,8 @@ class PathwayEvaluationView(PathwayMixin, View):
             "pathway": self.pathway,
             "rounds": selectors.pathway_rounds(user=request.user, pathway=self.pathway),
             "open_round": open_round,
-            "can_contribute": self.pathway.is_open and self.pathway.access.may_contribute,
+            # A closed pathway stays in the cohort: its follow-up is measured too.
+            "can_contribute": self.pathway.access.may_contribute,
         }
         return render(request, "evaluation/pathway.html", context)
 
@@ -331,7 +332,8 @@ class PathwayFormView(PathwayWriteView):
             "pathway": self.pathway,
             "round": self.round,
             "form": form or self.make_form(),
-            "can_contribute": self.pathway.is_open and self.pathway.access.may_contribute,
+            # A closed pathway stays in the cohort: its follow-up is measured too.
+            "can_contribute": self.pathway.access.may_contribute,
             **self.context(form),
         }
         return render(self.request, self.template, context, status=status)

@@ -355,3 +355,34 @@ def test_the_round_page_and_the_pathway_page(world, leader, client):
     page = client.get(reverse("pathway_evaluation:page", args=[world.pathway.public_id]))
     assert page.status_code == 200 and world.citizen.first_name in page.content.decode()
     assert round.status == RoundStatus.OPEN
+
+
+def test_the_project_leader_opens_the_baseline_on_the_page_and_bad_dates_are_refused(world, leader, client):
+    client.force_login(leader)
+    url = reverse("evaluation:rounds", args=[world.programme.code])
+    today = timezone.localdate()
+    form = {
+        "title": "",
+        "measured_on": today.strftime("%d.%m.%Y"),
+        "period_start": today.strftime("%d.%m.%Y"),
+        "period_end": (today - DAY).strftime("%d.%m.%Y"),
+        "cohort_rule": CohortRule.OPEN_ON,
+    }
+    response = client.post(url, form)
+    assert response.status_code == 422 and not RoundPathway.objects.exists()
+    form["period_end"] = today.strftime("%d.%m.%Y")
+    response = client.post(url, form)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "evaluation:round", args=[world.programme.code, 0]
+    )
+    assert list(RoundPathway.objects.values_list("pathway_id", flat=True)) == [world.pathway.pk]
+    # A caseworker on the team finds the round's forms, and the coordination questionnaire, on the pathway.
+    client.force_login(world.colleague)
+    page = client.get(reverse("pathway_evaluation:page", args=[world.pathway.public_id])).content.decode()
+    assert reverse("pathway_evaluation:who5", args=[world.pathway.public_id]) in page
+    assert reverse("evaluation:coordination", args=[world.programme.code, 0]) in page
+    response = client.post(
+        reverse("evaluation:coordination", args=[world.programme.code, 0]),
+        {**{f"item_{n}": "4" for n in range(1, 6)}, "comment": ""},
+    )
+    assert response.status_code == 302 and CoordinationResponse.objects.get().respondent == world.colleague
