@@ -27,23 +27,27 @@ def _count(cell) -> str:
 
 
 def documentation_headline(*, actor, programme) -> str | None:
-    """The documentation model's headline ("of the first N, X % in education and Y % employed"), or None while
-    the results app does not give one (its module is imported lazily, and any failure leaves the section out)."""
+    """The documentation model's headline ("of the N citizens, X % are in education and Y % employed") from
+    `samspil.results.documentation`, imported lazily; None when it cannot be had (the section is then left out)."""
     try:
-        from samspil.results import documentation
-    except ImportError:
-        return None
-    function = getattr(documentation, "headline_text", None) or getattr(documentation, "headline", None)
-    if function is None:
-        return None
-    try:
-        value = function(actor=actor, programme=programme)
+        from samspil.results.documentation import programme_documentation
+
+        headline = programme_documentation(actor=actor, programme=programme).headline
     except Exception:  # a sibling's figure must never stop the status report
         logger.exception("The documentation model's headline failed for programme %s", programme.pk)
         return None
-    if value is None:
-        return None
-    return str(getattr(value, "text", value))
+    citizens, education, employed = headline.citizens, headline.in_education, headline.employed
+    if citizens.hidden or not citizens.value:
+        return _("Fewer than 5 citizens: the figures are not shown.")
+    if education.hidden or employed.hidden:
+        return _("Of the %(n)s citizens, the shares in education and employed are not shown (small numbers).") % {
+            "n": citizens.value
+        }
+    return _("Of the %(n)s citizens, %(education)s %% are in education and %(employed)s %% employed.") % {
+        "n": citizens.value,
+        "education": round(100 * education.value / citizens.value),
+        "employed": round(100 * employed.value / citizens.value),
+    }
 
 
 def render_status_report(page, organisation: dict, *, actor) -> bytes:

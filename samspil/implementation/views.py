@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -27,14 +27,6 @@ from samspil.organisations.models import ExternalContact
 from samspil.pathways.views import PathwayActionView
 
 logger = logging.getLogger("samspil.access")
-
-
-def _link(name: str, code: str, fallback: str) -> str:
-    """A sibling app's page of the programme by its URL name, or by its path while that app has no such page yet."""
-    try:
-        return reverse(name, args=[code])
-    except NoReverseMatch:
-        return fallback
 
 
 class ProgrammeListView(RoleRequiredMixin, View):
@@ -150,8 +142,8 @@ class ProgrammeView(ProgrammePageView):
         code = self.programme.code
         return {
             "page": page,
-            "results_url": _link("programme_results:programme", code, f"/programmer/{code}/resultater/"),
-            "rounds_url": _link("evaluation:rounds", code, f"/programmer/{code}/maalinger/"),
+            "results_url": reverse("programme_results:programme", args=[code]),
+            "rounds_url": reverse("evaluation:rounds", args=[code]),
         }
 
     def make_form(self, action, data=None):

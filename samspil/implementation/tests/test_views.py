@@ -86,6 +86,7 @@ def test_the_status_report_is_a_pdf_with_the_phase(client, running):
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Fase 3: Pilottest" in text
     assert "Første læringsmøde" in text
+    assert "Fewer than 5 citizens" in text or "Færre end 5 borgere" in text  # the documentation model's headline
     assert SECRET_NAME not in text
 
 
