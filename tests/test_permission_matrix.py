@@ -58,6 +58,7 @@ class PathwayUrl:
     query: str = ""
     family: bool = False  # also run on the family pathway (several citizens)
     shows_citizen_data: bool = True  # a GET shows the citizens' data: one access-log row per citizen
+    post_action: str | None = None  # a POST needs a stronger action than a GET (an API list that also records)
 
     @property
     def api(self) -> bool:
@@ -145,6 +146,7 @@ PATHWAY_URLS = [
     PathwayUrl("results:record", C, 422, family=True),
     PathwayUrl("results:record_at_meeting", C, 422, ("meeting_id",)),
     PathwayUrl("results:target_group", M, 422),
+    PathwayUrl("api:status_entries", V, 422, family=True, post_action=C),  # GET lists, POST records (contribute)
     PathwayUrl("implementation_pathway:pilot", M, 422),
     PathwayUrl("pathway_evaluation:page", V, family=True),  # the pathway's part in the measurement rounds
     PathwayUrl("pathway_evaluation:who5", C, 422),
@@ -662,7 +664,9 @@ def test_pathway_url(client, world, case):
         assert_sent_to_log_in(response, before, api=declaration.api)
     elif not role.may(VIEW):
         assert_refused(response, before, user, status=404, api=declaration.api, path=path_only, pathway=pathway)
-    elif not role.may(declaration.action):
+    elif not role.may(
+        declaration.post_action if case.method == "POST" and declaration.post_action else declaration.action
+    ):
         assert_refused(response, before, user, status=403, api=declaration.api, path=path_only, pathway=pathway)
     else:
         expected = 200 if case.method == "GET" else declaration.post
