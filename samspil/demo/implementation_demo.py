@@ -23,7 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from samspil.audit.context import bound
-from samspil.implementation import services
+from samspil.implementation import services, templates_data
 from samspil.implementation.choices import DocumentationFigure, GroupKind, TheoryKind
 from samspil.implementation.models import Implementation, Phase, PhaseChecklistItem, ProgrammeGroup
 from samspil.organisations.choices import StaffRole
@@ -322,6 +322,16 @@ def implementation_demo(municipality) -> int:
         start = _months(anchor, -shape["months_before"])
         with transaction.atomic(), _clock(anchor), bound(actor_id=actor.pk):
             implementation = services.implementation_setup(actor=actor, programme=programme, start_on=start)
+            if shape["started"] == len(templates_data.phases_for(programme.model)):  # in operations
+                leaders = ProgrammeGroup.objects.get(programme=programme, kind=GroupKind.LEADER_GROUP)
+                services.group_update(  # seed 002: every half year in operations
+                    actor=actor,
+                    group=leaders,
+                    expected_version=leaders.version,
+                    name=leaders.name,
+                    cadence_days=templates_data.LEADER_GROUP_CADENCE_IN_OPERATIONS,
+                    purpose=leaders.purpose,
+                )
             _organisation(actor, programme, implementation, people, start, anchor)
             _phases(actor, programme, shape, anchor)
             _milestones(actor, programme, start, anchor)

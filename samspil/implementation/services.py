@@ -76,8 +76,12 @@ def _event(actor, code: str, programme, **data) -> None:
 
 
 def _programme(actor, programme: Programme) -> Programme:
+    """The programme, if it is one of the actor's municipality and the actor runs programmes."""
     _require_writer(actor)
-    return Programme.objects.visible_to(actor, policy.VIEW).get(pk=programme.pk)
+    try:
+        return Programme.objects.visible_to(actor, policy.VIEW).get(pk=programme.pk)
+    except Programme.DoesNotExist:
+        raise PermissionDenied from None
 
 
 def _check_dates(start: datetime.date | None, end: datetime.date | None, field: str, message: str) -> None:
