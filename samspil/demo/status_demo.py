@@ -187,8 +187,49 @@ def _target_group(pathway: Pathway, groups: dict, person: _Person | None, rng: r
     return rng.choice(options)
 
 
+# A young person on demo-koordinator's caseload whose 18th birthday (1 March 2027) is less than six months after the
+# demo's `REFERENCE_DATE`: the worklist warns of the transition at 18 until the transition meeting is planned.
+TRANSITION_YOUNG = {"first_name": "Mikkel", "last_name": "Holm", "cpr_number": "0103094377", "street": "Åvej 12"}
+TRANSITION_OPENED = datetime.date(2026, 8, 20)
+
+
+def transition_demo(municipality) -> int:
+    """Register the young person turning 18 and open their pathway in the road to education, as demo-koordinator
+    (through the citizen and pathway services, the clock on the opening day). Returns 1 when it wrote, else 0."""
+    from samspil.accounts.models import User
+    from samspil.citizens import services as citizen_services
+    from samspil.citizens.cpr import normalise
+    from samspil.pathways import services as pathway_services
+    from samspil.pathways.models import Programme
+
+    coordinator = User.objects.filter(municipality=municipality, username="demo-koordinator").first()
+    programme = Programme.objects.filter(municipality=municipality, code=prog.ROAD_TO_EDUCATION).first()
+    if coordinator is None or programme is None:
+        return 0
+    digits = normalise(TRANSITION_YOUNG["cpr_number"])
+    if citizen_services.citizen_find_by_cpr(municipality_id=municipality.pk, digits=digits) is not None:
+        return 0
+    with (
+        transaction.atomic(),
+        time_machine.travel(_at(TRANSITION_OPENED, 10), tick=False),
+        bound(actor_id=coordinator.pk),
+    ):
+        citizen = citizen_services.citizen_create(
+            actor=coordinator, postcode="9999", city="Demokommune", **TRANSITION_YOUNG
+        )
+        pathway_services.pathway_open(  # referred: the coordinator starts the plan from scratch
+            actor=coordinator,
+            programme=programme,
+            citizen=citizen,
+            referral_reason="Tidligere anbragt; fylder 18 år til marts, og overgangen til voksenlivet skal planlægges.",
+        )
+    return 1
+
+
 def status_demo(municipality) -> int:
-    """Write the demo's status history, target groups and closing entries. Returns how many entries it wrote."""
+    """Write the demo's status history, target groups and closing entries (and the young person turning 18).
+    Returns how many entries it wrote."""
+    transition_demo(municipality)
     pathways = list(
         Pathway.objects.filter(municipality=municipality)
         .select_related("programme", "citizen", "household", "coordinator")
