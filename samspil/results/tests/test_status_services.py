@@ -199,3 +199,15 @@ def test_recording_at_a_meeting_links_it(world, client):
     assert response.status_code == 302
     entry = StatusEntry.objects.get()
     assert (entry.meeting, entry.occasion) == (meeting, StatusOccasion.START)
+
+
+def test_the_meeting_page_links_to_recording_the_status_there(world, client):
+    held = f.MeetingFactory(pathway=world.pathway, held=True)
+    planned = f.MeetingFactory(pathway=world.pathway)
+    client.force_login(world.coordinator)
+    link = reverse("results:record_at_meeting", args=[world.pathway.public_id, held.public_id])
+    assert (
+        link in client.get(reverse("meetings:detail", args=[world.pathway.public_id, held.public_id])).content.decode()
+    )
+    page = client.get(reverse("meetings:detail", args=[world.pathway.public_id, planned.public_id])).content.decode()
+    assert 'id="meeting-status-entry"' not in page
