@@ -84,7 +84,11 @@ class PathwayQualityForm(DkfdsFormMixin, forms.Form):
         for index, text in enumerate(q.PATHWAY_QUALITY_ITEMS, start=1):
             self.fields[f"item_{index}"] = _scale_field(text, q.AGREEMENT_SCALE)
         self.fields["comment"] = forms.CharField(
-            label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+            label=_("Comment"),
+            required=False,
+            max_length=2000,
+            # Added after DkfdsFormMixin has classed the widgets: the design system's class by hand.
+            widget=forms.Textarea(attrs={"rows": 3, "class": "form-input"}),
         )
 
     def items(self) -> list[int]:
@@ -97,7 +101,11 @@ class CoordinationForm(DkfdsFormMixin, forms.Form):
         for index, text in enumerate(q.COORDINATION_ITEMS, start=1):
             self.fields[f"item_{index}"] = _scale_field(text, q.AGREEMENT_SCALE)
         self.fields["comment"] = forms.CharField(
-            label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+            label=_("Comment"),
+            required=False,
+            max_length=2000,
+            # Added after DkfdsFormMixin has classed the widgets: the design system's class by hand.
+            widget=forms.Textarea(attrs={"rows": 3, "class": "form-input"}),
         )
 
     def items(self) -> list[int]:
