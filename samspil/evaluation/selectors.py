@@ -9,7 +9,6 @@ exact). The questionnaires' means and distributions are computed here; the other
 content, read only after the pathway has been resolved in the user's scope (`PathwayMixin` logs the read).
 """
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -599,9 +598,3 @@ def answered_by_user(*, user, round: MeasurementRound) -> dict:
         "coordination": CoordinationResponse.objects.visible_to(user, policy.VIEW).filter(round=round).exists(),
         "leader": LeaderAssessment.objects.visible_to(user, policy.VIEW).filter(round=round).exists(),
     }
-
-
-def today() -> datetime.date:
-    from django.utils import timezone
-
-    return timezone.localdate()
