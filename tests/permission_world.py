@@ -245,6 +245,13 @@ def build(tmp_dir) -> PermissionWorld:
     targets[(None, "citizen_id")] = loose.public_id
     targets[(None, "department_id")] = children.public_id
     targets[(None, "code")] = main.programme.code  # the programme pages (/programmer/<code>/…)
+    from samspil.evaluation.tests.factories import permission_world_round
+
+    targets.update(  # an open baseline with `main` in its cohort, and interviews with a file (/maalinger/…)
+        permission_world_round(
+            main, project_leader=users["project_leader"], coordinator=users["coordinator"], files=files
+        )
+    )
     from samspil.implementation.models import GroupMeeting, ProgrammeGroup
 
     leader_group = ProgrammeGroup.objects.create(
@@ -253,13 +260,6 @@ def build(tmp_dir) -> PermissionWorld:
     targets[(None, "group_meeting_id")] = GroupMeeting.objects.create(
         municipality=municipality, group=leader_group, held_on=timezone.localdate()
     ).public_id
-    from samspil.evaluation.tests.factories import permission_world_round
-
-    targets.update(  # an open baseline with `main` in its cohort, and interviews with a file (/maalinger/…)
-        permission_world_round(
-            main, project_leader=users["project_leader"], coordinator=users["coordinator"], files=files
-        )
-    )
     from samspil.economy.tests.factories import ServiceFactory
 
     targets[(None, "service_id")] = ServiceFactory(department=children).public_id

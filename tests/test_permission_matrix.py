@@ -142,17 +142,17 @@ PATHWAY_URLS = [
     PathwayUrl("pathway_economy:intervention_end", C, 422, ("intervention_id",)),
     PathwayUrl("pathway_economy:financing_decide", M, 422, ("intervention_id",)),
     PathwayUrl("pathway_economy:exemption_add", C, 422),
-    PathwayUrl("results:history", V, family=True),
-    PathwayUrl("results:record", C, 422, family=True),
-    PathwayUrl("results:record_at_meeting", C, 422, ("meeting_id",)),
-    PathwayUrl("results:target_group", M, 422),
-    PathwayUrl("api:status_entries", V, 422, family=True, post_action=C),  # GET lists, POST records (contribute)
-    PathwayUrl("implementation_pathway:pilot", M, 422),
     PathwayUrl("pathway_evaluation:page", V, family=True),  # the pathway's part in the measurement rounds
     PathwayUrl("pathway_evaluation:who5", C, 422),
     PathwayUrl("pathway_evaluation:quality", C, 422),
     PathwayUrl("pathway_evaluation:interview", C, 422),
     PathwayUrl("pathway_evaluation:interview_file", V, args=("interview_file_id",)),
+    PathwayUrl("implementation_pathway:pilot", M, 422),
+    PathwayUrl("results:history", V, family=True),
+    PathwayUrl("results:record", C, 422, family=True),
+    PathwayUrl("results:record_at_meeting", C, 422, ("meeting_id",)),
+    PathwayUrl("results:target_group", M, 422),
+    PathwayUrl("api:status_entries", V, 422, family=True, post_action=C),  # GET lists, POST records (contribute)
 ]
 
 

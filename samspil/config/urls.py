@@ -22,10 +22,10 @@ urlpatterns = [
     path("programmer/", include("samspil.implementation.urls")),
     path("programmer/", include("samspil.results.programme_urls")),
     path("programmer/", include("samspil.evaluation.urls")),
-    path("forloeb/<uuid:pathway_id>/maalinger/", include("samspil.evaluation.pathway_urls")),
     # Where the citizen stands (`forloeb/<id>/status/` is the overview's status-change form, `pathways:status`).
     path("forloeb/<uuid:pathway_id>/borgerstatus/", include("samspil.results.urls")),
     path("forloeb/<uuid:pathway_id>/pilot/", include("samspil.implementation.pathway_urls")),
+    path("forloeb/<uuid:pathway_id>/maalinger/", include("samspil.evaluation.pathway_urls")),
     path("borger/log-ind/", include("samspil.identity.portal_urls")),  # settings.PORTAL_LOGIN_URL: "portal_login"
     path("borger/", include("samspil.portal.urls")),
     path("partner/", include("samspil.partners.urls")),
