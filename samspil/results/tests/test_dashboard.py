@@ -179,3 +179,20 @@ def test_the_programme_page_makes_a_constant_number_of_queries(client, django_as
     with django_assert_max_num_queries(len(small_queries.captured_queries)):
         response = client.get(reverse("programme_results:programme", args=["vejen"]))
     assert response.context["model"].headline.citizens.value == 35
+
+
+def test_a_cohort_of_a_small_programme_does_not_show_the_whole_programme_s_hidden_count(client):
+    """The comparison line under a cohort's headline shows the whole programme's citizens only when that count is
+    shown itself: 1-4 is "fewer than 5" on the programme's own page, so it must not appear as a number here."""
+    dept = f.DepartmentFactory(name="Børn og Unge")
+    coordinator = f.make_staff(dept, StaffRole.CASEWORKER)
+    programme = f.ProgrammeFactory(municipality=dept.municipality, code="lille", name="Lille program")
+    for days in (30, 20, 10):
+        f.PathwayFactory(coordinator=coordinator, lead_department=dept, programme=programme, opened_on=days_ago(days))
+    leader = f.make_staff(dept, StaffRole.PROJECT_LEADER)
+    query = f"?fra={days_ago(25):%d.%m.%Y}&til={days_ago(5):%d.%m.%Y}"
+    response = page(client, leader, "programme", "lille", query=query)
+    assert response.context["whole"].headline.citizens.hidden
+    content = text(response)
+    assert _("The whole programme, for comparison: %(n)s citizens.") % {"n": 3} not in content
+    assert "3 " + _("citizens") not in content
