@@ -30,7 +30,7 @@ from samspil.evaluation.models import (
     RoundPathway,
     Who5Response,
 )
-from samspil.organisations.suppression import Cell, count_cell, protect
+from samspil.organisations.suppression import SMALL_COUNT, Cell, count_cell, protect
 from samspil.pathways.models import Programme
 from samspil.pathways.selectors import subject_citizens
 
@@ -253,16 +253,33 @@ def who5_bands(scores: list[int]) -> list[Cell]:
     return cells
 
 
-def _share_cell(part: int, whole: int) -> Cell:
-    """A share in per cent (one decimal) of `whole` persons: hidden when the part or the whole is 1 to 4."""
+def _share_cell(part: int, whole: int, *, complement: bool = True) -> Cell:
+    """A share in per cent (one decimal) of `whole` persons: hidden when the part or the whole is 1 to 4, and (with
+    `complement`) when the rest is: 83.3 % in work of six gives away the one who is not. Response rates pass
+    `complement=False`: that one citizen did not answer says nothing about them."""
     if not whole:
         cell = Cell(value=Decimal("0"), pathways=0)
         cell.empty = True
         return cell
     value = (Decimal(part) * 100 / Decimal(whole)).quantize(TENTH, rounding=ROUND_HALF_UP)
     cell = Cell(value=value, pathways=part)
-    cell.hidden = cell.small or 0 < whole <= 4
+    cell.hidden = cell.small or 0 < whole <= 4 or (complement and 0 < whole - part <= SMALL_COUNT)
     return cell
+
+
+def _work_or_education(outcomes: figures.ObjectiveOutcomes) -> tuple[Cell, Cell, Cell]:
+    """In education, employed (counts) and the share in either, suppressed together. The two counts and the rest
+    ("neither", not shown) add up to those with a status, which the cohort's size often gives away, so they are
+    protected as one row; and the share gives away the sum of the two counts, so it is hidden when exactly one of
+    them is hidden (the sum minus the shown one) or the rest is."""
+    in_education = count_cell(outcomes.in_education)
+    employed = count_cell(outcomes.employed)
+    neither = count_cell(outcomes.with_status - outcomes.in_work_or_education)
+    protect([in_education, employed, neither], count_cell(outcomes.with_status))
+    share = _share_cell(outcomes.in_work_or_education, outcomes.with_status)
+    if neither.hidden or in_education.hidden != employed.hidden:
+        share.hidden = True
+    return in_education, employed, share
 
 
 def _amount_cell(amount: Decimal, pathways: int) -> Cell:
@@ -316,7 +333,7 @@ def round_report(*, user, round: MeasurementRound) -> RoundReport:
             ),
             response=row(
                 _("Citizens of the cohort who answered"),
-                lambda f: _share_cell(f.who5_answered, f.cohort_citizens),
+                lambda f: _share_cell(f.who5_answered, f.cohort_citizens, complement=False),
                 unit="%",
             ),
         )
@@ -329,12 +346,12 @@ def round_report(*, user, round: MeasurementRound) -> RoundReport:
             [
                 row(
                     _("In work or education"),
-                    lambda f: _share_cell(f.outcomes.in_work_or_education, f.outcomes.with_status),
+                    lambda f: _work_or_education(f.outcomes)[2],
                     unit="%",
                     scale=100,
                 ),
-                row(_("In education"), lambda f: count_cell(f.outcomes.in_education)),
-                row(_("Employed"), lambda f: count_cell(f.outcomes.employed)),
+                row(_("In education"), lambda f: _work_or_education(f.outcomes)[0]),
+                row(_("Employed"), lambda f: _work_or_education(f.outcomes)[1]),
                 row(
                     _("Benefits paid in the twelve months up to the round's date"),
                     lambda f: _amount_cell(f.outcomes.benefit_amount, f.outcomes.citizens),
@@ -393,7 +410,9 @@ def round_report(*, user, round: MeasurementRound) -> RoundReport:
             _("The staff's assessment of the quality of the pathways"),
             quality_rows,
             response=row(
-                _("Pathways of the cohort assessed"), lambda f: _share_cell(f.quality_pathways, f.cohort_pathways), "%"
+                _("Pathways of the cohort assessed"),
+                lambda f: _share_cell(f.quality_pathways, f.cohort_pathways, complement=False),
+                "%",
             ),
         )
     )

@@ -65,7 +65,8 @@ def _answer(world, round, pathway, items):
 def test_the_baseline_fixes_the_cohort_and_a_follow_up_keeps_it(world, leader):
     others = _pathways(world, 2)
     baseline = _open_baseline(world, leader)
-    assert (baseline.kind, baseline.number, baseline.title) == (RoundKind.BASELINE, 0, "Baseline")
+    # The default title is written in the site's language (Danish).
+    assert (baseline.kind, baseline.number, baseline.title) == (RoundKind.BASELINE, 0, "Baselinemåling")
     cohort = set(RoundPathway.objects.filter(round=baseline).values_list("pathway_id", flat=True))
     assert cohort == {world.pathway.pk, *(p.pk for p in others)}
 
@@ -104,7 +105,7 @@ def test_only_project_leaders_open_rounds_and_one_round_is_open_at_a_time(world,
     with pytest.raises(PermissionDenied):
         _open_baseline(world, world.head)
     _open_baseline(world, leader)
-    with pytest.raises(ValidationError, match="Close the open measurement round"):
+    with pytest.raises(ValidationError, match="Luk den åbne måling"):
         _open_baseline(world, leader)
 
 
@@ -123,7 +124,7 @@ def test_one_who5_answer_per_citizen_per_round(world, leader):
     round = _open_baseline(world, leader)
     answer = _answer(world, round, world.pathway, [3, 3, 3, 3, 3])
     assert (answer.answered_via, answer.answered_by, answer.score) == (AnsweredVia.CASEWORKER, world.coordinator, 60)
-    with pytest.raises(ValidationError, match="already answered"):
+    with pytest.raises(ValidationError, match="allerede besvaret"):
         _answer(world, round, world.pathway, [5, 5, 5, 5, 5])
     assert Who5Response.objects.get().score == 60
     assert AuditEvent.objects.filter(code="evaluation.who5_recorded", pathway=world.pathway).count() == 1
@@ -132,9 +133,9 @@ def test_one_who5_answer_per_citizen_per_round(world, leader):
 def test_a_closed_round_refuses_answers(world, leader):
     round = _open_baseline(world, leader)
     services.round_close(actor=leader, round=round)
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="lukket"):
         _answer(world, round, world.pathway, [3, 3, 3, 3, 3])
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="lukket"):
         services.coordination_record(actor=world.colleague, round=round, items=[3, 3, 3, 3, 3])
     assert not Who5Response.objects.exists() and not CoordinationResponse.objects.exists()
 
@@ -142,7 +143,7 @@ def test_a_closed_round_refuses_answers(world, leader):
 def test_answers_only_for_pathways_in_the_cohort_and_only_by_the_team(world, leader):
     round = _open_baseline(world, leader)
     (later,) = _pathways(world, 1)
-    with pytest.raises(ValidationError, match="not in the cohort"):
+    with pytest.raises(ValidationError, match="indgår ikke i denne målings kohorte"):
         _answer(world, round, later, [3, 3, 3, 3, 3])
     with pytest.raises(Http404):  # not on the team (and no consent covers the job centre: not even view)
         services.who5_record(
@@ -156,7 +157,7 @@ def test_pathway_quality_once_per_team_member(world, leader):
     round = _open_baseline(world, leader)
     services.pathway_quality_record(actor=world.colleague, round=round, pathway=world.pathway, items=[4, 4, 5, 3])
     services.pathway_quality_record(actor=world.coordinator, round=round, pathway=world.pathway, items=[2, 2, 2, 2])
-    with pytest.raises(ValidationError, match="already assessed"):
+    with pytest.raises(ValidationError, match="allerede vurderet"):
         services.pathway_quality_record(actor=world.colleague, round=round, pathway=world.pathway, items=[1, 1, 1, 1])
 
 
@@ -165,7 +166,7 @@ def test_the_leader_assessment_is_for_leaders(world, leader):
     with pytest.raises(PermissionDenied):
         services.leader_assessment_record(actor=world.coordinator, round=round, steering=3, budgets=3)
     services.leader_assessment_record(actor=world.head, round=round, steering=2, budgets=4)
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(ValidationError, match="allerede"):
         services.leader_assessment_record(actor=world.head, round=round, steering=5, budgets=5)
 
 
@@ -239,7 +240,7 @@ def test_portal_who5_only_own_pathway_and_only_in_the_cohort(world, leader, clie
     client.force_login(f.portal_account(newcomer))
     response = client.post(reverse("portal:who5", args=[pathway.public_id]), {f"item_{n}": "2" for n in range(1, 6)})
     assert response.status_code == 422
-    with pytest.raises(ValidationError, match="not in the cohort"):
+    with pytest.raises(ValidationError, match="indgår ikke i denne målings kohorte"):
         services.portal_who5_answer(actor=_account_of(newcomer), pathway=pathway, round=round, items=[1, 1, 1, 1, 1])
     assert Who5Response.objects.count() == 1
 
@@ -386,3 +387,54 @@ def test_the_project_leader_opens_the_baseline_on_the_page_and_bad_dates_are_ref
         {**{f"item_{n}": "4" for n in range(1, 6)}, "comment": ""},
     )
     assert response.status_code == 302 and CoordinationResponse.objects.get().respondent == world.colleague
+
+
+def _outcomes(*, with_status, in_education, employed):
+    from samspil.evaluation.figures import ObjectiveOutcomes
+
+    return ObjectiveOutcomes(
+        pathways=with_status,
+        citizens=with_status,
+        with_status=with_status,
+        in_work_or_education=in_education + employed,
+        in_education=in_education,
+        employed=employed,
+        benefit_amount=Decimal("0.00"),
+        substance_problem_at_start=0,
+        out_of_substance_abuse=0,
+        successful_closed=0,
+        successful_mean_days=None,
+        self_initiated_contacts=0,
+        caseworkers_mean=None,
+    )
+
+
+def _shown(cells):
+    return [None if cell.hidden else cell.value for cell in cells]
+
+
+@pytest.mark.parametrize(
+    ("with_status", "in_education", "employed", "shown"),
+    [
+        (20, 10, 5, [10, 5, Decimal("75.0")]),  # 5 neither: everything shown
+        # 3 in education hidden: the share (65 % = 13 of 20) minus the 10 employed would give it away, and the
+        # 7 neither (the next smallest) goes too, else 20 - 10 - 7 gives the 3.
+        (20, 3, 10, [None, 10, None]),
+        # 2 neither: hidden with the next smallest count; the share (90 %) would give away the 2 too.
+        (20, 8, 10, [None, 10, None]),
+        (6, 0, 5, [0, None, None]),  # 83.3 % of six: the one who is neither
+    ],
+)
+def test_the_share_in_work_or_education_never_gives_away_a_hidden_count(with_status, in_education, employed, shown):
+    cells = selectors._work_or_education(
+        _outcomes(with_status=with_status, in_education=in_education, employed=employed)
+    )
+    assert _shown(cells) == shown
+
+
+def test_a_share_hides_a_small_rest_but_a_response_rate_does_not():
+    assert selectors._share_cell(5, 6).hidden  # 83.3 %: the one without gives themself away
+    assert not selectors._share_cell(5, 10).hidden and selectors._share_cell(5, 10).value == Decimal("50.0")
+    assert not selectors._share_cell(10, 10).hidden  # nobody left over
+    response_rate = selectors._share_cell(5, 6, complement=False)
+    assert not response_rate.hidden and response_rate.value == Decimal("83.3")
