@@ -25,6 +25,15 @@ def years_ago(today: datetime.date, years: int) -> datetime.date:
         return today.replace(year=today.year - years, day=28)
 
 
+def eighteenth_birthday(born: datetime.date) -> datetime.date:
+    """The day a person born on `born` comes of age: the birthday 18 years on (1 March for a 29 February in a common
+    year)."""
+    try:
+        return born.replace(year=born.year + ADULT_AGE)
+    except ValueError:
+        return datetime.date(born.year + ADULT_AGE, 3, 1)
+
+
 def adult_birth_date_limit() -> datetime.date:
     """Citizens born after this date are minors today."""
     return years_ago(timezone.localdate(), ADULT_AGE)

@@ -14,21 +14,13 @@ from django.utils import timezone
 from samspil.access import policy
 from samspil.audit.choices import AccessPurpose
 from samspil.audit.services import access_record_each
+from samspil.citizens.models import ADULT_AGE, eighteenth_birthday
 from samspil.pathways.choices import PathwayStatus
 from samspil.pathways.models import Pathway
 
 UPCOMING_DAYS = 14  # meetings to hold: those starting within the next two weeks
 DUE_SOON_DAYS = 7  # status meetings shown when due within a week (or overdue)
 TRANSITION_WARNING_MONTHS = 6  # seed 002: the transition at 18 is prepared from six months before the birthday
-ADULT_AGE = 18
-
-
-def eighteenth_birthday(born: datetime.date) -> datetime.date:
-    """The day a person born on `born` turns 18 (born on 29 February: 1 March in a year without it)."""
-    try:
-        return born.replace(year=born.year + ADULT_AGE)
-    except ValueError:
-        return datetime.date(born.year + ADULT_AGE, 3, 1)
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:

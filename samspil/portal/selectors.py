@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship
+from samspil.citizens.models import Citizen, Guardianship, eighteenth_birthday
 from samspil.meetings.choices import MeetingStatus
 from samspil.meetings.selectors import meetings_with_citizen
 from samspil.pathways.choices import TeamMemberKind
@@ -32,15 +32,6 @@ from samspil.portal.models import PortalRight
 
 # How long after the 18th birthday the young person is told that their parents can no longer see the pathway.
 ADULT_NOTICE_DAYS = 90
-
-
-def eighteenth_birthday(born: datetime.date) -> datetime.date:
-    """The day the citizen comes of age: the birthday 18 years on (1 March for a 29 February in a common year, as
-    `citizens.models.years_ago` counts)."""
-    try:
-        return born.replace(year=born.year + ADULT_AGE)
-    except ValueError:
-        return datetime.date(born.year + ADULT_AGE, 3, 1)
 
 
 def turned_adult_recently(person: Citizen, today: datetime.date) -> bool:
