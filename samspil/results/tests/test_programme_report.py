@@ -56,6 +56,19 @@ def test_a_cohort():
     )
 
 
+def test_of_the_first_n():
+    """Seed 002's "of the first 100": the first four by start date are pathways 0-3, all in education; three of them
+    held the minimum of two meetings with the citizen (pathway 3 held one; its analysis meeting does not count)."""
+    ten_pathways()
+    cohort = report("--programme", "vejen", "--json", "--first", "4")["cohort"]
+    assert cohort["first"] == 4 and cohort["citizens"] == 4
+    assert (cohort["in_education_share"], cohort["employed_share"], cohort["meetings_minimum_met_share"]) == (
+        1.0,
+        0.0,
+        0.75,
+    )
+
+
 def test_the_status_on_another_day():
     ten_pathways()
     figures = report("--programme", "vejen", "--json", "--on", days_ago(30).isoformat())
@@ -84,6 +97,7 @@ def test_an_empty_programme_has_null_shares():
         (["--programme", "vejen", "--cohort-to", "22.11.2026"], "Datoen '22.11.2026' findes ikke"),
         (["--programme", "vejen", "--cohort-from", "2026-06-01", "--cohort-to", "2026-01-01"], "skal ligge før"),
         (["--programme", "vejen", "--municipality", "999999"], "Der er ingen kommune med koden '999999'"),
+        (["--programme", "vejen", "--first", "0"], "--first skal være et helt tal på mindst 1"),
     ],
 )
 def test_danish_errors(args, message):

@@ -1,4 +1,4 @@
-"""`manage.py programme_report --programme CODE [--json] [--cohort-from YYYY-MM-DD --cohort-to YYYY-MM-DD]`.
+"""`manage.py programme_report --programme CODE [--json] [--cohort-from YYYY-MM-DD --cohort-to YYYY-MM-DD] [--first N]`.
 
 The documentation model's figures (`results.documentation`, seed 002 section 4.8) of one programme: `citizens`,
 `in_education`, `employed`, `status_unknown`, `meetings_minimum_met` (counts) and `in_education_share`,
@@ -48,10 +48,13 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print one JSON object.")
         parser.add_argument("--cohort-from", help="First opening day of the cohort (YYYY-MM-DD).")
         parser.add_argument("--cohort-to", help="Last opening day of the cohort (YYYY-MM-DD).")
+        parser.add_argument(
+            "--first", type=int, help='Only the first N citizens of the cohort by start date ("of the first 100").'
+        )
         parser.add_argument("--on", help="The day the status is read on (YYYY-MM-DD; default today).")
         parser.add_argument("--municipality", help="Municipality code (needed when there is more than one).")
 
-    def handle(self, *args, programme, as_json=False, cohort_from=None, cohort_to=None, on=None, **options):
+    def handle(self, *args, programme, as_json=False, cohort_from=None, cohort_to=None, on=None, first=None, **options):
         municipality = _municipality(options.get("municipality"))
         found = Programme.objects.filter(municipality=municipality, code=programme).first()
         if found is None:
@@ -61,14 +64,17 @@ class Command(BaseCommand):
         day = _date(on) if on else timezone.localdate()
         if opened_from and opened_to and opened_from > opened_to:
             raise CommandError("--cohort-from skal ligge før eller på --cohort-to.")
+        if first is not None and first < 1:
+            raise CommandError("--first skal være et helt tal på mindst 1.")
         rows = documentation.programme_rows(found, on=day)
         report = {"programme": found.code, "name": found.name, "on": day.isoformat()}
         report.update(documentation.figures_of(rows).as_json())
-        if opened_from or opened_to:
-            chosen = documentation.cohort(rows, opened_from=opened_from, opened_to=opened_to)
+        if opened_from or opened_to or first:
+            chosen = documentation.cohort(rows, opened_from=opened_from, opened_to=opened_to, first=first)
             report["cohort"] = {
                 "from": opened_from.isoformat() if opened_from else None,
                 "to": opened_to.isoformat() if opened_to else None,
+                "first": first,
                 **documentation.figures_of(chosen).as_json(),
             }
         if as_json:
@@ -77,7 +83,10 @@ class Command(BaseCommand):
         self._print(report)
         if "cohort" in report:
             self.stdout.write("")
-            self.stdout.write(f"Kohorte (startet {report['cohort']['from'] or '…'} – {report['cohort']['to'] or '…'}):")
+            first_n = f", de første {first}" if first else ""
+            self.stdout.write(
+                f"Kohorte (startet {report['cohort']['from'] or '…'} – {report['cohort']['to'] or '…'}{first_n}):"
+            )
             self._print(report["cohort"])
 
     def _print(self, figures: dict) -> None:
