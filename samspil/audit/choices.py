@@ -75,4 +75,9 @@ SHOWN_LABELS = {
     "evaluation.form": _("A form of a measurement round (WHO-5, the pathway's quality, an interview)"),
     "evaluation.interview_file": _("A file of a citizen interview (download)"),
     "portal.who5": _("Portal: the WHO-5 questionnaire"),
+    "outreach.registrations": _("Drop-in centres: registered conversations (list)"),
+    "outreach.registration": _("Drop-in centres: one registered conversation"),
+    "outreach.person": _("Drop-in centres: a person known at the centre and their conversations"),
+    "outreach.appointments": _("Drop-in centres: appointments and their outcome (list)"),
+    "outreach.activity": _("Drop-in centres: a group activity's named participants"),
 }

@@ -99,6 +99,17 @@ EVENTS = {
     "pathway.outcome_recorded": _("recorded the outcome of the pathway: {outcome}"),
     "pathway.target_group_set": _("set the target group of the pathway to {target_group}"),
     # Baseline and follow-up (`samspil.evaluation`).
+    "outreach.agreement_saved": _("saved the cooperation agreement {agreement} with {centre}"),
+    "outreach.registration_recorded": _("registered a conversation at {centre} on {date}"),
+    "outreach.registration_changed": _("changed the registered conversation at {centre} on {date}"),
+    "outreach.person_linked": _(
+        "linked “{pseudonym}” at {centre} to a registered citizen ({registrations} conversations)"
+    ),
+    "outreach.registration_linked": _("linked an anonymous conversation at {centre} on {date} to a registered citizen"),
+    "outreach.rating_link_made": _("made a rating link for the conversation at {centre} on {date}"),
+    "outreach.rating_given": _("recorded the citizen's rating of the conversation at {centre} on {date} ({source})"),
+    "outreach.appointment_recorded": _("recorded an appointment at {department} on {date}: {outcome}"),
+    "outreach.imported": _("imported {file}: {created} new, {unchanged} unchanged, {skipped} skipped ({kind})"),
     "evaluation.round_opened": _("opened the measurement round {round} of {programme} ({pathways} pathways)"),
     "evaluation.round_closed": _("closed the measurement round {round} of {programme}"),
     "evaluation.who5_recorded": _("recorded {name}'s WHO-5 answer in the measurement round {round}"),

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "samspil.results",
     "samspil.evaluation",
     "samspil.implementation",
+    "samspil.outreach",
     "samspil.partners",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -28,6 +28,10 @@ urlpatterns = [
     path("forloeb/<uuid:pathway_id>/maalinger/", include("samspil.evaluation.pathway_urls")),
     path("borger/log-ind/", include("samspil.identity.portal_urls")),  # settings.PORTAL_LOGIN_URL: "portal_login"
     path("borger/", include("samspil.portal.urls")),
+    # The drop-in-centre model: staff pages, drop-in staff's pages, the citizen's one-time rating link.
+    path("vaeresteder/", include("samspil.outreach.urls")),
+    path("partner/vaerested/", include("samspil.outreach.partner_urls")),
+    path("vurdering/", include("samspil.outreach.rating_urls")),
     path("partner/", include("samspil.partners.urls")),
     path("identitet/", include("samspil.identity.urls")),
     path("forloeb/<uuid:pathway_id>/", include("samspil.documents.urls")),  # dokumenter/, beskeder/

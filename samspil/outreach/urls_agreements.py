@@ -1,0 +1,3 @@
+"""Staff pages: agreements (see urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Staff pages: appointments (see urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Staff pages: contacts (see urls.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Staff pages: evaluation (see urls.py)."""
+
+urlpatterns = []
