@@ -62,6 +62,7 @@ SEGMENT = "segment"  # the roles with the segmentation purpose (SAMSPIL_SEGMENTA
 LEADS_REPORTED_DEPARTMENT = "leads_reported_department"  # an aggregate role in *Børn og Unge* (its cost report)
 OPERATING_COSTS = "operating_costs"  # controller, project leader: register a programme's operating costs
 PROGRAMMES = "programmes"  # project leader: runs the programmes (organisation, plan, measurement rounds)
+OUTREACH = "outreach"  # case roles and the project leader: register conversations at drop-in centres (outreach.access)
 REFERRED_TO = "referred_to"  # the caseworker the world's segmentation referral names (the coordinator's user)
 
 
@@ -89,19 +90,36 @@ def _caps(*names):
 
 ROLES = [
     Role("anonymous", None, frozenset(), "not logged in"),
-    Role("outsider", None, _caps(CASE_WORK, BREAK_GLASS), "caseworker in the coordinating department, on no team"),
-    Role("member_no_consent", None, _caps(CASE_WORK, BREAK_GLASS), "on the team; no consent covers the department"),
-    Role("member_consent", CONTRIBUTE, _caps(CASE_WORK), "on the team; consent covers the department"),
-    Role("coordinator", MANAGE, _caps(CASE_WORK, BREAK_GLASS, REFERRED_TO), "coordinates both pathways"),
-    Role("former_coordinator", None, _caps(CASE_WORK, BREAK_GLASS, REFERRED_TO), "left the coordinating department"),
+    Role(
+        "outsider",
+        None,
+        _caps(CASE_WORK, BREAK_GLASS, OUTREACH),
+        "caseworker in the coordinating department, on no team",
+    ),
+    Role(
+        "member_no_consent",
+        None,
+        _caps(CASE_WORK, BREAK_GLASS, OUTREACH),
+        "on the team; no consent covers the department",
+    ),
+    Role("member_consent", CONTRIBUTE, _caps(CASE_WORK, OUTREACH), "on the team; consent covers the department"),
+    Role("coordinator", MANAGE, _caps(CASE_WORK, BREAK_GLASS, REFERRED_TO, OUTREACH), "coordinates both pathways"),
+    Role(
+        "former_coordinator",
+        None,
+        _caps(CASE_WORK, BREAK_GLASS, REFERRED_TO, OUTREACH),
+        "left the coordinating department",
+    ),
     Role(
         "former_coordinator_break_glass",
         VIEW,
-        _caps(CASE_WORK, BREAK_GLASS, REFERRED_TO),
+        _caps(CASE_WORK, BREAK_GLASS, REFERRED_TO, OUTREACH),
         "the former coordinator, back by break-glass",
     ),
-    Role("grant_holder", VIEW, _caps(CASE_WORK, BREAK_GLASS, AGGREGATES), "team leader with a grant in force"),
-    Role("break_glass", VIEW, _caps(CASE_WORK, BREAK_GLASS), "caseworker with break-glass in force"),
+    Role(
+        "grant_holder", VIEW, _caps(CASE_WORK, BREAK_GLASS, AGGREGATES, OUTREACH), "team leader with a grant in force"
+    ),
+    Role("break_glass", VIEW, _caps(CASE_WORK, BREAK_GLASS, OUTREACH), "caseworker with break-glass in force"),
     Role("head", None, _caps(AGGREGATES, LEADS_REPORTED_DEPARTMENT), "department head of the coordinating department"),
     Role(
         "controller", None, _caps(AGGREGATES, COSTS, SEGMENT, LEADS_REPORTED_DEPARTMENT, OPERATING_COSTS), "controller"
@@ -109,7 +127,7 @@ ROLES = [
     Role(
         "project_leader",
         None,
-        _caps(AGGREGATES, PROGRAMMES, LEADS_REPORTED_DEPARTMENT, OPERATING_COSTS),
+        _caps(AGGREGATES, PROGRAMMES, LEADS_REPORTED_DEPARTMENT, OPERATING_COSTS, OUTREACH),
         "project leader in the coordinating department, on no team",
     ),
     Role("citizen", None, frozenset(), "the citizen of `main`, a portal account with portal access to it"),
@@ -260,6 +278,17 @@ def build(tmp_dir) -> PermissionWorld:
     targets[(None, "group_meeting_id")] = GroupMeeting.objects.create(
         municipality=municipality, group=leader_group, held_on=timezone.localdate()
     ).public_id
+    from samspil.outreach.tests.factories import permission_world_outreach
+
+    targets.update(  # a drop-in centre with an agreement, a person known there, a conversation (/vaeresteder/…)
+        permission_world_outreach(
+            municipality,
+            department=children,
+            coordinator=users["coordinator"],
+            project_leader=users["project_leader"],
+            programme=main.programme,
+        )
+    )
     from samspil.economy.tests.factories import ServiceFactory
 
     targets[(None, "service_id")] = ServiceFactory(department=children).public_id

@@ -1,0 +1,118 @@
+"""Helpers for the drop-in-centre model in tests (on top of tests/factories.py). Rows are written directly; the
+services are tested on their own."""
+
+import datetime
+
+from django.utils import timezone
+
+from samspil.organisations.choices import ExternalOrganisationKind
+from samspil.outreach.choices import Element, Identity, Weekday
+from samspil.outreach.models import (
+    AgreementContact,
+    Appointment,
+    ContactPerson,
+    ContactRegistration,
+    CooperationAgreement,
+    GroupActivity,
+    GroupParticipant,
+    GroupSession,
+    OutreachHours,
+)
+from tests import factories as f
+
+
+def make_centre(municipality, name="Værestedet Havnen", kind=ExternalOrganisationKind.DROP_IN_PRIVATE):
+    return f.ExternalOrganisationFactory(municipality=municipality, name=name, kind=kind)
+
+
+def make_agreement(centre, *, programme=None, starts_on=None, elements=None, **fields) -> CooperationAgreement:
+    return CooperationAgreement.objects.create(
+        municipality=centre.municipality,
+        centre=centre,
+        programme=programme,
+        title=fields.pop("title", f"Samarbejdsaftale med {centre.name}"),
+        elements=elements if elements is not None else [e.value for e in Element],
+        starts_on=starts_on or timezone.localdate() - datetime.timedelta(days=365),
+        **fields,
+    )
+
+
+def make_hours(agreement, department, *, element=Element.OUTREACH_CASEWORK, weekday=Weekday.TUESDAY, **fields):
+    return OutreachHours.objects.create(
+        municipality=agreement.municipality,
+        agreement=agreement,
+        department=department,
+        element=element,
+        weekday=weekday,
+        starts_at=fields.pop("starts_at", datetime.time(10, 0)),
+        ends_at=fields.pop("ends_at", datetime.time(12, 0)),
+        **fields,
+    )
+
+
+def make_person(centre, pseudonym="Store Jens", citizen=None) -> ContactPerson:
+    return ContactPerson.objects.create(
+        municipality=centre.municipality, centre=centre, pseudonym=pseudonym, citizen=citizen
+    )
+
+
+def make_registration(centre, department, *, recorded_by, person=None, citizen=None, occurred_on=None, **fields):
+    if "identity" not in fields:
+        fields["identity"] = Identity.PSEUDONYM if person else Identity.REGISTERED if citizen else Identity.ANONYMOUS
+    return ContactRegistration.objects.create(
+        municipality=centre.municipality,
+        centre=centre,
+        department=department,
+        element=fields.pop("element", Element.OUTREACH_CASEWORK),
+        occurred_on=occurred_on or timezone.localdate(),
+        staff=fields.pop("staff", recorded_by),
+        recorded_by=recorded_by,
+        person=person,
+        citizen=citizen if citizen is not None else getattr(person, "citizen", None),
+        minutes=fields.pop("minutes", 20),
+        **fields,
+    )
+
+
+def permission_world_outreach(municipality, *, department, coordinator, project_leader, programme=None) -> dict:
+    """The permission world's drop-in centre: an agreement in force with hours and a contact person on each side,
+    a person known by a pseudonym with one registered conversation (in `department`, by `coordinator`), a group
+    activity with a session the person took part in, and an appointment at the centre. Returns the URL targets."""
+    centre = make_centre(municipality)
+    contact = f.ExternalContactFactory(municipality=municipality, organisation=centre, name="Vera Værested")
+    agreement = make_agreement(centre, programme=programme)
+    hours = make_hours(agreement, department, staff=coordinator)
+    agreement_contact = AgreementContact.objects.create(
+        municipality=municipality, agreement=agreement, side="centre", external_contact=contact, role="Leder"
+    )
+    person = make_person(centre)
+    registration = make_registration(centre, department, recorded_by=coordinator, person=person)
+    activity = GroupActivity.objects.create(
+        municipality=municipality, centre=centre, title="Madlavning", starts_on=agreement.starts_on
+    )
+    session = GroupSession.objects.create(
+        municipality=municipality, activity=activity, held_on=timezone.localdate(), anonymous_count=4
+    )
+    GroupParticipant.objects.create(municipality=municipality, session=session, person=person)
+    appointment = Appointment.objects.create(
+        municipality=municipality,
+        department=department,
+        occurred_on=timezone.localdate(),
+        place="centre",
+        centre=centre,
+        person=person,
+        outcome="attended",
+        recorded_by=coordinator,
+    )
+    return {
+        (None, "centre_id"): centre.public_id,
+        (None, "centre_contact_id"): contact.public_id,
+        (None, "agreement_id"): agreement.public_id,
+        (None, "hours_id"): hours.public_id,
+        (None, "agreement_contact_id"): agreement_contact.public_id,
+        (None, "person_id"): person.public_id,
+        (None, "registration_id"): registration.public_id,
+        (None, "activity_id"): activity.public_id,
+        (None, "session_id"): session.public_id,
+        (None, "appointment_id"): appointment.public_id,
+    }
