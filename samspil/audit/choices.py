@@ -78,6 +78,7 @@ SHOWN_LABELS = {
     "outreach.registrations": _("Drop-in centres: registered conversations (list)"),
     "outreach.registration": _("Drop-in centres: one registered conversation"),
     "outreach.person": _("Drop-in centres: a person known at the centre and their conversations"),
+    "outreach.person_search": _("Drop-in centres: names of persons known at the centre, found while registering"),
     "outreach.appointments": _("Drop-in centres: appointments and their outcome (list)"),
     "outreach.activity": _("Drop-in centres: a group activity's named participants"),
 }

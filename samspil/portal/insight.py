@@ -4,8 +4,10 @@ GDPR art. 15).
 The person the log concerns is the account's own citizen when they are a subject of the pathway, and each minor
 subject in their custody (a custody holder sees who looked at their child's data). Their log is read across the whole
 municipality, not only this pathway: every pathway of theirs, intake searches without a pathway, and reads by blind
-index from segmentation (`AccessLogEntry.subject_index` is the citizens' `cpr_index`). A break-glass read carries
-the reason the reader gave (`BreakGlassAccess` of that reader and pathway, opened before the read).
+index from segmentation (`AccessLogEntry.subject_index` is the citizens' `cpr_index`), and reads of a person known at
+a drop-in centre by the centre's name for them, made before that person was linked to the citizen
+(`ContactPerson.log_subject_index`). A break-glass read carries the reason the reader gave (`BreakGlassAccess` of
+that reader and pathway, opened before the read).
 
 Portal accounts never read through `visible_to` (the policy gives them nothing): the rows are found by the person
 they concern, which `portal.access` has established. Keyset pages, newest first, `(created_at, id)` descending, with
@@ -28,6 +30,7 @@ from samspil.audit.choices import SHOWN_LABELS, AccessPurpose, AccessVia
 from samspil.audit.models import AccessLogEntry
 from samspil.citizens.models import Citizen
 from samspil.organisations.models import Membership
+from samspil.outreach.selectors_contacts import linked_person_indexes
 from samspil.pathways.access_log import Cursor
 from samspil.pathways.models import Pathway
 from samspil.pathways.selectors import subject_citizens
@@ -114,8 +117,10 @@ def _entries(*, subjects, user, after: Cursor | None, hide_own: bool, limit: int
         base = base.filter(created_at__lte=after.moment)
     base = base.select_related("actor", "actor__external_contact__organisation").order_by("-created_at", "-id")
     found: dict[int, AccessLogEntry] = {}
+    linked = linked_person_indexes(citizen.pk for citizen in subjects)
     for citizen in subjects:
-        for rows in (base.filter(citizen_id=citizen.pk), base.filter(subject_index=citizen.cpr_index)):
+        indexes = [index for index in (citizen.cpr_index, *linked.get(citizen.pk, ())) if index]
+        for rows in (base.filter(citizen_id=citizen.pk), base.filter(subject_index__in=indexes)):
             for entry in rows if limit is None else rows[:limit]:
                 found[entry.pk] = entry
     return sorted(found.values(), key=lambda entry: (entry.created_at, entry.pk), reverse=True)
@@ -166,6 +171,8 @@ def describe(entries, *, user, subjects) -> list[InsightRow]:
     openings = _break_glass(entries)
     names = {citizen.pk: citizen.first_name for citizen in subjects}
     names_by_index = {citizen.cpr_index: citizen.first_name for citizen in subjects}
+    for citizen_id, indexes in linked_person_indexes(names).items():
+        names_by_index.update(dict.fromkeys(indexes, names[citizen_id]))
     rows = []
     for entry in entries:
         actor = entry.actor
