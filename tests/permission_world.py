@@ -287,6 +287,7 @@ def build(tmp_dir) -> PermissionWorld:
             coordinator=users["coordinator"],
             project_leader=users["project_leader"],
             programme=main.programme,
+            files=files,
         )
     )
     from samspil.economy.tests.factories import ServiceFactory

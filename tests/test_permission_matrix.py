@@ -188,6 +188,23 @@ def _referred(world, role):
     return Counter((s.citizen_id, s.cpr_index, None) for s in world.candidates)
 
 
+OUTREACH_TIMETABLE = (
+    "agreements with the drop-in centres and their fixed hours, no citizen data: every staff member reads "
+    "(outreach.access.can_read_timetable); project leaders write"
+)
+OUTREACH_ACTIVITIES = (
+    "group activities at the drop-in centres: every staff member reads the counts; the named participants only "
+    "case roles and project leaders (outreach.access.can_register), each logged; project leaders write"
+)
+
+
+def _activity_participants(world, role):
+    """The world's activity has one session with one named participant, a person known at the centre (by key)."""
+    if not role.can(pw.OUTREACH):
+        return Counter()
+    return Counter({(None, f"kontaktperson:{world.targets[(None, 'person_id')].hex}", None): 1})
+
+
 REFERRAL = "a segmentation referral, only for the caseworker it names (segmentation.scopes.referral_scope)"
 SEGMENTATION = "segmentation roles only (policy.can_segment); imported data read through the segmentation scope"
 REPORTS = "cost figures with small cells hidden, no names: controllers (all) and aggregate roles"
@@ -493,6 +510,58 @@ PAGES = [
         args=("code",),
     ),
     Page("implementation:status_report", pw.AGGREGATES, PROGRAMME_MANAGEMENT, get=200, args=("code",)),
+    # Drop-in centres (samspil.outreach.views_agreements): agreements, the timetable and group activities.
+    Page("outreach:home", pw.STAFF, f"the hub: links and today's hours; {OUTREACH_TIMETABLE}", get=200),
+    Page("outreach:agreements", pw.STAFF, OUTREACH_TIMETABLE, get=200),
+    Page("outreach:agreements_centre", pw.STAFF, OUTREACH_TIMETABLE, get=200, args=("centre_id",)),
+    Page("outreach:agreements_create", pw.PROGRAMMES, "a new agreement: project leaders", get=200, post=422),
+    Page(
+        "outreach:agreements_detail",
+        pw.STAFF,
+        f"{OUTREACH_TIMETABLE}; its contacts and hours",
+        get=200,
+        post=422,
+        post_who=pw.PROGRAMMES,
+        args=("agreement_id",),
+    ),
+    Page(
+        "outreach:agreements_edit",
+        pw.PROGRAMMES,
+        "changing a cooperation agreement: project leaders",
+        get=200,
+        post=422,
+        args=("agreement_id",),
+    ),
+    Page(
+        "outreach:agreements_document",
+        pw.STAFF,
+        f"the signed agreement (download); {OUTREACH_TIMETABLE}",
+        get=200,
+        args=("agreement_id",),
+    ),
+    Page("outreach:timetable", pw.STAFF, OUTREACH_TIMETABLE, get=200),
+    Page("outreach:timetable_centre", pw.STAFF, OUTREACH_TIMETABLE, get=200, args=("centre_id",)),
+    Page("outreach:activities", pw.STAFF, OUTREACH_ACTIVITIES, get=200, post=422, post_who=pw.PROGRAMMES),
+    Page(
+        "outreach:activities_detail",
+        pw.STAFF,
+        OUTREACH_ACTIVITIES,
+        get=200,
+        post=422,
+        post_who=pw.PROGRAMMES,
+        args=("activity_id",),
+        reads=_activity_participants,
+    ),
+    Page(
+        "outreach:activities_session",
+        pw.STAFF,
+        OUTREACH_ACTIVITIES,
+        get=200,
+        post=422,
+        post_who=pw.PROGRAMMES,
+        args=("activity_id", "session_id"),
+        reads=_activity_participants,
+    ),
 ]
 
 # Whole namespaces outside the matrix, with the reason (and where they are tested instead).

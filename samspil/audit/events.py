@@ -100,6 +100,9 @@ EVENTS = {
     "pathway.target_group_set": _("set the target group of the pathway to {target_group}"),
     # Baseline and follow-up (`samspil.evaluation`).
     "outreach.agreement_saved": _("saved the cooperation agreement {agreement} with {centre}"),
+    "outreach.activity_saved": _("saved the group activity {activity} at {centre}"),
+    "outreach.session_saved": _("saved the session of {activity} at {centre} on {date}"),
+    "outreach.session_removed": _("removed the session of {activity} at {centre} on {date}"),
     "outreach.registration_recorded": _("registered a conversation at {centre} on {date}"),
     "outreach.registration_changed": _("changed the registered conversation at {centre} on {date}"),
     "outreach.person_linked": _(

@@ -2,6 +2,7 @@
 services are tested on their own."""
 
 import datetime
+import hashlib
 
 from django.utils import timezone
 
@@ -74,13 +75,26 @@ def make_registration(centre, department, *, recorded_by, person=None, citizen=N
     )
 
 
-def permission_world_outreach(municipality, *, department, coordinator, project_leader, programme=None) -> dict:
+def permission_world_outreach(
+    municipality, *, department, coordinator, project_leader, programme=None, files=None
+) -> dict:
     """The permission world's drop-in centre: an agreement in force with hours and a contact person on each side,
     a person known by a pseudonym with one registered conversation (in `department`, by `coordinator`), a group
-    activity with a session the person took part in, and an appointment at the centre. Returns the URL targets."""
+    activity with a session the person took part in, and an appointment at the centre. Returns the URL targets.
+
+    With `files` (the world's stored files, see `tests/permission_world.py`) the agreement has a signed document."""
     centre = make_centre(municipality)
     contact = f.ExternalContactFactory(municipality=municipality, organisation=centre, name="Vera Værested")
     agreement = make_agreement(centre, programme=programme)
+    if files is not None:
+        content = b"%PDF-1.4\n% Samarbejdsaftale\n%%EOF\n"
+        agreement.document = f"agreements/world-{agreement.public_id.hex}"
+        agreement.document_name = "Samarbejdsaftale.pdf"
+        agreement.document_content_type = "application/pdf"
+        agreement.document_size = len(content)
+        agreement.document_sha256 = hashlib.sha256(content).hexdigest()
+        agreement.save()
+        files[agreement.document.name] = content
     hours = make_hours(agreement, department, staff=coordinator)
     agreement_contact = AgreementContact.objects.create(
         municipality=municipality, agreement=agreement, side="centre", external_contact=contact, role="Leder"
