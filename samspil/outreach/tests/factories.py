@@ -57,6 +57,15 @@ def make_person(centre, pseudonym="Store Jens", citizen=None) -> ContactPerson:
     )
 
 
+def make_drop_in_staff(contact, **fields):
+    """A partner account of a drop-in centre's contact person (drop-in staff, `outreach.access.partner_centre`)."""
+    from samspil.accounts.choices import AccountKind
+
+    return f.StaffUserFactory(
+        municipality=contact.municipality, kind=AccountKind.PARTNER, external_contact=contact, **fields
+    )
+
+
 def make_registration(centre, department, *, recorded_by, person=None, citizen=None, occurred_on=None, **fields):
     if "identity" not in fields:
         fields["identity"] = Identity.PSEUDONYM if person else Identity.REGISTERED if citizen else Identity.ANONYMOUS
