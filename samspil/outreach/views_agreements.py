@@ -466,7 +466,7 @@ class TimetableView(StaffPage):
                 self.centre = selectors.centre_get(actor=request.user, public_id=centre_id)
             except Http404:
                 deny(request)
-        self.date_form = forms.TimetableDateForm(request.GET or None)
+        self.date_form = forms.TimetableDateForm(request.GET or None, initial={"dato": self.today})
         self.day = self.today
         if self.date_form.is_bound and self.date_form.is_valid() and self.date_form.cleaned_data["dato"]:
             self.day = self.date_form.cleaned_data["dato"]
