@@ -205,6 +205,12 @@ def _activity_participants(world, role):
     return Counter({(None, f"kontaktperson:{world.targets[(None, 'person_id')].hex}", None): 1})
 
 
+OUTREACH_EVALUATION = (
+    "the drop-in model's evaluation: figures only (outreach.access.can_read_figures: aggregate roles and project "
+    "leaders); 1-4 hidden for leaders, exact for the project leader, who reads every registration anyway"
+)
+
+
 REFERRAL = "a segmentation referral, only for the caseworker it names (segmentation.scopes.referral_scope)"
 SEGMENTATION = "segmentation roles only (policy.can_segment); imported data read through the segmentation scope"
 REPORTS = "cost figures with small cells hidden, no names: controllers (all) and aggregate roles"
@@ -510,6 +516,10 @@ PAGES = [
         args=("code",),
     ),
     Page("implementation:status_report", pw.AGGREGATES, PROGRAMME_MANAGEMENT, get=200, args=("code",)),
+    # Drop-in centres (samspil.outreach.views_evaluation): the evaluation's figures, no citizen data.
+    Page("outreach:evaluation", pw.AGGREGATES, OUTREACH_EVALUATION, get=200),
+    Page("outreach:evaluation_xlsx", pw.AGGREGATES, f"{OUTREACH_EVALUATION}, as XLSX", get=200),
+    Page("outreach:evaluation_csv", pw.AGGREGATES, f"{OUTREACH_EVALUATION}, as CSV", get=200),
     # Drop-in centres (samspil.outreach.views_agreements): agreements, the timetable and group activities.
     Page("outreach:home", pw.STAFF, f"the hub: links and today's hours; {OUTREACH_TIMETABLE}", get=200),
     Page("outreach:agreements", pw.STAFF, OUTREACH_TIMETABLE, get=200),
