@@ -561,12 +561,12 @@ def participant_add(
             raise ValidationError(
                 {"cpr_number": _("No citizen with this CPR number is registered in the municipality.")}
             )
-    existing = GroupParticipant.objects.filter(session=session)
-    already = (
-        existing.filter(person=person).exists()
-        if person is not None
-        else existing.filter(Q(citizen=citizen) | Q(person__citizen=citizen)).exists()
-    )
+    # The same person once: by the centre's name, or as the citizen a person known at the centre is linked to.
+    same = Q(person=person) if person is not None else Q(pk__in=[])
+    citizen_id = citizen.pk if citizen is not None else person.citizen_id
+    if citizen_id is not None:
+        same |= Q(citizen_id=citizen_id) | Q(person__citizen_id=citizen_id)
+    already = GroupParticipant.objects.filter(session=session).filter(same).exists()
     if already:
         raise ValidationError({"person" if person is not None else "cpr_number": _("Already a participant.")})
     participant = GroupParticipant.objects.create(

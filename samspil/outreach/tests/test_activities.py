@@ -129,6 +129,11 @@ def test_a_citizen_linked_to_a_person_at_the_centre_takes_part_once(leader, sess
     services.participant_add(actor=leader, session=session, person=make_person(centre, "Jens", citizen=citizen))
     with pytest.raises(ValidationError):
         services.participant_add(actor=leader, session=session, cpr_number=digits)
+    other = services.session_add(actor=leader, activity=session.activity, held_on=session.held_on, anonymous_count=0)
+    services.participant_add(actor=leader, session=other, cpr_number=digits)
+    with pytest.raises(ValidationError) as caught:
+        services.participant_add(actor=leader, session=other, person=make_person(centre, "Jensen", citizen=citizen))
+    assert set(caught.value.message_dict) == {"person"}
 
 
 def test_removing_a_session_removes_its_participants(leader, session, centre):
