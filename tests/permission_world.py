@@ -275,6 +275,7 @@ def build(tmp_dir) -> PermissionWorld:
     leader_group = ProgrammeGroup.objects.create(
         municipality=municipality, programme=main.programme, kind="leader_group", name="Ledergruppe", cadence_days=91
     )
+    targets[(None, "group_id")] = leader_group.public_id
     targets[(None, "group_meeting_id")] = GroupMeeting.objects.create(
         municipality=municipality, group=leader_group, held_on=timezone.localdate()
     ).public_id

@@ -471,6 +471,15 @@ PAGES = [
         args=("code",),
     ),
     Page(
+        "implementation:group",
+        pw.AGGREGATES,
+        PROGRAMME_MANAGEMENT,
+        get=200,
+        post=422,
+        post_who=pw.PROGRAMMES,
+        args=("code", "group_id"),
+    ),
+    Page(
         "implementation:meeting",
         pw.AGGREGATES,
         PROGRAMME_MANAGEMENT,

@@ -83,6 +83,7 @@ EVENTS = {
     "programme.meeting_added": _("added a meeting of {group} ({programme}) on {date}"),
     "programme.meeting_changed": _("changed the meeting of {group} ({programme}) on {date}"),
     "programme.decision_added": _("recorded a decision of {group} ({programme})"),
+    "programme.decision_done": _("marked a decision of {group} ({programme}) as done"),
     "programme.matrix_changed": _("changed the role and responsibility matrix of {programme}"),
     "programme.theory_changed": _("changed the change theory of {programme}"),
     "programme.phase_changed": _("changed the dates of the phase {phase} of {programme}"),

@@ -5,10 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class GroupKind(models.TextChoices):
+    """Seed 002's leader and implementation groups; seed 004's (Figur 3.1) steering group, implementation team and
+    the working groups the implementation team sets up for specific activities or challenges."""
+
     LEADER_GROUP = "leader_group", _("Cross-disciplinary leader group")
     IMPLEMENTATION_GROUP = "implementation_group", _("Implementation group")
     STEERING_GROUP = "steering_group", _("Steering group")
     IMPLEMENTATION_TEAM = "implementation_team", _("Implementation team")
+    WORKING_GROUP = "working_group", _("Working group")
 
 
 class Responsibility(models.TextChoices):

@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from samspil.core.forms import DanishDateField, DanishIntegerField, DkfdsFormMixin
 from samspil.implementation.choices import RESULT_KINDS, DocumentationFigure, GroupKind, Responsibility, TheoryKind
+from samspil.organisations.choices import ExternalOrganisationKind
 from samspil.results.measures import Measure
 
 REQUIRED = {"required": _("Fill in this field.")}
+DROP_IN_KINDS = (ExternalOrganisationKind.DROP_IN_MUNICIPAL, ExternalOrganisationKind.DROP_IN_PRIVATE)
 
 
 def _choices(objects, label=str, empty=True):
@@ -66,44 +68,95 @@ class PeopleForm(ProgrammeForm):
 
 
 class GroupForm(ProgrammeForm):
-    kind = forms.ChoiceField(label=_("Kind"), choices=GroupKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=GroupKind.choices,
+        error_messages={**REQUIRED, "invalid_choice": _("Choose what kind of group it is.")},
+    )
     name = forms.CharField(label=_("Name"), max_length=160, error_messages=REQUIRED)
     cadence_days = DanishIntegerField(
         label=_("Meets every (days)"),
         required=False,
         min_value=1,
         max_value=730,
-        help_text=_("Empty: no fixed cadence."),
+        help_text=_("Empty: no fixed cadence. Every third month: 91."),
     )
     purpose = forms.CharField(label=_("Purpose"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class MemberForm(ProgrammeForm):
+class GroupEditForm(GroupForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class _FixedGroupMixin:
+    """A form whose `group` field is dropped when the page is the group's own (`group=` given)."""
+
+    def _fix_group(self, group):
+        self.fixed_group = group
+        if group is not None:
+            del self.fields["group"]
+        else:
+            self.fields["group"].choices = _choices(self.lists.get("groups", []))
+
+    def _clean_group(self, data):
+        if self.fixed_group is not None:
+            data["group"] = self.fixed_group
+            return
+        data["group"] = _pick(data.get("group"), self.lists.get("groups", []))
+        if data["group"] is None and "group" not in self.errors:
+            self.add_error("group", _("Choose a group."))
+
+
+def _contact_choices(contacts):
+    """The external contacts, drop-in centres' first (they sit in the implementation team), each under its kind of
+    organisation."""
+    drop_in = [c for c in contacts if c.organisation.kind in DROP_IN_KINDS]
+    others = [c for c in contacts if c.organisation.kind not in DROP_IN_KINDS]
+    choices = [("", "–")]
+    for label, rows in ((_("Drop-in centres"), drop_in), (_("Other organisations"), others)):
+        if rows:
+            choices.append((label, [(str(c.public_id), f"{c.name}, {c.organisation.name}") for c in rows]))
+    return choices
+
+
+class MemberForm(_FixedGroupMixin, ProgrammeForm):
     group = forms.ChoiceField(label=_("Group"), error_messages=REQUIRED)
     user = forms.ChoiceField(label=_("Staff member"), required=False)
     external_contact = forms.ChoiceField(label=_("… or external contact"), required=False)
     name = forms.CharField(
-        label=_("… or name"), max_length=160, required=False, help_text=_("For example a user representative.")
+        label=_("… or name"),
+        max_length=160,
+        required=False,
+        help_text=_("Someone neither staff nor an external contact, for example a user representative."),
     )
-    role = forms.CharField(label=_("Role in the group"), max_length=160, required=False)
+    role = forms.CharField(
+        label=_("Role in the group"),
+        max_length=160,
+        required=False,
+        help_text=_("For example: User representative (chair of the council for the socially marginalised)"),
+    )
     member_from = _date(_("Member from"))
     member_to = _date(_("Member until"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, group=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = _choices(self.lists.get("groups", []))
+        self._fix_group(group)
         self.fields["user"].choices = _choices(self.lists.get("staff", []), lambda u: u.get_full_name())
-        self.fields["external_contact"].choices = _choices(
-            self.lists.get("contacts", []), lambda c: f"{c.name} ({c.organisation.name})"
-        )
+        self.fields["external_contact"].choices = _contact_choices(self.lists.get("contacts", []))
 
     def clean(self):
         data = super().clean()
-        data["group"] = _pick(data.get("group"), self.lists.get("groups", []))
+        self._clean_group(data)
         data["user"] = _pick(data.get("user"), self.lists.get("staff", []))
         data["external_contact"] = _pick(data.get("external_contact"), self.lists.get("contacts", []))
-        if self.cleaned_data.get("group") is None and "group" not in self.errors:
-            self.add_error("group", _("Choose a group."))
+        chosen = sum(bool(x) for x in (data["user"], data["external_contact"], (data.get("name") or "").strip()))
+        if chosen != 1:
+            raise ValidationError(
+                _("Choose a staff member, an external contact or write a name — exactly one of them.")
+            )
+        member_from, member_to = data.get("member_from"), data.get("member_to")
+        if member_from and member_to and member_to < member_from:
+            self.add_error("member_to", _("The end date cannot be before the start date."))
         return data
 
 
@@ -119,20 +172,18 @@ class MemberEndForm(ProgrammeForm):
         return data
 
 
-class MeetingForm(ProgrammeForm):
+class MeetingForm(_FixedGroupMixin, ProgrammeForm):
     group = forms.ChoiceField(label=_("Group"), error_messages=REQUIRED)
     held_on = _date(_("Date"))
     agenda = forms.CharField(label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, group=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = _choices(self.lists.get("groups", []))
+        self._fix_group(group)
 
     def clean(self):
         data = super().clean()
-        data["group"] = _pick(data.get("group"), self.lists.get("groups", []))
-        if data["group"] is None and "group" not in self.errors:
-            self.add_error("group", _("Choose a group."))
+        self._clean_group(data)
         return data
 
 
@@ -145,7 +196,9 @@ class MeetingUpdateForm(ProgrammeForm):
 
 class DecisionForm(ProgrammeForm):
     text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}), error_messages=REQUIRED)
-    owner = forms.CharField(label=_("Owner"), max_length=160, required=False)
+    owner = forms.CharField(
+        label=_("Owner"), max_length=160, required=False, help_text=_("Who follows it up, for example a member.")
+    )
     due_on = _date(_("Due"), required=False)
 
 

@@ -8,6 +8,8 @@
 - A group's **next meeting** is the first meeting dated after the day; without one it is **due** its cadence after
   the last meeting held on or before the day (the group's creation without any), and **overdue** once that day has
   passed.
+- A group with a cadence **has gone too long without meeting** once more days than its cadence have passed since its
+  last meeting held on or before the day (since its creation without any), whether or not a meeting is planned.
 """
 
 import datetime
@@ -62,3 +64,23 @@ def next_meeting(group, meetings, today: datetime.date) -> NextMeeting:
         due = last + datetime.timedelta(days=group.cadence_days)
     planned = future[0] if future else None
     return NextMeeting(planned_on=planned, due_on=due, is_overdue=planned is None and due is not None and due < today)
+
+
+@dataclass(frozen=True)
+class CadenceWarning:
+    last_held_on: datetime.date | None  # the last meeting held; None: none since the group was set up
+    days: int  # days since it (or since the group was set up)
+    cadence_days: int
+
+
+def cadence_warning(group, meetings, today: datetime.date) -> CadenceWarning | None:
+    """The warning for a group that meets every `cadence_days` and has gone longer than that since its last meeting;
+    None for a group without a cadence or within it. `meetings`: the group's meetings (any order)."""
+    if not group.cadence_days:
+        return None
+    held = [m.held_on for m in meetings if m.held_on <= today]
+    last = max(held) if held else None
+    days = (today - (last or timezone.localdate(group.created_at))).days
+    if days <= group.cadence_days:
+        return None
+    return CadenceWarning(last_held_on=last, days=days, cadence_days=group.cadence_days)

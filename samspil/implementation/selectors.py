@@ -15,6 +15,7 @@ from samspil.access import policy
 from samspil.implementation import rules
 from samspil.implementation.choices import TheoryKind
 from samspil.implementation.models import (
+    GroupDecision,
     GroupMeeting,
     GroupMember,
     Implementation,
@@ -106,6 +107,7 @@ class GroupSummary:
     members: list
     next_meeting: rules.NextMeeting
     meetings: list = field(default_factory=list)
+    warning: rules.CadenceWarning | None = None  # gone longer than its cadence since its last meeting
 
 
 @dataclass
@@ -160,6 +162,7 @@ def _groups(actor, programme, today, *, with_meetings: bool) -> list[GroupSummar
                 members=[m for m in group.members.all() if m.is_current(today)],
                 next_meeting=rules.next_meeting(group, meetings, today),
                 meetings=meetings if with_meetings else [],
+                warning=rules.cadence_warning(group, meetings, today),
             )
         )
     return result
@@ -242,6 +245,88 @@ def organisation(*, actor, programme: Programme, today: datetime.date) -> dict:
         "implementation": implementation_of(programme),
         "groups": _groups(actor, programme, today, with_meetings=True),
     }
+
+
+def group_get(*, actor, programme: Programme, public_id) -> ProgrammeGroup:
+    """A group of the programme (active or not), or 404."""
+    group = (
+        ProgrammeGroup.objects.visible_to(actor, policy.VIEW).filter(public_id=public_id, programme=programme).first()
+    )
+    if group is None:
+        raise Http404
+    return group
+
+
+@dataclass
+class GroupPage:
+    group: ProgrammeGroup
+    members: list  # current, and those whose membership starts later
+    former: list  # memberships ended before the day: the history is kept
+    meetings: list  # newest first
+    open_decisions: list  # of every meeting of the group, not done yet, oldest first
+    next_meeting: rules.NextMeeting
+    warning: rules.CadenceWarning | None
+
+
+def _members(group_ids):
+    return (
+        GroupMember.objects.filter(group_id__in=group_ids)
+        .select_related("user", "external_contact__organisation")
+        .order_by("member_from", "id")
+    )
+
+
+def _open_decisions(actor, group, before: datetime.date | None = None) -> list:
+    decisions = GroupDecision.objects.visible_to(actor, policy.VIEW).filter(meeting__group=group, done_on__isnull=True)
+    if before is not None:
+        decisions = decisions.filter(meeting__held_on__lt=before)
+    return list(decisions.select_related("meeting").order_by("meeting__held_on", "id"))
+
+
+def group_page(*, actor, group: ProgrammeGroup, today: datetime.date) -> GroupPage:
+    members = list(_members([group.pk]))
+    meetings = list(
+        GroupMeeting.objects.visible_to(actor, policy.VIEW)
+        .filter(group=group)
+        .annotate(decision_count=Count("decisions"))
+        .order_by("-held_on", "-id")
+    )
+    return GroupPage(
+        group=group,
+        members=[m for m in members if m.member_to is None or m.member_to >= today],
+        former=[m for m in members if m.member_to is not None and m.member_to < today],
+        meetings=meetings,
+        open_decisions=_open_decisions(actor, group),
+        next_meeting=rules.next_meeting(group, meetings, today),
+        warning=rules.cadence_warning(group, meetings, today),
+    )
+
+
+@dataclass
+class MeetingPage:
+    meeting: GroupMeeting
+    decisions: list  # made at this meeting
+    earlier_open: list  # made at earlier meetings of the group and not done yet: the follow-up
+    members: list  # the group's members on the meeting's day
+    previous: GroupMeeting | None
+    following: GroupMeeting | None
+
+
+def meeting_page(*, actor, meeting: GroupMeeting) -> MeetingPage:
+    group = meeting.group
+    siblings = list(
+        GroupMeeting.objects.visible_to(actor, policy.VIEW).filter(group=group).only("public_id", "held_on", "id")
+    )
+    siblings.sort(key=lambda m: (m.held_on, m.pk))
+    index = next(i for i, m in enumerate(siblings) if m.pk == meeting.pk)
+    return MeetingPage(
+        meeting=meeting,
+        decisions=list(meeting.decisions.all()),
+        earlier_open=_open_decisions(actor, group, before=meeting.held_on),
+        members=[m for m in _members([group.pk]) if m.is_current(meeting.held_on)],
+        previous=siblings[index - 1] if index > 0 else None,
+        following=siblings[index + 1] if index + 1 < len(siblings) else None,
+    )
 
 
 def group_meeting_get(*, actor, programme: Programme, public_id) -> GroupMeeting:

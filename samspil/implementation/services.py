@@ -10,14 +10,16 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspil.access import policy
+from samspil.accounts.models import AccountKind
 from samspil.audit.services import event_record
 from samspil.core.exceptions import ConflictError
 from samspil.implementation import templates_data
-from samspil.implementation.choices import RESULT_KINDS, Responsibility
+from samspil.implementation.choices import RESULT_KINDS, GroupKind, Responsibility
 from samspil.implementation.models import (
     GroupDecision,
     GroupMeeting,
@@ -95,8 +97,9 @@ def _check_dates(start: datetime.date | None, end: datetime.date | None, field: 
 @transaction.atomic
 def implementation_setup(*, actor, programme: Programme, start_on: datetime.date | None = None) -> Implementation:
     """Give the programme its implementation from the model's template: the phases (planned one after the other
-    from `start_on`, today when not given) with their checklists, the leader and implementation groups and the
-    role and responsibility matrix of seed 002's 4.4. Running it again adds nothing that exists."""
+    from `start_on`, today when not given) with their checklists, the model's groups (seed 002's leader and
+    implementation groups; for the drop-in centres seed 004's steering group and implementation team) and its role
+    and responsibility matrix. Running it again adds nothing that exists."""
     programme = _programme(actor, programme)
     implementation, created = Implementation.objects.get_or_create(
         municipality_id=programme.municipality_id, programme=programme
@@ -122,7 +125,7 @@ def implementation_setup(*, actor, programme: Programme, start_on: datetime.date
                 municipality_id=municipality_id, phase=phase, text=text, position=item_position
             )
         start = (end + datetime.timedelta(days=1)) if end else start
-    for position, template in enumerate(templates_data.GROUPS, start=1):
+    for position, template in enumerate(templates_data.groups_for(programme.model), start=1):
         ProgrammeGroup.objects.create(
             municipality_id=municipality_id,
             programme=programme,
@@ -132,13 +135,14 @@ def implementation_setup(*, actor, programme: Programme, start_on: datetime.date
             cadence_days=template.cadence_days,
             position=position,
         )
+    role_names, tasks = templates_data.matrix_for(programme.model)
     roles = {
         name: ResponsibilityRole.objects.create(
             municipality_id=municipality_id, programme=programme, name=name, position=position
         )
-        for position, name in enumerate(templates_data.MATRIX_ROLES, start=1)
+        for position, name in enumerate(role_names, start=1)
     }
-    for position, (name, cells) in enumerate(templates_data.MATRIX_TASKS, start=1):
+    for position, (name, cells) in enumerate(tasks, start=1):
         task = ResponsibilityTask.objects.create(
             municipality_id=municipality_id, programme=programme, name=name, position=position
         )
@@ -192,14 +196,24 @@ def implementation_update(
     return implementation
 
 
+def _check_group(kind: str, name: str, cadence_days: int | None) -> None:
+    if kind not in GroupKind.values:
+        raise ValidationError({"kind": _("Choose what kind of group it is.")})
+    if not name:
+        raise ValidationError({"name": _("Give the group a name.")})
+    if cadence_days is not None and not 1 <= cadence_days <= 730:
+        raise ValidationError({"cadence_days": _("Write a number of days from 1 to 730, or leave it empty.")})
+
+
 @transaction.atomic
 def group_create(
     *, actor, programme: Programme, kind: str, name: str, cadence_days: int | None, purpose: str = ""
 ) -> ProgrammeGroup:
+    """A group of the programme's organisation (a steering group, an implementation team, a working group …),
+    placed last."""
     programme = _programme(actor, programme)
     name = name.strip()
-    if not name:
-        raise ValidationError({"name": _("Give the group a name.")})
+    _check_group(kind, name, cadence_days)
     if ProgrammeGroup.objects.filter(programme=programme, name__iexact=name).exists():
         raise ValidationError({"name": _("The programme already has a group with this name.")})
     position = ProgrammeGroup.objects.filter(programme=programme).count() + 1
@@ -222,16 +236,25 @@ def group_create(
 
 @transaction.atomic
 def group_update(
-    *, actor, group: ProgrammeGroup, expected_version: int, name: str, cadence_days: int | None, purpose: str = ""
+    *,
+    actor,
+    group: ProgrammeGroup,
+    expected_version: int,
+    name: str,
+    cadence_days: int | None,
+    purpose: str = "",
+    kind: str | None = None,
 ) -> ProgrammeGroup:
+    """Change the group's name, kind, purpose and cadence (`kind` None: unchanged)."""
     group = _locked(actor, ProgrammeGroup, group.pk)
     _check_version(group, expected_version)
     name = name.strip()
-    if not name:
-        raise ValidationError({"name": _("Give the group a name.")})
+    kind = group.kind if kind is None else kind
+    _check_group(kind, name, cadence_days)
     if ProgrammeGroup.objects.filter(programme_id=group.programme_id, name__iexact=name).exclude(pk=group.pk).exists():
         raise ValidationError({"name": _("The programme already has a group with this name.")})
-    if _save_changed(group, {"name": name, "cadence_days": cadence_days, "purpose": purpose.strip()}):
+    values = {"kind": kind, "name": name, "cadence_days": cadence_days, "purpose": purpose.strip()}
+    if _save_changed(group, values):
         _event(actor, "programme.group_changed", group.programme, group=group.name)
     return group
 
@@ -256,13 +279,20 @@ def group_member_add(
     for person in (user, external_contact):
         if person is not None and person.municipality_id != group.municipality_id:
             raise ValidationError(_("Choose someone of the municipality."))
+    if user is not None and (user.kind != AccountKind.STAFF or not user.is_active):
+        raise ValidationError({"user": _("Choose a staff member of the municipality.")})
     _check_dates(member_from, member_to, "member_to", _("The end date cannot be before the start date."))
-    if user is not None or external_contact is not None:
-        current = GroupMember.objects.filter(group=group, user=user, external_contact=external_contact).filter(
-            member_to__isnull=True
-        )
-        if current.exists():
-            raise ValidationError(_("This person is already a member of the group."))
+    same = (
+        GroupMember.objects.filter(group=group, user=user, external_contact=external_contact, name__iexact=name)
+        if name
+        else GroupMember.objects.filter(group=group, user=user, external_contact=external_contact)
+    )
+    # Two memberships of the same person may not overlap; an ended one is history and may be followed by a new one.
+    overlapping = same.filter(Q(member_to__isnull=True) | Q(member_to__gte=member_from))
+    if member_to is not None:
+        overlapping = overlapping.filter(member_from__lte=member_to)
+    if overlapping.exists():
+        raise ValidationError(_("This person is already a member of the group in that period."))
     member = GroupMember.objects.create(
         municipality_id=group.municipality_id,
         group=group,
@@ -290,7 +320,10 @@ def group_member_end(*, actor, member: GroupMember, member_to: datetime.date) ->
 
 @transaction.atomic
 def group_meeting_create(*, actor, group: ProgrammeGroup, held_on: datetime.date, agenda: str = "") -> GroupMeeting:
+    """Schedule (or record) a meeting of the group with its agenda; the minutes follow on the meeting's page."""
     group = _locked(actor, ProgrammeGroup, group.pk)
+    if GroupMeeting.objects.filter(group=group, held_on=held_on).exists():
+        raise ValidationError({"held_on": _("The group already has a meeting on this date.")})
     meeting = GroupMeeting.objects.create(
         municipality_id=group.municipality_id, group=group, held_on=held_on, agenda=agenda.strip()
     )
@@ -304,6 +337,8 @@ def group_meeting_update(
 ) -> GroupMeeting:
     meeting = _locked(actor, GroupMeeting, meeting.pk)
     _check_version(meeting, expected_version)
+    if GroupMeeting.objects.filter(group_id=meeting.group_id, held_on=held_on).exclude(pk=meeting.pk).exists():
+        raise ValidationError({"held_on": _("The group already has a meeting on this date.")})
     if minutes.strip() and held_on > timezone.localdate():
         raise ValidationError({"minutes": _("Minutes can be written once the meeting has been held.")})
     if _save_changed(meeting, {"held_on": held_on, "agenda": agenda.strip(), "minutes": minutes.strip()}):
@@ -335,10 +370,18 @@ def group_decision_add(
 
 @transaction.atomic
 def group_decision_done(*, actor, decision: GroupDecision, done_on: datetime.date | None = None) -> GroupDecision:
+    """Mark the decision as followed up (today when no day is given); marking it again changes nothing."""
     decision = _locked(actor, GroupDecision, decision.pk)
     if decision.done_on is None:
-        decision.done_on = done_on or timezone.localdate()
+        done_on = done_on or timezone.localdate()
+        if done_on > timezone.localdate():
+            raise ValidationError({"done_on": _("A decision cannot be done on a day that has not come yet.")})
+        if done_on < decision.meeting.held_on:
+            raise ValidationError({"done_on": _("A decision cannot be done before the meeting that made it.")})
+        decision.done_on = done_on
         decision.save(update_fields=["done_on", "updated_at"])
+        meeting = decision.meeting
+        _event(actor, "programme.decision_done", meeting.group.programme, group=meeting.group.name)
     return decision
 
 

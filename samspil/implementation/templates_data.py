@@ -3,8 +3,10 @@ checklists), its groups, and the role and responsibility matrix.
 
 Written in Danish, because that is what users see and what the models' own texts say; the municipality changes
 them afterwards. Sources: seed 002 (*Vejen til uddannelse og beskæftigelse*: four phases, 4.1–4.4 and the
-implementation plan's template) and seed 000 (KL's models: start-up, mid-term status with a checklist of the
-activities done, completion). For the other programmes a sensible default: start-up, pilot test, operations.
+implementation plan's template), seed 000 (KL's models: start-up, mid-term status with a checklist of the
+activities done, completion) and seed 004 (*Værestedernes rolle*, 2.1 and Figur 3.1: a steering group, an
+implementation team meeting every third month, and working groups it sets up). For the other programmes' phases a
+sensible default: start-up, pilot test, operations.
 """
 
 from dataclasses import dataclass, field
@@ -169,6 +171,34 @@ GROUPS = (
 )
 LEADER_GROUP_CADENCE_IN_OPERATIONS = 182
 
+# Seed 004, 2.1 and Figur 3.1: the project organisation of the drop-in centres' collaboration model is a steering
+# group, an implementation team (the municipality's leaders and key staff, the drop-in centres' leaders and a user
+# representative, called and led by the project leader, "fx en gang hver tredje måned") and working groups the team
+# sets up (added by the municipality when it needs one).
+DROP_IN_GROUPS = (
+    GroupTemplate(
+        GroupKind.STEERING_GROUP,
+        "Styregruppe",
+        None,
+        "Har det overordnede ansvar for samarbejdsmodellen og træffer beslutninger på baggrund af "
+        "implementeringsteamets indstillinger.",
+    ),
+    GroupTemplate(
+        GroupKind.IMPLEMENTATION_TEAM,
+        "Implementeringsteam",
+        91,
+        "Sikrer den ledelsesmæssige opbakning til samarbejdsmodellen og understøtter implementeringen; medvirker til "
+        "konkrete samarbejdsaftaler mellem kommunens fremskudte indsatser og de enkelte væresteder.",
+    ),
+)
+
+GROUPS_BY_MODEL: dict[str, tuple[GroupTemplate, ...]] = {CollaborationModel.DROP_IN: DROP_IN_GROUPS}
+
+
+def groups_for(model: str) -> tuple[GroupTemplate, ...]:
+    return GROUPS_BY_MODEL.get(model, GROUPS)
+
+
 # Seed 002, 4.4: the roles (columns) and their tasks (rows); the role named with a task does it (R) and the project
 # owner is accountable for the implementation as a whole.
 MATRIX_ROLES = ("Projektejer", "Tværfaglig ledergruppe", "Projektleder", "Projektkoordinator", "Implementeringsgruppe")
@@ -206,3 +236,41 @@ MATRIX_TASKS: tuple[tuple[str, dict[str, str]], ...] = (
     ("Dokumentere resultater", {"Implementeringsgruppe": "R", "Projektleder": "A", "Tværfaglig ledergruppe": "I"}),
     ("Ressource for andre medarbejdere", {"Implementeringsgruppe": "R"}),
 )
+
+
+# Seed 004, 2.1 and 3.1: the drop-in model's roles and the tasks the report gives them.
+DROP_IN_MATRIX_ROLES = ("Projektejer", "Styregruppe", "Projektleder", "Implementeringsteam", "Arbejdsgrupper")
+DROP_IN_MATRIX_TASKS: tuple[tuple[str, dict[str, str]], ...] = (
+    ("Værestedsstrategi vedtaget politisk som grundlag for arbejdet", {"Projektejer": "R", "Styregruppe": "C"}),
+    (
+        "Ledelsesmæssig opbakning til samarbejdsmodellen",
+        {"Styregruppe": "A", "Implementeringsteam": "R", "Projektejer": "I"},
+    ),
+    (
+        "Samarbejdsaftaler mellem de fremskudte indsatser og de enkelte væresteder",
+        {"Implementeringsteam": "R", "Projektleder": "R", "Styregruppe": "A"},
+    ),
+    ("Indkalde til og lede implementeringsteamets møder", {"Projektleder": "R", "Implementeringsteam": "I"}),
+    ("Det daglige ansvar for samarbejdsmodellens implementering", {"Projektleder": "R", "Projektejer": "A"}),
+    (
+        "Nedsætte arbejdsgrupper til specifikke aktiviteter eller udfordringer",
+        {"Implementeringsteam": "A", "Arbejdsgrupper": "R"},
+    ),
+    (
+        "Inddrages i planlægningen af de holdbaserede aktiviteter",
+        {"Implementeringsteam": "C", "Arbejdsgrupper": "R"},
+    ),
+    (
+        "Løbende dataindsamling og evaluering af samarbejdsmodellen",
+        {"Implementeringsteam": "R", "Projektleder": "R", "Styregruppe": "I"},
+    ),
+)
+
+MATRICES_BY_MODEL: dict[str, tuple[tuple[str, ...], tuple]] = {
+    CollaborationModel.DROP_IN: (DROP_IN_MATRIX_ROLES, DROP_IN_MATRIX_TASKS),
+}
+
+
+def matrix_for(model: str) -> tuple[tuple[str, ...], tuple]:
+    """The roles (columns) and tasks (rows, with their cells) of the model's role and responsibility matrix."""
+    return MATRICES_BY_MODEL.get(model, (MATRIX_ROLES, MATRIX_TASKS))

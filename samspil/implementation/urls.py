@@ -24,6 +24,7 @@ urlpatterns = [
     path("", views.ProgrammeListView.as_view(), name="list"),
     path("<programme_code:code>/", views.ProgrammeView.as_view(), name="programme"),
     path("<programme_code:code>/organisation/", views.OrganisationView.as_view(), name="organisation"),
+    path("<programme_code:code>/organisation/grupper/<uuid:group_id>/", views.GroupView.as_view(), name="group"),
     path(
         "<programme_code:code>/organisation/moeder/<uuid:meeting_id>/",
         views.GroupMeetingView.as_view(),

@@ -21,8 +21,17 @@ from samspil.access import policy
 from samspil.access.views import RoleRequiredMixin, deny
 from samspil.accounts.models import AccountKind, User
 from samspil.core.exceptions import ConflictError
+from samspil.core.forms import form_on_saved_version
 from samspil.implementation import forms, scopes, selectors, services
-from samspil.implementation.models import GroupMember, Milestone, Phase, PhaseChecklistItem, ProgrammeGroup, ScaleUpStep
+from samspil.implementation.models import (
+    GroupDecision,
+    GroupMember,
+    Milestone,
+    Phase,
+    PhaseChecklistItem,
+    ProgrammeGroup,
+    ScaleUpStep,
+)
 from samspil.organisations.models import ExternalContact
 from samspil.pathways.views import PathwayActionView
 
@@ -68,7 +77,19 @@ class ProgrammePageView(RoleRequiredMixin, View):
     def perform(self, action: str, form) -> None:
         raise NotImplementedError
 
+    def saved_version(self, action: str) -> int | None:
+        """The version saved now of the row `action` edits, after a conflict (None: the form has no version)."""
+        return None
+
     # --- the flow ---
+
+    def contacts(self):
+        """The external contacts of every organisation (the form puts the drop-in centres' first)."""
+        return list(
+            ExternalContact.objects.visible_to(self.request.user, policy.VIEW)
+            .select_related("organisation")
+            .order_by("organisation__name", "name")
+        )
 
     def staff(self):
         return list(
@@ -111,7 +132,11 @@ class ProgrammePageView(RoleRequiredMixin, View):
             except ValidationError as error:
                 form.add_error(None, error)
             except ConflictError as error:
-                form.add_error(None, error.message)
+                saved = self.saved_version(action)
+                if saved is None:
+                    form.add_error(None, error.message)
+                else:  # the page shows the saved values; the form keeps what was typed, now on the saved version
+                    form = form_on_saved_version(form, saved_version=saved, message=error.message)
             else:
                 messages.success(request, self.success_messages.get(action) or _("Saved."))
                 return HttpResponseRedirect(request.path)
@@ -181,11 +206,7 @@ class OrganisationView(ProgrammePageView):
         return {
             "staff": self.staff(),
             "groups": groups,
-            "contacts": list(
-                ExternalContact.objects.visible_to(self.request.user, policy.VIEW)
-                .select_related("organisation")
-                .order_by("name")
-            ),
+            "contacts": self.contacts(),
             "members": list(GroupMember.objects.visible_to(self.request.user, policy.MANAGE).filter(group__in=groups)),
         }
 
@@ -257,7 +278,102 @@ class OrganisationView(ProgrammePageView):
             )
 
 
+class GroupView(ProgrammePageView):
+    """One group: edit it, its members (the current ones and the history), its meetings and its open decisions, and
+    a warning when it has gone longer than its cadence since its last meeting."""
+
+    template_name = "implementation/group.html"
+    actions = ("group", "member", "member_end", "meeting")
+
+    @property
+    def success_messages(self):
+        return {
+            "group": _("The group was saved."),
+            "member": _("The member was added."),
+            "member_end": _("The membership was ended."),
+            "meeting": _("The meeting was added."),
+        }
+
+    def prepare(self, request, code=None, group_id=None, **kwargs):
+        super().prepare(request, code=code)
+        try:
+            self.group = selectors.group_get(actor=request.user, programme=self.programme, public_id=group_id)
+        except Http404:
+            deny(request)
+
+    def page_context(self):
+        self.page = selectors.group_page(actor=self.request.user, group=self.group, today=self.today)
+        return {"page": self.page, "group": self.group}
+
+    def form_lists(self):
+        actor = self.request.user
+        return {
+            "staff": self.staff(),
+            "contacts": self.contacts(),
+            "members": list(GroupMember.objects.visible_to(actor, policy.MANAGE).filter(group=self.group)),
+        }
+
+    def make_form(self, action, data=None):
+        group = self.group
+        if action == "group":
+            initial = {
+                "kind": group.kind,
+                "name": group.name,
+                "cadence_days": group.cadence_days,
+                "purpose": group.purpose,
+                "version": group.version,
+            }
+            return self.form(forms.GroupEditForm, action, data, initial=initial)
+        if action == "member":
+            return self.form(forms.MemberForm, action, data, group=group, initial={"member_from": self.today})
+        if action == "member_end":
+            return self.form(forms.MemberEndForm, action, data)
+        # Suggest the day the cadence asks for (today once it has passed) when no meeting is planned yet.
+        page = getattr(self, "page", None)
+        due = page.next_meeting.due_on if page is not None and page.next_meeting.planned_on is None else None
+        initial = {"held_on": max(due, self.today)} if due else {}
+        return self.form(forms.MeetingForm, action, data, group=group, initial=initial)
+
+    def saved_version(self, action):
+        if action != "group":
+            return None
+        return ProgrammeGroup.objects.filter(pk=self.group.pk).values_list("version", flat=True).first()
+
+    def perform(self, action, form):
+        actor, data = self.request.user, form.cleaned_data
+        if action == "group":
+            services.group_update(
+                actor=actor,
+                group=self.group,
+                expected_version=data["version"],
+                kind=data["kind"],
+                name=data["name"],
+                cadence_days=data.get("cadence_days"),
+                purpose=data.get("purpose", ""),
+            )
+        elif action == "member":
+            services.group_member_add(
+                actor=actor,
+                group=self.group,
+                user=data["user"],
+                external_contact=data["external_contact"],
+                name=data.get("name", ""),
+                role=data.get("role", ""),
+                member_from=data["member_from"],
+                member_to=data.get("member_to"),
+            )
+        elif action == "member_end":
+            services.group_member_end(actor=actor, member=data["member"], member_to=data["member_to"])
+        else:
+            services.group_meeting_create(
+                actor=actor, group=self.group, held_on=data["held_on"], agenda=data.get("agenda", "")
+            )
+
+
 class GroupMeetingView(ProgrammePageView):
+    """A meeting of a group: its agenda and minutes, the decisions made at it (owner, due date, done), the open
+    decisions of the group's earlier meetings to follow up on, and who was a member of the group on the day."""
+
     template_name = "implementation/meeting.html"
     actions = ("meeting", "decision", "decision_done")
 
@@ -279,10 +395,15 @@ class GroupMeetingView(ProgrammePageView):
             deny(request)
 
     def page_context(self):
-        return {"meeting": self.meeting, "decisions": list(self.meeting.decisions.all())}
+        page = selectors.meeting_page(actor=self.request.user, meeting=self.meeting)
+        return {"meeting": self.meeting, "page": page, "decisions": page.decisions}
 
     def form_lists(self):
-        return {"decisions": list(self.meeting.decisions.all())}
+        actor = self.request.user
+        decisions = GroupDecision.objects.visible_to(actor, policy.MANAGE).filter(
+            meeting__group_id=self.meeting.group_id
+        )
+        return {"decisions": list(decisions)}
 
     def make_form(self, action, data=None):
         if action == "meeting":
@@ -292,6 +413,11 @@ class GroupMeetingView(ProgrammePageView):
         if action == "decision":
             return self.form(forms.DecisionForm, action, data)
         return self.form(forms.DecisionDoneForm, action, data)
+
+    def saved_version(self, action):
+        if action != "meeting":
+            return None
+        return type(self.meeting).objects.filter(pk=self.meeting.pk).values_list("version", flat=True).first()
 
     def perform(self, action, form):
         actor, data = self.request.user, form.cleaned_data
