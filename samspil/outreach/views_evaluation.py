@@ -175,7 +175,7 @@ def charts(page: figures.Evaluation) -> dict:
         "unit_costs": {
             "labels": [row.label for row in page.unit_costs],
             "datasets": [
-                {"label": _("Unit cost per citizen"), "data": [_number(r.unit_cost) for r in page.unit_costs]}
+                {"label": _("Unit cost per citizen reached"), "data": [_number(r.unit_cost) for r in page.unit_costs]}
             ],
             "unit": "kr.",
         },
