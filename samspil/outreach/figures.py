@@ -662,10 +662,16 @@ class UnitCostCells:
     label: str
     amount: Decimal | None
     citizens: Cell
+    costs_hidden: bool = False  # the reader may not read these operating costs (`Evaluation.hide_costs`)
 
     @property
     def hidden(self) -> bool:
-        return self.citizens.hidden
+        """The unit cost is not shown: its citizens are hidden, or its costs are."""
+        return self.citizens.hidden or self.costs_hidden
+
+    @property
+    def amount_shown(self) -> Decimal | None:
+        return None if self.costs_hidden else self.amount
 
     @property
     def unit_cost(self) -> Decimal | None:
@@ -722,6 +728,16 @@ class Evaluation:
     no_show_by_month: list
     no_show_split: list  # before and after, when a day is chosen
     split_on: datetime.date | None = None
+
+    @property
+    def costs_shown(self) -> bool:
+        return not any(row.costs_hidden for row in self.unit_costs)
+
+    def hide_costs(self) -> None:
+        """For a reader who may not read the programmes' operating costs: amounts and unit costs not shown (the
+        citizens reached stay: they are the evaluation's counts)."""
+        for row in self.unit_costs:
+            row.costs_hidden = True
 
 
 def evaluation_cells(

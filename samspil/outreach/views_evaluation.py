@@ -23,8 +23,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from samspil.access import policy
 from samspil.core.forms import DanishDateField, DkfdsFormMixin
 from samspil.core.xlsx import Sheet, cell_value, workbook_response
+from samspil.economy.costs import first_of_month
+from samspil.economy.models import OperatingCost
+from samspil.economy.services import can_register_operating_costs
 from samspil.evaluation.figures import twelve_months_up_to
 from samspil.organisations.models import ExternalOrganisation
 from samspil.organisations.suppression import Cell
@@ -114,9 +118,25 @@ def evaluation_form(request) -> EvaluationForm:
     return EvaluationForm(data, user=request.user)
 
 
+def costs_readable(user, programme_ids, start, end) -> bool:
+    """Whether `user` may read the operating costs the unit costs are made of, by the economy's rule: controllers
+    and project leaders (who register them) every programme's; the other aggregate roles those of the programmes
+    coordinated from their departments (the scope of `OperatingCost`)."""
+    if can_register_operating_costs(user):
+        return True
+    counted = OperatingCost.objects.filter(
+        municipality_id=user.municipality_id,
+        programme_id__in=list(programme_ids),
+        month__gte=first_of_month(start),
+        month__lte=end,
+    )
+    readable = OperatingCost.objects.visible_to(user, policy.AGGREGATE).values("pk")
+    return not counted.exclude(pk__in=readable).exists()
+
+
 def compute(request, form: EvaluationForm) -> figures.Evaluation:
     data = form.cleaned_data
-    return figures.evaluation_cells(
+    page = figures.evaluation_cells(
         municipality_id=request.user.municipality_id,
         start=data["start"],
         end=data["end"],
@@ -125,6 +145,9 @@ def compute(request, form: EvaluationForm) -> figures.Evaluation:
         split_on=data.get("before_after"),
         exact=form.exact,
     )
+    if not costs_readable(request.user, [pk for pk, _name in page.programmes], page.start, page.end):
+        page.hide_costs()
+    return page
 
 
 # --- charts --------------------------------------------------------------------------------------------------
@@ -246,7 +269,13 @@ def _rate_value(row: figures.AttendanceCells):
     return _percent(share)
 
 
+def _amount_value(row: figures.UnitCostCells):
+    return _("not shown") if row.costs_hidden else row.amount
+
+
 def _unit_cost_value(row: figures.UnitCostCells):
+    if row.costs_hidden:
+        return _("not shown")
     if row.hidden:
         return _hidden_text(row.citizens)
     return row.unit_cost
@@ -304,7 +333,7 @@ def sheets(form: EvaluationForm, page: figures.Evaluation) -> list[Sheet]:
     unit_costs = Sheet(
         _("Unit costs"),
         [_("Element"), _("Operating costs (kr.)"), _("Citizens reached"), _("Unit cost per citizen (kr.)")],
-        [[row.label, row.amount, row.citizens, _unit_cost_value(row)] for row in page.unit_costs],
+        [[row.label, _amount_value(row), row.citizens, _unit_cost_value(row)] for row in page.unit_costs],
     )
     unit_costs.rows.append([_("Group activities: participations not named"), None, page.anonymous_participations, None])
 

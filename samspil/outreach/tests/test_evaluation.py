@@ -204,3 +204,39 @@ def test_the_page_makes_a_constant_number_of_queries(client, people, world, djan
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(reverse(URL))
     assert response.context["page"].total.staff_forms.value == 121
+
+
+def test_operating_costs_are_shown_as_under_economy(client, people, world, one_rated_conversation):
+    """The unit costs' amounts follow the economy's rule for operating costs: controllers and project leaders read
+    every programme's, a department head only those of programmes coordinated from their department."""
+    from decimal import Decimal
+
+    from samspil.economy.models import OperatingCost
+
+    programme = f.ProgrammeFactory(municipality=world.municipality)
+    make_agreement(one_rated_conversation, programme=programme, starts_on=days_ago(400), title="Med program")
+    OperatingCost.objects.create(
+        municipality=world.municipality,
+        programme=programme,
+        month=days_ago(5).replace(day=1),
+        element="outreach_casework",
+        amount=Decimal("5000"),
+        registered_by=people["controller"],
+    )
+    for role in ("controller", "project_leader"):
+        page = get(client, people[role]).context["page"]
+        casework = page.unit_costs[0]
+        assert page.costs_shown and casework.amount_shown == Decimal("5000.00")
+    page = get(client, people["project_leader"]).context["page"]
+    assert page.unit_costs[0].unit_cost == Decimal("5000.00")  # one citizen, exact for the project leader
+
+    response = get(client, people["head"])
+    page = response.context["page"]
+    assert not page.costs_shown and page.unit_costs[0].amount_shown is None and page.unit_costs[0].unit_cost is None
+    assert 'id="cost-not-shown"' in response.content.decode()
+    book = openpyxl.load_workbook(io.BytesIO(get(client, people["head"], name="outreach:evaluation_xlsx").content))
+    row = list(book.worksheets[6].iter_rows(values_only=True))[1]
+    assert row[1] != 5000 and row[3] != 5000
+
+    f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, programme=programme)
+    assert get(client, people["head"]).context["page"].costs_shown  # now coordinated from the head's department
