@@ -325,6 +325,7 @@ def build() -> PortalWorld:
         own_targets[(name, "consent_id")] = consent.public_id
         own_targets[(name, "department_id")] = jobs.public_id
     _partners(pathways, coordinator, accounts, targets, own_targets)
+    _drop_in(municipality, children, coordinator, accounts, targets)
     return PortalWorld(
         pathways=pathways,
         subjects={key: [pathway.citizen] for key, pathway in pathways.items()},
@@ -409,6 +410,26 @@ def _partners(pathways, coordinator, accounts, targets, own_targets) -> None:
             f.MeetingParticipantFactory(meeting=meeting, is_citizen=False, citizen=None, team_member=place)
     for name in ("adult", "staff"):  # their partner-page attempts name an agreement of the writer
         own_targets[(name, "agreement_id")] = own_targets[("partner_write", "agreement_id")]
+
+
+def _drop_in(municipality, department, coordinator, accounts, targets) -> None:
+    """The staff matrix's drop-in centre (`permission_world_outreach`: an agreement in force, "Store Jens" with one
+    conversation in `department` by the coordinator), its contact person's partner account (drop-in staff), and the
+    drop-in staff of a second centre with an agreement of its own and no conversations."""
+    from samspil.organisations.models import ExternalContact
+    from samspil.outreach.tests import factories as of
+
+    outreach = of.permission_world_outreach(
+        municipality, department=department, coordinator=coordinator, project_leader=coordinator
+    )
+    targets.update(outreach)
+    contact = ExternalContact.objects.get(public_id=outreach[(None, "centre_contact_id")])
+    accounts["drop_in_staff"] = of.make_drop_in_staff(contact)
+    other = of.make_centre(municipality, name="Café Solstrålen")
+    of.make_agreement(other)
+    accounts["drop_in_elsewhere"] = of.make_drop_in_staff(
+        f.ExternalContactFactory(municipality=municipality, organisation=other, name="Ole Solstrålen")
+    )
 
 
 # --- the cases -------------------------------------------------------------------------------------------
@@ -555,6 +576,184 @@ def test_portal_url(client, world, case):
         assert row.request_id == response["X-Request-Id"]
         if row.citizen_id in subjects:
             assert row.via == person.via
+
+
+# --- drop-in staff's pages and the citizen's rating link (samspil.outreach) --------------------------------------
+
+OUTREACH_NAMESPACES = ("outreach_partner", "outreach_rating")
+
+
+@dataclass(frozen=True)
+class CentrePerson:
+    """Someone trying drop-in staff's pages: `centre` "own" (drop-in staff of the world's centre), "other" (drop-in
+    staff of another centre: their own pages work, the world's conversation is 404) or None (not drop-in staff)."""
+
+    name: str
+    centre: str | None
+    description: str = ""
+
+    @property
+    def anonymous(self) -> bool:
+        return self.name == "anonymous"
+
+
+CENTRE_PEOPLE = [
+    CentrePerson("anonymous", None, "not logged in"),
+    CentrePerson("drop_in_staff", "own", "the world's centre's contact person, a partner account"),
+    CentrePerson("drop_in_elsewhere", "other", "drop-in staff of another centre with an agreement in force"),
+    CentrePerson("partner_write", None, "an ordinary invited partner (a school, say): no drop-in pages"),
+    CentrePerson("adult", None, "a citizen"),
+    CentrePerson("staff", None, "the coordinator: staff use /vaeresteder/"),
+]
+
+
+@dataclass(frozen=True)
+class CentrePage:
+    """A drop-in staff page. `args`: targets of the world's centre. `shown`: the log code of a GET that shows the
+    world's person ("Store Jens", by the person's key) to the own centre's staff; None: no one shown. `own_only`: about
+    the world's conversation, 404 for another centre's staff."""
+
+    name: str
+    get: int | None = 200
+    post: int | None = None
+    args: tuple[str, ...] = ()
+    shown: str | None = None
+    own_only: bool = False
+
+
+CENTRE_PAGES = [
+    CentrePage("outreach_partner:home", shown="outreach.registrations"),
+    CentrePage("outreach_partner:create", post=422),
+    CentrePage("outreach_partner:person_search"),  # nothing typed: no one listed
+    CentrePage(
+        "outreach_partner:registration", args=("registration_id",), shown="outreach.registration", own_only=True
+    ),
+    CentrePage("outreach_partner:rating_link", get=None, post=200, args=("registration_id",), own_only=True),
+]
+# The rating link is open to anyone holding it; a link that does not exist answers every kind of person alike.
+RATING_PAGES = [OpenPage("outreach_rating:rate", {"GET": 404, "POST": 404}, url="/vurdering/ikke-et-gyldigt-link/")]
+OUTREACH_DECLARED = {d.name: d for d in CENTRE_PAGES + RATING_PAGES}
+
+
+def walk_outreach():
+    return [url for url in pw.walk_urls() if url.name and url.name.split(":")[0] in OUTREACH_NAMESPACES]
+
+
+def _centre_cases():
+    walked = {url.name: url for url in walk_outreach()}
+    cases = []
+    for page in CENTRE_PAGES:
+        url = walked.get(page.name)
+        for method in _methods(url) if url else ():
+            if (page.get if method == "GET" else page.post) is not None:
+                cases += [
+                    pytest.param(page, method, person, id=f"{method} {page.name} as {person.name}")
+                    for person in CENTRE_PEOPLE
+                ]
+    return cases
+
+
+@pytest.mark.parametrize(("page", "method", "person"), _centre_cases())
+def test_drop_in_staff_url(client, world, page, method, person):
+    user = None if person.anonymous else world.accounts[person.name]
+    url = reverse(page.name, args=[world.targets[(None, name)] for name in page.args])
+    if user is not None:
+        client.force_login(user)
+    before_log, before_events = _latest(AccessLogEntry), _latest(AuditEvent)
+    before_changes = ChangeLogEntry.objects.count()
+
+    response = client.get(url) if method == "GET" else client.post(url, {})
+
+    rows = AccessLogEntry.objects.filter(pk__gt=before_log)
+    events = list(AuditEvent.objects.filter(pk__gt=before_events))
+    if person.anonymous:
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"{STAFF_LOG_IN}?next=")
+        assert not rows.exists() and ChangeLogEntry.objects.count() == before_changes
+        return
+    if person.centre is None or (page.own_only and person.centre != "own"):
+        assert response.status_code == 404
+        assert not rows.exists(), "a refused request read citizen data"
+        assert ChangeLogEntry.objects.count() == before_changes, "a refused request changed something"
+        assert [e.code for e in events] == ["access.denied"], f"the refusal must be logged once, got {events}"
+        assert events[0].actor == user
+        return
+    assert response.status_code == (page.get if method == "GET" else page.post), response.content[:2000]
+    assert not [e for e in events if e.code == "access.denied"]
+    if method != "GET":
+        return
+    person_key = f"kontaktperson:{world.targets[(None, 'person_id')].hex}"
+    wanted = Counter({(None, person_key): 1}) if page.shown and person.centre == "own" else Counter()
+    assert Counter((row.citizen_id, row.subject_index) for row in rows) == wanted
+    for row in rows:
+        assert (row.shown, row.via, row.purpose) == (page.shown, AccessVia.PARTNER, AccessPurpose.COORDINATION)
+        assert row.request_id == response["X-Request-Id"]
+
+
+@pytest.mark.parametrize("person", CENTRE_PEOPLE, ids=lambda person: person.name)
+def test_an_unknown_rating_link_answers_everyone_alike(client, world, person):
+    if not person.anonymous:
+        client.force_login(world.accounts[person.name])
+    before_log = _latest(AccessLogEntry)
+    for method, status in RATING_PAGES[0].answers.items():
+        response = client.get(RATING_PAGES[0].url) if method == "GET" else client.post(RATING_PAGES[0].url, {})
+        assert response.status_code == status
+    assert not AccessLogEntry.objects.filter(pk__gt=before_log).exists()
+
+
+def test_the_rating_link_is_one_use_expires_and_reveals_nothing(client, world):
+    """Drop-in staff make the link for the world's conversation; whoever holds it sees the centre's name and nothing
+    else, answers once, and after that (or after a week) gets the same page as for a link that never existed."""
+    from samspil.outreach.models import ContactRegistration
+
+    registration = ContactRegistration.objects.select_related("person", "centre", "staff").get(
+        public_id=world.targets[(None, "registration_id")]
+    )
+
+    def make_link() -> str:
+        client.force_login(world.accounts["drop_in_staff"])
+        made = client.post(reverse("outreach_partner:rating_link", args=[registration.public_id]))
+        client.logout()
+        return re.search(r"/vurdering/([A-Za-z0-9_\-]+)/", made.context["url"]).group(1)
+
+    def neutral(response, token):
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+        return text.replace(token, "<token>")
+
+    token = make_link()
+    url = reverse("outreach_rating:rate", args=[token])
+    before_log = _latest(AccessLogEntry)
+    page = client.get(url)
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert registration.centre.name in content
+    for secret in (registration.person.pseudonym, registration.occurred_on.strftime("%d.%m.%Y")):
+        assert secret not in content, "the rating page gives away the conversation"
+    assert registration.staff.last_name not in content
+    assert client.post(url, {"safe": "4"}).status_code == 200
+    used = client.get(url)
+    assert used.status_code == 410 and client.post(url, {"safe": "1"}).status_code == 410
+    unknown = client.get(RATING_PAGES[0].url)
+    assert neutral(used, token) == neutral(unknown, "ikke-et-gyldigt-link")
+    assert not AccessLogEntry.objects.filter(pk__gt=before_log).exists(), "the anonymous were logged as reading"
+
+    registration.rating.delete()  # a fresh conversation to rate, for the expiry
+    token = make_link()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8)):
+        expired = client.get(reverse("outreach_rating:rate", args=[token]))
+    assert expired.status_code == 410
+    assert neutral(expired, token) == neutral(unknown, "ikke-et-gyldigt-link")
+
+
+def test_every_drop_in_url_has_a_declaration():
+    missing = [url.name for url in walk_outreach() if url.name not in OUTREACH_DECLARED]
+    assert not missing, f"declare these URLs in tests/test_portal_matrix.py (CENTRE_PAGES or RATING_PAGES): {missing}"
+    names = {url.name for url in walk_outreach()}
+    assert not [name for name in OUTREACH_DECLARED if name not in names], "a stale declaration"
+    for url in walk_outreach():
+        declaration = OUTREACH_DECLARED[url.name]
+        for method in _methods(url):
+            assert (declaration.get if method == "GET" else declaration.post) is not None, f"{method} {url.name}"
 
 
 # --- the meta-tests --------------------------------------------------------------------------------------

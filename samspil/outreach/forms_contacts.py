@@ -76,7 +76,7 @@ class RegistrationForm(DkfdsFormMixin, forms.Form):
     occurred_on = DanishDateField(label=_("Date"))
     centre = forms.ModelChoiceField(label=_("Drop-in centre"), queryset=None, to_field_name="public_id")
     element = forms.ChoiceField(label=_("Element"), widget=forms.RadioSelect)
-    minutes = DanishIntegerField(label=_("Minutes"), required=False, min_value=1, max_value=600)
+    minutes = DanishIntegerField(label=_("Duration in minutes"), required=False, min_value=1, max_value=600)
     topics = forms.MultipleChoiceField(
         label=_("What it was about"), choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple
     )

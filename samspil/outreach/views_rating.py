@@ -7,7 +7,7 @@ the same words), so the page tells nobody whether a link existed. Nothing is acc
 
 Failed look-ups are counted per client address in the cache (as the log-in throttle does): from
 `FAILURES_PER_ADDRESS` on, every request from that address gets the neutral page with 429 until the window ends, so
-links cannot be guessed.
+links cannot be guessed. The token leaves the site in no Referer header (`SECURE_REFERRER_POLICY = "same-origin"`).
 """
 
 import hashlib
@@ -73,18 +73,12 @@ class RatingView(View):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                response = render(request, "outreach/rating/thanks.html", {})
-                response["Referrer-Policy"] = "no-referrer"
-                return response
+                return render(request, "outreach/rating/thanks.html", {})
         return self.render_form(form, status=422)
 
     def render_form(self, form, status=200):
         context = {"form": form, "centre": self.link.registration.centre}
-        response = render(self.request, "outreach/rating/rate.html", context, status=status)
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        return render(self.request, "outreach/rating/rate.html", context, status=status)
 
     def unusable(self, *, status: int):
-        response = render(self.request, "outreach/rating/unusable.html", {}, status=status)
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        return render(self.request, "outreach/rating/unusable.html", {}, status=status)
