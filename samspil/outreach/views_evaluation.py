@@ -5,8 +5,11 @@ computed by `outreach.figures` for the user's municipality and the period asked 
 today). The small-number rule (`figures.evaluation_cells`) applies to every count a department head, team leader or
 controller sees. The project leader reads every registration of the municipality anyway (`access.
 sees_whole_municipality`: they type in the paper forms), so hiding a count of 1–4 would protect nothing from them:
-they get the exact figures, unless they tick "hide small numbers" to make a copy fit for publishing. The exports
-carry the same figures and the same suppression as the page.
+they get the exact figures, unless they tick "hide small numbers" to make a copy fit for publishing. The unit
+costs' amounts follow the economy's rule for operating costs (`costs_readable`): controllers and project leaders read
+every programme's, the other leaders those of programmes coordinated from their departments; for anyone else the
+amounts and unit costs are "not shown" (the citizens reached stay). The exports carry the same figures and the same
+suppression as the page; the CSV is in Danish whatever the page's language.
 """
 
 import csv
