@@ -63,6 +63,9 @@ LEADS_REPORTED_DEPARTMENT = "leads_reported_department"  # an aggregate role in 
 OPERATING_COSTS = "operating_costs"  # controller, project leader: register a programme's operating costs
 PROGRAMMES = "programmes"  # project leader: runs the programmes (organisation, plan, measurement rounds)
 OUTREACH = "outreach"  # case roles and the project leader: register conversations at drop-in centres (outreach.access)
+# The OUTREACH roles that read the world's conversation and appointment (outreach.scopes): Børn og Unge's case roles,
+# the coordinator who registered them (also after leaving the department) and the project leader (every row).
+OUTREACH_CHILDREN = "outreach_children"
 REFERRED_TO = "referred_to"  # the caseworker the world's segmentation referral names (the coordinator's user)
 
 
@@ -93,7 +96,7 @@ ROLES = [
     Role(
         "outsider",
         None,
-        _caps(CASE_WORK, BREAK_GLASS, OUTREACH),
+        _caps(CASE_WORK, BREAK_GLASS, OUTREACH, OUTREACH_CHILDREN),
         "caseworker in the coordinating department, on no team",
     ),
     Role(
@@ -103,17 +106,22 @@ ROLES = [
         "on the team; no consent covers the department",
     ),
     Role("member_consent", CONTRIBUTE, _caps(CASE_WORK, OUTREACH), "on the team; consent covers the department"),
-    Role("coordinator", MANAGE, _caps(CASE_WORK, BREAK_GLASS, REFERRED_TO, OUTREACH), "coordinates both pathways"),
+    Role(
+        "coordinator",
+        MANAGE,
+        _caps(CASE_WORK, BREAK_GLASS, REFERRED_TO, OUTREACH, OUTREACH_CHILDREN),
+        "coordinates both pathways",
+    ),
     Role(
         "former_coordinator",
         None,
-        _caps(CASE_WORK, BREAK_GLASS, REFERRED_TO, OUTREACH),
+        _caps(CASE_WORK, BREAK_GLASS, REFERRED_TO, OUTREACH, OUTREACH_CHILDREN),
         "left the coordinating department",
     ),
     Role(
         "former_coordinator_break_glass",
         VIEW,
-        _caps(CASE_WORK, BREAK_GLASS, REFERRED_TO, OUTREACH),
+        _caps(CASE_WORK, BREAK_GLASS, REFERRED_TO, OUTREACH, OUTREACH_CHILDREN),
         "the former coordinator, back by break-glass",
     ),
     Role(
@@ -127,7 +135,7 @@ ROLES = [
     Role(
         "project_leader",
         None,
-        _caps(AGGREGATES, PROGRAMMES, LEADS_REPORTED_DEPARTMENT, OPERATING_COSTS, OUTREACH),
+        _caps(AGGREGATES, PROGRAMMES, LEADS_REPORTED_DEPARTMENT, OPERATING_COSTS, OUTREACH, OUTREACH_CHILDREN),
         "project leader in the coordinating department, on no team",
     ),
     Role("citizen", None, frozenset(), "the citizen of `main`, a portal account with portal access to it"),

@@ -205,6 +205,21 @@ def _activity_participants(world, role):
     return Counter({(None, f"kontaktperson:{world.targets[(None, 'person_id')].hex}", None): 1})
 
 
+OUTREACH_APPOINTMENTS = (
+    "appointments and their outcome: case roles and project leaders (outreach.access.can_register); a list or form "
+    "shows the rows of the user's departments and those they recorded (outreach.scopes.appointment_scope), each "
+    "person logged"
+)
+
+
+def _world_appointment(world, role):
+    """The world's appointment (Børn og Unge, recorded by the coordinator) is with the person known as "Store Jens"
+    at the centre: one row by the person's key, for the roles that read it."""
+    if not role.can(pw.OUTREACH_CHILDREN):
+        return Counter()
+    return Counter({(None, f"kontaktperson:{world.targets[(None, 'person_id')].hex}", None): 1})
+
+
 OUTREACH_EVALUATION = (
     "the drop-in model's evaluation: figures only (outreach.access.can_read_figures: aggregate roles and project "
     "leaders); 1-4 hidden for leaders, exact for the project leader, who reads every registration anyway"
@@ -525,6 +540,25 @@ PAGES = [
         args=("code",),
     ),
     Page("implementation:status_report", pw.AGGREGATES, PROGRAMME_MANAGEMENT, get=200, args=("code",)),
+    # Drop-in centres (samspil.outreach.views_appointments): appointments and no-shows.
+    Page("outreach:appointments", pw.OUTREACH, OUTREACH_APPOINTMENTS, get=200, reads=_world_appointment),
+    Page("outreach:appointments_create", pw.OUTREACH, OUTREACH_APPOINTMENTS, get=200, post=422),
+    Page(
+        "outreach:appointments_edit",
+        pw.OUTREACH_CHILDREN,
+        f"one appointment; {OUTREACH_APPOINTMENTS}",
+        get=200,
+        post=422,
+        args=("appointment_id",),
+        reads=_world_appointment,
+    ),
+    Page(
+        "outreach:appointments_outcome",
+        pw.OUTREACH_CHILDREN,
+        f"the outcome from the list; {OUTREACH_APPOINTMENTS}",
+        post=422,
+        args=("appointment_id",),
+    ),
     # Drop-in centres (samspil.outreach.views_evaluation): the evaluation's figures, no citizen data.
     Page("outreach:evaluation", pw.AGGREGATES, OUTREACH_EVALUATION, get=200),
     Page("outreach:evaluation_xlsx", pw.AGGREGATES, f"{OUTREACH_EVALUATION}, as XLSX", get=200),

@@ -112,8 +112,10 @@ EVENTS = {
     "outreach.registration_linked": _("linked an anonymous conversation at {centre} on {date} to a registered citizen"),
     "outreach.rating_link_made": _("made a rating link for the conversation at {centre} on {date}"),
     "outreach.rating_given": _("recorded the citizen's rating of the conversation at {centre} on {date} ({source})"),
-    "outreach.appointment_recorded": _("recorded an appointment at {department} on {date}: {outcome}"),
-    "outreach.imported": _("imported {file}: {created} new, {unchanged} unchanged, {skipped} skipped ({kind})"),
+    "outreach.appointment_recorded": _("recorded an appointment at {department} on {date}: {appointment_outcome}"),
+    "outreach.appointment_planned": _("recorded a planned appointment at {department} on {date}"),
+    "outreach.appointment_changed": _("changed the appointment at {department} on {date}"),
+    "outreach.imported": _("imported {file}: {created} new, {unchanged} unchanged, {skipped} skipped ({import_kind})"),
     "evaluation.round_opened": _("opened the measurement round {round} of {programme} ({pathways} pathways)"),
     "evaluation.round_closed": _("closed the measurement round {round} of {programme}"),
     "evaluation.who5_recorded": _("recorded {name}'s WHO-5 answer in the measurement round {round}"),
@@ -129,6 +131,8 @@ def _display_values(data: dict) -> dict:
     """Events store codes, not labels, so the text follows the reader's language."""
     from samspil.citizens.choices import GuardianRelation
     from samspil.meetings.choices import MeetingType
+    from samspil.outreach.choices import AppointmentOutcome
+    from samspil.outreach.services_import import ImportKind
     from samspil.partners.choices import PartnerLevel
     from samspil.pathways.choices import PathwayStatus, TeamRole
     from samspil.plans.choices import AgreementStatus, FollowUpResult
@@ -150,6 +154,8 @@ def _display_values(data: dict) -> dict:
         "portal_level": PortalLevel,
         "partner_level": PartnerLevel,
         "portal_as": PortalActor,
+        "appointment_outcome": AppointmentOutcome,
+        "import_kind": ImportKind,
     }
     shown = dict(data)
     for key, choices in labels.items():

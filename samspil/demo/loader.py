@@ -48,6 +48,7 @@ from samspil.demo import data
 from samspil.demo.consumption import load_demo_consumption
 from samspil.demo.evaluation_demo import evaluation_demo
 from samspil.demo.implementation_demo import implementation_demo
+from samspil.demo.outreach_demo import outreach_demo
 from samspil.demo.status_demo import closing_outcome, status_demo
 from samspil.economy import costs as economy_costs
 from samspil.economy import services as economy_services
@@ -1864,6 +1865,7 @@ def load_demo() -> tuple[Municipality, Counter]:
     writer.economy(programmes)
     writer.created["measurement answers"] += evaluation_demo(municipality)
     writer.created["programme implementations"] += implementation_demo(municipality)
+    writer.created.update(outreach_demo(municipality))
     writer.portal_accounts()
     if load_demo_consumption(municipality) is not None:
         writer.created["consumption imports"] += 1

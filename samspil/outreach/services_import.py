@@ -551,7 +551,7 @@ def _run(*, kind, columns, check, write, municipality, path: str, actor, skip_ba
                 "created": result.created,
                 "unchanged": result.unchanged,
                 "skipped": result.skipped,
-                "kind": kind,
+                "import_kind": kind,
             },
         )
     return result

@@ -117,7 +117,7 @@ def test_a_good_file_is_imported_with_persons_ratings_and_citizens(tmp_path, set
         "created": "5",
         "unchanged": "0",
         "skipped": "0",
-        "kind": "registrations",
+        "import_kind": "registrations",
     }
     assert ChangeLogEntry.objects.filter(action="create").count() > 0
 
