@@ -21,9 +21,9 @@ from samspil.citizens import cpr
 from samspil.citizens.services import citizen_find_by_cpr
 from samspil.core.exceptions import ConflictError
 from samspil.organisations.models import Department, ExternalOrganisation
-from samspil.outreach import access
+from samspil.outreach import access, selectors_contacts
 from samspil.outreach.choices import AppointmentOutcome, AppointmentPlace
-from samspil.outreach.models import Appointment, ContactPerson
+from samspil.outreach.models import Appointment
 
 REF_MAX_LENGTH = Appointment._meta.get_field("citizen_ref").max_length
 DAYS_AHEAD = 366  # an appointment is booked at most a year ahead
@@ -131,18 +131,7 @@ def _clean(*, actor, values: dict, current: Appointment | None = None) -> dict:
         elif not pseudonym:
             errors["pseudonym"] = _("Write the name the centre uses for the citizen.")
         elif centre is not None and "centre" not in errors:
-            person = (
-                ContactPerson.objects.filter(municipality_id=actor.municipality_id, centre=centre)
-                .filter(pseudonym__iexact=pseudonym)
-                .first()
-            ) or next(
-                (
-                    candidate
-                    for candidate in ContactPerson.objects.filter(municipality_id=actor.municipality_id, centre=centre)
-                    if candidate.pseudonym.casefold() == pseudonym.casefold()
-                ),
-                None,
-            )
+            person = selectors_contacts.person_by_name(centre=centre, pseudonym=pseudonym)
             if person is None:
                 errors["pseudonym"] = _(
                     "Nobody is known by this name at %(centre)s. Check the spelling, or name the citizen by a "

@@ -20,8 +20,9 @@ The conventions are the consumption import's (samspil/segmentation):
 
 Dates are written `YYYY-MM-DD` or `DD.MM.YYYY`. Drop-in centres and departments are found by name, without regard
 to case but otherwise exactly. A conversation's `citizen_ref` is the centre's name for the citizen (a
-`ContactPerson` of that centre, made when new); a `cpr` must be a registered citizen of the municipality (found by
-the blind index); with both, the person is linked to the citizen and their earlier conversations with them.
+`ContactPerson` of that centre, made when new: `services_contacts.person_get_or_create`); a `cpr` must be a
+registered citizen of the municipality (found by the blind index); with both, the person is linked to the citizen and
+their earlier conversations with them, as staff link them (`services_contacts.person_link`).
 """
 
 import csv
@@ -35,7 +36,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -44,7 +44,7 @@ from samspil.audit.services import event_record
 from samspil.citizens import cpr
 from samspil.citizens.models import Citizen
 from samspil.organisations.models import Department, ExternalOrganisation
-from samspil.outreach import access
+from samspil.outreach import access, selectors_contacts, services_contacts
 from samspil.outreach.choices import AppointmentOutcome, AppointmentPlace, Element, Identity, RatingSource
 from samspil.outreach.models import Appointment, CitizenRating, ContactPerson, ContactRegistration
 
@@ -249,10 +249,10 @@ class _Lookups:
             for pk, name in Department.objects.filter(municipality_id=municipality_id).values_list("pk", "name")
         }
         self.centres = {
-            name.casefold(): pk
-            for pk, name in ExternalOrganisation.objects.filter(
+            centre.name.casefold(): centre
+            for centre in ExternalOrganisation.objects.filter(
                 municipality_id=municipality_id, kind__in=access.DROP_IN_KINDS
-            ).values_list("pk", "name")
+            )
         }
         self._citizens: dict[str, int | None] = {}
         self._persons: dict[tuple[int, str], tuple[int | None, int | None]] = {}  # -> (person pk, citizen pk)
@@ -263,14 +263,15 @@ class _Lookups:
             raise BadRow("department")
         return found
 
-    def centre_id(self, name: str) -> int:
+    def centre(self, name: str) -> ExternalOrganisation:
         found = self.centres.get(name.strip().casefold())
         if found is None:
             raise BadRow("centre")
         return found
 
-    def citizen(self, raw: str) -> tuple[int, str] | None:
-        """(citizen pk, blind index) of a registered citizen, None for an empty field, BadRow otherwise."""
+    def citizen(self, raw: str) -> tuple[int, str, str] | None:
+        """(citizen pk, blind index, CPR digits) of a registered citizen, None for an empty field, BadRow
+        otherwise."""
         if not raw:
             return None
         try:
@@ -287,33 +288,27 @@ class _Lookups:
         citizen_id = self._citizens[index]
         if citizen_id is None:
             raise BadRow("cpr_unknown")
-        return citizen_id, index
+        return citizen_id, index, digits
 
-    def person(self, centre_id: int, ref: str) -> tuple[int | None, int | None]:
+    def person(self, centre, ref: str) -> tuple[int | None, int | None]:
         """(person pk or None when new, the citizen they are linked to or None) for a centre's name."""
-        key = (centre_id, ref.casefold())
+        key = (centre.pk, ref.casefold())
         if key not in self._persons:
-            found = (
-                ContactPerson.objects.filter(municipality_id=self.municipality_id, centre_id=centre_id)
-                .annotate(lowered=Lower("pseudonym"))
-                .filter(lowered=ref.lower())
-                .values_list("pk", "citizen_id")
-                .first()
-            )
-            self._persons[key] = found or (None, None)
+            found = selectors_contacts.person_by_name(centre=centre, pseudonym=ref)
+            self._persons[key] = (found.pk, found.citizen_id) if found else (None, None)
         return self._persons[key]
 
-    def link(self, centre_id: int, ref: str, citizen_id: int) -> None:
+    def link(self, centre, ref: str, citizen_id: int) -> None:
         """Remember that an earlier row of the file links the person to the citizen."""
-        person_id, _citizen_id = self.person(centre_id, ref)
-        self._persons[(centre_id, ref.casefold())] = (person_id, citizen_id)
+        person_id, _citizen_id = self.person(centre, ref)
+        self._persons[(centre.pk, ref.casefold())] = (person_id, citizen_id)
 
 
 @dataclass
 class _Registration:
     line: int
     occurred_on: datetime.date
-    centre_id: int
+    centre: ExternalOrganisation
     element: str
     department_id: int
     ref: str
@@ -321,6 +316,7 @@ class _Registration:
     minutes: int | None
     ratings: tuple[int | None, int | None, int | None]
     normalised: str
+    cpr_digits: str = ""  # in memory only, to link the person (`services_contacts.person_link`)
     import_key: str = ""
 
 
@@ -348,16 +344,16 @@ def _check_registration(line: int, row: dict, lookups: _Lookups, today: datetime
     occurred_on = parse_date(_required(row, "date"))
     if occurred_on > today:
         raise BadRow("date_future")
-    centre_id = lookups.centre_id(_required(row, "centre"))
+    centre = lookups.centre(_required(row, "centre"))
     element = _required(row, "element").lower()
     if element not in Element.values:
         raise BadRow("element")
     department_id = lookups.department_id(_required(row, "department"))
     ref = _ref(row)
     citizen = lookups.citizen(row["cpr"])
-    citizen_id, index = citizen if citizen else (None, "")
+    citizen_id, index, digits = citizen if citizen else (None, "", "")
     if ref and citizen_id is not None:
-        _person_id, linked_to = lookups.person(centre_id, ref)
+        _person_id, linked_to = lookups.person(centre, ref)
         if linked_to is not None and linked_to != citizen_id:
             raise BadRow("person_other_citizen")
     minutes = _whole(row["minutes"], low=1, high=MAX_MINUTES, code="minutes")
@@ -366,12 +362,12 @@ def _check_registration(line: int, row: dict, lookups: _Lookups, today: datetime
         for column in ("rating_safe", "rating_relevant", "rating_place")
     )
     if ref and citizen_id is not None:
-        lookups.link(centre_id, ref, citizen_id)  # only once the row is good
+        lookups.link(centre, ref, citizen_id)  # only once the row is good
     normalised = "\x1f".join(
         (
             ImportKind.REGISTRATIONS,
             occurred_on.isoformat(),
-            str(centre_id),
+            str(centre.pk),
             element,
             str(department_id),
             ref.casefold(),
@@ -381,7 +377,7 @@ def _check_registration(line: int, row: dict, lookups: _Lookups, today: datetime
         )
     )
     return _Registration(
-        line, occurred_on, centre_id, element, department_id, ref, citizen_id, minutes, ratings, normalised
+        line, occurred_on, centre, element, department_id, ref, citizen_id, minutes, ratings, normalised, digits
     )
 
 
@@ -390,7 +386,7 @@ def _check_appointment(line: int, row: dict, lookups: _Lookups, today: datetime.
     department_id = lookups.department_id(_required(row, "department"))
     ref = _ref(row)
     citizen = lookups.citizen(row["cpr"])
-    citizen_id, index = citizen if citizen else (None, "")
+    citizen_id, index, _digits = citizen if citizen else (None, "", "")
     place = _required(row, "place").lower()
     if place not in AppointmentPlace.values:
         raise BadRow("place")
@@ -430,30 +426,12 @@ def _check_file(path: str, columns, check, lookups: _Lookups, result: ImportResu
 # --- writing -------------------------------------------------------------------------------------------------
 
 
-def _person_for(
-    *, municipality_id: int, centre_id: int, ref: str, citizen_id: int | None, actor, people: dict
-) -> ContactPerson:
-    """The centre's person with this name, made when new, and linked to the citizen when a CPR number came with it
-    (the person's earlier conversations get the citizen too, so their history is kept)."""
-    key = (centre_id, ref.casefold())
-    person = people.get(key)
-    if person is None:
-        person = (
-            ContactPerson.objects.filter(municipality_id=municipality_id, centre_id=centre_id)
-            .annotate(lowered=Lower("pseudonym"))
-            .filter(lowered=ref.lower())
-            .first()
-        )
-        if person is None:
-            person = ContactPerson.objects.create(municipality_id=municipality_id, centre_id=centre_id, pseudonym=ref)
-        people[key] = person
-    if citizen_id is not None and person.citizen_id is None:
-        person.citizen_id, person.linked_at, person.linked_by = citizen_id, timezone.now(), actor
-        person.save(update_fields=["citizen", "linked_at", "linked_by", "updated_at"])
-        for registration in person.registrations.filter(citizen__isnull=True):
-            registration.citizen_id = citizen_id
-            registration.save(update_fields=["citizen", "updated_at"])
-    return person
+def _person_for(*, centre, ref: str, people: dict) -> ContactPerson:
+    """The centre's person with this name, made when new (`services_contacts.person_get_or_create`)."""
+    key = (centre.pk, ref.casefold())
+    if key not in people:
+        people[key], _created = services_contacts.person_get_or_create(centre=centre, pseudonym=ref)
+    return people[key]
 
 
 def _write_registrations(rows: list[_Registration], *, municipality_id: int, actor, result: ImportResult) -> None:
@@ -467,20 +445,11 @@ def _write_registrations(rows: list[_Registration], *, municipality_id: int, act
         if row.import_key in present:  # imported before, with its person and link
             result.unchanged += 1
             continue
-        person = None
-        if row.ref:
-            person = _person_for(
-                municipality_id=municipality_id,
-                centre_id=row.centre_id,
-                ref=row.ref,
-                citizen_id=row.citizen_id,
-                actor=actor,
-                people=people,
-            )
+        person = _person_for(centre=row.centre, ref=row.ref, people=people) if row.ref else None
         identity = Identity.PSEUDONYM if person else Identity.REGISTERED if row.citizen_id else Identity.ANONYMOUS
         registration = ContactRegistration.objects.create(
             municipality_id=municipality_id,
-            centre_id=row.centre_id,
+            centre=row.centre,
             element=row.element,
             occurred_on=row.occurred_on,
             department_id=row.department_id,
@@ -502,6 +471,12 @@ def _write_registrations(rows: list[_Registration], *, municipality_id: int, act
                 place=place,
                 source=RatingSource.IMPORT,
                 entered_by=actor,
+            )
+        if person is not None and row.citizen_id is not None and person.citizen_id is None:
+            # A CPR number with the centre's name: the person — and every conversation under that name — is linked
+            # to the citizen, as staff link them (`services_contacts.person_link`, with its event).
+            people[(row.centre.pk, row.ref.casefold())] = services_contacts.person_link(
+                actor=actor, person=person, cpr_digits=row.cpr_digits
             )
         result.created += 1
         present.add(row.import_key)

@@ -295,6 +295,8 @@ def test_a_name_with_a_cpr_number_links_the_person_and_keeps_their_history(tmp_p
     assert earlier.citizen == citizen and earlier.person == jens and earlier.identity == Identity.PSEUDONYM
     assert set(ContactRegistration.objects.values_list("person", "citizen")) == {(jens.pk, citizen.pk)}
     assert ContactRegistration.objects.count() == 3
+    linked = AuditEvent.objects.get(code="outreach.person_linked")  # as when staff link a person
+    assert (linked.actor, linked.data["registrations"]) == (setting["leader"], "2")
 
 
 # --- appointments ----------------------------------------------------------------------------------------------
