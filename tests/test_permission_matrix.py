@@ -198,6 +198,21 @@ OUTREACH_ACTIVITIES = (
 )
 
 
+OUTREACH_CONTACTS = (
+    "registered conversations at the drop-in centres: case roles and project leaders (outreach.access.can_register); "
+    "the rows of the user's departments and those they registered or held (outreach.scopes.registration_scope), each "
+    "person shown logged"
+)
+
+
+def _world_registration(world, role):
+    """The world's conversation (Børn og Unge, registered by the coordinator) is with the person known as "Store Jens"
+    at the centre: one row by the person's key, for the roles that read it."""
+    if not role.can(pw.OUTREACH_CHILDREN):
+        return Counter()
+    return Counter({(None, f"kontaktperson:{world.targets[(None, 'person_id')].hex}", None): 1})
+
+
 def _activity_participants(world, role):
     """The world's activity has one session with one named participant, a person known at the centre (by key)."""
     if not role.can(pw.OUTREACH):
@@ -615,6 +630,71 @@ PAGES = [
         args=("activity_id", "session_id"),
         reads=_activity_participants,
     ),
+    # Drop-in centres (samspil.outreach.views_contacts): registered conversations, persons known at a centre, linking
+    # and the citizen's rating. One conversation or person out of scope: 404, as one that does not exist.
+    Page("outreach:contacts_list", pw.OUTREACH, OUTREACH_CONTACTS, get=200, reads=_world_registration),
+    Page("outreach:contacts_create", pw.OUTREACH, f"the form; {OUTREACH_CONTACTS}", get=200, post=422),
+    Page(
+        "outreach:contacts_person_search",
+        pw.OUTREACH,
+        f"names at a centre as one types (none without a centre and two letters); {OUTREACH_CONTACTS}",
+        get=200,
+    ),
+    Page(
+        "outreach:contacts_registration",
+        pw.OUTREACH_CHILDREN,
+        f"one conversation; {OUTREACH_CONTACTS}",
+        get=200,
+        args=("registration_id",),
+        reads=_world_registration,
+    ),
+    Page(
+        "outreach:contacts_edit",
+        pw.OUTREACH_CHILDREN,
+        f"changing one conversation; {OUTREACH_CONTACTS}",
+        get=200,
+        post=422,
+        args=("registration_id",),
+        reads=_world_registration,
+    ),
+    Page(
+        "outreach:contacts_registration_link",
+        pw.OUTREACH_CHILDREN,
+        f"linking an anonymous conversation by CPR number (a refusal: back to the page); {OUTREACH_CONTACTS}",
+        post=302,
+        args=("registration_id",),
+    ),
+    Page(
+        "outreach:contacts_rating_link",
+        pw.OUTREACH_CHILDREN,
+        f"a one-time rating link and its QR code, naming no citizen; {OUTREACH_CONTACTS}",
+        post=200,
+        args=("registration_id",),
+    ),
+    Page(
+        "outreach:contacts_rating_paper",
+        pw.OUTREACH_CHILDREN,
+        f"typing in the citizen's paper form; {OUTREACH_CONTACTS}",
+        get=200,
+        post=422,
+        args=("registration_id",),
+        reads=_world_registration,
+    ),
+    Page(
+        "outreach:contacts_person",
+        pw.OUTREACH_CHILDREN,
+        f"a person known at a centre and the conversations the user reads; {OUTREACH_CONTACTS}",
+        get=200,
+        args=("person_id",),
+        reads=_world_registration,
+    ),
+    Page(
+        "outreach:contacts_person_link",
+        pw.OUTREACH_CHILDREN,
+        f"linking a person known at a centre by CPR number (a refusal: back to the page); {OUTREACH_CONTACTS}",
+        post=302,
+        args=("person_id",),
+    ),
 ]
 
 # Whole namespaces outside the matrix, with the reason (and where they are tested instead).
@@ -623,6 +703,8 @@ EXCLUDED_NAMESPACES = {
     "portal": "the citizen's portal, for citizen accounts only: tests/test_portal_matrix.py walks it as every kind",
     "partners": "the partners' pages, for partner accounts only: tests/test_portal_matrix.py walks them",
     "identity": "log-in through identity providers (protocol endpoints): samspil/identity/tests",
+    "outreach_partner": "drop-in staff's pages, for partner accounts of a drop-in centre: tests/test_portal_matrix.py",
+    "outreach_rating": "the citizen's one-time rating link, open without log-in: tests/test_portal_matrix.py",
 }
 
 

@@ -131,7 +131,7 @@ def _display_values(data: dict) -> dict:
     """Events store codes, not labels, so the text follows the reader's language."""
     from samspil.citizens.choices import GuardianRelation
     from samspil.meetings.choices import MeetingType
-    from samspil.outreach.choices import AppointmentOutcome
+    from samspil.outreach.choices import AppointmentOutcome, RatingSource
     from samspil.outreach.services_import import ImportKind
     from samspil.partners.choices import PartnerLevel
     from samspil.pathways.choices import PathwayStatus, TeamRole
@@ -156,6 +156,7 @@ def _display_values(data: dict) -> dict:
         "portal_as": PortalActor,
         "appointment_outcome": AppointmentOutcome,
         "import_kind": ImportKind,
+        "source": RatingSource,
     }
     shown = dict(data)
     for key, choices in labels.items():
