@@ -125,7 +125,10 @@ class AppointmentForm(DkfdsFormMixin, forms.Form):
 class OutcomeForm(DkfdsFormMixin, forms.Form):
     """The outcome of one appointment, set from the list."""
 
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=AppointmentOutcome.choices)
+    # No outcome is chosen beforehand: a slip of the finger must not save one.
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", _("Choose the outcome")), *AppointmentOutcome.choices]
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -151,8 +154,6 @@ class FilterForm(DkfdsFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["afdeling"].queryset = department_choices(actor)
         self.fields["vaerested"].queryset = centre_choices(actor)
-        for name in ("fra", "til"):
-            self.fields[name].help_text = ""
 
     def clean(self):
         cleaned = super().clean()
