@@ -32,8 +32,15 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "samspil-tests-only-secret-key-never-
 # A Fernet key generated once for the tests; it encrypts nothing but factory data.
 os.environ.setdefault("SAMSPIL_CPR_ENCRYPTION_KEYS", "wejZWVb-YjlWZ3kXPFmYoSNAlwtLEET7LbHWhLxlYyI=")
 os.environ.setdefault("SAMSPIL_CPR_INDEX_KEY", "samspil-tests-only-blind-index-key")
+# Under pytest-xdist (`-n 2`, as CI runs the suite) every test empties the cache, so each worker gets a Redis
+# database of its own, counting down from the one REDIS_URL names (gw0: /15, gw1: /14, …). The test databases
+# are the workers' own already (pytest-django adds the worker's name).
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _XDIST_WORKER.startswith("gw") and os.environ.get("REDIS_URL", "").rstrip("/").rpartition("/")[2].isdigit():
+    _redis_base, _, _redis_db = os.environ["REDIS_URL"].rstrip("/").rpartition("/")
+    os.environ["REDIS_URL"] = f"{_redis_base}/{int(_redis_db) - int(_XDIST_WORKER[2:])}"
 
-from tests import cpr_watch  # pure Python: importable before Django is set up
+from tests import cpr_watch  # noqa: E402  (pure Python: importable before Django is set up)
 
 URL_EXEMPT_MARKER = "sends_cpr_in_query_string"
 

@@ -32,7 +32,7 @@ def test_good_keys_start():
     assert started.returncode == 0, started.stderr[-2000:]
 
 
-@pytest.mark.parametrize("bad", ["not-a-fernet-key", "c2hvcnQ=", GOOD_FERNET[:-4]])
+@pytest.mark.parametrize("bad", ["not-a-fernet-key", "c2hvcnQ=", GOOD_FERNET[:-4]], ids=["not-a-key", "short", "cut"])
 def test_an_invalid_fernet_key_is_refused_without_showing_it(bad):
     started = start(SAMSPIL_CPR_ENCRYPTION_KEYS=f"{GOOD_FERNET},{bad}", SAMSPIL_CPR_INDEX_KEY=GOOD_INDEX)
     assert started.returncode != 0
