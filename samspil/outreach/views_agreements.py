@@ -33,7 +33,6 @@ from django.views import View
 
 from samspil.access import policy
 from samspil.access.views import deny
-from samspil.audit.services import access_record_subjects
 from samspil.core.exceptions import ConflictError
 from samspil.core.forms import form_on_saved_version
 from samspil.documents.views import document_response
@@ -42,7 +41,7 @@ from samspil.outreach import forms_agreements as forms
 from samspil.outreach import selectors_agreements as selectors
 from samspil.outreach import services_agreements as services
 from samspil.outreach.models import AgreementContact, GroupParticipant, OutreachHours
-from samspil.outreach.views_base import OutreachStaffMixin, people_subjects
+from samspil.outreach.views_base import OutreachStaffMixin
 
 # Links of the hub to other areas' pages: (URL names to try, who may use them, label). A link is shown when the user
 # may use it and one of the names resolves without arguments (the first that does), so an area not built yet is left
@@ -140,25 +139,6 @@ class StaffPage(OutreachStaffMixin, View):
     def on_conflict(self, action, form, error):
         form.add_error(None, error.message)
         return form
-
-
-class ParticipantsLogMixin:
-    """A page showing named participants: its 422 answer (the page again, with a form's errors) shows them too, so it
-    is logged as the 200 answer is (`views_base` logs 200 only)."""
-
-    def render_page(self, bound=None, status=200, error=""):
-        response = super().render_page(bound, status, error)
-        if status == 422:
-            subjects = people_subjects(self.shown_people())
-            if subjects:
-                access_record_subjects(
-                    actor=self.request.user,
-                    subjects=subjects,
-                    shown=self.access_shown,
-                    purpose=self.access_purpose,
-                    via=self.access_via,
-                )
-        return response
 
 
 # --- the hub ----------------------------------------------------------------------------------------------------
@@ -534,7 +514,7 @@ class ActivityListView(StaffPage):
         }
 
 
-class ActivityView(ParticipantsLogMixin, StaffPage):
+class ActivityView(StaffPage):
     """One group activity with its sessions: counts for every staff member, named participants for those who may
     read them (logged)."""
 
@@ -614,7 +594,7 @@ class ActivityView(ParticipantsLogMixin, StaffPage):
         }
 
 
-class SessionView(ParticipantsLogMixin, StaffPage):
+class SessionView(StaffPage):
     """One session of a group activity: its date, the count of participants not named and the named participants
     (for those who may read them, logged). The project leader changes it and names participants here."""
 

@@ -20,12 +20,11 @@ from django.views import View
 
 from samspil.access import policy
 from samspil.access.views import deny
-from samspil.audit.services import access_record_subjects
 from samspil.core.exceptions import ConflictError
 from samspil.core.forms import form_on_saved_version
 from samspil.outreach import access, selectors_appointments, services_appointments
 from samspil.outreach import forms_appointments as forms
-from samspil.outreach.views_base import OutreachStaffMixin, people_subjects
+from samspil.outreach.views_base import OutreachStaffMixin
 
 FILTER_FIELDS = ("afdeling", "sted", "vaerested", "fra", "til", "udfald")
 
@@ -153,20 +152,6 @@ class AppointmentEditView(AppointmentMixin, View):
 
     def shown_people(self):
         return [self.appointment]
-
-    def _log(self, request, response):
-        # The form shows the appointment's citizen also when it comes back with errors (422).
-        if response.status_code not in (200, 422):
-            return
-        subjects = people_subjects(self.shown_people())
-        if subjects:
-            access_record_subjects(
-                actor=request.user,
-                subjects=subjects,
-                shown=self.access_shown,
-                purpose=self.access_purpose,
-                via=self.access_via,
-            )
 
     def render_form(self, form, status=200, saved=None, page_errors=()):
         return render(

@@ -2,7 +2,8 @@
 
 A staff page inherits `OutreachStaffMixin` with a `role_check` from `outreach.access`; a drop-in staff page
 `OutreachPartnerMixin` (the centre is `self.centre`, anyone else gets 404, logged). Both require `access_shown`
-(a code of `audit.choices.SHOWN_LABELS`) on every page and, after a response that shows data, write one access-log
+(a code of `audit.choices.SHOWN_LABELS`) on every page and, after every response that shows data — a page (200) and a
+form shown again with its errors (422) alike, never a redirect (`pathways.views.shows_pathway`) — write one access-log
 row per person shown from `shown_people()`: registered citizens by their row, persons known only by the centre's
 name for them by their key (`ContactPerson.log_subject_index`), anonymous conversations not at all (nobody to
 identify). A page that shows no person returns nothing from `shown_people()` and sets `access_shown = "none"`.
@@ -16,6 +17,7 @@ from samspil.access.views import RoleRequiredMixin
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose, AccessVia
 from samspil.audit.services import access_denied_record, access_record_subjects
 from samspil.outreach import access
+from samspil.pathways.views import shows_pathway
 
 
 def people_subjects(items) -> list:
@@ -58,7 +60,7 @@ class _OutreachLogMixin:
             raise ValueError(f"{type(self).__name__} must set access_shown to a code of audit.choices.SHOWN_LABELS")
 
     def _log(self, request, response):
-        if self.access_shown == "none" or response.status_code != 200:
+        if self.access_shown == "none" or not shows_pathway(response):
             return
         subjects = people_subjects(self.shown_people())
         if subjects:

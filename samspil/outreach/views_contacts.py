@@ -29,36 +29,16 @@ from django.views import View
 
 from samspil.access import policy
 from samspil.access.views import deny
-from samspil.audit.services import access_record_subjects
 from samspil.core.exceptions import ConflictError
 from samspil.core.forms import DanishDateField, DkfdsFormMixin, form_on_saved_version
 from samspil.outreach import access, selectors_contacts, services_contacts
 from samspil.outreach.choices import CONVERSATION_ELEMENTS, RATING_QUESTIONS, Decision, Identity, Rating, Topic
 from samspil.outreach.forms_contacts import LinkForm, RatingForm, RegistrationForm
 from samspil.outreach.models import CitizenRating
-from samspil.outreach.views_base import OutreachStaffMixin, people_subjects
-from samspil.pathways.views import shows_pathway
+from samspil.outreach.views_base import OutreachStaffMixin
 
 
-class ContactsLogMixin:
-    """The log of what a page shows, also when a form is shown again with its errors (422): the page still shows
-    the people on it."""
-
-    def _log(self, request, response):
-        if self.access_shown == "none" or not shows_pathway(response):
-            return
-        subjects = people_subjects(self.shown_people())
-        if subjects:
-            access_record_subjects(
-                actor=request.user,
-                subjects=subjects,
-                shown=self.access_shown,
-                purpose=self.access_purpose,
-                via=self.access_via,
-            )
-
-
-class StaffPage(ContactsLogMixin, OutreachStaffMixin, View):
+class StaffPage(OutreachStaffMixin, View):
     role_check = staticmethod(access.can_register)
 
 

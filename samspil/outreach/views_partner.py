@@ -25,7 +25,6 @@ from samspil.audit.services import access_denied_record
 from samspil.outreach import selectors_contacts, services_contacts
 from samspil.outreach.views_base import OutreachPartnerMixin
 from samspil.outreach.views_contacts import (
-    ContactsLogMixin,
     decorate,
     has_rating,
     rating_answers,
@@ -38,7 +37,7 @@ from samspil.outreach.views_contacts import (
 PARTNER_BASE = "partners/base.html"
 
 
-class PartnerPage(ContactsLogMixin, OutreachPartnerMixin, View):
+class PartnerPage(OutreachPartnerMixin, View):
     def registrations(self):
         return selectors_contacts.centre_registrations(self.centre)
 

@@ -169,7 +169,7 @@ def digits():
 
 @pytest.fixture
 def citizen(world, digits):
-    return f.CitizenFactory(municipality=world.municipality, cpr=digits, first_name="Karen", last_name="Deltager")
+    return f.CitizenFactory(municipality=world.municipality, cpr=digits, first_name="Karen", last_name="Kvistgaard")
 
 
 @pytest.fixture
