@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from samspil.citizens import cpr
-from samspil.citizens.forms import CprInput, SearchInput
+from samspil.citizens.forms import SearchInput
 from samspil.core.forms import DanishDateField, DkfdsFormMixin
 from samspil.organisations.models import Department
 from samspil.outreach.choices import AppointmentOutcome, AppointmentPlace
+from samspil.outreach.forms_contacts import clean_cpr, cpr_field
 from samspil.outreach.selectors_appointments import PENDING
 from samspil.outreach.services_appointments import CitizenKind, centre_choices, citizen_kind_of, department_choices
 
@@ -39,13 +39,7 @@ class AppointmentForm(DkfdsFormMixin, forms.Form):
     citizen_kind = forms.ChoiceField(
         label=_("The citizen"), choices=CitizenKind.choices, initial=CitizenKind.REGISTERED, widget=forms.RadioSelect
     )
-    cpr_number = forms.CharField(
-        label=_("CPR number"),
-        max_length=11,
-        required=False,
-        help_text=_("For a registered citizen. Ten digits: DDMMYY-SSSS."),
-        widget=CprInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-    )
+    cpr_number = cpr_field(label=_("CPR number"), help_text=_("For a registered citizen. Ten digits: DDMMYY-SSSS."))
     pseudonym = forms.CharField(
         label=_("The name the centre uses"),
         max_length=80,
@@ -93,13 +87,7 @@ class AppointmentForm(DkfdsFormMixin, forms.Form):
         }
 
     def clean_cpr_number(self):
-        value = self.cleaned_data.get("cpr_number") or ""
-        if not value.strip():
-            return ""
-        try:
-            return cpr.normalise(value)
-        except ValidationError as error:
-            raise ValidationError(error.message, code=error.code) from None
+        return clean_cpr((self.cleaned_data.get("cpr_number") or "").strip())
 
     def clean_version(self):
         version = self.cleaned_data.get("version")

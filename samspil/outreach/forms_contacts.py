@@ -30,7 +30,8 @@ class StaffChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-def _cpr_field(*, label, help_text, required=False):
+def cpr_field(*, label, help_text, required=False):
+    """A CPR number field of the drop-in model's forms (never written back into the page; `clean_cpr`)."""
     return forms.CharField(
         label=label,
         max_length=11,
@@ -40,7 +41,8 @@ def _cpr_field(*, label, help_text, required=False):
     )
 
 
-def _clean_cpr(value: str) -> str:
+def clean_cpr(value: str) -> str:
+    """The ten digits of a CPR number typed with or without its hyphen; "" for an empty field."""
     if not value:
         return ""
     try:
@@ -70,7 +72,7 @@ class RegistrationForm(DkfdsFormMixin, forms.Form):
         help_text=_("Start typing to find a returning citizen; a new name makes a new person at the centre."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "list": "person-options"}),
     )
-    cpr_number = _cpr_field(
+    cpr_number = cpr_field(
         label=_("CPR number"), help_text=_("Only for a registered citizen. Ten digits: DDMMYY-SSSS.")
     )
     occurred_on = DanishDateField(label=_("Date"))
@@ -138,7 +140,7 @@ class RegistrationForm(DkfdsFormMixin, forms.Form):
         return any(self[name].errors for name in self.WHO_FIELDS)
 
     def clean_cpr_number(self):
-        return _clean_cpr(self.cleaned_data.get("cpr_number", ""))
+        return clean_cpr(self.cleaned_data.get("cpr_number", ""))
 
     def clean(self):
         data = super().clean()
@@ -183,10 +185,10 @@ class RegistrationForm(DkfdsFormMixin, forms.Form):
 class LinkForm(DkfdsFormMixin, forms.Form):
     """Link a person known at a centre, or an anonymous conversation, to a registered citizen."""
 
-    cpr_number = _cpr_field(label=_("The citizen's CPR number"), help_text=_("Ten digits: DDMMYY-SSSS."), required=True)
+    cpr_number = cpr_field(label=_("The citizen's CPR number"), help_text=_("Ten digits: DDMMYY-SSSS."), required=True)
 
     def clean_cpr_number(self):
-        return _clean_cpr(self.cleaned_data["cpr_number"])
+        return clean_cpr(self.cleaned_data["cpr_number"])
 
 
 class RatingForm(DkfdsFormMixin, forms.Form):

@@ -2,8 +2,9 @@
 
 Registrations, ratings and appointments: the project leader every row of the municipality; a case role the rows of
 their current departments and the ones they registered or hold. Persons known at a centre: everyone who may
-register (to find a returning citizen by the centre's name for them). Agreements, hours, activities: every staff
-member reads them, the project leader writes them. Drop-in staff are not staff: their pages ask
+register (to find a returning citizen by the centre's name for them). Agreements, hours, activities and their
+sessions: every staff member reads them, the project leader writes them; a session's named participants are read
+only by those who may register. Drop-in staff are not staff: their pages ask
 `access.partner_centre` and filter by that centre.
 """
 
@@ -67,9 +68,20 @@ def person_scope(queryset, user, action):
     return queryset.none()
 
 
-@policy.register(CooperationAgreement, AgreementContact, OutreachHours, GroupActivity, GroupSession, GroupParticipant)
+@policy.register(CooperationAgreement, AgreementContact, OutreachHours, GroupActivity, GroupSession)
 def programme_scope(queryset, user, action):
     if action == policy.VIEW and access.can_read_timetable(user):
+        return queryset
+    if action in (policy.CONTRIBUTE, policy.MANAGE) and access.can_manage(user):
+        return queryset
+    return queryset.none()
+
+
+@policy.register(GroupParticipant)
+def participant_scope(queryset, user, action):
+    """Named participants are citizen data: read by those who register conversations (case roles and the project
+    leader), written by the project leader. Everyone else sees a session's counts only."""
+    if action == policy.VIEW and access.can_register(user):
         return queryset
     if action in (policy.CONTRIBUTE, policy.MANAGE) and access.can_manage(user):
         return queryset

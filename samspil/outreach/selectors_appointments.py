@@ -2,18 +2,15 @@
 project leader every appointment of the municipality, a case role those of their current departments and the ones
 they recorded. The pages log who they show (`views_base`); these functions do not."""
 
-import base64
-import binascii
 import datetime
-import uuid
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, Q
 
 from samspil.access import policy
 from samspil.outreach.choices import AppointmentOutcome
 from samspil.outreach.models import Appointment
+from samspil.outreach.selectors_contacts import keyset_page
 
 PENDING = "pending"  # the outcome filter's value for "not held yet / outcome not recorded"
 
@@ -94,24 +91,9 @@ class Page:
     summary: Summary = field(default_factory=Summary)
 
 
-def _encode_cursor(appointment: Appointment) -> str:
-    raw = f"{appointment.occurred_on.isoformat()}|{appointment.public_id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[datetime.date, uuid.UUID] | None:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        day, public_id = raw.split("|")
-        return datetime.date.fromisoformat(day), uuid.UUID(public_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        return None
-
-
 def appointment_page(user, filters: Filters, *, cursor: str = "", page_size: int | None = None) -> Page:
     """One page of the appointments the user reads, newest first (keyset pages, no COUNT per page), and the
     outcomes of all the filters select."""
-    page_size = page_size or settings.SAMSPIL_PAGE_SIZE
     rows = _filtered(user, filters)
     counts = rows.order_by().aggregate(
         attended=Count("pk", filter=Q(outcome=AppointmentOutcome.ATTENDED)),
@@ -119,14 +101,7 @@ def appointment_page(user, filters: Filters, *, cursor: str = "", page_size: int
         no_show=Count("pk", filter=Q(outcome=AppointmentOutcome.NO_SHOW)),
         pending=Count("pk", filter=Q(outcome="")),
     )
-    position = decode_cursor(cursor) if cursor else None
-    if position:
-        day, public_id = position
-        rows = rows.filter(Q(occurred_on__lt=day) | Q(occurred_on=day, public_id__lt=public_id))
-    found = list(
-        rows.select_related("department", "centre", "citizen", "person").order_by("-occurred_on", "-public_id")[
-            : page_size + 1
-        ]
+    found, next_cursor = keyset_page(
+        rows.select_related("department", "centre", "citizen", "person"), cursor=cursor, page_size=page_size
     )
-    next_cursor = _encode_cursor(found[page_size - 1]) if len(found) > page_size else None
-    return Page(rows=found[:page_size], next_cursor=next_cursor, summary=Summary(**counts))
+    return Page(rows=found, next_cursor=next_cursor or None, summary=Summary(**counts))

@@ -53,9 +53,9 @@ class RegistrationPage:
     next_cursor: str = ""
 
 
-def _encode_cursor(registration: ContactRegistration) -> str:
+def _encode_cursor(row) -> str:
     """Opaque to the user, no database id: `base64url("YYYY-MM-DD|<public uuid>")` (as *Mine forløb*)."""
-    raw = f"{registration.occurred_on.isoformat()}|{registration.public_id}"
+    raw = f"{row.occurred_on.isoformat()}|{row.public_id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
@@ -68,6 +68,20 @@ def _decode_cursor(cursor: str) -> tuple[datetime.date, uuid.UUID] | None:
         return None
 
 
+def keyset_page(queryset, *, cursor: str = "", page_size: int | None = None) -> tuple[list, str]:
+    """(rows, next cursor or "") of one page of rows with `occurred_on` and `public_id` (registrations,
+    appointments), newest first, by keyset (no COUNT): one row more than the page says whether there is a next page.
+    A malformed cursor gives the first page."""
+    page_size = page_size or settings.SAMSPIL_PAGE_SIZE
+    position = _decode_cursor(cursor) if cursor else None
+    if position:
+        day, public_id = position
+        queryset = queryset.filter(Q(occurred_on__lt=day) | Q(occurred_on=day, public_id__lt=public_id))
+    rows = list(queryset.order_by("-occurred_on", "-public_id")[: page_size + 1])
+    next_cursor = _encode_cursor(rows[page_size - 1]) if len(rows) > page_size else ""
+    return rows[:page_size], next_cursor
+
+
 def registration_page(
     queryset,
     *,
@@ -78,9 +92,7 @@ def registration_page(
     cursor: str = "",
     page_size: int | None = None,
 ) -> RegistrationPage:
-    """One page of registrations, newest first, by keyset (no COUNT): one row more than the page says whether there
-    is a next page. A malformed cursor gives the first page."""
-    page_size = page_size or settings.SAMSPIL_PAGE_SIZE
+    """One page of registrations, newest first (`keyset_page`)."""
     if centre is not None:
         queryset = queryset.filter(centre=centre)
     if element:
@@ -89,13 +101,8 @@ def registration_page(
         queryset = queryset.filter(occurred_on__gte=date_from)
     if date_to:
         queryset = queryset.filter(occurred_on__lte=date_to)
-    position = _decode_cursor(cursor) if cursor else None
-    if position:
-        day, public_id = position
-        queryset = queryset.filter(Q(occurred_on__lt=day) | Q(occurred_on=day, public_id__lt=public_id))
-    rows = list(queryset.order_by("-occurred_on", "-public_id")[: page_size + 1])
-    next_cursor = _encode_cursor(rows[page_size - 1]) if len(rows) > page_size else ""
-    return RegistrationPage(rows=rows[:page_size], next_cursor=next_cursor)
+    rows, next_cursor = keyset_page(queryset, cursor=cursor, page_size=page_size)
+    return RegistrationPage(rows=rows, next_cursor=next_cursor)
 
 
 # --- persons known at a centre --------------------------------------------------------------------------------
@@ -120,15 +127,23 @@ def person_for_staff(user, public_id) -> ContactPerson | None:
     return person
 
 
-def person_search(*, centre, query: str, limit: int = PERSON_SEARCH_LIMIT) -> list[ContactPerson]:
-    """Persons known at `centre` whose name there contains `query` (at least two characters), names starting with
-    it first. For picking a returning citizen while registering."""
+def staff_persons(user, action: str = policy.VIEW):
+    """The persons known at a centre a staff member may look up (`outreach.scopes.person_scope`)."""
+    return policy.restrict(ContactPerson.objects, user, action)
+
+
+def centre_persons(centre):
+    """The persons known at one drop-in centre (drop-in staff's own centre)."""
+    return ContactPerson.objects.filter(municipality_id=centre.municipality_id, centre=centre)
+
+
+def person_search(persons, *, centre, query: str, limit: int = PERSON_SEARCH_LIMIT) -> list[ContactPerson]:
+    """Of `persons` (`staff_persons` or `centre_persons`), those known at `centre` whose name there contains `query`
+    (at least two characters), names starting with it first. For picking a returning citizen while registering."""
     query = " ".join((query or "").split())
     if centre is None or len(query) < PERSON_SEARCH_MIN_LENGTH:
         return []
-    persons = ContactPerson.objects.filter(
-        municipality_id=centre.municipality_id, centre=centre, pseudonym__icontains=query
-    ).select_related("centre")
+    persons = persons.filter(centre=centre, pseudonym__icontains=query).select_related("centre")
     found = list(persons.order_by("pseudonym", "id")[: limit * 4])
     folded = query.casefold()
     found.sort(key=lambda person: (not person.pseudonym.casefold().startswith(folded), person.pseudonym.casefold()))

@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy as _
 from samspil.audit.context import bound
 from samspil.audit.services import event_record
 from samspil.citizens import cpr
-from samspil.citizens.models import Citizen
+from samspil.citizens.services import citizen_find_by_cpr
 from samspil.organisations.models import Department, ExternalOrganisation
 from samspil.outreach import access, selectors_contacts, services_contacts
 from samspil.outreach.choices import AppointmentOutcome, AppointmentPlace, Element, Identity, RatingSource
@@ -280,11 +280,8 @@ class _Lookups:
             raise BadRow(error.code if error.code in REASONS else "cpr_format") from None
         index = cpr.blind_index(digits)
         if index not in self._citizens:
-            self._citizens[index] = (
-                Citizen.objects.filter(municipality_id=self.municipality_id, cpr_index=index)
-                .values_list("pk", flat=True)
-                .first()
-            )
+            found = citizen_find_by_cpr(municipality_id=self.municipality_id, digits=digits)
+            self._citizens[index] = found.pk if found else None
         citizen_id = self._citizens[index]
         if citizen_id is None:
             raise BadRow("cpr_unknown")

@@ -209,7 +209,9 @@ class PersonSearchView(StaffPage):
                 )
             except ValidationError:
                 centre = None
-        self.persons = selectors_contacts.person_search(centre=centre, query=request.GET.get("pseudonym", ""))
+        self.persons = selectors_contacts.person_search(
+            selectors_contacts.staff_persons(request.user), centre=centre, query=request.GET.get("pseudonym", "")
+        )
         return render(request, "outreach/contacts/_person_options.html", {"persons": self.persons})
 
     def shown_people(self):

@@ -115,7 +115,9 @@ class PartnerPersonSearchView(PartnerPage):
     access_shown = "outreach.person_search"
 
     def get(self, request):
-        self.persons = selectors_contacts.person_search(centre=self.centre, query=request.GET.get("pseudonym", ""))
+        self.persons = selectors_contacts.person_search(
+            selectors_contacts.centre_persons(self.centre), centre=self.centre, query=request.GET.get("pseudonym", "")
+        )
         return render(request, "outreach/contacts/_person_options.html", {"persons": self.persons})
 
     def shown_people(self):
