@@ -88,3 +88,41 @@ def test_named_participants_are_read_only_by_those_who_register(world):
     # The session itself (its date and count) every staff member reads.
     assert policy.restrict(GroupSession.objects, world.head, policy.VIEW).count() == 1
     assert policy.restrict(GroupParticipant.objects, world.jobworker, policy.MANAGE).count() == 0
+
+
+def test_a_sessions_page_and_the_activity_and_agreement_lists_take_the_same_queries_with_more_rows(client, world):
+    leader = f.make_staff(world.children, StaffRole.PROJECT_LEADER)
+    today = timezone.localdate()
+
+    def activity_at_new_centre(name):
+        centre = of.make_centre(world.municipality, name=name)
+        of.make_agreement(centre, starts_on=today - datetime.timedelta(days=90))
+        activity = services_agreements.activity_create(
+            actor=leader, centre=centre, title=name, description="", starts_on=today - datetime.timedelta(days=60)
+        )
+        return centre, activity
+
+    centre, activity = activity_at_new_centre("Værestedet Havnen")
+    session = services_agreements.session_add(
+        actor=leader, activity=activity, held_on=today - datetime.timedelta(days=1), anonymous_count=2
+    )
+    services_agreements.participant_add(actor=leader, session=session, person=of.make_person(centre, "Store Jens"))
+    urls = [
+        reverse("outreach:activities_session", args=[activity.public_id, session.public_id]),
+        reverse("outreach:activities"),
+        reverse("outreach:agreements"),
+    ]
+    readers = (leader, world.jobworker, world.head)  # who names, who reads the names, who sees the counts only
+
+    def counts():
+        found = []
+        for reader in readers:
+            client.force_login(reader)
+            found.append([queries(client, url) for url in urls])
+        return found
+
+    few = counts()
+    for n in range(15):
+        services_agreements.participant_add(actor=leader, session=session, person=of.make_person(centre, f"P {n}"))
+        activity_at_new_centre(f"Værested {n}")
+    assert counts() == few
