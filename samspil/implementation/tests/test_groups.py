@@ -469,3 +469,44 @@ def test_the_group_page_costs_the_same_queries_with_more_rows(client, drop_in, d
     add(2, 20)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_the_organisation_and_meeting_pages_cost_the_same_queries_with_more_rows(client, drop_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(drop_in.leader)
+    meetings = []
+
+    def add(first, n):
+        for i in range(first, first + n):
+            meeting = services.group_meeting_create(
+                actor=drop_in.leader, group=drop_in.team, held_on=SET_UP + datetime.timedelta(days=7 * i + 1)
+            )
+            services.group_decision_add(actor=drop_in.leader, meeting=meeting, text=f"Beslutning {i}", owner="Lone")
+            services.group_member_add(actor=drop_in.leader, group=drop_in.team, name=f"Person {i}", member_from=SET_UP)
+            services.group_member_add(
+                actor=drop_in.leader, group=drop_in.steering, name=f"Styregruppe {i}", member_from=SET_UP
+            )
+            services.group_create(
+                actor=drop_in.leader,
+                programme=drop_in.programme,
+                kind=GroupKind.WORKING_GROUP,
+                name=f"Gruppe {i}",
+                cadence_days=None,
+            )
+            meetings.append(meeting)
+
+    def counts():
+        urls = [page_url("organisation", drop_in), page_url("meeting", drop_in, meetings[-1].public_id)]
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            found.append(len(captured))
+        return found
+
+    add(0, 2)
+    few = counts()
+    add(2, 20)  # the last meeting follows up twenty-one open decisions of earlier meetings
+    assert counts() == few
