@@ -134,3 +134,13 @@ def form_on_saved_version(form: forms.Form, *, saved_version: int, message: str)
     form.is_valid()
     form.add_error(None, message)
     return form
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: field errors on their fields when the form has them, the rest (and
+    an error without fields) on top — never a 500 for a field the form does not show."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

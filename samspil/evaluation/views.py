@@ -18,6 +18,7 @@ from django.views import View
 from samspil.access import policy
 from samspil.access.views import RoleRequiredMixin, deny
 from samspil.core.exceptions import ConflictError
+from samspil.core.forms import add_service_errors
 from samspil.documents.views import document_response, max_upload_text
 from samspil.evaluation import forms, selectors, services
 from samspil.evaluation import questionnaires as q
@@ -90,20 +91,11 @@ class RoundListView(ProgrammeMixin, View):
                     cohort_to=data.get("cohort_to"),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The measurement round was opened."))
                 return HttpResponseRedirect(reverse("evaluation:round", args=[self.programme.code, round.number]))
         return self.render_page(form, status=422)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: field errors on their fields (when the form has them)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class RoundView(ProgrammeMixin, View):
@@ -182,7 +174,7 @@ class QuestionnaireView(ProgrammeMixin, View):
             try:
                 self.perform(form)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Thank you. Your answer is saved."))
                 return HttpResponseRedirect(reverse("evaluation:rounds", args=[code]))
@@ -268,7 +260,7 @@ class AnonymousInterviewsView(ProgrammeMixin, View):
                     uploads=[data["file"]] if data.get("file") else [],
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The interview was saved."))
                 return HttpResponseRedirect(request.path)
@@ -356,7 +348,7 @@ class PathwayFormView(PathwayWriteView):
             try:
                 self.perform(form)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, self.success_message)
                 return self.success()

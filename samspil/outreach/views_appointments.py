@@ -21,21 +21,12 @@ from django.views import View
 from samspil.access import policy
 from samspil.access.views import deny
 from samspil.core.exceptions import ConflictError
-from samspil.core.forms import form_on_saved_version
+from samspil.core.forms import add_service_errors, form_on_saved_version
 from samspil.outreach import access, selectors_appointments, services_appointments
 from samspil.outreach import forms_appointments as forms
 from samspil.outreach.views_base import OutreachStaffMixin
 
 FILTER_FIELDS = ("afdeling", "sted", "vaerested", "fra", "til", "udfald")
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's error on the form: on the field it names when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _list_query(querydict) -> str:
@@ -133,7 +124,7 @@ class AppointmentCreateView(AppointmentMixin, View):
             try:
                 services_appointments.appointment_record(actor=request.user, **form.service_values())
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             except PermissionDenied:
                 deny(request)
             else:
@@ -184,7 +175,7 @@ class AppointmentEditView(AppointmentMixin, View):
                     **form.service_values(),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             except ConflictError as error:
                 return self.conflict(form, error)
             except PermissionDenied:

@@ -30,7 +30,7 @@ from django.views import View
 from samspil.access import policy
 from samspil.access.views import deny
 from samspil.core.exceptions import ConflictError
-from samspil.core.forms import DanishDateField, DkfdsFormMixin, form_on_saved_version
+from samspil.core.forms import DanishDateField, DkfdsFormMixin, add_service_errors, form_on_saved_version
 from samspil.outreach import access, selectors_contacts, services_contacts
 from samspil.outreach.choices import CONVERSATION_ELEMENTS, RATING_QUESTIONS, Decision, Identity, Rating, Topic
 from samspil.outreach.forms_contacts import LinkForm, RatingForm, RegistrationForm
@@ -180,7 +180,7 @@ class RegistrationCreateView(StaffPage):
                     actor=request.user, **form.service_values()
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 registered_message(request, registration, new_person)
                 return HttpResponseRedirect(reverse("outreach:contacts_registration", args=[registration.public_id]))
@@ -304,7 +304,7 @@ class RegistrationEditView(RegistrationPage):
                     **form.service_values(),
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             except ConflictError as error:
                 saved = selectors_contacts.registration_get(
                     selectors_contacts.staff_registrations(request.user), registration_id
@@ -476,7 +476,7 @@ class RatingPaperView(RegistrationPage):
                     actor=request.user, registration=self.registration, answers=form.answers()
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             except PermissionDenied:
                 deny(request)
             else:

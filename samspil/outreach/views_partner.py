@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.views import View
 
 from samspil.audit.services import access_denied_record
+from samspil.core.forms import add_service_errors
 from samspil.outreach import selectors_contacts, services_contacts
 from samspil.outreach.views_base import OutreachPartnerMixin
 from samspil.outreach.views_contacts import (
@@ -95,7 +96,7 @@ class PartnerCreateView(PartnerPage):
                     actor=request.user, **form.service_values()
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 registered_message(request, registration, new_person)
                 return HttpResponseRedirect(reverse("outreach_partner:registration", args=[registration.public_id]))

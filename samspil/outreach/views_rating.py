@@ -20,6 +20,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from samspil.accounts.usernames import client_address
+from samspil.core.forms import add_service_errors
 from samspil.outreach import services_contacts
 from samspil.outreach.forms_contacts import RatingForm
 
@@ -71,7 +72,7 @@ class RatingView(View):
             except services_contacts.RatingLinkUnusable as unusable:
                 return self.unusable(status=UNUSABLE_STATUS[unusable.reason])
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             else:
                 return render(request, "outreach/rating/thanks.html", {})
         return self.render_form(form, status=422)
