@@ -154,7 +154,16 @@ def new_registration_initial(user, defaults) -> dict:
     return initial
 
 
-def registered_message(request, registration, new_person: bool) -> None:
+def register(request, form):
+    """Register the conversation of a bound registration form (staff's or drop-in staff's) and say so; None when the
+    form or the service refuses it (the reasons are on the form)."""
+    if not form.is_valid():
+        return None
+    try:
+        registration, new_person = services_contacts.registration_record(actor=request.user, **form.service_values())
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
     messages.success(request, _("The conversation is registered."))
     if new_person:
         messages.info(
@@ -162,6 +171,7 @@ def registered_message(request, registration, new_person: bool) -> None:
             _("“%(name)s” is new at %(centre)s.")
             % {"name": registration.person.pseudonym, "centre": registration.centre.name},
         )
+    return registration
 
 
 class RegistrationCreateView(StaffPage):
@@ -174,16 +184,9 @@ class RegistrationCreateView(StaffPage):
 
     def post(self, request):
         form = registration_form(request.user, request.POST)
-        if form.is_valid():
-            try:
-                registration, new_person = services_contacts.registration_record(
-                    actor=request.user, **form.service_values()
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                registered_message(request, registration, new_person)
-                return HttpResponseRedirect(reverse("outreach:contacts_registration", args=[registration.public_id]))
+        registration = register(request, form)
+        if registration is not None:
+            return HttpResponseRedirect(reverse("outreach:contacts_registration", args=[registration.public_id]))
         return self.render_form(form, status=422)
 
     def render_form(self, form, status=200):

@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.views import View
 
 from samspil.audit.services import access_denied_record
-from samspil.core.forms import add_service_errors
 from samspil.outreach import selectors_contacts, services_contacts
 from samspil.outreach.views_base import OutreachPartnerMixin
 from samspil.outreach.views_contacts import (
@@ -31,7 +30,7 @@ from samspil.outreach.views_contacts import (
     rating_answers,
     rating_link_response,
     refused,
-    registered_message,
+    register,
     registration_form,
 )
 
@@ -90,16 +89,9 @@ class PartnerCreateView(PartnerPage):
 
     def post(self, request):
         form = registration_form(request.user, request.POST, partner_centre=self.centre)
-        if form.is_valid():
-            try:
-                registration, new_person = services_contacts.registration_record(
-                    actor=request.user, **form.service_values()
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                registered_message(request, registration, new_person)
-                return HttpResponseRedirect(reverse("outreach_partner:registration", args=[registration.public_id]))
+        registration = register(request, form)
+        if registration is not None:
+            return HttpResponseRedirect(reverse("outreach_partner:registration", args=[registration.public_id]))
         return self.render_form(form, status=422)
 
     def render_form(self, form, status=200):
