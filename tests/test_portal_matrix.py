@@ -414,8 +414,9 @@ def _partners(pathways, coordinator, accounts, targets, own_targets) -> None:
 
 def _drop_in(municipality, department, coordinator, accounts, targets) -> None:
     """The staff matrix's drop-in centre (`permission_world_outreach`: an agreement in force, "Store Jens" with one
-    conversation in `department` by the coordinator), its contact person's partner account (drop-in staff), and the
-    drop-in staff of a second centre with an agreement of its own and no conversations."""
+    conversation in `department` by the coordinator), its contact person's partner account (drop-in staff, with an
+    accepted invitation to the centre's pages), and the drop-in staff of a second centre with an agreement of its own
+    and no conversations."""
     from samspil.organisations.models import ExternalContact
     from samspil.outreach.tests import factories as of
 
@@ -424,11 +425,12 @@ def _drop_in(municipality, department, coordinator, accounts, targets) -> None:
     )
     targets.update(outreach)
     contact = ExternalContact.objects.get(public_id=outreach[(None, "centre_contact_id")])
-    accounts["drop_in_staff"] = of.make_drop_in_staff(contact)
+    accounts["drop_in_staff"] = of.make_drop_in_staff(contact, invited_by=coordinator)
     other = of.make_centre(municipality, name="Café Solstrålen")
     of.make_agreement(other)
     accounts["drop_in_elsewhere"] = of.make_drop_in_staff(
-        f.ExternalContactFactory(municipality=municipality, organisation=other, name="Ole Solstrålen")
+        f.ExternalContactFactory(municipality=municipality, organisation=other, name="Ole Solstrålen"),
+        invited_by=coordinator,
     )
 
 

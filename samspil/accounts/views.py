@@ -20,7 +20,9 @@ DEMO_USERS = [
     ("demo-udenfor", _("Staff member on no team")),
     ("demo-leder", _("Department head: aggregates only")),
     ("demo-controller", _("Controller: economy and segmentation, figures only")),
+    ("demo-projektleder", _("Project leader: programmes, their results and the drop-in centres")),
     ("demo-admin", _("Administrator: configuration only")),
+    ("demo-vaerested", _("Drop-in staff at a drop-in centre: the conversations at their own centre")),
 ]
 
 

@@ -42,7 +42,8 @@ def home(request):
     caseworker on teams coordinates nothing but owns agreements and attends meetings). Without a case role: the
     controller's economy pages, the leader's management overview, the segmentation pages, the configuration
     (administrators), in that order; anyone else gets their (possibly empty) task list. Citizens go to the portal,
-    partners to their pages.
+    partners to their pages: drop-in staff (`outreach.access.partner_centre`) to their centre's conversations, other
+    partners to the pathways they are invited to.
     """
     from samspil.access import policy
     from samspil.pathways.worklist import active_pathways
@@ -53,7 +54,9 @@ def home(request):
     if getattr(user, "is_citizen_account", False):
         return redirect("portal:home")
     if getattr(user, "is_partner_account", False):
-        return redirect("partners:home")
+        from samspil.outreach.access import partner_centre
+
+        return redirect("outreach_partner:home" if partner_centre(user) else "partners:home")
     if not policy.is_municipal_staff(user):
         return redirect("pathways:mine")
     if policy.can_do_case_work(user):

@@ -4,7 +4,7 @@ registered conversations with anonymous, returning pseudonymous and registered c
 part of them, one group activity with its sessions, the job centre's appointments at the centre and at the office
 with a no-show rate that falls after the centres took over part of the conversations (KORA: Odense, from 32 % to
 14 %), the monthly operating costs of the drop-in programme's elements and its implementation team, and a partner
-account for drop-in staff (`demo-vaerested`, the demo password).
+account for drop-in staff (`demo-vaerested`, the demo password) with its accepted invitation to the centre's pages.
 
 Everything is drawn from streams seeded by fixed keys, one per part, so a part's draws never depend on what exists;
 the dates are laid out backwards from an anchor day, the later of the loader's `REFERENCE_DATE` and the day the demo
@@ -15,6 +15,7 @@ writes the demo's citizens. A part that exists already is left alone, so running
 
 import datetime
 import random
+import secrets
 from collections import Counter
 from decimal import Decimal
 
@@ -62,6 +63,8 @@ from samspil.outreach.models import (
     GroupSession,
     OutreachHours,
 )
+from samspil.partners.choices import PartnerLevel
+from samspil.partners.models import PartnerInvitation, token_hash
 from samspil.pathways import programmes as prog
 from samspil.pathways.models import Programme
 
@@ -610,28 +613,47 @@ class _Demo:
     # --- drop-in staff's account ----------------------------------------------------------------------------------
 
     def partner_account(self):
+        """`demo-vaerested`: the partner account of the centre's contact person, holding an accepted invitation to
+        the centre's pages from the project leader (as the invitation link would leave it). Either part is added
+        when missing, so a demo loaded before drop-in invitations existed gets the invitation too."""
         User = get_user_model()
-        if User.objects.filter(username=PARTNER_USERNAME).exists():
-            return
         centre_name, contact_name = PARTNER_CONTACT
         contact = ExternalContact.objects.filter(
             municipality_id=self.municipality_id, organisation__name=centre_name, name=contact_name
         ).first()
         if contact is None:
             return
-        first, _space, last = contact.name.partition(" ")
-        User.objects.create(
-            username=PARTNER_USERNAME,
-            first_name=first,
-            last_name=last,
-            email=contact.email,
-            password=make_password(DEMO_PASSWORD),
-            kind=AccountKind.PARTNER,
-            municipality_id=self.municipality_id,
-            external_contact=contact,
-            is_demo_account=True,
-        )
-        self.created["drop-in staff accounts"] += 1
+        account = User.objects.filter(username=PARTNER_USERNAME).first()
+        if account is None:
+            first, _space, last = contact.name.partition(" ")
+            account = User.objects.create(
+                username=PARTNER_USERNAME,
+                first_name=first,
+                last_name=last,
+                email=contact.email,
+                password=make_password(DEMO_PASSWORD),
+                kind=AccountKind.PARTNER,
+                municipality_id=self.municipality_id,
+                external_contact=contact,
+                is_demo_account=True,
+            )
+            self.created["drop-in staff accounts"] += 1
+        if PartnerInvitation.objects.filter(centre=contact.organisation, account=account).exists():
+            return
+        with _clock(self.start, 13), bound(actor_id=self.leader.pk):
+            PartnerInvitation.objects.create(
+                municipality_id=self.municipality_id,
+                centre=contact.organisation,
+                external_contact=contact,
+                level=PartnerLevel.WRITE,
+                email=contact.email,
+                token_hash=token_hash(secrets.token_urlsafe(32)),  # the link was used: nobody holds the token
+                expires_at=_at(self.start) + datetime.timedelta(days=14),
+                invited_by=self.leader,
+                accepted_at=_at(self.start, 14),
+                account=account,
+            )
+        self.created["drop-in staff invitations"] += 1
 
 
 def outreach_demo(municipality) -> Counter:

@@ -6,12 +6,15 @@
 - Agreements, timetable hours, group activities: the project leader writes them; every staff member reads the
   timetable (it says where to meet the citizen).
 - The evaluation (figures only, small-number rule): aggregate roles and the project leader.
-- Drop-in staff (a partner account whose contact person belongs to a drop-in centre with an agreement in force):
-  the contacts at their own centre, nothing else (`partner_centre`).
+- Drop-in staff (a partner account whose contact person belongs to a drop-in centre with an agreement in force, and
+  who accepted the project leader's invitation to the centre's pages, not ended since): the contacts at their own
+  centre, nothing else (`partner_centre`). The project leader invites and ends that access on the agreement's page
+  (`services_access`); the invitation is accepted through the partners' one-time link (`partners.views`).
 - The citizen's rating link: anyone holding it, once, until it expires; it shows
   no citizen (`services.rating_link_get`).
 """
 
+from django.db.models import Q
 from django.utils import timezone
 
 from samspil.access import policy
@@ -45,8 +48,14 @@ def sees_whole_municipality(user) -> bool:
 
 
 def partner_centre(user, today=None):
-    """The drop-in centre a partner account works at, if it has a cooperation agreement in force; else None."""
+    """The drop-in centre a partner account works at, or None: the account's contact person belongs to the centre,
+    the centre has a cooperation agreement in force today, and the account holds an accepted drop-in invitation to
+    it that has not been ended (ending it shuts the pages at the next request)."""
+    from django.db.models import Exists, OuterRef
+
     from samspil.organisations.models import ExternalOrganisation
+    from samspil.outreach.models import CooperationAgreement
+    from samspil.partners.models import PartnerInvitation
     from samspil.portal.access import partner_contact_id
 
     contact_id = partner_contact_id(user)
@@ -56,15 +65,21 @@ def partner_centre(user, today=None):
     if cached is not False:
         return cached
     today = today or timezone.localdate()
+    agreement_in_force = CooperationAgreement.objects.filter(centre=OuterRef("pk"), starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    invitation_in_force = PartnerInvitation.objects.filter(
+        centre=OuterRef("pk"),
+        external_contact_id=contact_id,
+        account=user,
+        accepted_at__isnull=False,
+        ended_at__isnull=True,
+    )
     centre = (
         ExternalOrganisation.objects.filter(
-            municipality_id=user.municipality_id,
-            kind__in=DROP_IN_KINDS,
-            contacts__id=contact_id,
-            cooperation_agreements__starts_on__lte=today,
+            municipality_id=user.municipality_id, kind__in=DROP_IN_KINDS, contacts__id=contact_id
         )
-        .exclude(cooperation_agreements__ends_on__lt=today)
-        .distinct()
+        .filter(Exists(agreement_in_force), Exists(invitation_in_force))
         .first()
     )
     user._samspil_partner_centre = centre

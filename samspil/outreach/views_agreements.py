@@ -36,7 +36,7 @@ from samspil.access.views import deny
 from samspil.core.exceptions import ConflictError
 from samspil.core.forms import form_on_saved_version
 from samspil.documents.views import document_response
-from samspil.outreach import access
+from samspil.outreach import access, forms_access, selectors_access, services_access
 from samspil.outreach import forms_agreements as forms
 from samspil.outreach import selectors_agreements as selectors
 from samspil.outreach import services_agreements as services
@@ -326,7 +326,8 @@ class AgreementEditView(AgreementFormMixin, OutreachStaffMixin, View):
 
 class AgreementDetailView(StaffPage):
     """One agreement: its terms, contact people on both sides, fixed weekly hours and signed document. The project
-    leader adds and removes contacts and hours here."""
+    leader adds and removes contacts and hours here, and invites the centre's contact persons to the drop-in
+    centre's pages or ends that access (`services_access`; the section is the project leader's only)."""
 
     template_name = "outreach/agreements/detail.html"
 
@@ -337,6 +338,8 @@ class AgreementDetailView(StaffPage):
             "contact_remove": _("The contact person was removed."),
             "hours_add": _("The hours were added to the timetable."),
             "hours_remove": _("The hours were removed from the timetable."),
+            "access_invite": _("The invitation was sent by e-mail."),
+            "access_end": _("The access to the drop-in centre's pages was ended."),
         }
 
     def prepare(self, request, agreement_id=None, **kwargs):
@@ -354,6 +357,10 @@ class AgreementDetailView(StaffPage):
             return forms.ContactForm(data, prefix=action, agreement=self.agreement)
         if action == "hours_add":
             return forms.HoursForm(data, prefix=action, agreement=self.agreement)
+        if action == "access_invite":
+            return forms_access.AccessInviteForm(data, prefix=action)
+        if action == "access_end":
+            return forms_access.AccessEndForm(data, prefix=action)
         return forms.RemoveForm(data, prefix=action)
 
     def perform(self, action, form):
@@ -392,6 +399,15 @@ class AgreementDetailView(StaffPage):
             if hours is None:
                 raise ValidationError(_("The hours have already been removed."))
             services.hours_remove(actor=user, hours=hours)
+        elif action == "access_invite":
+            contact = self.agreement.centre.contacts.filter(public_id=data["contact"]).first()
+            if contact is None:
+                raise ValidationError(_("Choose one of the centre's own contact persons."))
+            services_access.drop_in_invite(actor=user, agreement=self.agreement, contact=contact)
+        elif action == "access_end":
+            services_access.drop_in_access_end(
+                actor=user, agreement=self.agreement, invitation_public_id=data["row"], reason=data["reason"]
+            )
 
     def page_context(self):
         agreement = self.agreement
@@ -403,6 +419,11 @@ class AgreementDetailView(StaffPage):
             "municipality_contacts": [c for c in contacts if c.side == "municipality"],
             "centre_contacts": [c for c in contacts if c.side == "centre"],
             "hours": selectors.agreement_hours(agreement),
+            "drop_in_access": (
+                selectors_access.drop_in_access(actor=self.request.user, centre=agreement.centre)
+                if self.can_manage
+                else None
+            ),
         }
 
 

@@ -1,10 +1,16 @@
-"""An external professional's access to a pathway: the coordinator's invitation and, once accepted, the access.
+"""An external professional's access to Samspil: an invitation and, once accepted, the access it gives.
 
-The contact person of a partner (drop-in centre, school, placement institution, private provider) who holds an
-external place on a pathway's team is invited by the coordinator with read or read-and-write access. The
-invitation carries a one-time token, stored only as its SHA-256 hash; the raw token travels once, in the e-mail's
-link. Accepting it gives the contact a partner account (or links the one they have), and from then on
-`portal.access.partner_pathway_get` is the one rule that decides whether the access is in force.
+Two kinds of invitation share one model, one one-time link and one way of accepting (`partners.views`):
+
+- a **pathway invitation**: the contact person of a partner (drop-in centre, school, placement institution, private
+  provider) who holds an external place on a pathway's team is invited by the coordinator with read or
+  read-and-write access; `portal.access.partner_pathway_get` is the one rule that decides whether it is in force;
+- a **drop-in invitation** (`centre`): the project leader invites a contact person of a drop-in centre to the
+  centre's pages (`/partner/vaerested/`, register and see the conversations at the centre);
+  `outreach.access.partner_centre` is the one rule that decides whether it is in force.
+
+The invitation carries a one-time token, stored only as its SHA-256 hash; the raw token travels once, in the
+e-mail's link. Accepting it gives the contact a partner account (or links the one they have).
 """
 
 import hashlib
@@ -27,23 +33,41 @@ def token_hash(token: str) -> str:
 
 
 class PartnerInvitation(ChangeLogged, TenantModel):
-    """One invitation of an external team member to one pathway, and the access it gives once accepted.
+    """One invitation of an external contact person to one pathway (`pathway` and `team_member`) or to one drop-in
+    centre's pages (`centre`), and the access it gives once accepted.
 
-    At most one invitation per team place is live (not ended); a new invitation ends the one before. The access is
-    in force while the invitation is accepted and not ended, the team place is current and the partner account is
-    active (`portal.access`). Ending the team place ends it (`pathways.services.team_member_end`).
+    At most one invitation per team place, and per centre and contact person, is live (not ended); a new invitation
+    ends the one before. A pathway invitation's access is in force while it is accepted and not ended, the team place
+    is current and the partner account is active (`portal.access`); ending the team place ends it
+    (`pathways.services.team_member_end`). A drop-in invitation's access is in force while it is accepted and not
+    ended and the centre has a cooperation agreement in force (`outreach.access.partner_centre`).
     """
 
     change_log_redacted = frozenset({"token_hash"})
 
     pathway = models.ForeignKey(
-        "pathways.Pathway", on_delete=models.PROTECT, related_name="partner_invitations", verbose_name=_("pathway")
+        "pathways.Pathway",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partner_invitations",
+        verbose_name=_("pathway"),
     )
     team_member = models.ForeignKey(
         "pathways.TeamMember",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="partner_invitations",
         verbose_name=_("team member"),
+    )
+    centre = models.ForeignKey(
+        "organisations.ExternalOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="drop_in_invitations",
+        verbose_name=_("drop-in centre"),
     )
     external_contact = models.ForeignKey(
         "organisations.ExternalContact",
@@ -89,6 +113,16 @@ class PartnerInvitation(ChangeLogged, TenantModel):
                 condition=Q(ended_at__isnull=True),
                 name="partner_invitation_one_live_per_place",
             ),
+            models.UniqueConstraint(
+                fields=["municipality", "centre", "external_contact"],
+                condition=Q(ended_at__isnull=True, centre__isnull=False),
+                name="partner_invitation_one_live_per_centre_contact",
+            ),
+            models.CheckConstraint(
+                condition=Q(pathway__isnull=False, team_member__isnull=False, centre__isnull=True)
+                | Q(pathway__isnull=True, team_member__isnull=True, centre__isnull=False),
+                name="partner_invitation_pathway_or_centre",
+            ),
             models.CheckConstraint(
                 condition=Q(accepted_at__isnull=True) | Q(account__isnull=False),
                 name="partner_invitation_accepted_by_account",
@@ -100,6 +134,10 @@ class PartnerInvitation(ChangeLogged, TenantModel):
         ]
 
     def __str__(self):
+        if self.is_drop_in:
+            return gettext("Invitation of %(name)s to the drop-in centre's pages") % {
+                "name": self.external_contact.name
+            }
         return gettext("Invitation of %(name)s: %(level)s") % {
             "name": self.external_contact.name,
             "level": self.get_level_display().lower(),
@@ -118,3 +156,8 @@ class PartnerInvitation(ChangeLogged, TenantModel):
     @property
     def may_write(self) -> bool:
         return self.level == PartnerLevel.WRITE
+
+    @property
+    def is_drop_in(self) -> bool:
+        """An invitation to a drop-in centre's pages (else to a pathway)."""
+        return self.centre_id is not None

@@ -71,11 +71,17 @@ def team_invitation(member) -> TeamInvitation | None:
 
 def invitation_for_token(token: str, *, lock: bool = False) -> PartnerInvitation | None:
     """The invitation a one-time link's token names (by its hash), or None. Anyone may hold a link: the caller
-    checks its state (`PartnerInvitation.state`) and shows nothing of the pathway."""
+    checks its state (`PartnerInvitation.state`) and shows nothing of the pathway (or of the drop-in centre's
+    conversations)."""
     if not token or len(token) > 100:
         return None
     invitations = PartnerInvitation.objects.select_related(
-        "external_contact__organisation", "team_member", "pathway__coordinator", "pathway__lead_department"
+        "external_contact__organisation",
+        "team_member",
+        "pathway__coordinator",
+        "pathway__lead_department",
+        "centre",
+        "invited_by",
     )
     if lock:
         invitations = invitations.select_for_update(of=("self",))

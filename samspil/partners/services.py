@@ -4,6 +4,9 @@ partner's own agreements.
 The coordinator's services check MANAGE through the policy inside their transaction, like every pathway service.
 The partner's services resolve the pathway through the one partner rule (`portal.access.partner_pathway_get`)
 inside theirs. Each records its event in the same transaction; the change log is written automatically.
+
+An invitation to a drop-in centre's pages is made and ended by the project leader in `outreach.services_access`,
+through the same `invitation_send` and `invitation_end`; it is accepted here, exactly as a pathway invitation.
 """
 
 import datetime
@@ -55,9 +58,49 @@ def _external_place(*, pathway: Pathway, member: TeamMember) -> TeamMember:
     return member
 
 
-def _end(invitation: PartnerInvitation, *, actor, reason: str, at: datetime.datetime) -> None:
+def invitation_end(invitation: PartnerInvitation, *, actor, reason: str, at: datetime.datetime) -> None:
+    """End an invitation (locked by the caller): its link no longer works, and the access it gave ends at once."""
     invitation.ended_at, invitation.ended_by, invitation.end_reason = at, actor, reason[:200]
     invitation.save(update_fields=["ended_at", "ended_by", "end_reason", "updated_at"])
+
+
+def contact_invitable_check(contact) -> None:
+    """A ValidationError unless the contact person can be invited: an e-mail address, and no closed account."""
+    if not contact.email:
+        raise ValidationError(
+            _("%(name)s has no e-mail address. Add it to the contact person first.") % {"name": contact.name}
+        )
+    account = get_user_model().objects.filter(external_contact=contact).first()
+    if account is not None and not account.is_active:
+        raise ValidationError(
+            _("%(name)s's account in Samspil has been closed. Ask the administrator.") % {"name": contact.name}
+        )
+
+
+def invitation_send(
+    *, actor, contact, level: str, pathway=None, team_member=None, centre=None, news: str = "invitation"
+) -> PartnerInvitation:
+    """A new invitation of `contact` with a fresh one-time token, to a pathway's team place or to a drop-in centre's
+    pages (`centre`); the link goes by e-mail (`notify` kind `news`, after the commit) and nothing else holds it.
+
+    Inside the caller's transaction, after it has checked who may invite whom (`contact_invitable_check`) and ended
+    the live invitation this one replaces."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    invitation = PartnerInvitation.objects.create(
+        municipality_id=(pathway or centre).municipality_id,
+        pathway=pathway,
+        team_member=team_member,
+        centre=centre,
+        external_contact=contact,
+        level=level,
+        email=contact.email,
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + datetime.timedelta(days=settings.SAMSPIL_PARTNER_INVITATION_DAYS),
+        invited_by=actor,
+    )
+    link = settings.SAMSPIL_BASE_URL + reverse("partners:invitation", args=[token])
+    notify(email=contact.email, news=news, link=link)
+    return invitation
 
 
 @transaction.atomic
@@ -75,15 +118,7 @@ def partner_invite(*, actor, member: TeamMember, level: str) -> PartnerInvitatio
         raise ValidationError(_("Choose what the partner may do."))
     member = _external_place(pathway=pathway, member=member)
     contact = member.external_contact
-    if not contact.email:
-        raise ValidationError(
-            _("%(name)s has no e-mail address. Add it to the contact person first.") % {"name": contact.name}
-        )
-    account = get_user_model().objects.filter(external_contact=contact).first()
-    if account is not None and not account.is_active:
-        raise ValidationError(
-            _("%(name)s's account in Samspil has been closed. Ask the administrator.") % {"name": contact.name}
-        )
+    contact_invitable_check(contact)
     now = timezone.now()
     live = PartnerInvitation.objects.select_for_update().filter(team_member=member, ended_at__isnull=True).first()
     if live is not None and live.accepted_at is not None:
@@ -99,19 +134,8 @@ def partner_invite(*, actor, member: TeamMember, level: str) -> PartnerInvitatio
             )
         return live
     if live is not None:
-        _end(live, actor=actor, reason=_("Replaced by a new invitation."), at=now)
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    invitation = PartnerInvitation.objects.create(
-        municipality_id=pathway.municipality_id,
-        pathway=pathway,
-        team_member=member,
-        external_contact=contact,
-        level=level,
-        email=contact.email,
-        token_hash=token_hash(token),
-        expires_at=now + datetime.timedelta(days=settings.SAMSPIL_PARTNER_INVITATION_DAYS),
-        invited_by=actor,
-    )
+        invitation_end(live, actor=actor, reason=_("Replaced by a new invitation."), at=now)
+    invitation = invitation_send(actor=actor, contact=contact, level=level, pathway=pathway, team_member=member)
     event_record(
         actor=actor,
         code="partner.invited",
@@ -119,8 +143,6 @@ def partner_invite(*, actor, member: TeamMember, level: str) -> PartnerInvitatio
         pathway=pathway,
         data={"name": contact.name, "partner_level": level},
     )
-    link = settings.SAMSPIL_BASE_URL + reverse("partners:invitation", args=[token])
-    notify(email=contact.email, news="invitation", link=link)
     return invitation
 
 
@@ -136,7 +158,7 @@ def partner_access_end(*, actor, member: TeamMember, reason: str = "") -> Partne
     )
     if invitation is None:
         raise ValidationError(_("There is no invitation or access to end."))
-    _end(invitation, actor=actor, reason=reason.strip(), at=timezone.now())
+    invitation_end(invitation, actor=actor, reason=reason.strip(), at=timezone.now())
     event_record(
         actor=actor,
         code="partner.access_ended",
@@ -163,7 +185,7 @@ def partner_access_end_with_place(*, actor, member: TeamMember) -> None:
     )
     if live is None:
         return
-    _end(live, actor=actor, reason=_("The place on the team was ended."), at=timezone.now())
+    invitation_end(live, actor=actor, reason=_("The place on the team was ended."), at=timezone.now())
     event_record(
         actor=actor,
         code="partner.access_ended_with_place",
@@ -190,7 +212,7 @@ def invitation_problem(invitation: PartnerInvitation | None) -> str:
     if invitation is None:
         return "unknown"
     state = invitation.state()
-    if state == InvitationState.ENDED or not invitation.team_member.is_current:
+    if state == InvitationState.ENDED or not _still_given(invitation):
         return "ended"
     if state == InvitationState.ACCEPTED:
         return "used"
@@ -200,6 +222,14 @@ def invitation_problem(invitation: PartnerInvitation | None) -> str:
     if account is not None and not account.is_active:
         return "account_closed"
     return ""
+
+
+def _still_given(invitation: PartnerInvitation) -> bool:
+    """Whether what the invitation was given for is still there: the team place is current, or the contact person
+    still belongs to the drop-in centre."""
+    if invitation.is_drop_in:
+        return invitation.external_contact.organisation_id == invitation.centre_id
+    return invitation.team_member.is_current
 
 
 def existing_account(invitation: PartnerInvitation):
@@ -248,6 +278,14 @@ def _locked_usable(token: str) -> PartnerInvitation:
 def _accept(invitation: PartnerInvitation, account) -> None:
     invitation.accepted_at, invitation.account = timezone.now(), account
     invitation.save(update_fields=["accepted_at", "account", "updated_at"])
+    if invitation.is_drop_in:
+        event_record(
+            actor=account,
+            code="outreach.drop_in_accepted",
+            municipality_id=invitation.municipality_id,
+            data={"centre": invitation.centre.name},
+        )
+        return
     event_record(
         actor=account,
         code="partner.accepted",

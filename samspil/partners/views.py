@@ -10,7 +10,9 @@ What a partner sees, and nothing else: the coordinator and how to reach them, th
 address), the citizen's version of the plan, their own agreements and the meetings they are invited to.
 
 The one-time invitation link (`InvitationLinkView`, then `InvitationAcceptView`) is open to the anonymous; it shows
-no citizen.
+no citizen. It is the one way to accept both kinds of invitation: to a pathway, and to a drop-in centre's pages
+(`PartnerInvitation.centre`, made by the project leader: `outreach.services_access`), after which drop-in staff work
+at `/partner/vaerested/` (`outreach_partner`).
 """
 
 from urllib.parse import urlencode
@@ -220,14 +222,15 @@ INVITATION_SESSION_KEY = "samspil_partner_invitation"
 
 
 class InvitationMixin:
-    """Pages of the invitation link: open to the anonymous; they name the coordinator, never a citizen, and log no
-    read (no citizen data is shown)."""
+    """Pages of the invitation link: open to the anonymous; they name the coordinator (for a drop-in centre's pages
+    the project leader who invited) and the centre, never a citizen, and log no read (no citizen data is shown)."""
 
     def context(self, invitation, **extra) -> dict:
         pathway = invitation.pathway if invitation else None
+        inviter = pathway.coordinator if pathway else getattr(invitation, "invited_by", None)
         return {
             "invitation": invitation,
-            "coordinator": pathway.coordinator if pathway else None,
+            "coordinator": inviter,
             "department": pathway.lead_department if pathway else None,
             **extra,
         }
@@ -297,6 +300,8 @@ class InvitationAcceptView(InvitationMixin, View):
                 invitation = services.partner_invitation_accept_existing(token=self.token, account=request.user)
                 request.session.pop(INVITATION_SESSION_KEY, None)
                 messages.success(request, _("You have accepted the invitation."))
+                if invitation.is_drop_in:
+                    return HttpResponseRedirect(reverse("outreach_partner:home"))
                 return HttpResponseRedirect(reverse("partners:pathway", args=[invitation.pathway.public_id]))
             candidate = services.partner_account_candidate(self.invitation)
             form = forms.NewPartnerAccountForm(request.POST, candidate=candidate)
@@ -309,11 +314,16 @@ class InvitationAcceptView(InvitationMixin, View):
                     form.add_error("password1", error)
                 else:
                     request.session.pop(INVITATION_SESSION_KEY, None)
-                    messages.success(
-                        request,
-                        _("Your account has been created. Your user name is %(username)s. Log in to see the pathway.")
-                        % {"username": account.username},
-                    )
+                    if self.invitation.is_drop_in:
+                        created = _(
+                            "Your account has been created. Your user name is %(username)s. Log in to see the "
+                            "drop-in centre's pages."
+                        )
+                    else:
+                        created = _(
+                            "Your account has been created. Your user name is %(username)s. Log in to see the pathway."
+                        )
+                    messages.success(request, created % {"username": account.username})
                     return HttpResponseRedirect(reverse(settings.LOGIN_URL))
         except services.InvitationUnusable as unusable:
             return self.unusable(unusable.reason, self.invitation)

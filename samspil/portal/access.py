@@ -253,12 +253,14 @@ def partner_contact_id(user) -> int | None:
 
 
 def _partner_invitations_in_force(user, contact_id: int, today: datetime.date):
-    """The account's accepted invitations in force today: not ended, and the team place current."""
+    """The account's accepted pathway invitations in force today: not ended, and the team place current (a drop-in
+    centre's invitation reaches no pathway: `outreach.access.partner_centre`)."""
     from samspil.partners.models import PartnerInvitation
 
     return (
         PartnerInvitation.objects.filter(
             municipality_id=user.municipality_id,
+            pathway__isnull=False,
             external_contact_id=contact_id,
             account=user,
             accepted_at__isnull=False,

@@ -11,19 +11,21 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 logger = logging.getLogger(__name__)
 
-# What is new, by code. The texts name the kind of news only; they must never take a name or a text.
+# What is new, by code. The texts name the kind of news only; they must never take a name or a text. Marked with
+# gettext_noop so makemessages finds them; they are translated when the e-mail is written, in the site's language.
 NEWS = {
-    "message": "There is a new message for you in Samspil.",
-    "consent_withdrawn": "A consent on a pathway you coordinate has been withdrawn.",
-    "consent_given": "A consent has been given in Samspil on a pathway you coordinate.",
-    "document": "A new document has been shared with you in Samspil.",
-    "plan_response": "A response to a version of a plan has been given in Samspil.",
-    "plan_changed": "Something has been changed in a plan in Samspil.",
-    "invitation": "You have been invited to a pathway in Samspil.",
+    "message": gettext_noop("There is a new message for you in Samspil."),
+    "consent_withdrawn": gettext_noop("A consent on a pathway you coordinate has been withdrawn."),
+    "consent_given": gettext_noop("A consent has been given in Samspil on a pathway you coordinate."),
+    "document": gettext_noop("A new document has been shared with you in Samspil."),
+    "plan_response": gettext_noop("A response to a version of a plan has been given in Samspil."),
+    "plan_changed": gettext_noop("Something has been changed in a plan in Samspil."),
+    "invitation": gettext_noop("You have been invited to a pathway in Samspil."),
+    "drop_in_invitation": gettext_noop("You have been invited to the drop-in centre's pages in Samspil."),
 }
 
 

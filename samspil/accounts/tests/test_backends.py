@@ -88,7 +88,16 @@ def test_the_log_in_page_lists_every_demo_staff_user_with_a_description(client, 
     settings.DEMO_MODE = True
     response = client.get("/konto/log-ind/")
     listed = dict(response.context["demo_users"])
-    expected = {"demo-koordinator", "demo-fagperson", "demo-udenfor", "demo-leder", "demo-controller", "demo-admin"}
-    assert set(listed) == expected  # DESIGN.md's demo users, the controller included
+    expected = {
+        "demo-koordinator",
+        "demo-fagperson",
+        "demo-udenfor",
+        "demo-leder",
+        "demo-controller",
+        "demo-projektleder",
+        "demo-admin",
+        "demo-vaerested",
+    }
+    assert set(listed) == expected  # README's demo users, the controller, project leader and drop-in staff included
     assert all(str(description) for description in listed.values())
     assert f"<code>demo-controller</code> – {listed['demo-controller']}" in response.content.decode()

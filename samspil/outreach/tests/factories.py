@@ -57,12 +57,39 @@ def make_person(centre, pseudonym="Store Jens", citizen=None) -> ContactPerson:
     )
 
 
-def make_drop_in_staff(contact, **fields):
-    """A partner account of a drop-in centre's contact person (drop-in staff, `outreach.access.partner_centre`)."""
+def make_drop_in_staff(contact, *, invited_by=None, **fields):
+    """A partner account of a drop-in centre's contact person holding an accepted invitation to the centre's pages
+    (drop-in staff, `outreach.access.partner_centre`); `invited_by` a staff user (a new one when not given)."""
     from samspil.accounts.choices import AccountKind
 
-    return f.StaffUserFactory(
+    account = f.StaffUserFactory(
         municipality=contact.municipality, kind=AccountKind.PARTNER, external_contact=contact, **fields
+    )
+    make_drop_in_invitation(contact, account=account, invited_by=invited_by)
+    return account
+
+
+def make_drop_in_invitation(contact, *, account=None, invited_by=None, token=None, expires_at=None):
+    """An invitation of `contact` to their centre's pages, accepted by `account` when given (else pending, its
+    one-time link's token `token`)."""
+    from samspil.partners.choices import PartnerLevel
+    from samspil.partners.models import PartnerInvitation, token_hash
+
+    now = timezone.now()
+    return PartnerInvitation.objects.create(
+        municipality=contact.municipality,
+        centre=contact.organisation,
+        external_contact=contact,
+        level=PartnerLevel.WRITE,
+        email=contact.email,
+        token_hash=token_hash(token or f"drop-in-{contact.public_id.hex}"),
+        expires_at=expires_at or now + datetime.timedelta(days=14),
+        # A named inviter when none is given: no draw from the factories' name faker, so the names of the people a
+        # test makes after this stay what they were.
+        invited_by=invited_by
+        or f.StaffUserFactory(municipality=contact.municipality, first_name="Projekt", last_name="Lederen"),
+        accepted_at=now if account is not None else None,
+        account=account,
     )
 
 
