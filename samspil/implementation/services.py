@@ -309,7 +309,14 @@ def group_member_add(
 
 @transaction.atomic
 def group_member_end(*, actor, member: GroupMember, member_to: datetime.date) -> GroupMember:
+    """End a membership that has no end date yet. One that has (someone ended it meanwhile, or it was added with
+    one) is history and is not moved: ValidationError."""
     member = _locked(actor, GroupMember, member.pk)
+    if member.member_to is not None:
+        raise ValidationError(
+            _("The membership has already been ended (until %(date)s). Reload the page.")
+            % {"date": member.member_to.strftime("%d.%m.%Y")}
+        )
     _check_dates(member.member_from, member_to, "member_to", _("The end date cannot be before the start date."))
     if _save_changed(member, {"member_to": member_to}):
         _event(

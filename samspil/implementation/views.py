@@ -21,7 +21,7 @@ from samspil.access import policy
 from samspil.access.views import RoleRequiredMixin, deny
 from samspil.accounts.models import AccountKind, User
 from samspil.core.exceptions import ConflictError
-from samspil.core.forms import form_on_saved_version
+from samspil.core.forms import add_service_errors, form_on_saved_version
 from samspil.implementation import forms, scopes, selectors, services
 from samspil.implementation.models import (
     GroupDecision,
@@ -130,7 +130,7 @@ class ProgrammePageView(RoleRequiredMixin, View):
             try:
                 self.perform(action, form)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             except ConflictError as error:
                 saved = self.saved_version(action)
                 if saved is None:
@@ -590,7 +590,7 @@ class PlanView(ProgrammePageView):
                     actual_end=data.get("actual_end"),
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_errors(form, error)
             except ConflictError as error:
                 form.add_error(None, error.message)
             else:

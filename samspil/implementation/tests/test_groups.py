@@ -323,6 +323,19 @@ def test_members_are_added_and_ended_on_the_group_page_and_the_history_stays(cli
             },
         )
         assert ended.status_code == 302
+        # A second end from a page loaded before (someone else's, or another tab) does not move the history.
+        again = client.post(
+            url,
+            {
+                "action": "member_end",
+                "member_end-member": str(representative.public_id),
+                "member_end-member_to": "15.07.2026",
+            },
+        )
+        assert again.status_code == 422 and again.context["forms"]["member_end"].non_field_errors()
+    representative.refresh_from_db()
+    assert representative.member_to == datetime.date(2026, 6, 30)
+    assert AuditEvent.objects.filter(code="programme.member_ended").count() == 1
     with time_machine.travel(at(datetime.date(2026, 7, 1)), tick=False):
         page = client.get(url)
     assert [m.display_name for m in page.context["page"].members] == ["Lone Bech (Værestedet Lyspunktet)"]
