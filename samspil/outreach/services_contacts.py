@@ -449,10 +449,13 @@ class RatingLinkUnusable(Exception):
 
 @transaction.atomic
 def rating_give(*, token: str, answers: dict) -> CitizenRating:
-    """The citizen's answers through the one-time link (no log-in, no actor). The link is locked, checked again and
-    used up in the same transaction, so two submissions give one rating."""
+    """The citizen's answers through the one-time link (no log-in, no actor). The registration and the link are
+    locked, checked again and used up in the same transaction, so two submissions give one rating."""
     link = rating_link_get(token)
     if link is not None:
+        # The registration first, as the paper form and a new link lock it: a rating by link and one typed in at the
+        # same moment wait for each other, and the second finds the first (never two ratings, never a 500).
+        ContactRegistration.objects.select_for_update().filter(pk=link.registration_id).first()
         link = RatingLink.objects.select_for_update().select_related("registration__centre").get(pk=link.pk)
     problem = rating_link_problem(link)
     if problem:
