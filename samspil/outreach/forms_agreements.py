@@ -50,6 +50,7 @@ class AgreementForm(DkfdsFormMixin, forms.Form):
     centre = forms.ModelChoiceField(
         label=_("Drop-in centre"),
         queryset=ExternalOrganisation.objects.none(),
+        to_field_name="public_id",
         error_messages={"required": _("Choose the drop-in centre."), "invalid_choice": _("Choose the drop-in centre.")},
     )
     title = forms.CharField(
@@ -69,6 +70,7 @@ class AgreementForm(DkfdsFormMixin, forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Programme the costs are registered on"),
         queryset=Programme.objects.none(),
+        to_field_name="public_id",
         required=False,
         help_text=_("The programme whose operating costs the agreement's elements are registered on."),
     )
@@ -118,7 +120,7 @@ def agreement_initial(agreement) -> dict:
         "starts_on": agreement.starts_on,
         "renew_on": agreement.renew_on,
         "ends_on": agreement.ends_on,
-        "programme": agreement.programme_id,
+        "programme": agreement.programme.public_id if agreement.programme_id else None,
         "note": agreement.note,
         "version": agreement.version,
     }
@@ -134,9 +136,14 @@ class ContactForm(DkfdsFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the side the contact person is on.")},
     )
-    user = StaffChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
+    user = StaffChoiceField(
+        label=_("Staff member"), queryset=User.objects.none(), required=False, to_field_name="public_id"
+    )
     external_contact = forms.ModelChoiceField(
-        label=_("The centre's contact"), queryset=ExternalContact.objects.none(), required=False
+        label=_("The centre's contact"),
+        queryset=ExternalContact.objects.none(),
+        required=False,
+        to_field_name="public_id",
     )
     name = forms.CharField(
         label=_("Or a name"),
@@ -179,6 +186,7 @@ class HoursForm(DkfdsFormMixin, forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"),
         queryset=Department.objects.none(),
+        to_field_name="public_id",
         error_messages={"required": _("Choose the department.")},
     )
     element = forms.ChoiceField(
@@ -197,7 +205,9 @@ class HoursForm(DkfdsFormMixin, forms.Form):
     )
     starts_at = _time_field(_("From"))
     ends_at = _time_field(_("To"))
-    staff = StaffChoiceField(label=_("Staff member"), queryset=User.objects.none(), required=False)
+    staff = StaffChoiceField(
+        label=_("Staff member"), queryset=User.objects.none(), required=False, to_field_name="public_id"
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, agreement, **kwargs):
@@ -232,6 +242,7 @@ class ActivityForm(DkfdsFormMixin, forms.Form):
     centre = forms.ModelChoiceField(
         label=_("Drop-in centre"),
         queryset=ExternalOrganisation.objects.none(),
+        to_field_name="public_id",
         error_messages={"required": _("Choose the drop-in centre."), "invalid_choice": _("Choose the drop-in centre.")},
     )
     title = forms.CharField(
@@ -249,7 +260,7 @@ class ActivityForm(DkfdsFormMixin, forms.Form):
                 municipality_id=municipality_id, kind__in=access.DROP_IN_KINDS
             ).order_by("name")
             if centre is not None:
-                self.fields["centre"].initial = centre.pk
+                self.fields["centre"].initial = centre.public_id
             del self.fields["version"]
         else:
             del self.fields["centre"]
@@ -301,7 +312,10 @@ class ParticipantForm(DkfdsFormMixin, forms.Form):
     (CPR number; never written back into the page)."""
 
     person = PersonChoiceField(
-        label=_("Person known at the centre"), queryset=ContactPerson.objects.none(), required=False
+        label=_("Person known at the centre"),
+        queryset=ContactPerson.objects.none(),
+        required=False,
+        to_field_name="public_id",
     )
     cpr_number = forms.CharField(
         label=_("Or the CPR number of a registered citizen"),

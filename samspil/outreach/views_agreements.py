@@ -237,7 +237,7 @@ class AgreementCreateView(AgreementFormMixin, OutreachStaffMixin, View):
         centre_id = self.request.GET.get("sted")
         if centre_id:
             with contextlib.suppress(Http404, ValidationError, ValueError):  # a stale link: no centre chosen
-                initial["centre"] = selectors.centre_get(actor=self.request.user, public_id=centre_id).pk
+                initial["centre"] = selectors.centre_get(actor=self.request.user, public_id=centre_id).public_id
         return forms.AgreementForm(data, files, municipality_id=self.request.user.municipality_id, initial=initial)
 
     def get(self, request):

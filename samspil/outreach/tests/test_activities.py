@@ -145,7 +145,7 @@ def test_removing_a_session_removes_its_participants(leader, session, centre):
 
 def test_the_forms(world, centre, today):
     form = forms.ActivityForm(
-        {"centre": centre.pk, "title": "IT", "starts_on": "10.03.2026", "ends_on": "01.03.2026"},
+        {"centre": centre.public_id, "title": "IT", "starts_on": "10.03.2026", "ends_on": "01.03.2026"},
         municipality_id=world.municipality.pk,
     )
     assert set(form.errors) == {"ends_on"}
@@ -245,12 +245,12 @@ def test_creating_an_activity_and_a_session_through_the_pages(client, leader, ce
     client.force_login(leader)
     listing = reverse("outreach:activities")
     page = client.get(listing, {"sted": centre.public_id})
-    assert page.status_code == 200 and page.context["forms"]["activity_add"]["centre"].value() == centre.pk
+    assert page.status_code == 200 and page.context["forms"]["activity_add"]["centre"].value() == centre.public_id
     response = client.post(
         listing,
         {
             "action": "activity_add",
-            "activity_add-centre": centre.pk,
+            "activity_add-centre": centre.public_id,
             "activity_add-title": "IT-café",
             "activity_add-starts_on": today.strftime("%d.%m.%Y"),
         },

@@ -303,7 +303,7 @@ def test_removing_hours(leader, centre, today, world):
 
 def test_the_agreement_form(world, centre):
     data = {
-        "centre": centre.pk,
+        "centre": centre.public_id,
         "title": "Aftale",
         "elements": [Element.OUTREACH_CASEWORK],
         "starts_on": "01.03.2026",
@@ -331,7 +331,7 @@ def test_the_agreement_form_offers_only_the_municipalitys_drop_in_centres(world,
     assert list(form.fields["centre"].queryset) == [centre]
     for other in (school, elsewhere):
         bound = forms.AgreementForm(
-            {"centre": other.pk, "title": "x", "elements": ["skp"], "starts_on": "01.01.2026"},
+            {"centre": other.public_id, "title": "x", "elements": ["skp"], "starts_on": "01.01.2026"},
             municipality_id=world.municipality.pk,
         )
         assert set(bound.errors) == {"centre"}
@@ -340,7 +340,7 @@ def test_the_agreement_form_offers_only_the_municipalitys_drop_in_centres(world,
 def test_the_hours_form(world, centre):
     agreement = make_agreement(centre, elements=[Element.OUTREACH_CASEWORK])
     data = {
-        "department": world.jobs.pk,
+        "department": world.jobs.public_id,
         "element": Element.OUTREACH_CASEWORK,
         "weekday": "1",
         "starts_at": "10.00",
@@ -357,7 +357,7 @@ def test_the_hours_form(world, centre):
 
 def test_the_contact_form(world, centre):
     agreement = make_agreement(centre)
-    form = forms.ContactForm({"side": "centre", "name": "Bo", "user": world.coordinator.pk}, agreement=agreement)
+    form = forms.ContactForm({"side": "centre", "name": "Bo", "user": world.coordinator.public_id}, agreement=agreement)
     assert set(form.errors) == {"name", "user"}
     form = forms.ContactForm({"side": "municipality"}, agreement=agreement)
     assert set(form.errors) == {"name"}

@@ -128,7 +128,7 @@ def test_a_centre_of_another_municipality_is_not_found(client, world):
 
 def _agreement_post(centre, **fields):
     data = {
-        "centre": centre.pk,
+        "centre": centre.public_id,
         "title": "Samarbejdsaftale med Havnen",
         "elements": [Element.OUTREACH_CASEWORK, Element.SUPPORT_CONTACT],
         "starts_on": "01.01.2026",
@@ -145,9 +145,9 @@ def test_the_project_leader_creates_an_agreement_and_staff_download_its_document
     client.force_login(leader)
     url = reverse("outreach:agreements_create")
     page = client.get(f"{url}?sted={centre.public_id}")
-    assert page.status_code == 200 and page.context["form"]["centre"].value() == centre.pk
+    assert page.status_code == 200 and page.context["form"]["centre"].value() == centre.public_id
     upload = SimpleUploadedFile("Aftale med Havnen.pdf", PDF, content_type="application/pdf")
-    response = client.post(url, _agreement_post(centre, document=upload, programme=world.programme.pk))
+    response = client.post(url, _agreement_post(centre, document=upload, programme=world.programme.public_id))
     agreement = CooperationAgreement.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("outreach:agreements_detail", args=[agreement.public_id])
@@ -214,12 +214,12 @@ def test_hours_and_contacts_on_the_agreement_page(client, world, leader, agreeme
     url = reverse("outreach:agreements_detail", args=[agreement.public_id])
     hours = {
         "action": "hours_add",
-        "hours_add-department": world.jobs.pk,
+        "hours_add-department": world.jobs.public_id,
         "hours_add-element": Element.OUTREACH_CASEWORK,
         "hours_add-weekday": Weekday.TUESDAY,
         "hours_add-starts_at": "10.00",
         "hours_add-ends_at": "12.00",
-        "hours_add-staff": world.jobworker.pk,
+        "hours_add-staff": world.jobworker.public_id,
     }
     assert client.post(url, hours).status_code == 302
     overlapping = client.post(url, {**hours, "hours_add-starts_at": "11.30", "hours_add-ends_at": "13.00"})

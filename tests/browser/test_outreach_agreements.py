@@ -13,14 +13,13 @@ from samspil.outreach.choices import Element, Weekday
 from samspil.outreach.models import GroupParticipant, GroupSession, OutreachHours
 from samspil.outreach.tests.factories import make_agreement, make_centre, make_hours, make_person
 from tests import factories as f
-from tests.browser.conftest import browser  # noqa: F401 - the session's Chromium
 from tests.browser.test_small_screens import PHONE, _page, check
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def phone(browser):  # noqa: F811
+def phone(browser):
     yield from _page(browser, PHONE)
 
 
@@ -76,7 +75,7 @@ def test_the_drop_in_pages_on_a_phone(live_server, phone, settings):
     # The project leader adds Tuesday hours through the folded form, on the phone.
     phone.goto(f"{base}{pages['outreach-agreement']}")
     phone.click("#form-hours_add summary")
-    phone.select_option("#id_hours_add-department", str(jobs.pk))
+    phone.select_option("#id_hours_add-department", str(jobs.public_id))
     phone.select_option("#id_hours_add-weekday", str(Weekday.TUESDAY))
     phone.fill("#id_hours_add-starts_at", "13.00")
     phone.fill("#id_hours_add-ends_at", "15.00")
