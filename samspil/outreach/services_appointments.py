@@ -208,7 +208,7 @@ def _locked(actor, appointment: Appointment, expected_version: int) -> Appointme
     _require_registrar(actor)
     locked = (
         policy.restrict(Appointment.objects, actor, policy.CONTRIBUTE)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("citizen", "person")
         .filter(pk=appointment.pk)
         .first()

@@ -130,14 +130,11 @@ def test_bad_input_gets_a_message_on_the_form(client, people, query, field):
 
 def test_the_period_and_filters(client, people, world, one_rated_conversation):
     other = make_centre(world.municipality, "Broen")
-    make_registration(other, world.jobs, recorded_by=world.jobworker, occurred_on=datetime.date(2026, 2, 1))
+    make_registration(other, world.jobs, recorded_by=world.jobworker, occurred_on=days_ago(60))
     leader = people["project_leader"]
-    page = get(client, leader, **{"from": "2026-01-01", "to": "31.03.2026"}).context["page"]
-    assert (page.start, page.end, page.total.staff_forms.value) == (
-        datetime.date(2026, 1, 1),
-        datetime.date(2026, 3, 31),
-        1,
-    )
+    start, end = days_ago(120), days_ago(30)  # relative to the clock: Havnen's agreement (400 days) is in force
+    page = get(client, leader, **{"from": start.isoformat(), "to": end.strftime("%d.%m.%Y")}).context["page"]
+    assert (page.start, page.end, page.total.staff_forms.value) == (start, end, 1)
     assert [row.label for row in page.by_centre] == ["Broen", "Havnen"]  # Havnen: an agreement in force, no rows
     page = get(client, leader, centre=str(one_rated_conversation.public_id)).context["page"]
     assert [row.label for row in page.by_centre] == ["Havnen"] and page.total.staff_forms.value == 1
