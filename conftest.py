@@ -9,7 +9,9 @@ The clock: no test may depend on today's date. Tests derive dates from `timezone
 To prove it, run the suite with the clock moved: `SAMSPIL_TEST_CLOCK_SHIFT_DAYS=365 make test` starts one
 time-machine travel to now + 365 days (ticking) before Django is set up, so it is in force while the test
 database is created and during every test; a test's own travel nests inside it and ends back on the shifted
-clock. Any integer works (negative moves it back); 0 runs through the same machinery on today's date. The
+clock. Any number works (negative moves it back, a fraction moves the hour too: `363.6` lands late in the evening
+to catch a test that takes `now() - N days` for the local day N days ago across a change of summer time); 0 runs
+through the same machinery on today's date. The
 header of the run names the date the suite believes it is. CI runs the PostgreSQL pass a year ahead.
 Only Python's clock moves: the database server's own `now()` does not, so the product must not use it.
 """
@@ -67,14 +69,14 @@ CLOCK_SHIFT_VARIABLE = "SAMSPIL_TEST_CLOCK_SHIFT_DAYS"
 _clock_travel = None  # the session's time-machine travel while the clock is shifted
 
 
-def _clock_shift_days() -> int | None:
+def _clock_shift_days() -> float | None:
     value = os.environ.get(CLOCK_SHIFT_VARIABLE, "").strip()
     if not value:
         return None
     try:
-        return int(value)
+        return float(value)
     except ValueError:
-        raise pytest.UsageError(f"{CLOCK_SHIFT_VARIABLE} must be a whole number of days, not {value!r}") from None
+        raise pytest.UsageError(f"{CLOCK_SHIFT_VARIABLE} must be a number of days, not {value!r}") from None
 
 
 def _start_clock_shift() -> None:
@@ -94,7 +96,8 @@ def pytest_report_header(config):
     today = datetime.date.today()  # the moved clock when it is moved: what the suite takes for today
     if days is None:
         return f"clock: real, today is {today:%d.%m.%Y} (set {CLOCK_SHIFT_VARIABLE} to move it)"
-    return f"clock: moved {days:+d} days by {CLOCK_SHIFT_VARIABLE}: today is {today:%d.%m.%Y}"
+    now = datetime.datetime.now(datetime.UTC)
+    return f"clock: moved {days:+g} days by {CLOCK_SHIFT_VARIABLE}: it is {now:%d.%m.%Y %H:%M} UTC"
 
 
 def pytest_unconfigure(config):

@@ -453,21 +453,21 @@ class MeetingFactory(DjangoModelFactory):
     class Params:
         held = factory.Trait(
             status="held",
-            starts_at=factory.LazyFunction(lambda: _copenhagen_time(days=-7)),
+            starts_at=factory.LazyFunction(lambda: copenhagen_time(days=-7)),
             minutes="Vi talte om uddannelse.",
         )
 
     pathway = factory.SubFactory(PathwayFactory)
     municipality = factory.LazyAttribute(lambda o: o.pathway.municipality)
     meeting_type = "status"
-    starts_at = factory.LazyFunction(lambda: _copenhagen_time(days=1))
+    starts_at = factory.LazyFunction(lambda: copenhagen_time(days=1))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(minutes=90))
     location = "Rådhuset, mødelokale 2"
     status = "planned"
     scheduled_by = factory.LazyAttribute(lambda o: o.pathway.coordinator)
 
 
-def _copenhagen_time(*, days: int, hour: int = 13, minute: int = 30) -> datetime.datetime:
+def copenhagen_time(*, days: int, hour: int = 13, minute: int = 30) -> datetime.datetime:
     day = timezone.localdate() + datetime.timedelta(days=days)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 

@@ -31,7 +31,7 @@ def held(pathway, *, days: int, meeting_type=MeetingType.STATUS, citizen_attende
         pathway=pathway,
         meeting_type=meeting_type,
         status=MeetingStatus.HELD,
-        starts_at=timezone.now() - datetime.timedelta(days=days),
+        starts_at=f.copenhagen_time(days=-days),  # local midday: the local day is the same at any hour
     )
     if meeting_type != MeetingType.ANALYSIS:
         f.MeetingParticipantFactory(meeting=meeting, attended=citizen_attended)

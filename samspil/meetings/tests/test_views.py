@@ -42,7 +42,7 @@ def rules_world(world):
 
 def held_with_citizen(pathway, days):
     meeting = f.MeetingFactory(
-        pathway=pathway, status=MeetingStatus.HELD, starts_at=timezone.now() - datetime.timedelta(days=days)
+        pathway=pathway, status=MeetingStatus.HELD, starts_at=f.copenhagen_time(days=-days)
     )
     f.MeetingParticipantFactory(meeting=meeting, attended=True)
     return meeting
