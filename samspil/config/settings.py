@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "samspil.evaluation",
     "samspil.implementation",
     "samspil.outreach",
+    "samspil.assessments",
+    "samspil.coreteams",
     "samspil.partners",
     "django_otp",
     "django_otp.plugins.otp_totp",

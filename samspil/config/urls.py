@@ -30,6 +30,8 @@ urlpatterns = [
     path("borger/", include("samspil.portal.urls")),
     # The drop-in-centre model: staff pages, drop-in staff's pages, the citizen's one-time rating link.
     path("vaeresteder/", include("samspil.outreach.urls")),
+    path("forloeb/<uuid:pathway_id>/udredning/", include("samspil.assessments.urls")),
+    path("kerneteamer/", include("samspil.coreteams.urls")),
     path("partner/vaerested/", include("samspil.outreach.partner_urls")),
     path("vurdering/", include("samspil.outreach.rating_urls")),
     path("partner/", include("samspil.partners.urls")),

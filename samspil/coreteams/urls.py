@@ -1,0 +1,5 @@
+"""The core teams and their caseload status meetings, mounted at /kerneteamer/ (see views.py)."""
+
+app_name = "coreteams"
+
+urlpatterns = []
