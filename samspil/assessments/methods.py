@@ -140,8 +140,8 @@ _LEVEL_ORDER = ("Ingen", "Let", "Moderat", "Svært", "Fuldstændig", "Ikke vurde
 
 @functools.cache
 def vum_levels() -> tuple[Area, ...]:
-    """FFB *Funktionsevneniveau* as areas (key = code, label = display) from *Ingen nedsat funktionsevne* to *Fuldstændig nedsat
-    funktionsevne*, then *Ikke vurderet*."""
+    """FFB *Funktionsevneniveau* as areas (key = code, label = display), from *Ingen nedsat funktionsevne* to
+    *Fuldstændig nedsat funktionsevne*, then *Ikke vurderet*."""
     levels = [Area(c["code"], c["display"]) for c in _top(FFB_LEVELS)["concept"]]
     return tuple(sorted(levels, key=lambda a: next(i for i, w in enumerate(_LEVEL_ORDER) if a.label.startswith(w))))
 

@@ -1,8 +1,9 @@
 """Who may do what with a core team — the one set of rules for this app's pages and services.
 
 - **view** (read the team, its caseload meetings and the list of families): a current member, the team leader and
-  the municipality's project leaders (department heads read aggregates in the coordination group). Which families a reader sees by name still follows each pathway's own rule: a family the
-  reader cannot see is counted, never named.
+  the municipality's project leaders (department heads read aggregates in the coordination group). Which families
+  a reader sees by name still follows each pathway's own rule: a family the reader cannot see is counted, never
+  named.
 - **contribute** (record a caseload meeting, attendance and decisions): a current member or the team leader.
 - **manage** (the team itself: members, cadence, assigning and ending families, scheduling): the team leader and
   the municipality's project leaders.
