@@ -221,3 +221,35 @@ def meetings_with_citizen(pathway: Pathway):
         .filter(Exists(invited))
         .only(*CITIZEN_MEETING_FIELDS)
     )
+
+
+def requires_analysis_meeting(pathway: Pathway) -> bool:
+    """*Én familie – én indgang* (seed 003 p. 4): an analysis meeting is held before any intervention starts on a
+    family's pathway. True for a pathway of that model about a household."""
+    from samspil.pathways.choices import CollaborationModel
+
+    return pathway.household_id is not None and pathway.programme.model == CollaborationModel.ONE_FAMILY
+
+
+def first_analysis_meeting_held(pathway: Pathway) -> datetime.datetime | None:
+    """When the pathway's first held analysis meeting started (None: none held yet)."""
+    from samspil.meetings.choices import MeetingType
+
+    return (
+        Meeting.objects.filter(pathway=pathway, meeting_type=MeetingType.ANALYSIS, status=MeetingStatus.HELD)
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+
+
+def first_analysis_meeting_held_annotation() -> Subquery:
+    """The same as a subquery on a `Pathway` queryset (`OuterRef("pk")`), for lists and aggregates."""
+    from samspil.meetings.choices import MeetingType
+
+    return Subquery(
+        Meeting.objects.filter(pathway=OuterRef("pk"), meeting_type=MeetingType.ANALYSIS, status=MeetingStatus.HELD)
+        .order_by("starts_at")
+        .values("starts_at")[:1],
+        output_field=DateTimeField(),
+    )
