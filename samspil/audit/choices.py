@@ -47,6 +47,16 @@ SHOWN_LABELS = {
     "referral": _("A referral from segmentation"),
     "referral.cpr": _("A referred person's CPR number in full"),
     "economy": _("Costs and financing of the pathway"),
+    "economy.review": _("A controller's review: the pathway's interventions, costs and financing, no case content"),
+    # The joint assessment (samspil.assessments), staff side.
+    "assessments": _("Joint assessments of the pathway (list)"),
+    "assessment": _("A joint assessment: the family's view, investigations, sections and findings"),
+    "assessment.report": _("A version of the combined report of a joint assessment"),
+    "assessment.compare": _("Comparison of a joint assessment with an earlier one"),
+    "assessment.pdf.citizen": _("The combined report of a joint assessment as a PDF, the citizen's edition"),
+    "assessment.pdf.case_file": _(
+        "The combined report of a joint assessment as a PDF, the case-file edition with internal notes"
+    ),
     "results.status": _("Where the citizen stands: the status history (education, work, housing, placement)"),
     "api.status": _("Where the citizen stands, through the API"),
     "results.caseload": _("Results of the own caseload (list): status at start and now, meetings, goals"),
@@ -70,6 +80,12 @@ SHOWN_LABELS = {
     "partner.pathway": _("Partner: a pathway invited to"),
     "partner.plan": _("Partner: the plan, the citizen's version"),
     "partner.meeting": _("Partner: a meeting invitation (.ics)"),
+    # Outside experts at an analysis meeting (`meetings.views_experts`): staff and partner accounts alike.
+    "expert.meetings": _("Analysis meeting expert: the meetings invited to (list)"),
+    "expert.meeting": _(
+        "Analysis meeting expert: the meeting, the latest combined assessment report and the plan's goals, without "
+        "internal notes"
+    ),
     # Baseline and follow-up (`samspil.evaluation`).
     "evaluation": _("Measurement rounds of the pathway: WHO-5 answers, assessments and interviews"),
     "evaluation.form": _("A form of a measurement round (WHO-5, the pathway's quality, an interview)"),

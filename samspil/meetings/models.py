@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import formats, timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from samspil.audit.models import ChangeLogged
@@ -116,8 +117,115 @@ class Meeting(ChangeLogged, TenantModel):
         return self.is_planned and self.has_begun
 
 
+class MeetingExpert(ChangeLogged, TenantModel):
+    """An outside expert invited to one analysis meeting (*analysemøde*) by the coordinator: a staff member who is not
+    on the pathway's team (`user`), or an external contact person (`external_contact`, who reads through a partner
+    account and the one-time link of a `partners.PartnerInvitation` with this meeting).
+
+    The invitation gives read-only access to what the meeting needs (the meeting, the latest combined assessment report
+    without internal notes, the plan's goals) from the moment it is made until the meeting ends (`meeting.ends_at`, so
+    a moved meeting moves it), and not after the meeting is cancelled or the coordinator has ended it (`ended_at`).
+    The one rule is `meetings.experts`. The expert is also a participant of the meeting (`MeetingParticipant.expert`),
+    so attendance is recorded with the others'.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="experts", verbose_name=_("meeting"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_expert_invitations",
+        verbose_name=_("staff member"),
+    )
+    external_contact = models.ForeignKey(
+        "organisations.ExternalContact",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_expert_invitations",
+        verbose_name=_("external contact"),
+    )
+    # The name and organisation when invited: the meeting documents who was asked, even if names change later.
+    name = models.CharField(_("name"), max_length=160)
+    organisation = models.CharField(_("department or organisation"), max_length=200, blank=True)
+    expertise = models.CharField(_("expertise and reason"), max_length=300)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")
+    )
+    ended_at = models.DateTimeField(_("access ended"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    end_reason = models.CharField(_("reason for ending"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("outside expert")
+        verbose_name_plural = _("outside experts")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(external_contact__isnull=True))
+                | (Q(user__isnull=True) & Q(external_contact__isnull=False)),
+                name="meeting_expert_one_person",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "meeting", "user"],
+                condition=Q(ended_at__isnull=True, user__isnull=False),
+                name="meeting_expert_one_live_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "meeting", "external_contact"],
+                condition=Q(ended_at__isnull=True, external_contact__isnull=False),
+                name="meeting_expert_one_live_per_contact",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "ended_at"]), models.Index(fields=["external_contact", "ended_at"])]
+
+    def __str__(self):
+        return gettext("Outside expert at the analysis meeting: %(name)s") % {"name": self.name}
+
+    @property
+    def change_log_pathway_id(self):
+        return self.meeting.pathway_id
+
+    @property
+    def is_external(self) -> bool:
+        return self.external_contact_id is not None
+
+    @property
+    def access_until(self):
+        """When the access ends by itself: when the meeting ends."""
+        return self.meeting.ends_at
+
+    def in_force(self, now=None) -> bool:
+        """Whether the invitation gives access now (for a staff expert; an external expert also needs an accepted
+        partner invitation, see `meetings.experts`)."""
+        now = now or timezone.now()
+        meeting = self.meeting
+        return (
+            self.ended_at is None
+            and meeting.meeting_type in WITHOUT_CITIZEN
+            and not meeting.is_cancelled
+            and self.created_at <= now < meeting.ends_at
+        )
+
+
+def _one_participant(*, citizen=False, team_member=False, expert=False) -> Q:
+    """A participant row is exactly one of: the citizen (or a family member), a team member, an outside expert."""
+    return Q(is_citizen=citizen, citizen__isnull=not citizen, team_member__isnull=not team_member) & Q(
+        expert__isnull=not expert
+    )
+
+
 class MeetingParticipant(ChangeLogged, TenantModel):
-    """Someone invited to a meeting: a team member, or the citizen (or a family member), and whether they came."""
+    """Someone invited to a meeting: a team member, the citizen (or a family member), or an outside expert at an
+    analysis meeting, and whether they came."""
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="participants", verbose_name=_("meeting")
@@ -129,6 +237,14 @@ class MeetingParticipant(ChangeLogged, TenantModel):
         blank=True,
         related_name="meeting_places",
         verbose_name=_("team member"),
+    )
+    expert = models.OneToOneField(
+        MeetingExpert,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participant",
+        verbose_name=_("outside expert"),
     )
     is_citizen = models.BooleanField(_("the citizen or family"), default=False)
     citizen = models.ForeignKey(
@@ -150,8 +266,9 @@ class MeetingParticipant(ChangeLogged, TenantModel):
         ordering = ["-is_citizen", "name", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(is_citizen=True) & Q(citizen__isnull=False) & Q(team_member__isnull=True))
-                | (Q(is_citizen=False) & Q(citizen__isnull=True) & Q(team_member__isnull=False)),
+                condition=_one_participant(citizen=True)
+                | _one_participant(team_member=True)
+                | _one_participant(expert=True),
                 name="meeting_participant_one_person",
             ),
             models.UniqueConstraint(

@@ -196,6 +196,9 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str, expected_version: in
     meeting.version += 1
     meeting.save(update_fields=["status", "cancel_reason", "version", "updated_at"])
     _event(actor=actor, code="meeting.cancelled", meeting=meeting, reason=reason)
+    from samspil.meetings.services_experts import experts_end_with_meeting
+
+    experts_end_with_meeting(actor=actor, meeting=meeting)  # an outside expert's access ends with the meeting
     return meeting
 
 

@@ -8,6 +8,9 @@ Two kinds of invitation share one model, one one-time link and one way of accept
 - a **drop-in invitation** (`centre`): the project leader invites a contact person of a drop-in centre to the
   centre's pages (`/partner/vaerested/`, register and see the conversations at the centre);
   `outreach.access.partner_centre` is the one rule that decides whether it is in force.
+- a **meeting invitation** (`meeting`, with the meeting's `pathway` and no team place): the coordinator invites an
+  external contact person as an outside expert to one analysis meeting (`meetings.MeetingExpert`), read only, until
+  the meeting ends; `meetings.experts` is the one rule that decides whether it is in force.
 
 The invitation carries a one-time token, stored only as its SHA-256 hash; the raw token travels once, in the
 e-mail's link. Accepting it gives the contact a partner account (or links the one they have).
@@ -69,6 +72,14 @@ class PartnerInvitation(ChangeLogged, TenantModel):
         related_name="drop_in_invitations",
         verbose_name=_("drop-in centre"),
     )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="expert_invitations",
+        verbose_name=_("analysis meeting"),
+    )
     external_contact = models.ForeignKey(
         "organisations.ExternalContact",
         on_delete=models.PROTECT,
@@ -118,10 +129,16 @@ class PartnerInvitation(ChangeLogged, TenantModel):
                 condition=Q(ended_at__isnull=True, centre__isnull=False),
                 name="partner_invitation_one_live_per_centre_contact",
             ),
+            models.UniqueConstraint(
+                fields=["municipality", "meeting", "external_contact"],
+                condition=Q(ended_at__isnull=True, meeting__isnull=False),
+                name="partner_invitation_one_live_per_meeting_contact",
+            ),
             models.CheckConstraint(
-                condition=Q(pathway__isnull=False, team_member__isnull=False, centre__isnull=True)
-                | Q(pathway__isnull=True, team_member__isnull=True, centre__isnull=False),
-                name="partner_invitation_pathway_or_centre",
+                condition=Q(pathway__isnull=False, team_member__isnull=False, centre__isnull=True, meeting__isnull=True)
+                | Q(pathway__isnull=True, team_member__isnull=True, centre__isnull=False, meeting__isnull=True)
+                | Q(pathway__isnull=False, team_member__isnull=True, centre__isnull=True, meeting__isnull=False),
+                name="partner_invitation_pathway_centre_or_meeting",
             ),
             models.CheckConstraint(
                 condition=Q(accepted_at__isnull=True) | Q(account__isnull=False),
@@ -134,6 +151,8 @@ class PartnerInvitation(ChangeLogged, TenantModel):
         ]
 
     def __str__(self):
+        if self.is_meeting:
+            return gettext("Invitation of %(name)s to an analysis meeting") % {"name": self.external_contact.name}
         if self.is_drop_in:
             return gettext("Invitation of %(name)s to the drop-in centre's pages") % {
                 "name": self.external_contact.name
@@ -161,3 +180,9 @@ class PartnerInvitation(ChangeLogged, TenantModel):
     def is_drop_in(self) -> bool:
         """An invitation to a drop-in centre's pages (else to a pathway)."""
         return self.centre_id is not None
+
+    @property
+    def is_meeting(self) -> bool:
+        """An invitation of an outside expert to one analysis meeting (`meetings.MeetingExpert`): read only, until
+        the meeting ends (`meetings.experts` is the rule). It carries the meeting's pathway, never a team place."""
+        return self.meeting_id is not None

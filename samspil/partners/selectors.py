@@ -81,6 +81,7 @@ def invitation_for_token(token: str, *, lock: bool = False) -> PartnerInvitation
         "pathway__coordinator",
         "pathway__lead_department",
         "centre",
+        "meeting",
         "invited_by",
     )
     if lock:

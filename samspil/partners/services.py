@@ -78,24 +78,38 @@ def contact_invitable_check(contact) -> None:
 
 
 def invitation_send(
-    *, actor, contact, level: str, pathway=None, team_member=None, centre=None, news: str = "invitation"
+    *,
+    actor,
+    contact,
+    level: str,
+    pathway=None,
+    team_member=None,
+    centre=None,
+    meeting=None,
+    news: str = "invitation",
 ) -> PartnerInvitation:
-    """A new invitation of `contact` with a fresh one-time token, to a pathway's team place or to a drop-in centre's
-    pages (`centre`); the link goes by e-mail (`notify` kind `news`, after the commit) and nothing else holds it.
+    """A new invitation of `contact` with a fresh one-time token, to a pathway's team place, to a drop-in centre's
+    pages (`centre`) or, as an outside expert, to one analysis meeting (`meeting`, with its `pathway`; the link expires
+    with the meeting at the latest); the link goes by e-mail (`notify` kind `news`, after the commit) and nothing else
+    holds it.
 
     Inside the caller's transaction, after it has checked who may invite whom (`contact_invitable_check`) and ended
     the live invitation this one replaces."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    expires_at = timezone.now() + datetime.timedelta(days=settings.SAMSPIL_PARTNER_INVITATION_DAYS)
+    if meeting is not None:
+        expires_at = min(expires_at, meeting.ends_at)
     invitation = PartnerInvitation.objects.create(
         municipality_id=(pathway or centre).municipality_id,
         pathway=pathway,
         team_member=team_member,
         centre=centre,
+        meeting=meeting,
         external_contact=contact,
         level=level,
         email=contact.email,
         token_hash=token_hash(token),
-        expires_at=timezone.now() + datetime.timedelta(days=settings.SAMSPIL_PARTNER_INVITATION_DAYS),
+        expires_at=expires_at,
         invited_by=actor,
     )
     link = settings.SAMSPIL_BASE_URL + reverse("partners:invitation", args=[token])
@@ -225,8 +239,15 @@ def invitation_problem(invitation: PartnerInvitation | None) -> str:
 
 
 def _still_given(invitation: PartnerInvitation) -> bool:
-    """Whether what the invitation was given for is still there: the team place is current, or the contact person
-    still belongs to the drop-in centre."""
+    """Whether what the invitation was given for is still there: the team place is current, the contact person
+    still belongs to the drop-in centre, or the outside expert's invitation to the analysis meeting is in force."""
+    if invitation.is_meeting:
+        from samspil.meetings.experts import in_force_filter
+        from samspil.meetings.models import MeetingExpert
+
+        return MeetingExpert.objects.filter(
+            in_force_filter(), meeting_id=invitation.meeting_id, external_contact_id=invitation.external_contact_id
+        ).exists()
     if invitation.is_drop_in:
         return invitation.external_contact.organisation_id == invitation.centre_id
     return invitation.team_member.is_current
@@ -278,6 +299,11 @@ def _locked_usable(token: str) -> PartnerInvitation:
 def _accept(invitation: PartnerInvitation, account) -> None:
     invitation.accepted_at, invitation.account = timezone.now(), account
     invitation.save(update_fields=["accepted_at", "account", "updated_at"])
+    if invitation.is_meeting:
+        from samspil.meetings.services_experts import expert_accepted_record
+
+        expert_accepted_record(invitation=invitation, account=account)
+        return
     if invitation.is_drop_in:
         event_record(
             actor=account,

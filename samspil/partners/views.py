@@ -302,6 +302,8 @@ class InvitationAcceptView(InvitationMixin, View):
                 messages.success(request, _("You have accepted the invitation."))
                 if invitation.is_drop_in:
                     return HttpResponseRedirect(reverse("outreach_partner:home"))
+                if invitation.is_meeting:
+                    return HttpResponseRedirect(reverse("partner_experts:meeting", args=[invitation.meeting.public_id]))
                 return HttpResponseRedirect(reverse("partners:pathway", args=[invitation.pathway.public_id]))
             candidate = services.partner_account_candidate(self.invitation)
             form = forms.NewPartnerAccountForm(request.POST, candidate=candidate)
@@ -314,7 +316,12 @@ class InvitationAcceptView(InvitationMixin, View):
                     form.add_error("password1", error)
                 else:
                     request.session.pop(INVITATION_SESSION_KEY, None)
-                    if self.invitation.is_drop_in:
+                    if self.invitation.is_meeting:
+                        created = _(
+                            "Your account has been created. Your user name is %(username)s. Log in to see the "
+                            "analysis meeting."
+                        )
+                    elif self.invitation.is_drop_in:
                         created = _(
                             "Your account has been created. Your user name is %(username)s. Log in to see the "
                             "drop-in centre's pages."

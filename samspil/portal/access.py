@@ -261,6 +261,7 @@ def _partner_invitations_in_force(user, contact_id: int, today: datetime.date):
         PartnerInvitation.objects.filter(
             municipality_id=user.municipality_id,
             pathway__isnull=False,
+            meeting__isnull=True,  # an outside expert's meeting invitation reaches the meeting only (meetings.experts)
             external_contact_id=contact_id,
             account=user,
             accepted_at__isnull=False,

@@ -26,6 +26,7 @@ NEWS = {
     "plan_changed": gettext_noop("Something has been changed in a plan in Samspil."),
     "invitation": gettext_noop("You have been invited to a pathway in Samspil."),
     "drop_in_invitation": gettext_noop("You have been invited to the drop-in centre's pages in Samspil."),
+    "expert_invitation": gettext_noop("You have been invited to an analysis meeting in Samspil as an outside expert."),
 }
 
 
