@@ -97,4 +97,6 @@ SHOWN_LABELS = {
     "outreach.person_search": _("Drop-in centres: names of persons known at the centre, found while registering"),
     "outreach.appointments": _("Drop-in centres: appointments and their outcome (list)"),
     "outreach.activity": _("Drop-in centres: a group activity's named participants"),
+    "coreteam.caseload": _("Core team: the families in the caseload (list)"),
+    "coreteam.meeting": _("Core team: a caseload status meeting (the families with a change and the decisions)"),
 }

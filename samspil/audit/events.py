@@ -105,6 +105,23 @@ EVENTS = {
     "programme.scale_up_changed": _("changed the scale-up plan of {programme}"),
     "pathway.pilot_set": _("marked the pathway as a pilot case of {programme}"),
     "pathway.pilot_unset": _("marked the pathway as no longer a pilot case of {programme}"),
+    # The standing core team (`samspil.coreteams`): the team's own events have no pathway; the caseload's do.
+    "coreteam.created": _("created the core team {team} of {programme}"),
+    "coreteam.changed": _("changed the core team {team} of {programme}"),
+    "coreteam.member_added": _("added {name} to the core team {team}"),
+    "coreteam.member_ended": _("ended {name}'s membership of the core team {team}"),
+    "coreteam.case_assigned": _("added the family to the caseload of the core team {team}"),
+    "coreteam.case_ended": _("ended the family's place in the caseload of the core team {team}"),
+    "coreteam.meeting_scheduled": _("scheduled a caseload status meeting of {team} for {when}"),
+    "coreteam.meeting_cancelled": _("cancelled the caseload status meeting of {team} on {when}"),
+    "coreteam.meeting_recorded": _("recorded the caseload status meeting of {team} on {when}"),
+    "coreteam.decision": _(
+        "recorded the core team {team}'s decision at the caseload status meeting on {date}: {decision}"
+    ),
+    "coreteam.decision_revise": _(
+        "recorded the core team {team}'s decision at the caseload status meeting on {date} (the plan is to be "
+        "revised): {decision}"
+    ),
     # Where the citizen stands and how the pathway ended (`samspil.results`).
     "status.recorded": _("recorded where {name} stands ({occasion}, {recorded_on}): {education_employment}"),
     "pathway.outcome_recorded": _("recorded the outcome of the pathway: {outcome}"),

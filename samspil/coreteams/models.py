@@ -114,6 +114,13 @@ class CoreTeamCase(ChangeLogged, TenantModel):
     assigned_from = models.DateField(_("from"), default=timezone.localdate)
     assigned_to = models.DateField(_("to"), null=True, blank=True)
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    places = models.ManyToManyField(
+        "pathways.TeamMember",
+        blank=True,
+        related_name="+",
+        verbose_name=_("team places added"),
+        help_text=_("The team places the assignment added on the pathway; ending the assignment ends them."),
+    )
 
     objects = CaseQuerySet.as_manager()
 
