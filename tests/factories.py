@@ -234,6 +234,8 @@ class HouseholdMemberFactory(DjangoModelFactory):
     municipality = factory.LazyAttribute(lambda o: o.household.municipality)
     citizen = factory.SubFactory(CitizenFactory, municipality=factory.SelfAttribute("..municipality"))
     role = HouseholdRole.ADULT
+    relation = factory.LazyAttribute(lambda o: "index_child" if o.role == HouseholdRole.CHILD else "parent")
+    member_from = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
 
 
 def make_family(municipality: Municipality, *, adults: int = 2, children: int = 1) -> Household:

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from samspil.audit.models import ChangeLogged
 from samspil.citizens import cpr
-from samspil.citizens.choices import GuardianRelation, HouseholdRole
-from samspil.core.models import TenantModel
+from samspil.citizens.choices import GuardianRelation, HouseholdRelation, HouseholdRole
+from samspil.core.models import ScopedQuerySet, TenantModel
 
 ADULT_AGE = 18
 
@@ -161,7 +161,31 @@ class Household(ChangeLogged, TenantModel):
         return self.name
 
 
+def household_member_current_on(on: datetime.date, prefix: str = "") -> Q:
+    """For HouseholdMember rows (or through a relation, with `prefix` such as "household__memberships__"): a member
+    of the family on `on` — joined on or before that day and not ended by it. `member_to` is the day the membership
+    ended (the member moved out or was registered in error): from that day on they are no longer a member.
+
+    The one rule of "a member of the family now": the pathway's subjects, portal access, meeting invitations,
+    consent givers and the plan's member choices all read it."""
+    return Q(**{f"{prefix}member_from__lte": on}) & (
+        Q(**{f"{prefix}member_to__isnull": True}) | Q(**{f"{prefix}member_to__gt": on})
+    )
+
+
+class HouseholdMemberQuerySet(ScopedQuerySet):
+    def current(self, on: datetime.date | None = None):
+        """The memberships in force on `on` (today by default)."""
+        return self.filter(household_member_current_on(on or timezone.localdate()))
+
+
 class HouseholdMember(ChangeLogged, TenantModel):
+    """A person living in a family's home, with their relation to the family, from a date and (when it ended) to one.
+
+    Ended rows are kept as the family's history; a person can join again later (a new row). Only one open row per
+    person and household. Custody is separate: `Guardianship` says who holds custody, whether or not they live here.
+    """
+
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("household")
     )
@@ -169,13 +193,54 @@ class HouseholdMember(ChangeLogged, TenantModel):
         Citizen, on_delete=models.PROTECT, related_name="household_memberships", verbose_name=_("citizen")
     )
     role = models.CharField(_("role"), max_length=10, choices=HouseholdRole.choices)
+    relation = models.CharField(_("relation to the family"), max_length=20, choices=HouseholdRelation.choices)
+    member_from = models.DateField(_("member from"), default=timezone.localdate)
+    member_to = models.DateField(
+        _("member until"),
+        null=True,
+        blank=True,
+        help_text=_("The day the membership ended: from this day on the person is no longer part of the family."),
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    end_reason = models.CharField(_("reason for ending"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = HouseholdMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("household member")
         verbose_name_plural = _("household members")
+        ordering = ["member_from", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["municipality", "household", "citizen"], name="household_member_unique"),
+            models.UniqueConstraint(
+                fields=["municipality", "household", "citizen"],
+                condition=Q(member_to__isnull=True),
+                name="household_member_one_open_row",
+            ),
+            models.CheckConstraint(
+                condition=Q(member_to__isnull=True) | Q(member_to__gte=models.F("member_from")),
+                name="household_member_dates_ordered",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.citizen} ({self.get_role_display()})"
+        return f"{self.citizen} ({self.get_relation_display() or self.get_role_display()})"
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        on = on or timezone.localdate()
+        return self.member_from <= on and (self.member_to is None or self.member_to > on)

@@ -192,12 +192,18 @@ class Pathway(ChangeLogged, TenantModel):
         return self.citizen.full_name if self.citizen_id else self.household.name
 
     def subject_ids(self) -> list[int]:
-        """The ids of the citizens the pathway is about: the citizen, or every member of the family."""
+        """The ids of the citizens the pathway is about: the citizen, or every current member of the family (a member
+        whose membership ended is history, not a subject)."""
         if self.citizen_id:
             return [self.citizen_id]
         from samspil.citizens.models import HouseholdMember
 
-        return list(HouseholdMember.objects.filter(household_id=self.household_id).values_list("citizen_id", flat=True))
+        return list(
+            HouseholdMember.objects.current()
+            .filter(household_id=self.household_id)
+            .values_list("citizen_id", flat=True)
+            .distinct()
+        )
 
     @property
     def is_open(self) -> bool:

@@ -4,7 +4,7 @@ import base64
 import binascii
 import datetime
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -78,12 +78,20 @@ def pathway_get(
 
 
 def subject_citizens(pathway: Pathway) -> list[Citizen]:
-    """The citizens a pathway is about: the citizen, or every member of the family (read once per pathway object)."""
+    """The citizens a pathway is about: the citizen, or every current member of the family (read once per pathway
+    object). A member whose membership has ended is the family's history, not a subject: no portal access as a
+    member, no invitation, no new goals or agreements (`citizens.models.household_member_current_on`)."""
     if pathway.citizen_id:
         return [pathway.citizen]
     members = getattr(pathway, "_subject_citizens", None)
     if members is None:
-        members = [member.citizen for member in pathway.household.memberships.select_related("citizen")]
+        members = [
+            member.citizen
+            for member in HouseholdMember.objects.current()
+            .filter(household_id=pathway.household_id)
+            .select_related("citizen")
+            .order_by("member_from", "id")
+        ]
         pathway._subject_citizens = members
     return members
 
@@ -153,7 +161,7 @@ def pathway_list_mine(
         .annotate(is_mine=ExpressionWrapper(scopes.coordinator_of(actor), output_field=BooleanField()))
         .select_related("programme", "citizen", "household", "coordinator", "lead_department")
         .prefetch_related(
-            Prefetch("household__memberships", queryset=HouseholdMember.objects.select_related("citizen")),
+            Prefetch("household__memberships", queryset=HouseholdMember.objects.current().select_related("citizen")),
         )
     )
     if status:
@@ -203,6 +211,9 @@ class Overview:
     grants: list
     break_glass: list
     timeline: list
+    # A family: the current members (each citizen in `citizens` carries its row as `household_member`) and the
+    # members whose membership has ended, newest end first (the family's history).
+    former_members: list = field(default_factory=list)
 
     @property
     def has_minors(self) -> bool:
@@ -210,9 +221,18 @@ class Overview:
 
     @property
     def shown_citizens(self) -> list:
-        """Everyone the page names: the subjects and their custody holders (in a family a parent is both)."""
-        people = [*self.citizens, *(g.guardian for g in self.guardianships)]
+        """Everyone the page names: the subjects, their custody holders (in a family a parent is both) and the
+        family's former members."""
+        people = [
+            *self.citizens,
+            *(g.guardian for g in self.guardianships),
+            *(member.citizen for member in self.former_members),
+        ]
         return list({citizen.pk: citizen for citizen in people}.values())
+
+    @property
+    def member_ids(self) -> set:
+        return {citizen.pk for citizen in self.citizens}
 
 
 @dataclass(frozen=True)
@@ -280,13 +300,23 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
     coordinator by the MANAGE rule (`pathway.access.is_coordinator`): a former coordinator who is back through a
     grant or break-glass does not get them. The page's read is logged by the view (`overview.shown_citizens`).
     """
+    former_members = []
     if pathway.citizen_id:
         citizens = [pathway.citizen]
     else:
-        citizens = [
-            m.citizen
-            for m in pathway.household.memberships.select_related("citizen").order_by("role", "citizen__birth_date")
-        ]
+        # Every membership of the family in one query: the current ones are the subjects, the ended ones history.
+        today = timezone.localdate()
+        citizens = []
+        memberships = pathway.household.memberships.select_related("citizen", "added_by", "ended_by").order_by(
+            "role", "citizen__birth_date", "member_from", "id"
+        )
+        for member in memberships:
+            if member.is_current(today):
+                member.citizen.household_member = member
+                citizens.append(member.citizen)
+            elif member.member_to is not None:
+                former_members.append(member)
+        former_members.sort(key=lambda member: (member.member_to, member.pk), reverse=True)
     guardianships = list(
         Guardianship.objects.filter(
             child__in=[c for c in citizens if c.is_minor], valid_to__isnull=True
@@ -343,6 +373,7 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
         grants=[row for row in outside if row.kind == "grant"],
         break_glass=[row for row in outside if row.kind == "break_glass"],
         timeline=list(timeline.select_related("actor")[:timeline_size]),
+        former_members=former_members,
     )
     return overview
 

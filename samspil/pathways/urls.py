@@ -1,7 +1,7 @@
 from django.urls import path
 
 from samspil.partners import staff_views as partner_staff_views
-from samspil.pathways import task_views, views
+from samspil.pathways import household_views, task_views, views
 from samspil.portal import staff_views as portal_staff_views
 
 app_name = "pathways"
@@ -14,6 +14,12 @@ urlpatterns = [
     path("<uuid:pathway_id>/status/", views.StatusChangeView.as_view(), name="status"),
     path("<uuid:pathway_id>/koordinator/", views.CoordinatorChangeView.as_view(), name="coordinator_change"),
     path("<uuid:pathway_id>/foraeldremyndighed/", views.GuardianAddView.as_view(), name="guardian_add"),
+    path("<uuid:pathway_id>/familie/", household_views.HouseholdMemberAddView.as_view(), name="household_add"),
+    path(
+        "<uuid:pathway_id>/familie/<uuid:member_id>/afslut/",
+        household_views.HouseholdMemberEndView.as_view(),
+        name="household_end",
+    ),
     path("<uuid:pathway_id>/team/medarbejder/", views.TeamAddView.as_view(), {"kind": "staff"}, name="team_add_staff"),
     path(
         "<uuid:pathway_id>/team/ekstern/", views.TeamAddView.as_view(), {"kind": "external"}, name="team_add_external"
