@@ -39,3 +39,24 @@ class Law(models.TextChoices):
     SUNDHEDSLOVEN = "Sundhedsloven", "Sundhedsloven"
     STYRINGSLOVEN = "Styringsloven", "Styringsloven"
     SYGEDAGPENGELOVEN = "Sygedagpengeloven", "Sygedagpengeloven"
+
+
+class ReviewStatus(models.TextChoices):
+    """Where a controller's review of a pathway's financing stands (seed 003 p. 11: "et tættere samarbejde mellem
+    sagsbehandlere og controllere")."""
+
+    OPEN = "open", _("Awaiting the controller")
+    ANSWERED = "answered", _("Answered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ReviewVerdict(models.TextChoices):
+    AGREES = "agrees", _("Agrees with the split")
+    OTHER_SPLIT = "other_split", _("Proposes another split")
+
+
+class ReviewSharePart(models.TextChoices):
+    """Whose split a share of a review belongs to: the one proposed with the request, or the controller's."""
+
+    PROPOSAL = "proposal", _("Proposed split")
+    COUNTER = "counter", _("The controller's split")

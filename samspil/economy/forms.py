@@ -101,6 +101,14 @@ class InterventionForm(EconomyForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.page.finding_choices:  # the pathway's assessments have findings the intervention can answer
+            self.fields["findings"] = forms.MultipleChoiceField(
+                label=_("Answers findings from the assessment"),
+                help_text=_("The findings of the joint assessment that the intervention answers."),
+                choices=self.page.finding_choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
         self.fields["service"].choices = [("", _("Choose the service"))] + [
             (
                 str(service.public_id),
@@ -171,7 +179,52 @@ class InterventionEndForm(EconomyForm):
         self.fields["ends_on"].initial = intervention.ends_on or timezone.localdate()
 
 
-class FinancingForm(EconomyForm):
+class SplitRowsMixin:
+    """Up to SHARE_ROWS rows of department and percent (a split between departments). `split_departments` are the
+    departments offered; the first row is required when `split_required`."""
+
+    split_departments: list = []
+    split_required = True
+
+    def add_split_fields(self) -> list[str]:
+        choices = [("", _("No department"))] + [(str(d.public_id), d.name) for d in self.split_departments]
+        for row in range(1, SHARE_ROWS + 1):
+            required = self.split_required and row == 1
+            self.fields[f"department_{row}"] = forms.ChoiceField(
+                label=_("Department %(row)s") % {"row": row}, choices=choices, required=required
+            )
+            self.fields[f"department_{row}"].widget.attrs["class"] = "form-select"
+            self.fields[f"percent_{row}"] = DanishDecimalField(
+                label=_("Share %(row)s (%%)") % {"row": row},
+                required=required,
+                max_digits=5,
+                decimal_places=2,
+                min_value=Decimal("0.01"),
+                max_value=Decimal("100"),
+            )
+            self.fields[f"percent_{row}"].widget.attrs["class"] = "form-input input-width-xs"
+        return [name for row in range(1, SHARE_ROWS + 1) for name in (f"department_{row}", f"percent_{row}")]
+
+    def clean_split_rows(self, cleaned) -> None:
+        for row in range(1, SHARE_ROWS + 1):
+            department, percent = cleaned.get(f"department_{row}"), cleaned.get(f"percent_{row}")
+            if department and percent is None and f"percent_{row}" not in self.errors:
+                self.add_error(f"percent_{row}", _("Give the department's share."))
+            if percent is not None and not department:
+                self.add_error(f"department_{row}", _("Choose the department for this share."))
+
+    @property
+    def shares(self) -> list:
+        result = []
+        for row in range(1, SHARE_ROWS + 1):
+            department = _lookup(self.cleaned_data.get(f"department_{row}"), self.split_departments)
+            percent = self.cleaned_data.get(f"percent_{row}")
+            if department is not None and percent is not None:
+                result.append((department, percent))
+        return result
+
+
+class FinancingForm(SplitRowsMixin, EconomyForm):
     """A split of an intervention between departments: up to SHARE_ROWS rows of department and percent."""
 
     decided_on = BoundedDateField(label=_("Decided on"), initial=timezone.localdate)
@@ -189,22 +242,8 @@ class FinancingForm(EconomyForm):
         super().__init__(*args, **kwargs)
         self.intervention = intervention
         self.fields["version"].initial = intervention.version
-        choices = [("", _("No department"))] + [(str(d.public_id), d.name) for d in self.page.departments]
-        for row in range(1, SHARE_ROWS + 1):
-            self.fields[f"department_{row}"] = forms.ChoiceField(
-                label=_("Department %(row)s") % {"row": row}, choices=choices, required=row == 1
-            )
-            self.fields[f"department_{row}"].widget.attrs["class"] = "form-select"
-            self.fields[f"percent_{row}"] = DanishDecimalField(
-                label=_("Share %(row)s (%%)") % {"row": row},
-                required=row == 1,
-                max_digits=5,
-                decimal_places=2,
-                min_value=Decimal("0.01"),
-                max_value=Decimal("100"),
-            )
-            self.fields[f"percent_{row}"].widget.attrs["class"] = "form-input input-width-xs"
-        shares = [name for row in range(1, SHARE_ROWS + 1) for name in (f"department_{row}", f"percent_{row}")]
+        self.split_departments = self.page.departments
+        shares = self.add_split_fields()
         self.order_fields([*shares, "decided_on", "reason", "family_motivated", "motivation_note", "version"])
 
     def clean_decided_on(self):
@@ -217,23 +256,115 @@ class FinancingForm(EconomyForm):
 
     def clean(self):
         cleaned = super().clean()
-        for row in range(1, SHARE_ROWS + 1):
-            department, percent = cleaned.get(f"department_{row}"), cleaned.get(f"percent_{row}")
-            if department and percent is None and f"percent_{row}" not in self.errors:
-                self.add_error(f"percent_{row}", _("Give the department's share."))
-            if percent is not None and not department:
-                self.add_error(f"department_{row}", _("Choose the department for this share."))
+        self.clean_split_rows(cleaned)
+        return cleaned
+
+
+REVIEW_SEES = _(
+    "The controller sees the pathway's interventions, their costs and financing decisions, and your question and "
+    "proposal – not the citizen's name, CPR number, plan, meetings or notes. Write no case details in the question."
+)
+
+
+class ReviewRequestForm(SplitRowsMixin, EconomyForm):
+    """Ask a controller to review the financing split, optionally with a proposed split (not yet a decision)."""
+
+    split_required = False
+
+    controller = forms.ChoiceField(label=_("Controller"))
+    intervention = forms.ChoiceField(label=_("What the review is about"), required=False)
+    question = forms.CharField(
+        label=_("Question to the controller"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=REVIEW_SEES,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["controller"].choices = [("", _("Choose the controller"))] + [
+            (str(user.public_id), user.get_full_name() or user.username) for user in self.page.controllers
+        ]
+        self.fields["intervention"].choices = [("", _("The pathway's interventions as a whole"))] + [
+            (str(row.intervention.public_id), row.intervention.service.name) for row in self.page.rows
+        ]
+        self.split_departments = self.page.departments
+        shares = self.add_split_fields()
+        for name in shares:
+            self.fields[name].help_text = ""
+        self.fields["department_1"].help_text = _(
+            "A proposed split, if you have one: it is not a financing decision. Leave the shares empty to have the "
+            "split in force reviewed."
+        )
+        self.order_fields(["controller", "intervention", "question", *shares])
+
+    def clean(self):
+        cleaned = super().clean()
+        self.clean_split_rows(cleaned)
         return cleaned
 
     @property
-    def shares(self) -> list:
-        result = []
-        for row in range(1, SHARE_ROWS + 1):
-            department = _lookup(self.cleaned_data.get(f"department_{row}"), self.page.departments)
-            percent = self.cleaned_data.get(f"percent_{row}")
-            if department is not None and percent is not None:
-                result.append((department, percent))
-        return result
+    def chosen_controller(self):
+        return _lookup(self.cleaned_data.get("controller"), self.page.controllers)
+
+    @property
+    def chosen_intervention(self):
+        return _lookup(self.cleaned_data.get("intervention"), [row.intervention for row in self.page.rows])
+
+
+class ReviewWithdrawForm(EconomyForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = review.version
+
+
+class ReviewAnswerForm(SplitRowsMixin, DkfdsFormMixin, forms.Form):
+    """The controller's answer: agrees, or another split (shares adding up to 100 %), and a comment."""
+
+    split_required = False
+
+    verdict = forms.ChoiceField(label=_("Your answer"), widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when you propose another split: explain it."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, departments, review, **kwargs):
+        from samspil.economy.choices import ReviewVerdict
+
+        super().__init__(*args, **kwargs)
+        self.fields["verdict"].choices = ReviewVerdict.choices
+        self.fields["version"].initial = review.version
+        self.split_departments = departments
+        shares = self.add_split_fields()
+        self.fields["department_1"].help_text = _(
+            "Only when you propose another split: the shares must add up to 100 %."
+        )
+        self.order_fields(["verdict", *shares, "comment", "version"])
+
+    def clean(self):
+        from samspil.economy.choices import ReviewVerdict
+
+        cleaned = super().clean()
+        self.clean_split_rows(cleaned)
+        verdict = cleaned.get("verdict")
+        has_shares = any(cleaned.get(f"department_{row}") for row in range(1, SHARE_ROWS + 1))
+        if verdict == ReviewVerdict.OTHER_SPLIT:
+            if not has_shares and "department_1" not in self.errors:
+                self.add_error("department_1", _("Give the split you propose."))
+            if not (cleaned.get("comment") or "").strip():
+                self.add_error("comment", _("Explain the split you propose."))
+        elif verdict == ReviewVerdict.AGREES and has_shares:
+            self.add_error(
+                "verdict", _("You agree with the split, so leave the shares empty (or propose another split).")
+            )
+        return cleaned
 
 
 class ExemptionForm(EconomyForm):

@@ -17,7 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from samspil.audit.models import ChangeLogged
 from samspil.core.models import TenantModel
-from samspil.economy.choices import RECURRING_UNITS, Law, ProgrammeElement, ServiceUnit
+from samspil.economy.choices import (
+    RECURRING_UNITS,
+    Law,
+    ProgrammeElement,
+    ReviewSharePart,
+    ReviewStatus,
+    ReviewVerdict,
+    ServiceUnit,
+)
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -265,3 +273,124 @@ class LegalExemptionUse(ChangeLogged, TenantModel):
 
     def __str__(self):
         return f"{self.law} {self.paragraph}"
+
+
+class FinancingReview(ChangeLogged, TenantModel):
+    """A controller asked to review a pathway's financing split (seed 003 p. 11: *et tættere samarbejde mellem
+    sagsbehandlere og controllere*).
+
+    Someone working in the pathway (`contribute`) asks one named controller, with a question, about the split of the
+    pathway's interventions as a whole or of one intervention (`intervention`), optionally with a proposed split that
+    is not yet a `FinancingDecision` (shares with part `proposal`). While the review is open the controller reads
+    that pathway's financing without its case content (`review_access`); the answer (agrees, or another split with
+    shares of part `counter`, and a comment) closes it and is shown on the pathway's economy page. A withdrawn
+    review is closed without an answer. Nothing is ever deleted.
+    """
+
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="financing_reviews", verbose_name=_("pathway")
+    )
+    intervention = models.ForeignKey(
+        Intervention,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="financing_reviews",
+        verbose_name=_("intervention"),
+        help_text=_("Empty: the pathway's interventions as a whole."),
+    )
+    controller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("controller")
+    )
+    question = models.TextField(_("question"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.OPEN)
+    verdict = models.CharField(_("answer"), max_length=20, choices=ReviewVerdict.choices, blank=True)
+    comment = models.TextField(_("the controller's comment"), blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("financing review")
+        verbose_name_plural = _("financing reviews")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["controller", "status"]), models.Index(fields=["pathway", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ReviewStatus.ANSWERED) | (Q(answered_at__isnull=False) & ~Q(verdict="")),
+                name="financing_review_answered_has_answer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReviewStatus.WITHDRAWN) | Q(withdrawn_at__isnull=False),
+                name="financing_review_withdrawn_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{_('Financing review')} {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        """How the controller's pages name the pathway: "Forløb 3F2A9C1B" (the start of its id), never the citizen."""
+        return self.reference_of(self.pathway.public_id) if self.pathway_id else ""
+
+    @staticmethod
+    def reference_of(pathway_public_id) -> str:
+        return f"{_('Pathway')} {pathway_public_id.hex[:8].upper()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ReviewStatus.OPEN
+
+    @property
+    def proposal(self) -> list:
+        """The split proposed with the request (from the prefetched shares; empty: the split in force)."""
+        return [share for share in self.shares.all() if share.part == ReviewSharePart.PROPOSAL]
+
+    @property
+    def counter(self) -> list:
+        """The controller's split, when the answer proposes another."""
+        return [share for share in self.shares.all() if share.part == ReviewSharePart.COUNTER]
+
+
+class FinancingReviewShare(ChangeLogged, TenantModel):
+    """One department's share in a review: of the split proposed with the request, or of the controller's."""
+
+    review = models.ForeignKey(
+        FinancingReview, on_delete=models.PROTECT, related_name="shares", verbose_name=_("financing review")
+    )
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="+", verbose_name=_("pathway")
+    )
+    part = models.CharField(_("split"), max_length=20, choices=ReviewSharePart.choices)
+    department = models.ForeignKey(
+        "organisations.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+    )
+    percent = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("share in a financing review")
+        verbose_name_plural = _("shares in financing reviews")
+        ordering = ["part", "-percent", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "part", "department"], name="financing_review_share_unique"),
+            models.CheckConstraint(
+                condition=Q(percent__gt=0) & Q(percent__lte=Decimal("100")), name="financing_review_share_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        from django.template.defaultfilters import floatformat
+
+        return f"{self.get_part_display()}: {self.department} {floatformat(self.percent, '-2')} %"

@@ -15,4 +15,6 @@ urlpatterns = [
         name="financing_decide",
     ),
     path("fritagelser/", views.ExemptionAddView.as_view(), name="exemption_add"),
+    path("gennemsyn/", views.ReviewRequestView.as_view(), name="review_request"),
+    path("gennemsyn/<uuid:review_id>/tilbagekald/", views.ReviewWithdrawView.as_view(), name="review_withdraw"),
 ]

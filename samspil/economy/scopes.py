@@ -6,6 +6,10 @@
   controllers get every row of the municipality; department heads, team leaders and project leaders get the
   rows that touch one of the departments where they hold that role (it grants, it provided the service when
   it was granted (`Intervention.service_department`), or it pays); nobody else anything.
+- A controller's review of a pathway's financing (`FinancingReview` and its shares) is visible with the pathway
+  for VIEW, CONTRIBUTE and MANAGE (the team sees the request and the answer). For AGGREGATE it answers only the
+  reviews that name the user as controller, while the user is a controller (`policy.can_see_costs`): the narrow
+  rule by which a controller reaches one pathway's financing (never its case content) — see `review_access`.
 - Operating costs per programme hold no citizen data: readable (VIEW, AGGREGATE) by controllers (all) and the
   aggregate roles (the programmes with pathways coordinated from one of their departments); written through
   the service, which checks who may register them.
@@ -17,6 +21,8 @@ from samspil.access import policy
 from samspil.access.scopes import municipality_configuration_scope, pathway_child_scope
 from samspil.economy.models import (
     FinancingDecision,
+    FinancingReview,
+    FinancingReviewShare,
     FinancingShare,
     Intervention,
     LegalExemptionUse,
@@ -69,6 +75,16 @@ def economy_pathway_child_scope(queryset, user, action):
     if action == policy.AGGREGATE:
         return _aggregate(queryset, user)
     return pathway_child_scope(queryset, user, action)
+
+
+@policy.register(FinancingReview, FinancingReviewShare)
+def financing_review_scope(queryset, user, action):
+    if action != policy.AGGREGATE:
+        return pathway_child_scope(queryset, user, action)
+    if not policy.can_see_costs(user):
+        return queryset.none()
+    field = "controller_id" if queryset.model is FinancingReview else "review__controller_id"
+    return queryset.filter(**{field: user.pk})
 
 
 @policy.register(OperatingCost)

@@ -43,6 +43,8 @@ from samspil.economy import costs
 from samspil.economy.choices import ProgrammeElement
 from samspil.economy.models import (
     FinancingDecision,
+    FinancingReview,
+    FinancingReviewShare,
     FinancingShare,
     Intervention,
     LegalExemptionUse,
@@ -110,6 +112,36 @@ class InterventionRow:
     payers: list
     chart: dict
     financing_version: int = 0
+    findings: list = field(default_factory=list)  # the labels of the assessment findings it answers
+    before_analysis_meeting: bool = False  # started before the analysis meeting the model asks for (a warning)
+
+
+@dataclass(frozen=True)
+class AnalysisMeetingRule:
+    """*Én familie – én indgang* (seed 003 p. 4 and 10): on a family's pathway an analysis meeting is held before
+    interventions start. `applies`: the pathway is such a pathway; `held_on`: the local day its first analysis
+    meeting was held (None: none held yet).
+
+    An intervention starting on the day of the meeting or later is after it (the meeting is on that day, the
+    intervention starts from it); one starting before that day, or any while none has been held, is before. The
+    rule warns; it never refuses a grant.
+    """
+
+    applies: bool
+    held_on: datetime.date | None = None
+
+    def before(self, starts_on: datetime.date) -> bool:
+        return self.applies and (self.held_on is None or starts_on < self.held_on)
+
+
+def analysis_meeting_rule(pathway: Pathway) -> AnalysisMeetingRule:
+    """The rule for this pathway: no query for a pathway it does not apply to, one otherwise."""
+    from samspil.meetings.selectors import first_analysis_meeting_held, requires_analysis_meeting
+
+    if not requires_analysis_meeting(pathway):
+        return AnalysisMeetingRule(applies=False)
+    held = first_analysis_meeting_held(pathway)
+    return AnalysisMeetingRule(applies=True, held_on=timezone.localdate(held) if held else None)
 
 
 @dataclass
@@ -126,14 +158,28 @@ class PathwayEconomy:
     exemptions: list
     can_contribute: bool
     can_manage: bool
+    analysis: AnalysisMeetingRule = field(default_factory=lambda: AnalysisMeetingRule(applies=False))
+    reviews: list = field(default_factory=list)
     services: list = field(default_factory=list)
     departments: list = field(default_factory=list)
     granting_departments: list = field(default_factory=list)
+    finding_choices: list = field(default_factory=list)
+    controllers: list = field(default_factory=list)
+    user_id: int | None = None
 
     @property
     def meets_sector_criterion(self) -> bool:
         """The joint-financing model's first criterion: services from at least two sector areas on the pathway."""
         return len(self.sector_kinds) >= 2
+
+    @property
+    def before_analysis_meeting(self) -> list:
+        """The rows of interventions that started before the analysis meeting (see `AnalysisMeetingRule`)."""
+        return [row for row in self.rows if row.before_analysis_meeting]
+
+    def may_withdraw(self, review) -> bool:
+        """The one who asked, or the coordinator, while the review is open and the pathway is open."""
+        return review.is_open and self.can_contribute and (review.requested_by_id == self.user_id or self.can_manage)
 
 
 def _payers(departments: dict, amounts: dict[int, Decimal], percents: dict[int, Decimal] | None = None) -> list:
@@ -170,21 +216,31 @@ def granting_departments(*, actor, pathway: Pathway) -> list[Department]:
     return list(Department.objects.filter(granting, municipality_id=pathway.municipality_id).order_by("name"))
 
 
-def pathway_economy(*, actor, pathway: Pathway, until: datetime.date | None = None) -> PathwayEconomy:
-    """Everything on the pathway's economy page, in a constant number of queries."""
-    today = until or timezone.localdate()
-    decisions = Prefetch(
+def _decisions_prefetch() -> Prefetch:
+    return Prefetch(
         "financing_decisions",
         queryset=FinancingDecision.objects.select_related("decided_by")
         .prefetch_related(Prefetch("shares", queryset=FinancingShare.objects.select_related("department")))
         .order_by("decided_on", "id"),
     )
-    interventions = list(
-        Intervention.objects.filter(pathway=pathway)
-        .select_related("service", "service_department", "granting_department")
-        .prefetch_related(decisions)
-        .order_by("starts_on", "id")
-    )
+
+
+@dataclass
+class _Financing:
+    """The interventions of one pathway with their costs and splits: what the economy page and the controller's
+    review page show."""
+
+    rows: list
+    total: Decimal
+    payers: list
+    payer_chart: dict
+    series: list
+    series_chart: dict
+    sector_kinds: list
+
+
+def _financing(interventions: list, *, today: datetime.date, closed_on, analysis=None) -> _Financing:
+    """Rows, payers and the monthly series of `interventions` (loaded with `_decisions_prefetch`), no queries."""
     departments = {i.granting_department_id: i.granting_department for i in interventions}
     for intervention in interventions:
         for decision in intervention.financing_decisions.all():
@@ -192,7 +248,7 @@ def pathway_economy(*, actor, pathway: Pathway, until: datetime.date | None = No
     rows, by_payer, by_month = [], {}, {}
     for intervention in interventions:
         history = list(intervention.financing_decisions.all())
-        months = costs.intervention_months(intervention, costs.cost_until(today, pathway.closed_on))
+        months = costs.intervention_months(intervention, costs.cost_until(today, closed_on))
         amount = costs.total(months)
         timeline = decision_timeline(history)
         parts = costs.payer_totals(costs.split_by_decisions(months, timeline, default_shares(intervention)))
@@ -219,16 +275,12 @@ def pathway_economy(*, actor, pathway: Pathway, until: datetime.date | None = No
                     unit="%",
                 ),
                 financing_version=intervention.version,
+                before_analysis_meeting=bool(analysis and analysis.before(intervention.starts_on)),
             )
         )
     payers = _payers(departments, by_payer)
     series = sorted(by_month.items())
-    access = pathway_access(actor=actor, pathway=pathway)
-    can_contribute = pathway.is_open and access.may_contribute
-    can_manage = pathway.is_open and access.is_coordinator
-    page = PathwayEconomy(
-        pathway=pathway,
-        today=today,
+    return _Financing(
         rows=rows,
         total=sum((row.total for row in rows), ZERO),
         payers=payers,
@@ -236,6 +288,69 @@ def pathway_economy(*, actor, pathway: Pathway, until: datetime.date | None = No
         series=series,
         series_chart=chart([month_label(m) for m, _a in series], [a for _m, a in series], label=_("Cost")),
         sector_kinds=sorted({i.service_department.get_kind_display() for i in interventions}),
+    )
+
+
+def _review_queryset(queryset):
+    """Reviews with what their display needs: the controller, who asked, the intervention and both splits."""
+    return queryset.select_related(
+        "controller", "requested_by", "withdrawn_by", "intervention__service"
+    ).prefetch_related(Prefetch("shares", queryset=FinancingReviewShare.objects.select_related("department")))
+
+
+def review_controllers(*, municipality_id: int, exclude_user_id: int | None = None) -> list:
+    """The municipality's current controllers (active staff accounts), whom a review can be asked of: one query."""
+    from django.contrib.auth import get_user_model
+
+    from samspil.accounts.choices import AccountKind
+    from samspil.organisations.choices import COST_ROLES
+    from samspil.organisations.models import Membership
+
+    controllers = (
+        get_user_model()
+        .objects.filter(
+            municipality_id=municipality_id,
+            is_active=True,
+            kind=AccountKind.STAFF,
+            pk__in=Membership.objects.current().filter(role__in=COST_ROLES).values("user_id"),
+        )
+        .exclude(pk=exclude_user_id)
+        .order_by("first_name", "last_name", "pk")
+    )
+    return list(controllers)
+
+
+def pathway_economy(*, actor, pathway: Pathway, until: datetime.date | None = None) -> PathwayEconomy:
+    """Everything on the pathway's economy page, in a constant number of queries."""
+    from samspil.assessments.models import Finding
+    from samspil.assessments.selectors import finding_choices, finding_label
+
+    today = until or timezone.localdate()
+    interventions = list(
+        Intervention.objects.filter(pathway=pathway)
+        .select_related("service", "service_department", "granting_department")
+        .prefetch_related(
+            _decisions_prefetch(), Prefetch("findings", queryset=Finding.objects.select_related("assessment"))
+        )
+        .order_by("starts_on", "id")
+    )
+    analysis = analysis_meeting_rule(pathway)
+    financing = _financing(interventions, today=today, closed_on=pathway.closed_on, analysis=analysis)
+    for row in financing.rows:
+        row.findings = [finding_label(finding) for finding in row.intervention.findings.all()]
+    access = pathway_access(actor=actor, pathway=pathway)
+    can_contribute = pathway.is_open and access.may_contribute
+    can_manage = pathway.is_open and access.is_coordinator
+    page = PathwayEconomy(
+        pathway=pathway,
+        today=today,
+        rows=financing.rows,
+        total=financing.total,
+        payers=financing.payers,
+        payer_chart=financing.payer_chart,
+        series=financing.series,
+        series_chart=financing.series_chart,
+        sector_kinds=financing.sector_kinds,
         exemptions=list(
             LegalExemptionUse.objects.filter(pathway=pathway)
             .select_related("intervention__service", "registered_by")
@@ -243,6 +358,9 @@ def pathway_economy(*, actor, pathway: Pathway, until: datetime.date | None = No
         ),
         can_contribute=can_contribute,
         can_manage=can_manage,
+        analysis=analysis,
+        reviews=list(_review_queryset(FinancingReview.objects.filter(pathway=pathway)).order_by("-created_at", "-id")),
+        user_id=actor.pk,
     )
     if can_contribute or can_manage:
         page.services = list(
@@ -250,7 +368,89 @@ def pathway_economy(*, actor, pathway: Pathway, until: datetime.date | None = No
         )
         page.departments = list(Department.objects.visible_to(actor, policy.VIEW).order_by("name"))
         page.granting_departments = granting_departments(actor=actor, pathway=pathway)
+        page.finding_choices = finding_choices(pathway)
+        page.controllers = review_controllers(municipality_id=pathway.municipality_id, exclude_user_id=actor.pk)
     return page
+
+
+# --- the controller's review of a pathway's financing -----------------------------------------------------
+
+
+def controller_reviews(*, actor) -> list[FinancingReview]:
+    """The reviews asked of the actor as controller, open ones first, newest first (`visible_to` AGGREGATE: the
+    reviews naming the actor, while a controller). They name the pathway by its reference, its programme and its
+    coordinating department only."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    reviews = (
+        _review_queryset(FinancingReview.objects.visible_to(actor, policy.AGGREGATE))
+        .select_related("pathway__programme", "pathway__lead_department")
+        .annotate(open_first=Case(When(status="open", then=Value(0)), default=Value(1), output_field=IntegerField()))
+        .order_by("open_first", "-created_at", "-id")
+    )
+    return list(reviews)
+
+
+@dataclass
+class ReviewPage:
+    """What the controller sees while a review is open: the pathway's financing, without its case content."""
+
+    review: FinancingReview
+    reference: str
+    programme: Programme
+    lead_department: Department
+    today: datetime.date
+    rows: list
+    total: Decimal
+    payers: list
+    payer_chart: dict
+    sector_kinds: list
+    departments: list  # every department of the municipality, for the controller's own split
+    subjects: list  # the citizens whose financing it is: for the access log only, never shown
+
+    @property
+    def meets_sector_criterion(self) -> bool:
+        return len(self.sector_kinds) >= 2
+
+
+def review_page(*, actor, public_id, until: datetime.date | None = None) -> ReviewPage:
+    """The open review named by `public_id` of the actor as controller, with the pathway's interventions, costs and
+    decisions read through the controller's AGGREGATE scope. 404 when it is not the actor's, or no longer open: the
+    controller reads the live financing only while the review is open."""
+    from samspil.pathways.selectors import subject_citizens
+
+    review = (
+        _review_queryset(FinancingReview.objects.visible_to(actor, policy.AGGREGATE))
+        .select_related("pathway__programme", "pathway__lead_department")
+        .filter(public_id=public_id, status="open")
+        .first()
+    )
+    if review is None:
+        raise Http404
+    pathway = review.pathway
+    today = until or timezone.localdate()
+    interventions = list(
+        Intervention.objects.visible_to(actor, policy.AGGREGATE)
+        .filter(pathway_id=pathway.pk)
+        .select_related("service", "service_department", "granting_department")
+        .prefetch_related(_decisions_prefetch())
+        .order_by("starts_on", "id")
+    )
+    financing = _financing(interventions, today=today, closed_on=pathway.closed_on)
+    return ReviewPage(
+        review=review,
+        reference=review.reference,
+        programme=pathway.programme,
+        lead_department=pathway.lead_department,
+        today=today,
+        rows=financing.rows,
+        total=financing.total,
+        payers=financing.payers,
+        payer_chart=financing.payer_chart,
+        sector_kinds=financing.sector_kinds,
+        departments=list(Department.objects.visible_to(actor, policy.VIEW).order_by("name")),
+        subjects=subject_citizens(pathway),
+    )
 
 
 # --- the catalogue -----------------------------------------------------------------------------------------

@@ -25,9 +25,11 @@ from samspil.access import policy
 from samspil.audit.services import event_record
 from samspil.core.exceptions import ConflictError
 from samspil.economy import costs
-from samspil.economy.choices import Law, ProgrammeElement, ServiceUnit
+from samspil.economy.choices import Law, ProgrammeElement, ReviewSharePart, ReviewStatus, ReviewVerdict, ServiceUnit
 from samspil.economy.models import (
     FinancingDecision,
+    FinancingReview,
+    FinancingReviewShare,
     FinancingShare,
     Intervention,
     LegalExemptionUse,
@@ -260,8 +262,15 @@ def intervention_grant(
     granting_department: Department,
     ends_on: datetime.date | None = None,
     note: str = "",
+    findings: Iterable = (),
 ) -> Intervention:
-    """Grant a service from the catalogue on the pathway, at the catalogue's price of today."""
+    """Grant a service from the catalogue on the pathway, at the catalogue's price of today.
+
+    `findings` are the assessment findings (`assessments.Finding`) of this pathway the intervention answers.
+    On a family pathway of *Én familie – én indgang* an intervention that starts before the first analysis meeting
+    was held is granted all the same: the pages warn (`selectors.analysis_meeting_rule`), the service does not
+    refuse — the municipality decides, the model asks for the meeting first.
+    """
     pathway = _open_pathway(actor=actor, pathway=pathway, action=policy.CONTRIBUTE)
     _same_municipality(actor, service, granting_department)
     _require_authority(actor=actor, pathway=pathway, department=granting_department, change=False)
@@ -273,6 +282,9 @@ def intervention_grant(
         raise ValidationError(_("The quantity must be more than 0."))
     if ends_on is not None and ends_on < starts_on:
         raise ValidationError(_("The end cannot be before the start."))
+    findings = list(findings)
+    if any(finding.pathway_id != pathway.pk for finding in findings):
+        raise ValidationError(_("Choose only findings from this pathway's assessments."))
     intervention = Intervention.objects.create(
         municipality_id=pathway.municipality_id,
         pathway=pathway,
@@ -287,6 +299,8 @@ def intervention_grant(
         granted_by=actor,
         note=note.strip(),
     )
+    if findings:
+        intervention.findings.add(*findings)
     event_record(
         actor=actor,
         code="intervention.granted",
@@ -330,6 +344,31 @@ def intervention_end(
 # --- joint financing ---------------------------------------------------------------------------------------
 
 
+def _check_shares(actor, shares) -> None:
+    """A split: at least one share, each department once (of the actor's municipality), each share above 0 and at
+    most 100 % with at most two decimals, adding up to exactly 100.00 %. `ValidationError` otherwise."""
+    if not shares:
+        raise ValidationError(_("Give at least one department's share."))
+    departments = [department for department, _percent in shares]
+    _same_municipality(actor, *departments)
+    if len({department.pk for department in departments}) != len(departments):
+        raise ValidationError(_("Each department can only have one share."))
+    percents = [Decimal(percent) for _department, percent in shares]
+    if any(percent <= 0 or percent > 100 or percent != percent.quantize(costs.ORE) for percent in percents):
+        raise ValidationError(_("Each share must be more than 0 and at most 100 %, with at most two decimals."))
+    added = sum(percents, Decimal("0"))
+    if added != costs.HUNDRED:
+        raise ValidationError(
+            _("The shares add up to %(total)s %%; they must add up to exactly 100 %%.")
+            % {"total": f"{added:.2f}".replace(".", ",")}
+        )
+
+
+def split_text(shares) -> str:
+    """ "Jobcenter 60,00 %, Sundhed 40,00 %": a split as the events and messages write it."""
+    return ", ".join(f"{department.name} {Decimal(percent):.2f} %".replace(".", ",") for department, percent in shares)
+
+
 @transaction.atomic
 def financing_decide(
     *,
@@ -368,21 +407,7 @@ def financing_decide(
         raise ValidationError(_("A financing decision cannot be dated before the intervention starts."))
     if not reason.strip():
         raise ValidationError(_("Give the reason for the split."))
-    if not shares:
-        raise ValidationError(_("Give at least one department's share."))
-    departments = [department for department, _percent in shares]
-    _same_municipality(actor, *departments)
-    if len({department.pk for department in departments}) != len(departments):
-        raise ValidationError(_("Each department can only have one share."))
-    percents = [Decimal(percent) for _department, percent in shares]
-    if any(percent <= 0 or percent > 100 or percent != percent.quantize(costs.ORE) for percent in percents):
-        raise ValidationError(_("Each share must be more than 0 and at most 100 %, with at most two decimals."))
-    added = sum(percents, Decimal("0"))
-    if added != costs.HUNDRED:
-        raise ValidationError(
-            _("The shares add up to %(total)s %%; they must add up to exactly 100 %%.")
-            % {"total": f"{added:.2f}".replace(".", ",")}
-        )
+    _check_shares(actor, shares)
     latest = FinancingDecision.objects.filter(intervention=intervention).order_by("-decided_on", "-id").first()
     if latest is not None and decided_on < latest.decided_on:
         raise ValidationError(_("A re-assessment cannot be dated before the decision it replaces."))
@@ -406,17 +431,183 @@ def financing_decide(
         )
     intervention.version += 1
     intervention.save(update_fields=["version", "updated_at"])
-    split_text = ", ".join(
-        f"{department.name} {Decimal(percent):.2f} %".replace(".", ",") for department, percent in shares
-    )
     event_record(
         actor=actor,
         code="financing.decided",
         municipality_id=pathway.municipality_id,
         pathway=pathway,
-        data={"service": intervention.service.name, "split": split_text},
+        data={"service": intervention.service.name, "split": split_text(shares)},
     )
     return decision
+
+
+# --- the controller's review of the financing ---------------------------------------------------------------
+
+
+def _save_review_shares(review: FinancingReview, part: str, shares) -> None:
+    for department, percent in shares:  # one by one, so each share gets its change-log row
+        FinancingReviewShare.objects.create(
+            municipality_id=review.municipality_id,
+            review=review,
+            pathway_id=review.pathway_id,
+            part=part,
+            department=department,
+            percent=Decimal(percent),
+        )
+
+
+def _review_subject(review: FinancingReview) -> str:
+    return review.intervention.service.name if review.intervention_id else str(_("the pathway as a whole"))
+
+
+@transaction.atomic
+def financing_review_request(
+    *,
+    actor,
+    pathway: Pathway,
+    controller,
+    question: str,
+    intervention: Intervention | None = None,
+    shares: list[tuple[Department, Decimal]] | None = None,
+) -> FinancingReview:
+    """Ask a named controller to review the pathway's financing split (seed 003 p. 11), with a question.
+
+    Anyone who works in the pathway (`contribute`) may ask. The review is about the pathway's interventions as a
+    whole or about one of them, and may carry a proposed split (`shares`, not yet a financing decision), checked as a
+    decision's split is. The controller must be a current controller of the municipality and someone else than the
+    actor. The pathway needs an intervention or a proposal: there is nothing else to review.
+    """
+    pathway = _open_pathway(actor=actor, pathway=pathway, action=policy.CONTRIBUTE)
+    if intervention is not None:
+        intervention = _intervention_of(pathway, intervention)
+    if (
+        controller is None
+        or controller.municipality_id != pathway.municipality_id
+        or not policy.can_see_costs(controller)
+    ):
+        raise ValidationError(_("Choose a controller of the municipality."))
+    if controller.pk == actor.pk:
+        raise ValidationError(_("Ask another controller than yourself."))
+    if not question.strip():
+        raise ValidationError(_("Write what the controller is asked to look at."))
+    shares = list(shares or [])
+    if shares:
+        _check_shares(actor, shares)
+    elif intervention is None and not Intervention.objects.filter(pathway=pathway).exists():
+        raise ValidationError(_("The pathway has no interventions yet: propose a split for the controller to review."))
+    review = FinancingReview.objects.create(
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        intervention=intervention,
+        controller=controller,
+        question=question.strip(),
+        requested_by=actor,
+    )
+    _save_review_shares(review, ReviewSharePart.PROPOSAL, shares)
+    event_record(
+        actor=actor,
+        code="financing.review_requested",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"controller": controller.get_full_name(), "subject": _review_subject(review)},
+    )
+    return review
+
+
+def _review_is_open(review: FinancingReview) -> None:
+    if review.status == ReviewStatus.ANSWERED:
+        raise ValidationError(_("The controller has already answered this review."))
+    if review.status == ReviewStatus.WITHDRAWN:
+        raise ValidationError(_("The request for this review has been withdrawn."))
+
+
+def _review_version(review: FinancingReview, expected_version: int) -> None:
+    if review.version != expected_version:
+        raise ConflictError(
+            _("Someone else changed this review while you were working on it. Look at it again and save.")
+        )
+
+
+@transaction.atomic
+def financing_review_withdraw(
+    *, actor, pathway: Pathway, review: FinancingReview, expected_version: int
+) -> FinancingReview:
+    """Withdraw an open request (asked the wrong controller, or the question is settled): the one who asked or the
+    coordinator. The controller's access to the pathway's financing ends with it; the request stays on record."""
+    from django.http import Http404
+
+    pathway = _open_pathway(actor=actor, pathway=pathway, action=policy.CONTRIBUTE)
+    review = FinancingReview.objects.select_for_update().filter(pk=review.pk, pathway=pathway).first()
+    if review is None:
+        raise Http404
+    if review.requested_by_id != actor.pk and not pathway.access.is_coordinator:
+        raise ValidationError(_("Only the one who asked for the review or the coordinator can withdraw it."))
+    _review_version(review, expected_version)
+    _review_is_open(review)
+    review.status = ReviewStatus.WITHDRAWN
+    review.withdrawn_by = actor
+    review.withdrawn_at = timezone.now()
+    review.version += 1
+    review.save(update_fields=["status", "withdrawn_by", "withdrawn_at", "version", "updated_at"])
+    event_record(
+        actor=actor,
+        code="financing.review_withdrawn",
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        data={"controller": review.controller.get_full_name(), "subject": _review_subject(review)},
+    )
+    return review
+
+
+@transaction.atomic
+def financing_review_answer(
+    *,
+    actor,
+    review: FinancingReview,
+    verdict: str,
+    comment: str,
+    expected_version: int,
+    shares: list[tuple[Department, Decimal]] | None = None,
+) -> FinancingReview:
+    """The controller's answer: agrees with the split, or proposes another (`shares`, adding up to 100 %), with a
+    comment. Only the controller the review names, while a controller and while the review is open; the answer
+    closes the review, and with it the controller's access to the pathway's financing."""
+    from django.http import Http404
+
+    review = (
+        FinancingReview.objects.visible_to(actor, policy.AGGREGATE).select_for_update().filter(pk=review.pk).first()
+    )
+    if review is None:
+        raise Http404
+    _review_version(review, expected_version)
+    _review_is_open(review)
+    shares = list(shares or [])
+    if verdict not in ReviewVerdict.values:
+        raise ValidationError(_("Say whether you agree with the split or propose another."))
+    if verdict == ReviewVerdict.AGREES and shares:
+        raise ValidationError(_("You agree with the split, so leave the shares empty (or propose another split)."))
+    if verdict == ReviewVerdict.OTHER_SPLIT:
+        _check_shares(actor, shares)
+        if not comment.strip():
+            raise ValidationError(_("Explain the split you propose."))
+    review.status = ReviewStatus.ANSWERED
+    review.verdict = verdict
+    review.comment = comment.strip()
+    review.answered_at = timezone.now()
+    review.version += 1
+    review.save(update_fields=["status", "verdict", "comment", "answered_at", "version", "updated_at"])
+    _save_review_shares(review, ReviewSharePart.COUNTER, shares)
+    answer = review.get_verdict_display()
+    if shares:
+        answer = f"{answer}: {split_text(shares)}"
+    event_record(
+        actor=actor,
+        code="financing.review_answered",
+        municipality_id=review.municipality_id,
+        pathway=review.pathway,
+        data={"subject": _review_subject(review), "answer": answer},
+    )
+    return review
 
 
 # --- exemptions --------------------------------------------------------------------------------------------

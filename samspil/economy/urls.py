@@ -12,4 +12,6 @@ urlpatterns = [
     path("afdelinger/<uuid:department_id>/", views.DepartmentReportView.as_view(), name="department"),
     path("driftsudgifter/", views.OperatingCostView.as_view(), name="operating_costs"),
     path("fritagelser/", views.ExemptionReportView.as_view(), name="exemptions"),
+    path("gennemsyn/", views.ReviewListView.as_view(), name="reviews"),
+    path("gennemsyn/<uuid:review_id>/", views.ReviewView.as_view(), name="review"),
 ]

@@ -53,7 +53,12 @@ def _page_context(request, pathway, bound_forms=None, page=None):
         context["forms"] = {
             "intervention": forms.InterventionForm(page=page, prefix="intervention"),
             "exemption": forms.ExemptionForm(page=page, prefix="exemption"),
+            "review": forms.ReviewRequestForm(page=page, prefix="review"),
         }
+        for review in page.reviews:
+            if page.may_withdraw(review):
+                key = f"withdraw-{review.public_id}"
+                context["forms"][key] = forms.ReviewWithdrawForm(page=page, review=review, prefix=key)
     context["forms"].update(_row_forms(page))
     for key, form in (bound_forms or {}).items():
         context["forms"][key] = form
@@ -124,17 +129,38 @@ class EconomyActionView(PathwayWriteView):
         return HttpResponseRedirect(reverse("pathway_economy:page", args=[self.pathway.public_id]))
 
 
+def analysis_meeting_warning(rule, starts_on=None) -> str:
+    """The warning of *Én familie – én indgang*'s rule (`selectors.AnalysisMeetingRule`): one text for the page, the
+    form and the message after granting."""
+    if rule.held_on is None:
+        return _(
+            "No analysis meeting has been held on the family's pathway yet. In Én familie – én indgang the "
+            "interdisciplinary analysis meeting is held before interventions are started."
+        )
+    return _(
+        "The intervention starts before the family's first analysis meeting (held on %(date)s). In Én familie – én "
+        "indgang the interdisciplinary analysis meeting is held before interventions are started."
+    ) % {"date": rule.held_on.strftime("%d.%m.%Y")}
+
+
 class InterventionAddView(EconomyActionView):
     form_key = "intervention"
     form_class = forms.InterventionForm
+    warning = ""
 
     @property
     def success_message(self):
         return _("The intervention was granted.")
 
     def perform(self, form):
+        from samspil.assessments.models import Finding
+
         data = form.cleaned_data
-        services.intervention_grant(
+        wanted = data.get("findings") or []
+        findings = list(Finding.objects.filter(pathway=self.pathway, public_id__in=wanted)) if wanted else []
+        if len(findings) != len(set(wanted)):
+            raise ValidationError(_("Choose only findings from this pathway's assessments."))
+        intervention = services.intervention_grant(
             actor=self.request.user,
             pathway=self.pathway,
             service=form.chosen_service,
@@ -143,7 +169,16 @@ class InterventionAddView(EconomyActionView):
             ends_on=data.get("ends_on"),
             quantity=data["quantity"],
             note=data.get("note", ""),
+            findings=findings,
         )
+        rule = selectors.analysis_meeting_rule(self.pathway)
+        if rule.before(intervention.starts_on):
+            self.warning = analysis_meeting_warning(rule)
+
+    def success(self):
+        if self.warning:  # granted all the same: the model's rule warns, it does not refuse
+            messages.warning(self.request, self.warning)
+        return super().success()
 
 
 class InterventionEndView(EconomyActionView):
@@ -193,6 +228,55 @@ class FinancingDecideView(EconomyActionView):
             family_motivated=data.get("family_motivated", False),
             motivation_note=data.get("motivation_note", ""),
             expected_version=data["version"],
+        )
+
+
+class ReviewRequestView(EconomyActionView):
+    """Ask a controller to review the pathway's financing (anyone who works in the pathway)."""
+
+    form_key = "review"
+    form_class = forms.ReviewRequestForm
+
+    @property
+    def success_message(self):
+        return _("The controller has been asked to review the financing.")
+
+    def perform(self, form):
+        services.financing_review_request(
+            actor=self.request.user,
+            pathway=self.pathway,
+            controller=form.chosen_controller,
+            intervention=form.chosen_intervention,
+            question=form.cleaned_data["question"],
+            shares=form.shares,
+        )
+
+
+class ReviewWithdrawView(EconomyActionView):
+    form_key = "withdraw"
+    form_class = forms.ReviewWithdrawForm
+
+    @property
+    def success_message(self):
+        return _("The request for a review was withdrawn.")
+
+    def key(self) -> str:
+        return f"{self.form_key}-{self.kwargs['review_id']}"
+
+    def bound_form(self):
+        page = selectors.pathway_economy(actor=self.request.user, pathway=self.pathway)
+        wanted = str(self.kwargs["review_id"])
+        self.review = next((review for review in page.reviews if str(review.public_id) == wanted), None)
+        if self.review is None:
+            raise Http404
+        return self.form_class(self.request.POST, page=page, prefix=self.key(), review=self.review)
+
+    def perform(self, form):
+        services.financing_review_withdraw(
+            actor=self.request.user,
+            pathway=self.pathway,
+            review=self.review,
+            expected_version=form.cleaned_data["version"],
         )
 
 
@@ -360,3 +444,76 @@ class ServiceEditView(RoleRequiredMixin, View):
                 messages.success(request, _("The service was saved."))
                 return HttpResponseRedirect(reverse("economy:services"))
         return self.render_form(form, status=422)
+
+
+# --- the controller's review of a pathway's financing ------------------------------------------------------
+
+
+class ReviewListView(RoleRequiredMixin, View):
+    """The reviews asked of the controller: open ones to answer, answered and withdrawn ones kept as a record. The
+    pathways are named by reference, programme and coordinating department only: no citizen data, not logged."""
+
+    role_check = staticmethod(policy.can_see_costs)
+
+    def get(self, request):
+        return render(request, "economy/reviews.html", {"reviews": selectors.controller_reviews(actor=request.user)})
+
+
+class ReviewView(RoleRequiredMixin, View):
+    """One open review for the controller it names: the pathway's interventions, costs and financing decisions
+    without its case content, and the answer form. 404 (logged) for anyone else and once the review is answered or
+    withdrawn: the live financing is shown only while the review is open.
+
+    The page shows no name, but the costs are the citizens' (or the family's) data: every response that shows them
+    writes one access-log row per subject of the pathway (`economy.review`, via `grant`: access the team gave for a
+    limited time, as a grant)."""
+
+    role_check = staticmethod(policy.can_see_costs)
+
+    def prepare(self, request, **kwargs):
+        try:
+            self.page = selectors.review_page(actor=request.user, public_id=kwargs["review_id"])
+        except Http404:
+            deny(request)
+
+    def get_form(self, data=None):
+        return forms.ReviewAnswerForm(data, departments=self.page.departments, review=self.page.review)
+
+    def render_page(self, form, status=200):
+        from samspil.audit.choices import AccessPurpose, AccessVia
+        from samspil.audit.services import access_record
+
+        response = render(self.request, "economy/review.html", {"page": self.page, "form": form}, status=status)
+        access_record(
+            actor=self.request.user,
+            citizens=self.page.subjects,
+            shown="economy.review",
+            purpose=AccessPurpose.COORDINATION,
+            pathway=self.page.review.pathway,
+            via=AccessVia.GRANT,
+        )
+        return response
+
+    def get(self, request, review_id):
+        return self.render_page(self.get_form())
+
+    def post(self, request, review_id):
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                services.financing_review_answer(
+                    actor=request.user,
+                    review=self.page.review,
+                    verdict=form.cleaned_data["verdict"],
+                    comment=form.cleaned_data.get("comment", ""),
+                    shares=form.shares,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            except ConflictError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Your review was recorded and is shown to the pathway's team."))
+                return HttpResponseRedirect(reverse("economy:reviews"))
+        return self.render_page(form, status=422)
