@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from samspil.core import views as core_views
+from samspil.meetings import urls_experts as meeting_experts_urls
 
 admin.site.site_header = "Samspil"
 admin.site.site_title = "Samspil"
@@ -32,6 +33,8 @@ urlpatterns = [
     path("vaeresteder/", include("samspil.outreach.urls")),
     path("forloeb/<uuid:pathway_id>/udredning/", include("samspil.assessments.urls")),
     path("kerneteamer/", include("samspil.coreteams.urls")),
+    path("analysemoeder/", meeting_experts_urls.staff_urls),  # outside experts at an analysis meeting (staff)
+    path("partner/analysemoeder/", meeting_experts_urls.partner_urls),  # … and with a partner account
     path("partner/vaerested/", include("samspil.outreach.partner_urls")),
     path("vurdering/", include("samspil.outreach.rating_urls")),
     path("partner/", include("samspil.partners.urls")),

@@ -1,11 +1,13 @@
 import datetime
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samspil.core.forms import DanishDateField
 from samspil.meetings.choices import WITHOUT_CITIZEN, MeetingType
+from samspil.organisations.models import ExternalContact, Membership
 from samspil.pathways.forms import PathwayForm
 from samspil.pathways.models import TeamMember
 from samspil.plans.forms import FollowUpFields
@@ -248,3 +250,82 @@ class MeetingGoalForm(PathwayForm):
                 "version": goal.version,
             }
         )
+
+
+class ExpertKind(models.TextChoices):
+    STAFF = "staff", _("A staff member of the municipality who is not on the team")
+    EXTERNAL = "external", _("An external contact person")
+
+
+class ExpertInviteForm(PathwayForm):
+    """The coordinator invites an outside expert to an analysis meeting: a staff member not on the team (chosen by
+    their current place in a department) or an external contact person, with why they are invited."""
+
+    kind = forms.ChoiceField(
+        label=_("Who is the expert?"),
+        choices=ExpertKind.choices,
+        initial=ExpertKind.STAFF,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose whether the expert is a staff member or an external contact person.")},
+    )
+    membership = forms.ModelChoiceField(
+        label=_("Staff member"),
+        queryset=Membership.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label=_("Choose the staff member"),
+        help_text=_("Staff on the pathway's team are invited to its meetings as team members and are not listed."),
+    )
+    external_contact = forms.ModelChoiceField(
+        label=_("External contact person"),
+        queryset=ExternalContact.objects.none(),
+        to_field_name="public_id",
+        required=False,
+        empty_label=_("Choose the contact person"),
+        help_text=_("Only contact persons with an e-mail address: the invitation is a one-time link by e-mail."),
+    )
+    expertise = forms.CharField(
+        label=_("Expertise and why they are invited"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example: psychologist with knowledge of autism; the question for the meeting."),
+        error_messages={"required": _("Write why the expert is invited: their expertise or the question for them.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        from samspil.meetings.selectors_experts import contact_choices_query, staff_choices_query
+
+        super().__init__(*args, **kwargs)
+        pathway = self.pathway
+        self.fields["membership"].queryset = (
+            Membership.objects.current()
+            .filter(municipality_id=pathway.municipality_id, user__in=staff_choices_query(pathway))
+            .select_related("user", "department")
+            .order_by("user__first_name", "user__last_name", "department__name")
+        )
+        self.fields["membership"].label_from_instance = lambda m: (
+            f"{m.user.get_full_name()} – {m.department.name} ({m.get_role_display().lower()})"
+        )
+        self.fields["external_contact"].queryset = contact_choices_query(pathway)
+        self.fields["external_contact"].label_from_instance = lambda c: (
+            f"{c.name} – {c.organisation.name}" if c.organisation_id else c.name
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind == ExpertKind.STAFF and not cleaned.get("membership"):
+            self.add_error("membership", _("Choose the staff member."))
+        if kind == ExpertKind.EXTERNAL and not cleaned.get("external_contact"):
+            self.add_error("external_contact", _("Choose the contact person."))
+        return cleaned
+
+    def expert_person(self) -> dict:
+        """The service's keyword arguments for the chosen person."""
+        if self.cleaned_data["kind"] == ExpertKind.STAFF:
+            return {"user": self.cleaned_data["membership"].user}
+        return {"external_contact": self.cleaned_data["external_contact"]}
+
+
+class ExpertEndForm(PathwayForm):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=200)

@@ -163,7 +163,7 @@ def meeting_page(*, actor, meeting: Meeting) -> MeetingPage:
         meeting=meeting,
         participants=list(
             MeetingParticipant.objects.filter(meeting=meeting)
-            .select_related("team_member__department")
+            .select_related("team_member__department", "expert")
             .order_by("-is_citizen", "name", "id")
         ),
         checklist=list(MeetingChecklistEntry.objects.filter(meeting=meeting).order_by("position", "id")),

@@ -128,6 +128,29 @@ def meeting_schedule(
     return meeting
 
 
+def family_member_invitations_withdraw(*, pathway: Pathway, citizen, from_day: datetime.date) -> int:
+    """A family member whose membership ended on `from_day` is no longer invited to the family's planned meetings that
+    start on or after that day: their invitation is removed (the family's other members stay invited). Held and
+    cancelled meetings, and meetings before that day, keep who was invited. Called by
+    `citizens.services.household_member_end` inside its transaction (the coordinator's MANAGE already checked).
+    Returns the number of invitations removed."""
+    start = timezone.make_aware(datetime.datetime.combine(from_day, datetime.time.min))
+    places = MeetingParticipant.objects.filter(
+        municipality_id=pathway.municipality_id,
+        meeting__pathway=pathway,
+        meeting__status=MeetingStatus.PLANNED,
+        meeting__starts_at__gte=start,
+        is_citizen=True,
+        citizen=citizen,
+        attended__isnull=True,
+    )
+    removed = 0
+    for place in places:  # one by one: each removal gets its change-log row on the pathway's record
+        place.delete()
+        removed += 1
+    return removed
+
+
 @transaction.atomic
 def meeting_record(
     *,

@@ -16,4 +16,8 @@ urlpatterns = [
     path("<uuid:meeting_id>/opfoelgning/", views.MeetingFollowUpView.as_view(), name="follow_up_add"),
     path("<uuid:meeting_id>/maal/<uuid:goal_id>/", views.MeetingGoalUpdateView.as_view(), name="goal_update"),
     path("<uuid:meeting_id>/invitation.ics", views.MeetingInvitationView.as_view(), name="invitation"),
+    path("<uuid:meeting_id>/eksperter/ny/", views.MeetingExpertInviteView.as_view(), name="expert_invite"),
+    path(
+        "<uuid:meeting_id>/eksperter/<uuid:expert_id>/afslut/", views.MeetingExpertEndView.as_view(), name="expert_end"
+    ),
 ]

@@ -127,6 +127,14 @@ def _meeting_context(request, pathway, meeting, bound=None, extra=None):
             },
         }
         context["goals"] = goals
+    if not meeting.includes_citizen:  # an analysis meeting: its outside experts (`services_experts`)
+        from samspil.meetings.selectors_experts import meeting_experts
+
+        context["experts"] = meeting_experts(meeting)
+        context["can_manage_experts"] = pathway.access.is_coordinator and pathway.is_open
+        context["can_invite_experts"] = (
+            context["can_manage_experts"] and meeting.is_planned and meeting.ends_at > timezone.now()
+        )
     for key, form in (bound or {}).items():
         context["forms"][key] = form
         context["open_form"] = key
@@ -367,3 +375,78 @@ class MeetingInvitationView(MeetingMixin, View):
         day = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
         response["Content-Disposition"] = f'attachment; filename="samspil-moede-{day}.ics"'
         return response
+
+
+# --- outside experts at an analysis meeting (the coordinator's side; the experts' pages: views_experts) -----------
+
+
+class MeetingExpertInviteView(MeetingMixin, PathwayWriteView):
+    """The coordinator invites an outside expert to an analysis meeting: a page of its own (its choices list the
+    municipality's staff and contact persons, so the meeting page does not load them)."""
+
+    permission_action = policy.MANAGE
+    access_shown = "pathway.form"
+
+    @property
+    def success_message(self):
+        return _("The expert was invited. They can read what the meeting needs until it ends.")
+
+    def render_page(self, form, status=200):
+        from samspil.meetings.services_experts import expert_invitable_check
+
+        try:
+            expert_invitable_check(self.meeting)
+            refusal = ""
+        except ValidationError as error:
+            refusal = error.messages[0]
+        context = {"pathway": self.pathway, "meeting": self.meeting, "form": form, "refusal": refusal}
+        return render(self.request, "meetings/expert_invite.html", context, status=status)
+
+    def get(self, request, pathway_id, meeting_id):
+        self.meeting = self.get_meeting()
+        return self.render_page(forms.ExpertInviteForm(pathway=self.pathway, prefix="expert"))
+
+    def bound_form(self):
+        self.meeting = self.get_meeting()
+        return forms.ExpertInviteForm(self.request.POST, pathway=self.pathway, prefix="expert")
+
+    def perform(self, form):
+        from samspil.meetings.services_experts import expert_invite
+
+        expert_invite(
+            actor=self.request.user,
+            meeting=self.meeting,
+            expertise=form.cleaned_data["expertise"],
+            **form.expert_person(),
+        )
+
+    def success(self):
+        url = reverse("meetings:detail", args=[self.pathway.public_id, self.meeting.public_id]) + "#experts"
+        return HttpResponseClientRedirect(url) if self.request.htmx else HttpResponseRedirect(url)
+
+    def failure(self, form):
+        return self.render_page(form, status=422)
+
+
+class MeetingExpertEndView(MeetingActionView):
+    """The coordinator ends an outside expert's access before the meeting ends."""
+
+    permission_action = policy.MANAGE
+    form_key = "expert_end"
+
+    @property
+    def success_message(self):
+        return _("The expert's access has ended.")
+
+    def get_form(self, meeting):
+        from samspil.meetings.models import MeetingExpert
+
+        self.expert = get_object_or_404(
+            MeetingExpert.objects.filter(meeting=meeting), public_id=self.kwargs["expert_id"]
+        )
+        return forms.ExpertEndForm(self.request.POST, pathway=self.pathway, prefix=self.form_key)
+
+    def perform(self, form):
+        from samspil.meetings.services_experts import expert_end
+
+        expert_end(actor=self.request.user, expert=self.expert, reason=form.cleaned_data["reason"])

@@ -95,12 +95,16 @@ def invitation_for_token(token: str, *, lock: bool = False) -> PartnerInvitation
 
 
 def partner_home(*, user, pathways: list) -> list:
-    """The pathways of `partner_pathways`, with the members of a family read in one query."""
-    from django.db.models import prefetch_related_objects
+    """The pathways of `partner_pathways`, with the current members of a family read in one query (the subjects, as
+    `pathways.selectors.subject_citizens` reads them)."""
+    from django.db.models import Prefetch, prefetch_related_objects
+
+    from samspil.citizens.models import HouseholdMember
 
     families = [pathway for pathway in pathways if not pathway.citizen_id]
     if families:
-        prefetch_related_objects(families, "household__memberships__citizen")
+        current = HouseholdMember.objects.current().select_related("citizen").order_by("member_from", "id")
+        prefetch_related_objects(families, Prefetch("household__memberships", queryset=current))
         for pathway in families:
             pathway._subject_citizens = [member.citizen for member in pathway.household.memberships.all()]
     return pathways

@@ -103,8 +103,13 @@ class PartnerHomeView(PartnerMixin, View):
     access_shown = "partner.home"
 
     def get(self, request):
+        from samspil.meetings.experts import partner_experts
+
         self.pathways = selectors.partner_home(user=request.user, pathways=partner_pathways(request.user))
-        return render(request, "partners/home.html", {"pathways": self.pathways})
+        # Only whether there are analysis meetings to go to: their page names the citizens (and logs it), not this one.
+        has_expert_meetings = partner_experts(request.user).exists()
+        context = {"pathways": self.pathways, "has_expert_meetings": has_expert_meetings}
+        return render(request, "partners/home.html", context)
 
     def shown_reads(self):
         return [(citizen, pathway) for pathway in self.pathways for citizen in subject_citizens(pathway)]

@@ -41,9 +41,7 @@ def rules_world(world):
 
 
 def held_with_citizen(pathway, days):
-    meeting = f.MeetingFactory(
-        pathway=pathway, status=MeetingStatus.HELD, starts_at=f.copenhagen_time(days=-days)
-    )
+    meeting = f.MeetingFactory(pathway=pathway, status=MeetingStatus.HELD, starts_at=f.copenhagen_time(days=-days))
     f.MeetingParticipantFactory(meeting=meeting, attended=True)
     return meeting
 
