@@ -67,6 +67,7 @@ OUTREACH = "outreach"  # case roles and the project leader: register conversatio
 # the coordinator who registered them (also after leaving the department) and the project leader (every row).
 OUTREACH_CHILDREN = "outreach_children"
 REFERRED_TO = "referred_to"  # the caseworker the world's segmentation referral names (the coordinator's user)
+MEETING_EXPERT = "meeting_expert"  # invited as an outside expert to `main`'s analysis meeting (meetings.experts)
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,8 @@ ROLES = [
     Role(
         "outsider",
         None,
-        _caps(CASE_WORK, BREAK_GLASS, OUTREACH, OUTREACH_CHILDREN),
-        "caseworker in the coordinating department, on no team",
+        _caps(CASE_WORK, BREAK_GLASS, OUTREACH, OUTREACH_CHILDREN, MEETING_EXPERT),
+        "caseworker in the coordinating department, on no team; an outside expert at `main`'s analysis meeting",
     ),
     Role(
         "member_no_consent",
@@ -266,6 +267,16 @@ def build(tmp_dir) -> PermissionWorld:
         )
         targets[(key, "meeting_id")] = meeting.public_id
         targets[(key, "document_id")] = _shared_document(pathway, users["member_consent"], files).public_id
+        from samspil.assessments.tests.factories import permission_world_assessments
+
+        # A joint assessment with the family's view, an investigation, the section of the team member with consent
+        # (an internal note), a finding and an approved report (/forloeb/<id>/udredning/…).
+        targets.update(
+            permission_world_assessments(key, pathway, coordinator=users["coordinator"], author_place=health_place)
+        )
+    from samspil.citizens.tests.factories import permission_world_family
+
+    targets.update(permission_world_family(family))
 
     loose = f.CitizenFactory(municipality=municipality, born=f.years_ago(51))  # on no pathway: for intake
     targets[(None, "citizen_id")] = loose.public_id
@@ -299,9 +310,18 @@ def build(tmp_dir) -> PermissionWorld:
             files=files,
         )
     )
+    from samspil.meetings.tests.factories import permission_world_experts
+
+    # An analysis meeting on `main` tomorrow with the outsider invited as an outside expert (/analysemoeder/…).
+    targets.update(permission_world_experts(main, expert_user=users["outsider"]))
     from samspil.economy.tests.factories import ServiceFactory
 
     targets[(None, "service_id")] = ServiceFactory(department=children).public_id
+    from samspil.economy.tests.factories import permission_world_economy
+
+    targets.update(  # an open financing review on `main`, asked of the controller (/oekonomi/gennemsyn/…)
+        permission_world_economy(main, coordinator=users["coordinator"], controller=users["controller"])
+    )
     job, candidates = _consumption(municipality, tmp_dir)
     targets[(None, "import_id")] = job.public_id
     targets[(None, "candidate_id")] = candidates[0].public_id

@@ -57,6 +57,7 @@ class PathwayUrl:
     args: tuple[str, ...] = ()  # further URL arguments, from the world's targets for the same pathway
     query: str = ""
     family: bool = False  # also run on the family pathway (several citizens)
+    family_only: bool = False  # run on the family pathway only (a page a one-citizen pathway does not have: 404)
     shows_citizen_data: bool = True  # a GET shows the citizens' data: one access-log row per citizen
     post_action: str | None = None  # a POST needs a stronger action than a GET (an API list that also records)
 
@@ -93,6 +94,8 @@ PATHWAY_URLS = [
     PathwayUrl("pathways:status", M, 422, family=True),
     PathwayUrl("pathways:coordinator_change", M, 422),
     PathwayUrl("pathways:guardian_add", M, 422),
+    PathwayUrl("pathways:household_add", M, 422, family_only=True),  # the family's household: add a member
+    PathwayUrl("pathways:household_end", M, 422, ("household_member_id",), family_only=True),
     PathwayUrl("pathways:team_add_staff", M, 422),
     PathwayUrl("pathways:team_add_external", M, 422),
     PathwayUrl("pathways:team_add_network", M, 422),
@@ -124,6 +127,27 @@ PATHWAY_URLS = [
     PathwayUrl("meetings:follow_up_add", C, 422, ("meeting_id",)),
     PathwayUrl("meetings:goal_update", C, 422, ("meeting_id", "goal_id")),
     PathwayUrl("meetings:invitation", V, args=("meeting_id",)),
+    PathwayUrl("assessments:list", V, family=True),
+    PathwayUrl("assessments:start", M, 422),
+    PathwayUrl("assessments:detail", V, args=("assessment_id",), family=True),
+    PathwayUrl("assessments:study_add", C, 422, ("assessment_id",)),
+    PathwayUrl("assessments:study_done", C, 302, ("assessment_id", "study_id")),  # empty: not done, as it is
+    PathwayUrl("assessments:study_remove", C, 302, ("assessment_id", "study_id")),
+    PathwayUrl("assessments:family_view", C, 422, ("assessment_id",)),
+    PathwayUrl("assessments:section_add", C, 422, ("assessment_id",)),
+    # The world's section is the team member with consent's: the coordinator reads it (200) and is refused (422).
+    PathwayUrl("assessments:section_edit", C, 422, ("assessment_id", "section_id")),
+    PathwayUrl("assessments:finding_add", M, 422, ("assessment_id",)),
+    PathwayUrl("assessments:finding_edit", M, 422, ("assessment_id", "finding_id")),
+    PathwayUrl("assessments:finding_remove", M, 302, ("assessment_id", "finding_id")),  # no goal answers it
+    PathwayUrl("assessments:compile", M, 422, ("assessment_id",)),
+    PathwayUrl("assessments:report", V, args=("assessment_id", "report_number"), family=True),
+    PathwayUrl("assessments:approve", M, 422, ("assessment_id", "report_number")),  # approved already: refused
+    PathwayUrl("assessments:pdf", V, args=("assessment_id", "report_number")),  # the citizen edition
+    PathwayUrl("assessments:pdf", C, args=("assessment_id", "report_number"), query="udgave=sag"),  # internal notes
+    PathwayUrl("assessments:compare", V, args=("assessment_id",)),
+    PathwayUrl("meetings:expert_invite", M, 422, ("analysis_meeting_id",)),
+    PathwayUrl("meetings:expert_end", M, 302, ("analysis_meeting_id", "expert_id")),  # the reason is optional
     PathwayUrl("plans:plan", V, family=True),
     PathwayUrl("plans:wishes", C, 422),
     PathwayUrl("plans:goal_add", C, 422),
@@ -142,6 +166,8 @@ PATHWAY_URLS = [
     PathwayUrl("pathway_economy:intervention_end", C, 422, ("intervention_id",)),
     PathwayUrl("pathway_economy:financing_decide", M, 422, ("intervention_id",)),
     PathwayUrl("pathway_economy:exemption_add", C, 422),
+    PathwayUrl("pathway_economy:review_request", C, 422),
+    PathwayUrl("pathway_economy:review_withdraw", C, 422, ("review_id",)),  # the world's open review
     PathwayUrl("pathway_evaluation:page", V, family=True),  # the pathway's part in the measurement rounds
     PathwayUrl("pathway_evaluation:who5", C, 422),
     PathwayUrl("pathway_evaluation:quality", C, 422),
@@ -241,6 +267,15 @@ OUTREACH_EVALUATION = (
 )
 
 
+def _expert_meeting(world, role):
+    """`main`'s analysis meeting, for its outside expert: one row per citizen of `main`."""
+    return pathway_reads(world, "main") if role.can(pw.MEETING_EXPERT) else Counter()
+
+
+EXPERTS = (
+    "outside experts at an analysis meeting: a staff member invited by the coordinator, read only, until the meeting "
+    "ends (meetings.experts); each citizen shown logged"
+)
 REFERRAL = "a segmentation referral, only for the caseworker it names (segmentation.scopes.referral_scope)"
 SEGMENTATION = "segmentation roles only (policy.can_segment); imported data read through the segmentation scope"
 REPORTS = "cost figures with small cells hidden, no names: controllers (all) and aggregate roles"
@@ -252,6 +287,15 @@ PROGRAMME_MANAGEMENT = (
 )
 
 PAGES = [
+    Page("meeting_experts:list", pw.STAFF, f"the user's own invitations; {EXPERTS}", get=200, reads=_expert_meeting),
+    Page(
+        "meeting_experts:meeting",
+        pw.MEETING_EXPERT,
+        f"the meeting, the latest combined report and the plan's goals; {EXPERTS}",
+        get=200,
+        args=("expert_meeting_id",),
+        reads=_expert_meeting,
+    ),
     Page(
         "home",
         PUBLIC,
@@ -355,6 +399,22 @@ PAGES = [
         post_who=pw.OPERATING_COSTS,
     ),
     Page("economy:services", pw.STAFF, "the service catalogue: prices, no personal data", get=200),
+    Page(
+        "economy:reviews",
+        pw.COSTS,
+        "the financing reviews asked of the controller: pathway references, programme, department; no citizen data",
+        get=200,
+    ),
+    Page(
+        "economy:review",
+        pw.COSTS,
+        "an open financing review, only for the controller it names (economy.scopes.financing_review_scope): the "
+        "pathway's interventions and financing without case content, logged per subject",
+        get=200,
+        post=422,
+        args=("review_id",),
+        reads=lambda world, role: pathway_reads(world, "main") if role.can(pw.COSTS) else Counter(),
+    ),
     # Measurement rounds (samspil.evaluation): figures only, suppressed; opening and closing rounds: project leaders.
     Page(
         "evaluation:rounds",
@@ -705,6 +765,7 @@ EXCLUDED_NAMESPACES = {
     "identity": "log-in through identity providers (protocol endpoints): samspil/identity/tests",
     "outreach_partner": "drop-in staff's pages, for partner accounts of a drop-in centre: tests/test_portal_matrix.py",
     "outreach_rating": "the citizen's one-time rating link, open without log-in: tests/test_portal_matrix.py",
+    "partner_experts": "an outside expert's pages with a partner account: tests/test_portal_matrix.py",
 }
 
 
@@ -757,6 +818,7 @@ def _cases():
                 continue  # test_every_answered_method_has_an_answer names it
             if isinstance(declaration, PathwayUrl):
                 keys = ("main", "family") if declaration.family else ("main",)
+                keys = ("family",) if declaration.family_only else keys
                 pathway_cases += [Case(declaration, method, role, key) for key in keys for role in pw.ROLES]
             else:
                 page_cases += [Case(declaration, method, role) for role in pw.ROLES]

@@ -354,6 +354,9 @@ def household_member_end(
     member.member_to, member.end_reason, member.ended_by = member_to, reason, actor
     member.version += 1
     member.save(update_fields=["member_to", "end_reason", "ended_by", "version", "updated_at"])
+    from samspil.meetings.services import family_member_invitations_withdraw
+
+    family_member_invitations_withdraw(pathway=pathway, citizen=member.citizen, from_day=member_to)
     event_record(
         actor=actor,
         code="household.member_ended",

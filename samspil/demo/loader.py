@@ -42,7 +42,7 @@ from samspil.access.models import Consent, LegalBasis
 from samspil.access.scopes import YOUNG_PERSON_CONSENT_AGE
 from samspil.audit.context import bound
 from samspil.citizens import cpr
-from samspil.citizens.choices import GuardianRelation, HouseholdRole
+from samspil.citizens.choices import GuardianRelation, HouseholdRelation, HouseholdRole
 from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, Household, HouseholdMember, years_between
 from samspil.demo import data
 from samspil.demo.consumption import load_demo_consumption
@@ -1241,14 +1241,23 @@ class _Writer:
                 household_id = Household.objects.create(municipality_id=self.municipality_id, name=family.name).pk
                 self.created["households"] += 1
             self.household_of[id(family)] = household_id
-            for person, role in [(adult, HouseholdRole.ADULT) for adult in family.adults] + [
-                (child, HouseholdRole.CHILD) for child in family.children
+            # Every adult holds custody (below) and lives in the home: a parent; the first child is the one the
+            # pathway is about, the others are siblings.
+            for person, role, relation in [
+                (adult, HouseholdRole.ADULT, HouseholdRelation.PARENT) for adult in family.adults
+            ] + [
+                (child, HouseholdRole.CHILD, HouseholdRelation.SIBLING if i else HouseholdRelation.INDEX_CHILD)
+                for i, child in enumerate(family.children)
             ]:
                 citizen = self.citizen_of[id(person)]
                 if (household_id, citizen.pk) not in memberships:
                     new_members.append(
                         HouseholdMember(
-                            municipality_id=self.municipality_id, household_id=household_id, citizen=citizen, role=role
+                            municipality_id=self.municipality_id,
+                            household_id=household_id,
+                            citizen=citizen,
+                            role=role,
+                            relation=relation,
                         )
                     )
         HouseholdMember.objects.bulk_create(new_members)

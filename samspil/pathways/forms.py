@@ -287,10 +287,18 @@ class GuardianForm(PathwayForm):
     last_name = forms.CharField(label=_("Last name"), max_length=120, required=False)
     relation = forms.ChoiceField(label=_("Relation"), choices=GuardianRelation.choices)
     has_custody = forms.BooleanField(label=_("Has custody"), required=False, initial=True)
+    lives_in_home = forms.BooleanField(
+        label=_("Lives in the home (member of the family)"),
+        required=False,
+        initial=True,
+        help_text=_("Untick if the person holds custody but does not live with the family."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         pathway = self.pathway
+        if pathway.citizen_id:  # only a family pathway has a household
+            del self.fields["lives_in_home"]
         subjects = pathway.subject_ids()
         adult_born_by = adult_birth_date_limit()
         self.fields["child"].queryset = Citizen.objects.filter(pk__in=subjects, birth_date__gt=adult_born_by)

@@ -57,7 +57,7 @@ class HouseholdMemberEndView(FamilyPathwayMixin, PathwayActionView):
 
     @property
     def form_key(self):
-        return f"household-end-{self.kwargs['member_id']}"
+        return f"household-end-{self.kwargs['household_member_id']}"
 
     @property
     def submit_label(self):
@@ -72,7 +72,7 @@ class HouseholdMemberEndView(FamilyPathwayMixin, PathwayActionView):
             HouseholdMember.objects.filter(
                 municipality_id=self.pathway.municipality_id, household_id=self.pathway.household_id
             ).select_related("citizen"),
-            public_id=self.kwargs["member_id"],
+            public_id=self.kwargs["household_member_id"],
         )
 
     def get_form(self, data=None):

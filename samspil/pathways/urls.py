@@ -16,7 +16,7 @@ urlpatterns = [
     path("<uuid:pathway_id>/foraeldremyndighed/", views.GuardianAddView.as_view(), name="guardian_add"),
     path("<uuid:pathway_id>/familie/", household_views.HouseholdMemberAddView.as_view(), name="household_add"),
     path(
-        "<uuid:pathway_id>/familie/<uuid:member_id>/afslut/",
+        "<uuid:pathway_id>/familie/<uuid:household_member_id>/afslut/",
         household_views.HouseholdMemberEndView.as_view(),
         name="household_end",
     ),

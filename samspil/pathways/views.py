@@ -141,12 +141,14 @@ class PathwayOverviewView(OverviewRenderMixin, PathwayMixin, View):
     access_shown = "pathway.overview"
 
     def pathway_annotations(self):
+        from samspil.assessments.selectors import overview_annotations as assessment_annotations
         from samspil.documents.selectors import unread_messages_annotation
         from samspil.meetings.selectors import meeting_rules_annotations
         from samspil.portal.rights import portal_rights_annotation
 
         return {
             **meeting_rules_annotations(),
+            **assessment_annotations(),
             **portal_rights_annotation(),
             **unread_messages_annotation(self.request.user),
         }
@@ -274,6 +276,7 @@ class GuardianAddView(PathwayActionView):
             last_name=data["last_name"],
             relation=data["relation"],
             has_custody=data["has_custody"],
+            lives_in_home=data.get("lives_in_home", False),
         )
 
 

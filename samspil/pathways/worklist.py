@@ -100,7 +100,8 @@ def pathway_subject_reads(pathways) -> list[tuple]:
     if household_ids:
         from samspil.citizens.models import HouseholdMember
 
-        for member in HouseholdMember.objects.filter(household_id__in=household_ids).select_related("citizen"):
+        current = HouseholdMember.objects.current().filter(household_id__in=household_ids)  # the subjects now
+        for member in current.select_related("citizen"):
             members.setdefault(member.household_id, []).append(member.citizen)
     reads = []
     for pathway in pathways:

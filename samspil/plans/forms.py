@@ -62,13 +62,28 @@ class GoalForm(PlanForm):
         required=False,
         help_text=_("The paragraph, for example LAB § 40 stk. 3, SEL § 141 or Barnets Lov § 92."),
     )
+    findings = forms.MultipleChoiceField(
+        label=_("Answers findings from the assessment"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The findings of the joint assessment this goal is to answer."),
+    )
 
     def __init__(self, *args, goal=None, **kwargs):
         super().__init__(*args, **kwargs)
         page = self.page
+        if page.findings:
+            self.fields["findings"].choices = [(finding.public_id, finding.label) for finding in page.findings]
+        else:  # no assessment has findings yet: nothing to choose
+            del self.fields["findings"]
+        # A family: the current members; a goal of a former member keeps them as a choice (history), new goals not.
+        self.member_choices = list(page.citizens) if page.is_family else []
+        current_ids = {citizen.pk for citizen in self.member_choices}
+        if page.is_family and goal is not None and goal.member_id and goal.member_id not in current_ids:
+            self.member_choices.append(goal.member)
         if page.is_family:
             self.fields["member"].choices = [("", _("The whole family"))] + [
-                (str(citizen.public_id), citizen.full_name) for citizen in page.citizens
+                (str(citizen.public_id), citizen.full_name) for citizen in self.member_choices
             ]
         else:
             del self.fields["member"]
@@ -93,6 +108,7 @@ class GoalForm(PlanForm):
                     "legal_basis": goal.legal_basis,
                     "status": goal.status,
                     "version": goal.version,
+                    "findings": [finding.public_id for finding in getattr(goal, "answered_findings", [])],
                 }
             )
         else:
@@ -101,11 +117,26 @@ class GoalForm(PlanForm):
 
     @property
     def chosen_member(self):
-        return self._lookup("member", self.page.citizens) if "member" in self.fields else None
+        return self._lookup("member", self.member_choices) if "member" in self.fields else None
 
     @property
     def chosen_department(self):
         return self._lookup("responsible_department", self.page.departments)
+
+    @property
+    def chosen_findings(self) -> list | None:
+        """The chosen findings (`assessments.Finding` rows of the pathway), or None when the form offers none: the
+        goal's links are then left as they are."""
+        if "findings" not in self.fields:
+            return None
+        from samspil.assessments.models import Finding
+
+        chosen = self.cleaned_data.get("findings") or []
+        return (
+            list(Finding.objects.filter(pathway=self.page.pathway, public_id__in=chosen).select_related("assessment"))
+            if chosen
+            else []
+        )
 
 
 class FollowUpFields(forms.Form):

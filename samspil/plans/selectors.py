@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import CharField, OuterRef, Prefetch, Subquery, TextField, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Concat, Replace
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -65,6 +65,7 @@ class PlanPage:
     can_manage: bool
     whole_title: str
     shows_internal_notes: bool = False
+    findings: list = field(default_factory=list)  # the pathway's findings (`FindingLine`), for the goal forms
 
     @property
     def is_family(self) -> bool:
@@ -80,6 +81,11 @@ def group_goals(goals: list, *, citizens: list, is_family: bool, whole_title: st
     """Goals by family member (the whole family last), then by life area in the order of the life areas."""
     order = {value: index for index, value in enumerate(LifeArea.values)}
     members = [(citizen, citizen.full_name) for citizen in citizens] if is_family else []
+    known = {citizen.pk for citizen in citizens}
+    for goal in goals if is_family else []:  # a former member of the family keeps their goals, under their own name
+        if goal.member_id and goal.member_id not in known:
+            known.add(goal.member_id)
+            members.append((goal.member, _("%(name)s (former member of the family)") % {"name": goal.member.full_name}))
     groups = [MemberGroup(member=citizen, title=title) for citizen, title in members]
     groups.append(MemberGroup(member=None, title=whole_title))
     by_member = {getattr(group.member, "pk", None): group for group in groups}
@@ -93,6 +99,114 @@ def group_goals(goals: list, *, citizens: list, is_family: bool, whole_title: st
     return [group for group in groups if group.areas or group.member is None or not is_family]
 
 
+# The findings of the pathway's joint assessments that goals answer (`assessments.Finding.goals`). A page shows many
+# goals within a fixed query budget, so the findings travel as text in queries the page makes anyway: all the
+# pathway's findings on the plan's row (`findings_joined`, the goal forms' choices and what each goal shows), and on
+# each goal the ids of the findings it answers (`finding_ids_joined`). Findings apart by the record separator, fields
+# apart by the unit separator; both are replaced in the finding's text, the only free text among the fields.
+FINDING_SEPARATOR = "\x1e"
+FINDING_FIELD_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True)
+class FindingLine:
+    """A finding of the pathway's joint assessment as a goal shows it and a goal form offers it."""
+
+    pk: int
+    public_id: str
+    assessment_number: int
+    area: str
+    label: str
+
+
+def _finding_clean_text(name: str):
+    return Replace(Replace(name, Value(FINDING_SEPARATOR), Value(" ")), Value(FINDING_FIELD_SEPARATOR), Value(" "))
+
+
+def pathway_findings_joined() -> Subquery:
+    """For Plan rows: every finding of the plan's pathway as one text (see `findings_split`)."""
+    from samspil.assessments.models import Finding
+
+    sep = Value(FINDING_FIELD_SEPARATOR)
+    line = Concat(
+        Cast("id", CharField()),
+        sep,
+        Cast("public_id", CharField()),
+        sep,
+        Cast("assessment__number", CharField()),
+        sep,
+        "assessment__method",
+        sep,
+        "area",
+        sep,
+        "kind",
+        sep,
+        _finding_clean_text("text"),
+        output_field=TextField(),
+    )
+    joined = (
+        Finding.objects.filter(pathway=OuterRef("pathway"))
+        .order_by()
+        .values("pathway")
+        .annotate(joined=JoinedText(line, separator=FINDING_SEPARATOR))
+        .values("joined")
+    )
+    return Subquery(joined, output_field=TextField())
+
+
+def goal_finding_ids_joined() -> Subquery:
+    """For Goal rows: the ids of the findings the goal answers, as one text."""
+    from samspil.assessments.models import Finding
+
+    joined = (
+        Finding.goals.through.objects.filter(goal=OuterRef("pk"))
+        .order_by()
+        .values("goal")
+        .annotate(joined=JoinedText(Cast("finding_id", CharField()), separator=","))
+        .values("joined")
+    )
+    return Subquery(joined, output_field=TextField())
+
+
+def _finding_line(pk, public_id, number, method: str, area: str, kind: str, text: str) -> FindingLine:
+    import uuid
+
+    from samspil.assessments.models import Assessment, Finding
+    from samspil.assessments.selectors import finding_label
+
+    # An unsaved Finding with its assessment, so the label is made by the one function that makes it.
+    finding = Finding(area=area, kind=kind, text=text, assessment=Assessment(number=int(number), method=method))
+    return FindingLine(
+        pk=int(pk),
+        public_id=str(uuid.UUID(str(public_id))),  # SQLite keeps a UUID as 32 hex digits, PostgreSQL with dashes
+        assessment_number=int(number),
+        area=area,
+        label=finding_label(finding),
+    )
+
+
+def _findings_ordered(lines: list[FindingLine]) -> list[FindingLine]:
+    """As `assessments.selectors.finding_choices` orders them: the newest assessment first, by area, as recorded."""
+    return sorted(lines, key=lambda line: (-line.assessment_number, line.area, line.pk))
+
+
+def findings_split(value: str | None) -> list[FindingLine]:
+    """The findings of `pathway_findings_joined`; each label is `assessments.selectors.finding_label`'s."""
+    return _findings_ordered(
+        [_finding_line(*part.split(FINDING_FIELD_SEPARATOR, 6)) for part in JoinedText.split(value, FINDING_SEPARATOR)]
+    )
+
+
+def pathway_findings(pathway: Pathway) -> list[FindingLine]:
+    """The pathway's findings in one query: for a plan without a saved row, whose query did not carry them."""
+    from samspil.assessments.models import Finding
+
+    rows = Finding.objects.filter(pathway=pathway).values_list(
+        "id", "public_id", "assessment__number", "assessment__method", "area", "kind", "text"
+    )
+    return _findings_ordered([_finding_line(*row) for row in rows])
+
+
 @dataclass(frozen=True)
 class LatestVersion:
     """What the plan page says about the last saved version."""
@@ -104,7 +218,8 @@ class LatestVersion:
 
 
 def _plan_with_latest_version(pathway: Pathway) -> tuple[Plan, LatestVersion | None]:
-    """The plan (or an empty unsaved one) and its latest saved version, in one query."""
+    """The plan (or an empty unsaved one) and its latest saved version, in one query; a saved plan also carries the
+    findings of the pathway's assessments (`plan.findings_joined`, see `findings_split`)."""
     latest = PlanRevision.objects.filter(plan=OuterRef("pk")).order_by("-number")
     plan = (
         Plan.objects.filter(pathway=pathway)
@@ -117,6 +232,7 @@ def _plan_with_latest_version(pathway: Pathway) -> tuple[Plan, LatestVersion | N
                 ).values("name")[:1]
             ),
             latest_citizen_agreed=Subquery(latest.values("citizen_agreed")[:1]),
+            findings_joined=pathway_findings_joined(),
         )
         .first()
     )
@@ -189,8 +305,9 @@ def goal_comments_split(value: str | None) -> list[CommentLine]:
     return sorted(lines, key=lambda line: line.id)
 
 
-def _page_goals(plan: Plan, team: list) -> list[Goal]:
-    """The goals with their agreements and follow-ups, for showing (not for a snapshot).
+def _page_goals(plan: Plan, team: list, findings: list) -> list[Goal]:
+    """The goals with their agreements and follow-ups, for showing (not for a snapshot); each with the findings it
+    answers (`goal.answered_findings`, taken from the pathway's `findings` already read).
 
     An agreement's owner is taken from the team already loaded rather than joined per row: a plan page shows
     hundreds of agreements owned by a handful of people. The timestamps are not shown, so not read.
@@ -206,7 +323,7 @@ def _page_goals(plan: Plan, team: list) -> list[Goal]:
             Prefetch("agreements", queryset=agreements),
             Prefetch("follow_ups", queryset=GoalFollowUp.objects.select_related("assessed_by")),
         )
-        .annotate(comments_joined=goal_comments_joined())
+        .annotate(comments_joined=goal_comments_joined(), finding_ids_joined=goal_finding_ids_joined())
         .order_by("position", "id")
     )
     members = {member.pk: member for member in team}
@@ -217,6 +334,8 @@ def _page_goals(plan: Plan, team: list) -> list[Goal]:
     results = {value: str(label) for value, label in FollowUpResult.choices}
     for goal in goals:
         goal.citizen_comments = goal_comments_split(goal.comments_joined)
+        answered = {int(pk) for pk in JoinedText.split(goal.finding_ids_joined)}
+        goal.answered_findings = [finding for finding in findings if finding.pk in answered] if answered else []
         goal.status_label = status.get(goal.status, goal.status)
         goal.goal_type_label = goal_type.get(goal.goal_type, goal.goal_type)
         goal.horizon_label = horizon.get(goal.horizon, goal.horizon)
@@ -240,11 +359,17 @@ def plan_page(*, actor, pathway: Pathway) -> PlanPage:
     team = list(
         TeamMember.objects.filter(pathway=pathway).select_related("user", "external_contact").order_by("kind", "id")
     )
-    goals = _page_goals(plan, team) if plan.pk else []
+    can_contribute = pathway.is_open and access.may_contribute
+    # Without a plan row there are no goals to read: the query saved reads the findings the new goal's form offers.
+    findings = []
+    if plan.pk:
+        findings = findings_split(plan.findings_joined)
+    elif can_contribute:
+        findings = pathway_findings(pathway)
+    goals = _page_goals(plan, team, findings) if plan.pk else []
     citizens = subject_citizens(pathway)
     is_family = not pathway.citizen_id
     whole = _("The whole family") if is_family else pathway.subject_name
-    can_contribute = pathway.is_open and access.may_contribute
     page = PlanPage(
         pathway=pathway,
         plan=plan,
@@ -261,6 +386,7 @@ def plan_page(*, actor, pathway: Pathway) -> PlanPage:
         can_manage=pathway.is_open and access.is_coordinator,
         whole_title=whole,
         shows_internal_notes=access.shows_internal_notes,
+        findings=findings,
     )
     return page
 

@@ -133,8 +133,33 @@ def plan_update_wishes(*, actor, pathway: Pathway, wishes: str, expected_version
     return plan
 
 
+def _check_findings(*, pathway: Pathway, findings) -> None:
+    """A goal answers findings of its own pathway's assessments only."""
+    if findings and any(finding.pathway_id != pathway.pk for finding in findings):
+        raise ValidationError(_("A goal can only answer findings from the assessments of its own pathway."))
+
+
+def _finding_labels(findings) -> str:
+    """The findings for the event's data, in Danish (the language of the record, as in the plan's versions)."""
+    from django.utils import translation
+
+    from samspil.assessments.selectors import finding_label
+
+    with translation.override("da"):
+        return "; ".join(finding_label(finding) for finding in findings)
+
+
 def _check_goal_fields(
-    *, pathway: Pathway, life_area, goal_type, horizon, member, responsible_department, description, indicator
+    *,
+    pathway: Pathway,
+    life_area,
+    goal_type,
+    horizon,
+    member,
+    responsible_department,
+    description,
+    indicator,
+    kept_member_id=None,
 ):
     if life_area not in LifeArea.values or goal_type not in GoalType.values or horizon not in Horizon.values:
         raise ValidationError(_("Choose a life area, a goal type and a horizon."))
@@ -142,7 +167,10 @@ def _check_goal_fields(
         raise ValidationError(_("Describe the goal."))
     if not indicator.strip():
         raise ValidationError(_("Give a measurable target, so the goal can be followed up."))
-    if member is not None and (pathway.citizen_id or member.pk not in _subject_ids(pathway)):
+    # A current member of the family; a goal already for a former member may keep them (the family's history).
+    if member is not None and (
+        pathway.citizen_id or (member.pk not in _subject_ids(pathway) and member.pk != kept_member_id)
+    ):
         raise ValidationError(_("The goal can only be for a member of the family."))
     if responsible_department is not None and responsible_department.municipality_id != pathway.municipality_id:
         raise PermissionDenied
@@ -161,9 +189,13 @@ def goal_add(
     member: Citizen | None = None,
     responsible_department: Department | None = None,
     legal_basis: str = "",
+    findings: list | None = None,
 ) -> Goal:
-    """Add a goal for the citizen (or, in a family, for one member or — `member=None` — the whole family)."""
+    """Add a goal for the citizen (or, in a family, for one member or — `member=None` — the whole family).
+
+    `findings`: the findings of the pathway's joint assessment (`assessments.Finding`) the goal answers."""
     pathway = _open_pathway(actor=actor, pathway=pathway)
+    _check_findings(pathway=pathway, findings=findings)
     _check_goal_fields(
         pathway=pathway,
         life_area=life_area,
@@ -190,7 +222,11 @@ def goal_add(
         legal_basis=legal_basis.strip(),
         position=position,
     )
-    plan_change_record(actor=actor, pathway=pathway, plan=plan, code="goal.added", data={"goal": goal.title})
+    data = {"goal": goal.title}
+    if findings:
+        goal.findings.set(findings)
+        data["findings"] = _finding_labels(findings)
+    plan_change_record(actor=actor, pathway=pathway, plan=plan, code="goal.added", data=data)
     return goal
 
 
@@ -215,11 +251,14 @@ def goal_update(
     responsible_department: Department | None = None,
     legal_basis: str = "",
     meeting=None,
+    findings: list | None = None,
 ) -> Goal:
     """Change a goal. `meeting` (a meeting of the pathway, or None) is named in the event when the change was
-    decided there."""
+    decided there. `findings`: the findings the goal answers from now on; None leaves them as they are (a meeting's
+    change of the goal does not touch them)."""
     pathway, goal = _locked_goal(actor=actor, goal=goal)
     _check_meeting(meeting, pathway)
+    _check_findings(pathway=pathway, findings=findings)
     if goal.version != expected_version:
         raise _conflict("goal")
     if status not in GoalStatus.values:
@@ -233,6 +272,7 @@ def goal_update(
         responsible_department=responsible_department,
         description=description,
         indicator=indicator,
+        kept_member_id=goal.member_id,
     )
     values = {
         "life_area": life_area,
@@ -246,15 +286,20 @@ def goal_update(
         "legal_basis": legal_basis.strip(),
     }
     changed = [name for name, value in values.items() if getattr(goal, name) != value]
-    if not changed:
+    findings_changed = findings is not None and {f.pk for f in findings} != set(
+        goal.findings.values_list("pk", flat=True)
+    )
+    if not changed and not findings_changed:
         return goal
     for name in changed:
         setattr(goal, name, values[name])
     goal.version += 1
     goal.save(update_fields=[*changed, "version", "updated_at"])
-    plan_change_record(
-        actor=actor, pathway=pathway, plan=goal.plan, code="goal.updated", data={"goal": goal.title, **_at(meeting)}
-    )
+    data = {"goal": goal.title, **_at(meeting)}
+    if findings_changed:
+        goal.findings.set(findings)
+        data["findings"] = _finding_labels(findings)
+    plan_change_record(actor=actor, pathway=pathway, plan=goal.plan, code="goal.updated", data=data)
     return goal
 
 

@@ -2,8 +2,9 @@
 
 A citizen account (`User.citizen`) reaches a pathway
 
-- **as itself** (`Capacity.SELF`) when the citizen is a subject of the pathway (its citizen, or a member of its
-  family), is 15 or older, and the coordinator has given them portal access (`PortalRight`, read or write);
+- **as itself** (`Capacity.SELF`) when the citizen is a subject of the pathway (its citizen, or a current member of
+  its family: one whose membership has ended no longer is), is 15 or older, and the coordinator has given them portal
+  access (`PortalRight`, read or write);
 - **as custody holder** (`Capacity.CUSTODY`) when the citizen holds custody today (`Guardianship` with
   `has_custody`, in force) of a subject who is under 18, and the coordinator has given them portal access.
 
@@ -31,7 +32,15 @@ from django.utils import timezone
 
 from samspil.audit.choices import AccessVia
 from samspil.audit.services import access_denied_record
-from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, HouseholdMember, custody_held_on, years_ago
+from samspil.citizens.models import (
+    ADULT_AGE,
+    Citizen,
+    Guardianship,
+    HouseholdMember,
+    custody_held_on,
+    household_member_current_on,
+    years_ago,
+)
 from samspil.partners.choices import PartnerLevel
 from samspil.pathways.choices import PathwayStatus
 from samspil.pathways.models import Pathway
@@ -100,8 +109,15 @@ def _children_in_custody(person: Citizen, today: datetime.date) -> list[int]:
     )
 
 
-def _subject_filter(citizen_ids) -> Q:
-    return Q(citizen_id__in=citizen_ids) | Q(household__memberships__citizen_id__in=citizen_ids)
+def _subject_filter(citizen_ids, today: datetime.date) -> Q:
+    """Pathways about these citizens: their own, or a family's they are a current member of (a member whose
+    membership has ended no longer reaches the family's pathway as a subject)."""
+    return Q(citizen_id__in=citizen_ids) | Q(
+        pk__in=Pathway.objects.filter(
+            household_member_current_on(today, prefix="household__memberships__"),
+            household__memberships__citizen_id__in=citizen_ids,
+        ).values("pk")
+    )
 
 
 def portal_pathways(user, *, today: datetime.date | None = None) -> list[Pathway]:
@@ -125,12 +141,12 @@ def portal_pathways(user, *, today: datetime.date | None = None) -> list[Pathway
         return []
     candidates = list(
         Pathway.objects.filter(municipality_id=person.municipality_id, pk__in=rights)
-        .filter(_subject_filter([person.pk, *children]))
+        .filter(_subject_filter([person.pk, *children], today))
         .select_related("programme", "citizen", "household", "coordinator", "lead_department")
         .distinct()
         .order_by("-opened_on", "-id")
     )
-    _read_family_subjects(candidates)
+    _read_family_subjects(candidates, today)
     reached = []
     for pathway in candidates:
         access = _access_for(pathway, person, children, rights[pathway.pk], today)
@@ -140,8 +156,9 @@ def portal_pathways(user, *, today: datetime.date | None = None) -> list[Pathway
     return reached
 
 
-def _read_family_subjects(pathways: list[Pathway]) -> None:
-    """The members of every family among `pathways`, in one query, kept on each pathway for `subject_citizens`."""
+def _read_family_subjects(pathways: list[Pathway], today: datetime.date | None = None) -> None:
+    """The current members of every family among `pathways`, in one query, kept on each pathway for
+    `subject_citizens` (the same rule as `subject_citizens` itself)."""
     families: dict[int, list[Pathway]] = {}
     for pathway in pathways:
         if not pathway.citizen_id:
@@ -149,7 +166,8 @@ def _read_family_subjects(pathways: list[Pathway]) -> None:
     if not families:
         return
     members: dict[int, list[Citizen]] = {}
-    for member in HouseholdMember.objects.filter(household_id__in=families).select_related("citizen"):
+    members_now = HouseholdMember.objects.current(today).filter(household_id__in=families).select_related("citizen")
+    for member in members_now.order_by("member_from", "id"):
         members.setdefault(member.household_id, []).append(member.citizen)
     for household_id, family_pathways in families.items():
         for pathway in family_pathways:
