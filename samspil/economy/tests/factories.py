@@ -73,3 +73,23 @@ class ExemptionFactory(DjangoModelFactory):
     paragraph = "§ 31 b"
     reason = "Mentor uden forudgående afklaring"
     registered_by = factory.LazyAttribute(lambda o: o.pathway.coordinator)
+
+
+def make_review(pathway, *, controller, requested_by=None, intervention=None, question="Er fordelingen rimelig?"):
+    """An open financing review of `pathway` asked of `controller`, written directly (no checks)."""
+    from samspil.economy.models import FinancingReview
+
+    return FinancingReview.objects.create(
+        municipality_id=pathway.municipality_id,
+        pathway=pathway,
+        intervention=intervention,
+        controller=controller,
+        question=question,
+        requested_by=requested_by or pathway.coordinator,
+    )
+
+
+def permission_world_economy(pathway, *, coordinator, controller) -> dict:
+    """The permission world's financing review: open, on `pathway`, asked by the coordinator of the controller."""
+    review = make_review(pathway, controller=controller, requested_by=coordinator)
+    return {("main", "review_id"): review.public_id, (None, "review_id"): review.public_id}
