@@ -326,6 +326,7 @@ def build() -> PortalWorld:
         own_targets[(name, "department_id")] = jobs.public_id
     _partners(pathways, coordinator, accounts, targets, own_targets)
     _drop_in(municipality, children, coordinator, accounts, targets)
+    _expert(pathways["adult"], accounts, targets)
     return PortalWorld(
         pathways=pathways,
         subjects={key: [pathway.citizen] for key, pathway in pathways.items()},
@@ -432,6 +433,17 @@ def _drop_in(municipality, department, coordinator, accounts, targets) -> None:
         f.ExternalContactFactory(municipality=municipality, organisation=other, name="Ole Solstrålen"),
         invited_by=coordinator,
     )
+
+
+def _expert(pathway, accounts, targets) -> None:
+    """An analysis meeting of `pathway` tomorrow with an external contact person invited as an outside expert, who
+    accepted the one-time link: the partner account `expert_partner`."""
+    from samspil.meetings.tests.factories import analysis_meeting, external_expert_account
+
+    meeting = analysis_meeting(pathway)
+    contact = f.ExternalContactFactory(municipality=pathway.municipality, name="Ida Ekspert", email="ida@ppr.test")
+    accounts["expert_partner"] = external_expert_account(meeting, contact)
+    targets[(None, "expert_meeting_id")] = meeting.public_id
 
 
 # --- the cases -------------------------------------------------------------------------------------------
@@ -756,6 +768,107 @@ def test_every_drop_in_url_has_a_declaration():
         declaration = OUTREACH_DECLARED[url.name]
         for method in _methods(url):
             assert (declaration.get if method == "GET" else declaration.post) is not None, f"{method} {url.name}"
+
+
+# --- outside experts at an analysis meeting, with a partner account (samspil.meetings.views_experts) ------------
+
+EXPERT_NAMESPACES = ("partner_experts",)
+
+
+@dataclass(frozen=True)
+class ExpertPerson:
+    """Someone trying an outside expert's partner pages: `expert` when invited to `adult`'s analysis meeting."""
+
+    name: str
+    expert: bool
+    kind: str = PARTNER
+    description: str = ""
+
+    @property
+    def anonymous(self) -> bool:
+        return self.name == "anonymous"
+
+
+EXPERT_PEOPLE = [
+    ExpertPerson("anonymous", False, description="not logged in"),
+    ExpertPerson("expert_partner", True, description="an external contact invited to `adult`'s analysis meeting"),
+    ExpertPerson("partner_write", False, description="a partner on `adult`'s team, not invited to the meeting"),
+    ExpertPerson("adult", False, PORTAL, "the citizen of `adult`: citizens never reach partner pages"),
+    ExpertPerson("staff", False, "staff", "the coordinator: staff experts use /analysemoeder/"),
+]
+
+
+@dataclass(frozen=True)
+class ExpertPage:
+    """An outside expert's partner page. `expert_only`: 404 for a partner account without the invitation (else the
+    page answers every partner account, naming only what it is invited to). `shown`: the log code of a GET that shows
+    `adult`'s citizen to the expert."""
+
+    name: str
+    args: tuple[str, ...] = ()
+    expert_only: bool = False
+    shown: str = ""
+
+
+EXPERT_PAGES = [
+    ExpertPage("partner_experts:list", shown="expert.meetings"),
+    ExpertPage("partner_experts:meeting", args=("expert_meeting_id",), expert_only=True, shown="expert.meeting"),
+]
+EXPERT_DECLARED = {page.name: page for page in EXPERT_PAGES}
+
+
+def walk_experts():
+    return [url for url in pw.walk_urls() if url.name and url.name.split(":")[0] in EXPERT_NAMESPACES]
+
+
+@pytest.mark.parametrize(
+    ("page", "person"),
+    [
+        pytest.param(page, person, id=f"GET {page.name} as {person.name}")
+        for page in EXPERT_PAGES
+        for person in EXPERT_PEOPLE
+    ],
+)
+def test_outside_expert_url(client, world, page, person):
+    user = None if person.anonymous else world.accounts[person.name]
+    url = reverse(page.name, args=[world.targets[(None, name)] for name in page.args])
+    if user is not None:
+        client.force_login(user)
+    before_log, before_events = _latest(AccessLogEntry), _latest(AuditEvent)
+    before_changes = ChangeLogEntry.objects.count()
+
+    response = client.get(url)
+
+    rows = AccessLogEntry.objects.filter(pk__gt=before_log)
+    events = list(AuditEvent.objects.filter(pk__gt=before_events))
+    if person.anonymous:
+        assert response.status_code == 302
+        assert response["Location"].startswith(f"{STAFF_LOG_IN}?next=")
+        assert not rows.exists() and ChangeLogEntry.objects.count() == before_changes
+        return
+    if person.kind != PARTNER or (page.expert_only and not person.expert):
+        assert response.status_code == 404
+        assert not rows.exists(), "a refused request read citizen data"
+        assert ChangeLogEntry.objects.count() == before_changes, "a refused request changed something"
+        assert [e.code for e in events] == ["access.denied"], f"the refusal must be logged once, got {events}"
+        assert events[0].actor == user
+        return
+    assert response.status_code == 200, response.content[:2000]
+    assert not [e for e in events if e.code == "access.denied"]
+    adult = world.pathways["adult"]
+    wanted = Counter({(adult.citizen_id, adult.pk): 1}) if person.expert else Counter()
+    assert Counter((row.citizen_id, row.pathway_id) for row in rows) == wanted
+    for row in rows:
+        assert (row.shown, row.via, row.purpose) == (page.shown, AccessVia.PARTNER, AccessPurpose.COORDINATION)
+        assert row.request_id == response["X-Request-Id"]
+
+
+def test_every_outside_expert_url_has_a_declaration():
+    names = {url.name for url in walk_experts()}
+    assert not names - set(EXPERT_DECLARED), f"declare these URLs in EXPERT_PAGES: {names - set(EXPERT_DECLARED)}"
+    assert not set(EXPERT_DECLARED) - names, "a stale declaration"
+    for url in walk_experts():
+        assert _methods(url) == ("GET",), f"{url.name}: an expert's page is read only"
 
 
 # --- the meta-tests --------------------------------------------------------------------------------------
