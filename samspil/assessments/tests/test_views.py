@@ -1,6 +1,7 @@
 """Pages of the joint assessment through the test client: the flow, what each reader sees, refusals, the access log,
 the PDF, compare and the number of queries."""
 
+import datetime
 import io
 from collections import Counter
 
@@ -8,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from samspil.assessments.choices import AssessmentStatus, Method
@@ -229,3 +231,77 @@ def test_the_assessment_page_has_constant_queries(client, world):
     assert queries(client, url("report", world.pathway, assessment.public_id, report_small.number)) == queries(
         client, url("report", world.pathway, assessment.public_id, report_large.number)
     )
+
+
+def test_a_vum_section_through_the_page_stores_the_codes(client, world):
+    assessment = af.make_assessment(world.pathway, method=Method.VUM, family_view="Jeg vil gerne i arbejde")
+    area, moderate = af.first_vum_area(), af.level("Moderat")
+    client.force_login(world.colleague)
+    form = client.get(url("section_add", world.pathway, assessment.public_id)).content.decode()
+    assert f'value="{moderate}"' in form and f'value="{area}"' in form and "Ikke vurderet" in form
+    missing = client.post(url("section_add", world.pathway, assessment.public_id), {"area": area, "strengths": "X"})
+    assert missing.status_code == 422 and not AssessmentSection.objects.exists()  # the level is required
+    response = client.post(
+        url("section_add", world.pathway, assessment.public_id),
+        {"area": area, "level": moderate, "strengths": "Går til træning", "concerns": ""},
+    )
+    assert response.status_code == 302
+    section = AssessmentSection.objects.get()
+    assert (section.area, section.level) == (area, moderate)
+    page = client.get(url("detail", world.pathway, assessment.public_id)).content.decode()
+    assert section.level_label in page and section.area_label in page
+
+
+def test_refused_writes_answer_the_page_with_the_error(client, world):
+    assessment = af.make_assessment(world.pathway, family_view="Ro")
+    study = af.make_study(assessment)
+    client.force_login(world.colleague)
+    future = (timezone.localdate() + datetime.timedelta(days=3)).strftime("%d.%m.%Y")
+    prefix = f"study-{study.public_id}"
+    response = client.post(
+        url("study_done", world.pathway, assessment.public_id, study.public_id), {f"{prefix}-done_on": future}
+    )
+    assert response.status_code == 422 and 'role="alert"' in response.content.decode()
+    study.refresh_from_db()
+    assert study.done_on is None
+    stale = client.post(
+        url("family_view", world.pathway, assessment.public_id),
+        {"family_view-family_view": "Min nye tekst", "family_view-version": "0"},
+    )
+    assert stale.status_code == 422 and "Min nye tekst" in stale.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.family_view == "Ro"
+
+
+def test_the_coordinator_changes_and_removes_a_finding(client, world):
+    assessment = af.make_assessment(world.pathway, family_view="Ro")
+    finding = af.make_finding(assessment, text="Første tekst")
+    client.force_login(world.coordinator)
+    edit = url("finding_edit", world.pathway, assessment.public_id, finding.public_id)
+    assert "Første tekst" in client.get(edit).content.decode()
+    response = client.post(edit, {"area": af.ICS_AREA, "kind": "strength", "text": "Ny tekst", "version": "1"})
+    assert response.status_code == 302
+    finding.refresh_from_db()
+    assert (finding.text, finding.kind, finding.version) == ("Ny tekst", "strength", 2)
+    response = client.post(url("finding_remove", world.pathway, assessment.public_id, finding.public_id))
+    assert response.status_code == 302 and not assessment.findings.exists()
+
+
+def test_start_a_follow_up_at_a_status_meeting(client, world):
+    first = af.make_assessment(world.pathway, method=Method.RESOURCE_PROFILE)
+    meeting = f.MeetingFactory(pathway=world.pathway, meeting_type="status")
+    client.force_login(world.coordinator)
+    form = client.get(url("start", world.pathway) + f"?opfoelgning={first.public_id}").content.decode()
+    assert f'value="{first.public_id}" selected' in form
+    response = client.post(
+        url("start", world.pathway),
+        {
+            "method": Method.RESOURCE_PROFILE,
+            "subject": str(world.citizen.public_id),
+            "previous": str(first.public_id),
+            "meeting": str(meeting.public_id),
+        },
+    )
+    assert response.status_code == 302
+    second = Assessment.objects.get(number=2)
+    assert second.previous == first and second.started_at_meeting == meeting
