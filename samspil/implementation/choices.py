@@ -6,13 +6,20 @@ from django.utils.translation import gettext_lazy as _
 
 class GroupKind(models.TextChoices):
     """Seed 002's leader and implementation groups; seed 004's (Figur 3.1) steering group, implementation team and
-    the working groups the implementation team sets up for specific activities or challenges."""
+    the working groups the implementation team sets up for specific activities or challenges; seed 003's
+    coordination group of department heads."""
 
     LEADER_GROUP = "leader_group", _("Cross-disciplinary leader group")
     IMPLEMENTATION_GROUP = "implementation_group", _("Implementation group")
     STEERING_GROUP = "steering_group", _("Steering group")
     IMPLEMENTATION_TEAM = "implementation_team", _("Implementation team")
     WORKING_GROUP = "working_group", _("Working group")
+    # Seed 003 (Én familie – én indgang, p. 6): the department heads meet once a month about the model's families.
+    COORDINATION_GROUP = "coordination_group", _("Cross-disciplinary coordination group")
+
+
+# Seed 003 p. 6: the coordination group "mødes fast én gang om måneden".
+COORDINATION_GROUP_CADENCE_DAYS = 30
 
 
 class Responsibility(models.TextChoices):

@@ -19,7 +19,7 @@ from samspil.accounts.models import AccountKind
 from samspil.audit.services import event_record
 from samspil.core.exceptions import ConflictError
 from samspil.implementation import templates_data
-from samspil.implementation.choices import RESULT_KINDS, GroupKind, Responsibility
+from samspil.implementation.choices import COORDINATION_GROUP_CADENCE_DAYS, RESULT_KINDS, GroupKind, Responsibility
 from samspil.implementation.models import (
     GroupDecision,
     GroupMeeting,
@@ -213,6 +213,8 @@ def group_create(
     placed last."""
     programme = _programme(actor, programme)
     name = name.strip()
+    if kind == GroupKind.COORDINATION_GROUP and cadence_days is None:
+        cadence_days = COORDINATION_GROUP_CADENCE_DAYS  # monthly unless the municipality says otherwise
     _check_group(kind, name, cadence_days)
     if ProgrammeGroup.objects.filter(programme=programme, name__iexact=name).exists():
         raise ValidationError({"name": _("The programme already has a group with this name.")})

@@ -23,6 +23,7 @@ from samspil.accounts.models import AccountKind, User
 from samspil.core.exceptions import ConflictError
 from samspil.core.forms import add_service_errors, form_on_saved_version
 from samspil.implementation import forms, scopes, selectors, services
+from samspil.implementation.choices import GroupKind
 from samspil.implementation.models import (
     GroupDecision,
     GroupMember,
@@ -303,7 +304,12 @@ class GroupView(ProgrammePageView):
 
     def page_context(self):
         self.page = selectors.group_page(actor=self.request.user, group=self.group, today=self.today)
-        return {"page": self.page, "group": self.group}
+        context = {"page": self.page, "group": self.group}
+        if self.group.kind == GroupKind.COORDINATION_GROUP:
+            from samspil.implementation.coordination import coordination_figures
+
+            context["coordination"] = coordination_figures(programme=self.programme, group=self.group, today=self.today)
+        return context
 
     def form_lists(self):
         actor = self.request.user
