@@ -651,7 +651,9 @@ def _citizen_counts(pathway_ids: set[int]) -> dict[int, int]:
     rows = Pathway.objects.filter(pk__in=pathway_ids).values("pk", "citizen_id", "household_id")
     households = {row["household_id"] for row in rows if row["household_id"]}
     members = dict(
-        HouseholdMember.objects.filter(household_id__in=households).values_list("household_id").annotate(n=Count("id"))
+        HouseholdMember.objects.filter(household_id__in=households)  # every member the family had (history), once
+        .values_list("household_id")
+        .annotate(n=Count("citizen_id", distinct=True))
     )
     return {row["pk"]: 1 if row["citizen_id"] else members.get(row["household_id"], 0) for row in rows}
 
