@@ -67,6 +67,11 @@ class GoalForm(PlanForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("The findings of the joint assessment this goal is to answer."),
+        error_messages={
+            "invalid_choice": _(
+                "A finding you chose is not among the findings of this pathway's assessments. Choose again."
+            )
+        },
     )
 
     def __init__(self, *args, goal=None, **kwargs):

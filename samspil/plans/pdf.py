@@ -146,6 +146,8 @@ def _goal_block(goal: dict, number: int, styles: dict, *, case_file: bool, width
         (_("Legal basis"), goal.get("legal_basis") or "–"),
         (_("Status"), goal.get("status_label", "")),
     ]
+    if goal.get("findings"):  # only in the case-file edition: the citizen's edition leaves them out
+        facts.append((_("Answers findings from the assessment"), goal.get("findings_text", "")))
     flow.append(
         _table(
             [[Paragraph(_text(label), small), Paragraph(_text(value), body)] for label, value in facts],

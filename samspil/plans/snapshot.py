@@ -29,6 +29,7 @@ GOAL_FIELDS = {
     "responsible_department": gettext_lazy("Responsible department"),
     "legal_basis": gettext_lazy("Legal basis"),
     "status": gettext_lazy("Status"),
+    "findings_text": gettext_lazy("Answers findings from the assessment"),
 }
 AGREEMENT_FIELDS = {
     "what": gettext_lazy("What"),
@@ -64,9 +65,23 @@ def plan_queryset_goals(plan: Plan):
                 ).order_by("due_on", "id"),
             ),
             Prefetch("follow_ups", queryset=GoalFollowUp.objects.select_related("assessed_by")),
+            Prefetch("findings", queryset=_findings_queryset()),
         )
         .order_by("position", "id")
     )
+
+
+def _findings_queryset():
+    from samspil.assessments.models import Finding
+
+    return Finding.objects.select_related("assessment").order_by("-assessment__number", "area", "id")
+
+
+def _findings(goal: Goal) -> list[dict]:
+    """The findings of the joint assessment the goal answers, with their labels of the day."""
+    from samspil.assessments.selectors import finding_label
+
+    return [{"id": str(finding.public_id), "label": finding_label(finding)} for finding in goal.findings.all()]
 
 
 def build_snapshot(plan: Plan, *, subject_name: str, is_family: bool) -> dict:
@@ -75,6 +90,7 @@ def build_snapshot(plan: Plan, *, subject_name: str, is_family: bool) -> dict:
         whole = _("The whole family") if is_family else subject_name
         goals = []
         for goal in plan_queryset_goals(plan):
+            findings = _findings(goal)
             goals.append(
                 {
                     "id": str(goal.public_id),
@@ -95,6 +111,10 @@ def build_snapshot(plan: Plan, *, subject_name: str, is_family: bool) -> dict:
                     "legal_basis": goal.legal_basis,
                     "status": goal.status,
                     "status_label": str(goal.get_status_display()),
+                    # The findings it answers; `findings_text` is what a comparison shows (empty: none, as in a
+                    # version saved before goals could answer findings).
+                    "findings": findings,
+                    "findings_text": "; ".join(finding["label"] for finding in findings),
                     "agreements": [
                         {
                             "id": str(agreement.public_id),
@@ -132,6 +152,10 @@ def build_snapshot(plan: Plan, *, subject_name: str, is_family: bool) -> dict:
 INTERNAL_PREFIX = "internal"
 
 
+# A goal's links to the findings of the joint assessment: for the professionals (see `citizen_edition`).
+STAFF_ONLY_GOAL_FIELDS = frozenset({"findings", "findings_text"})
+
+
 def _without_internal(row: dict) -> dict:
     return {key: value for key, value in row.items() if not key.startswith(INTERNAL_PREFIX)}
 
@@ -141,12 +165,14 @@ def citizen_edition(snapshot: dict) -> dict:
     used by the PDF's citizen version and the portal.
 
     It leaves out every field of the plan, its goals, agreements and follow-ups whose name starts with `internal`
-    (the internal notes of follow-ups). Meeting minutes, above all an analysis meeting's, are never in a snapshot.
-    Returns a new dict; the stored snapshot is not changed.
+    (the internal notes of follow-ups), and the findings a goal answers (`STAFF_ONLY_GOAL_FIELDS`): a finding may
+    belong to an assessment that is not yet compiled and approved, and the family reads the findings in the approved
+    combined report (the portal's assessment page, which names the goals answering each finding). Meeting minutes,
+    above all an analysis meeting's, are never in a snapshot. Returns a new dict; the stored snapshot is not changed.
     """
     goals = []
     for goal in snapshot.get("goals", []):
-        row = _without_internal(goal)
+        row = {key: value for key, value in _without_internal(goal).items() if key not in STAFF_ONLY_GOAL_FIELDS}
         row["agreements"] = [_without_internal(agreement) for agreement in goal.get("agreements", [])]
         row["follow_ups"] = [_without_internal(follow_up) for follow_up in goal.get("follow_ups", [])]
         goals.append(row)

@@ -169,6 +169,7 @@ def _goal_values(form) -> dict:
         "member": form.chosen_member,
         "responsible_department": form.chosen_department,
         "legal_basis": data["legal_basis"],
+        "findings": form.chosen_findings,
     }
 
 

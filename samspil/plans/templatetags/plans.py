@@ -5,7 +5,7 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import formats, timezone, translation
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -43,6 +43,15 @@ def goal_card(goal, page, level: int, show_link: bool):
         )
     if goal.legal_basis:
         facts.append(format_html("<dt>{}</dt><dd>{}</dd>", _("Legal basis"), goal.legal_basis))
+    answered = getattr(goal, "answered_findings", None)
+    if answered:
+        facts.append(
+            format_html(
+                '<dt>{}</dt><dd><ul class="nobullet-list answered-findings">{}</ul></dd>',
+                _("Answers findings from the assessment"),
+                format_html_join("", "<li>{}</li>", ((finding.label,) for finding in answered)),
+            )
+        )
     agreements = goal.agreements.all()
     if agreements:
         # A region of its own that scrolls on a small screen, focusable so the keyboard can scroll it (WCAG 2.1.1).
