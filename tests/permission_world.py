@@ -67,6 +67,7 @@ OUTREACH = "outreach"  # case roles and the project leader: register conversatio
 # the coordinator who registered them (also after leaving the department) and the project leader (every row).
 OUTREACH_CHILDREN = "outreach_children"
 REFERRED_TO = "referred_to"  # the caseworker the world's segmentation referral names (the coordinator's user)
+CORE_TEAM = "core_team"  # the world's core team (coreteams.access): its member (member_consent) and project leaders
 MEETING_EXPERT = "meeting_expert"  # invited as an outside expert to `main`'s analysis meeting (meetings.experts)
 
 
@@ -106,7 +107,12 @@ ROLES = [
         _caps(CASE_WORK, BREAK_GLASS, OUTREACH),
         "on the team; no consent covers the department",
     ),
-    Role("member_consent", CONTRIBUTE, _caps(CASE_WORK, OUTREACH), "on the team; consent covers the department"),
+    Role(
+        "member_consent",
+        CONTRIBUTE,
+        _caps(CASE_WORK, OUTREACH, CORE_TEAM),
+        "on the team; consent covers the department",
+    ),
     Role(
         "coordinator",
         MANAGE,
@@ -136,7 +142,9 @@ ROLES = [
     Role(
         "project_leader",
         None,
-        _caps(AGGREGATES, PROGRAMMES, LEADS_REPORTED_DEPARTMENT, OPERATING_COSTS, OUTREACH, OUTREACH_CHILDREN),
+        _caps(
+            AGGREGATES, PROGRAMMES, LEADS_REPORTED_DEPARTMENT, OPERATING_COSTS, OUTREACH, OUTREACH_CHILDREN, CORE_TEAM
+        ),
         "project leader in the coordinating department, on no team",
     ),
     Role("citizen", None, frozenset(), "the citizen of `main`, a portal account with portal access to it"),
@@ -314,6 +322,18 @@ def build(tmp_dir) -> PermissionWorld:
 
     # An analysis meeting on `main` tomorrow with the outsider invited as an outside expert (/analysemoeder/…).
     targets.update(permission_world_experts(main, expert_user=users["outsider"]))
+    from samspil.coreteams.tests.factories import permission_world_coreteams
+
+    targets.update(  # a core team led by the project leader, member_consent on it, `main` in its caseload
+        permission_world_coreteams(
+            municipality=municipality,
+            programme=main.programme,
+            pathway=main,
+            leader=users["project_leader"],
+            member=users["member_consent"],
+            member_department=health,
+        )
+    )
     from samspil.economy.tests.factories import ServiceFactory
 
     targets[(None, "service_id")] = ServiceFactory(department=children).public_id

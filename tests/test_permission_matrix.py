@@ -615,6 +615,28 @@ PAGES = [
         args=("code",),
     ),
     Page("implementation:status_report", pw.AGGREGATES, PROGRAMME_MANAGEMENT, get=200, args=("code",)),
+    # The standing core teams (samspil.coreteams): the list for every staff member (their own teams), a new team for
+    # project leaders; a team and its caseload meetings for its members, leader and project leaders, families named
+    # (and logged) only where the reader may view the pathway.
+    Page("coreteams:list", pw.STAFF, "the core teams one is on or leads", get=200, post=422, post_who=pw.PROGRAMMES),
+    Page(
+        "coreteams:team",
+        pw.CORE_TEAM,
+        "a core team (coreteams.access VIEW): the caseload, each family the reader may view logged",
+        get=200,
+        post=422,
+        args=("core_team_id",),
+        reads=lambda world, role: pathway_reads(world, "main") if role.may(V) else Counter(),
+    ),
+    Page(
+        "coreteams:meeting",
+        pw.CORE_TEAM,
+        "a caseload status meeting (coreteams.access VIEW): families with a change, each the reader may view logged",
+        get=200,
+        post=422,
+        args=("caseload_meeting_id",),
+        reads=lambda world, role: pathway_reads(world, "main") if role.may(V) else Counter(),
+    ),
     # Drop-in centres (samspil.outreach.views_appointments): appointments and no-shows.
     Page("outreach:appointments", pw.OUTREACH, OUTREACH_APPOINTMENTS, get=200, reads=_world_appointment),
     Page("outreach:appointments_create", pw.OUTREACH, OUTREACH_APPOINTMENTS, get=200, post=422),

@@ -92,6 +92,9 @@ class CoreTeamPageView(RoleRequiredMixin, View):
 
     def post(self, request, **kwargs):
         action = request.POST.get("action", "")
+        if not any(self.allowed(name) for name in self.actions):  # a reader of the page who may use none of its forms
+            logger.warning("Refused a core team write to user %s on %s", request.user.pk, request.path)
+            raise PermissionDenied
         if action not in self.actions:
             return self.render_page(status=422, error=_("The form was not recognised. Reload the page and try again."))
         if not self.allowed(action):

@@ -96,7 +96,8 @@ class TeamWorld:
 
 def permission_world_coreteams(*, municipality, programme, pathway, leader, member, member_department) -> dict:
     """The matrix's core team: led by `leader` (the project leader), with `member` (the team member with consent) as a
-    professional and `pathway` (main) in its caseload, and a held caseload meeting that discussed it."""
+    professional and `pathway` (main) in its caseload, and a planned caseload meeting that began yesterday (its
+    list: `main`, new in the caseload). Returns the URL targets."""
     with context.bound(actor_id=leader.pk, request_id="permission-world"):
         team = CoreTeam.objects.create(
             municipality=municipality,
@@ -106,7 +107,7 @@ def permission_world_coreteams(*, municipality, programme, pathway, leader, memb
             location="Rådhuset",
         )
         services.member_add(actor=leader, team=team, user=member, department=member_department)
-        case = CoreTeamCase.objects.create(municipality=municipality, team=team, pathway=pathway, assigned_by=leader)
+        CoreTeamCase.objects.create(municipality=municipality, team=team, pathway=pathway, assigned_by=leader)
         starts_at = timezone.now() - datetime.timedelta(days=1)
         meeting = CaseloadMeeting.objects.create(
             municipality=municipality,
@@ -116,5 +117,4 @@ def permission_world_coreteams(*, municipality, programme, pathway, leader, memb
             location="Rådhuset",
             scheduled_by=leader,
         )
-        del case
-    return {"core_team_id": team.public_id, "caseload_meeting_id": meeting.public_id}
+    return {(None, "core_team_id"): team.public_id, (None, "caseload_meeting_id"): meeting.public_id}
