@@ -46,8 +46,14 @@ def citizen_search(*, actor, query: str) -> list[Citizen]:
             citizens = citizens.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
     visible_ids = Pathway.objects.visible_to(actor, policy.VIEW).values("pk")
     results = list(citizens[:SEARCH_LIMIT])
-    # A citizen's pathways: their own, and those of families they belong to.
-    memberships = HouseholdMember.objects.filter(citizen__in=results).values_list("citizen_id", "household_id")
+    # A citizen's pathways: their own, and those of families they belong or belonged to (a former member is shown
+    # the family's pathway too: intake learns who to call, never what is in it).
+    memberships = (
+        HouseholdMember.objects.filter(citizen__in=results)
+        .order_by()
+        .values_list("citizen_id", "household_id")
+        .distinct()
+    )
     households_of = {}
     for citizen_id, household_id in memberships:
         households_of.setdefault(household_id, []).append(citizen_id)

@@ -108,8 +108,12 @@ def cohort_citizens(pathway_ids: PathwayIds) -> dict[int, list[int]]:
     households = {row["household_id"] for row in pathways if row["household_id"]}
     members: dict[int, list[int]] = defaultdict(list)
     if households:
-        for household_id, citizen_id in HouseholdMember.objects.filter(household_id__in=households).values_list(
-            "household_id", "citizen_id"
+        # Every member the family had over time (a member who left and joined again is one citizen).
+        for household_id, citizen_id in (
+            HouseholdMember.objects.filter(household_id__in=households)
+            .order_by()
+            .values_list("household_id", "citizen_id")
+            .distinct()
         ):
             members[household_id].append(citizen_id)
     return {

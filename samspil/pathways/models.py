@@ -201,8 +201,8 @@ class Pathway(ChangeLogged, TenantModel):
         return list(
             HouseholdMember.objects.current()
             .filter(household_id=self.household_id)
+            .order_by("member_from", "id")
             .values_list("citizen_id", flat=True)
-            .distinct()
         )
 
     @property

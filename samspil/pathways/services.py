@@ -71,7 +71,8 @@ class OpenPathwayExists(ValidationError):
 
 
 def open_pathways_of(*, citizen_ids) -> list[Pathway]:
-    """The open pathways about any of these citizens: their own, and those of the families they belong to.
+    """The open pathways about any of these citizens: their own, and those of the families they are a current member
+    of (a family the person has left is no longer about them).
 
     Not scoped: intake needs to know that a coordinated pathway exists and who coordinates it (who to call), never
     what is in it. Callers show only the coordinator and the coordinating department, and log the glimpse.
@@ -82,7 +83,7 @@ def open_pathways_of(*, citizen_ids) -> list[Pathway]:
     citizen_ids = list(citizen_ids)
     if not citizen_ids:
         return []
-    households = HouseholdMember.objects.filter(citizen_id__in=citizen_ids).values("household_id")
+    households = HouseholdMember.objects.current().filter(citizen_id__in=citizen_ids).values("household_id")
     return list(
         Pathway.objects.filter(status__in=OPEN_STATUSES)
         .filter(Q(citizen_id__in=citizen_ids) | Q(household_id__in=households))
@@ -193,7 +194,7 @@ def pathway_open(
     if programme.subject_kind == SubjectKind.HOUSEHOLD:
         household = household_for(citizen=citizen)  # rolled back with the rest if the opening is refused
         subject = {"household": household}
-        subject_ids = [citizen.pk, *household.memberships.values_list("citizen_id", flat=True)]
+        subject_ids = [citizen.pk, *household.memberships.current().values_list("citizen_id", flat=True)]
     second_pathway_reason = second_pathway_reason.strip()
     existing = open_pathways_of(citizen_ids=subject_ids)
     if existing:

@@ -116,9 +116,10 @@ def documentation_rows(pathways: QuerySet, *, on: datetime.date | None = None) -
     households = {row["household_id"] for row in listed if row["household_id"]}
     if households:
         for household_id, citizen_id in (
-            HouseholdMember.objects.filter(household_id__in=households)
+            HouseholdMember.objects.filter(household_id__in=households)  # every member the family had, once each
             .order_by("household_id", "citizen_id")
             .values_list("household_id", "citizen_id")
+            .distinct()
         ):
             members[household_id].append(citizen_id)
     at_start = status_at_start(ids, on)

@@ -326,3 +326,246 @@ def test_only_the_coordinator_and_only_on_a_family_pathway(world, family, client
     assert client.get(reverse("pathways:household_add", args=[family.public_id])).status_code == 404
     client.force_login(world.coordinator)
     assert client.get(reverse("pathways:household_add", args=[world.pathway.public_id])).status_code == 404
+
+
+# --- current membership governs "a member of the family now" -------------------------------------------------
+
+
+def test_an_ended_member_loses_portal_access_as_a_subject(world, family, request_id):
+    from samspil.portal.access import portal_pathway_get, portal_pathways, portal_readers
+
+    teenager = f.CitizenFactory(municipality=world.municipality, born=f.years_ago(16))
+    with request_id(world.coordinator):
+        member = add(world, family, teenager, member_from=days(-40))
+    account = f.portal_account(teenager)
+    f.grant_portal(family, teenager, "read", by=world.coordinator)
+    assert [p.pk for p in portal_pathways(account)] == [family.pk]
+    assert portal_pathway_get(user=account, public_id=family.public_id).pk == family.pk
+    assert teenager in portal_readers(family)
+    with request_id(world.coordinator):
+        end(world, family, member, reason="Flyttet til sin far")
+    assert portal_pathways(account) == []
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        portal_pathway_get(user=account, public_id=family.public_id)
+    assert teenager not in portal_readers(type(family).objects.get(pk=family.pk))  # read afresh
+
+
+def test_a_custody_holder_outside_the_home_keeps_portal_access_through_custody(world, family, request_id):
+    from samspil.portal.access import portal_pathways
+    from samspil.portal.choices import Capacity
+
+    parent = family.parents[0]
+    member = HouseholdMember.objects.get(household=family.household, citizen=parent)
+    account = f.portal_account(parent)
+    f.grant_portal(family, parent, "read", by=world.coordinator)
+    with request_id(world.coordinator):
+        end(world, family, member, reason="Flyttet fra hjemmet")
+    (reached,) = portal_pathways(account)
+    assert reached.portal_access.capacity == Capacity.CUSTODY  # custody, not living in the home, decides now
+    assert parent.pk not in family.subject_ids()
+
+
+def test_meetings_invite_the_current_members_only(world, family, request_id):
+    from samspil.meetings.models import MeetingParticipant
+    from samspil.meetings.services import meeting_schedule
+
+    sibling = f.CitizenFactory(municipality=world.municipality, born=f.years_ago(10))
+    with request_id(world.coordinator):
+        member = add(world, family, sibling, member_from=days(-40))
+        start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=7)
+        planned = meeting_schedule(
+            actor=world.coordinator,
+            pathway=family,
+            meeting_type="status",
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=1),
+            location="Rådhuset",
+        )
+        invited = set(
+            MeetingParticipant.objects.filter(meeting=planned, is_citizen=True).values_list("citizen_id", flat=True)
+        )
+        assert invited == {*family.subject_ids()} and sibling.pk in invited
+        end(world, family, member, reason="Flyttet på efterskole")
+        # Their invitation to the planned meeting is withdrawn; the others stay invited.
+        left = set(
+            MeetingParticipant.objects.filter(meeting=planned, is_citizen=True).values_list("citizen_id", flat=True)
+        )
+        assert left == invited - {sibling.pk}
+        later = meeting_schedule(
+            actor=world.coordinator,
+            pathway=family,
+            meeting_type="status",
+            starts_at=start + datetime.timedelta(days=14),
+            ends_at=start + datetime.timedelta(days=14, hours=1),
+            location="Rådhuset",
+        )
+    assert not MeetingParticipant.objects.filter(meeting=later, citizen=sibling).exists()
+    assert MeetingParticipant.objects.filter(meeting=later, is_citizen=True).count() == len(family.subject_ids())
+
+
+def goal_for(world, pathway, member):
+    from samspil.plans import services as plan_services
+    from samspil.plans.choices import GoalType, Horizon
+
+    return plan_services.goal_add(
+        actor=world.coordinator,
+        pathway=pathway,
+        life_area="education",
+        description=f"Mål for {member.first_name}",
+        goal_type=GoalType.DEVELOP,
+        indicator="Går i skole hver dag",
+        horizon=Horizon.SHORT,
+        member=member,
+    )
+
+
+def test_goals_and_agreements_for_every_current_member_and_history_kept(world, family, request_id):
+    from samspil.plans import services as plan_services
+    from samspil.plans.choices import GoalStatus, OwnerKind
+
+    sibling = f.CitizenFactory(municipality=world.municipality, born=f.years_ago(10))
+    with request_id(world.coordinator):
+        member = add(world, family, sibling, member_from=days(-40))
+        goals = [goal_for(world, family, citizen) for citizen in subject_citizens(family)]
+        sibling_goal = next(goal for goal in goals if goal.member_id == sibling.pk)
+        plan_services.agreement_create(
+            actor=world.coordinator,
+            goal=sibling_goal,
+            what="Lektiehjælp",
+            owner_kind=OwnerKind.CITIZEN,
+            owner_member=sibling,
+        )
+        end(world, family, member, reason="Flyttet")
+        family = type(family).objects.get(pk=family.pk)
+        with pytest.raises(ValidationError):  # no new goal for a former member
+            goal_for(world, family, sibling)
+        with pytest.raises(ValidationError):  # nor a new agreement they own
+            plan_services.agreement_create(
+                actor=world.coordinator,
+                goal=sibling_goal,
+                what="Ny aftale",
+                owner_kind=OwnerKind.CITIZEN,
+                owner_member=sibling,
+            )
+        # Their goal stays theirs and can still be followed up and closed.
+        sibling_goal.refresh_from_db()
+        updated = plan_services.goal_update(
+            actor=world.coordinator,
+            goal=sibling_goal,
+            expected_version=sibling_goal.version,
+            life_area=sibling_goal.life_area,
+            description=sibling_goal.description,
+            goal_type=sibling_goal.goal_type,
+            indicator=sibling_goal.indicator,
+            horizon=sibling_goal.horizon,
+            status=GoalStatus.values[-1],
+            member=sibling,
+        )
+    assert updated.member_id == sibling.pk
+
+
+def test_the_plan_page_offers_current_members_and_keeps_a_former_members_goal(world, family, client, request_id):
+    sibling = f.CitizenFactory(municipality=world.municipality, born=f.years_ago(10), first_name="Sigurd")
+    with request_id(world.coordinator):
+        member = add(world, family, sibling, member_from=days(-40))
+        goal_for(world, family, sibling)
+        end(world, family, member, reason="Flyttet")
+    client.force_login(world.coordinator)
+    page = client.get(reverse("plans:plan", args=[family.public_id])).content.decode()
+    assert "Mål for Sigurd" in page
+    assert "Sigurd" in page[page.index("Mål for Sigurd") - 3000 : page.index("Mål for Sigurd")]
+    from samspil.plans.forms import GoalForm
+    from samspil.plans.selectors import plan_page
+
+    fresh = type(family).objects.get(pk=family.pk)
+    from samspil.access.access import pathway_access
+
+    fresh.access = pathway_access(actor=world.coordinator, pathway=fresh)
+    form = GoalForm(page=plan_page(actor=world.coordinator, pathway=fresh))
+    offered = {value for value, _label in form.fields["member"].choices}
+    assert str(sibling.public_id) not in offered
+    assert {str(c.public_id) for c in subject_citizens(fresh)} <= offered
+
+
+def test_a_family_someone_left_is_no_longer_theirs_at_intake(world, family, request_id):
+    from samspil.pathways.services import open_pathways_of
+
+    parent = family.parents[1]
+    assert [p.pk for p in open_pathways_of(citizen_ids=[parent.pk])] == [family.pk]
+    with request_id(world.coordinator):
+        end(world, family, HouseholdMember.objects.get(household=family.household, citizen=parent), reason="Flyttet")
+    assert open_pathways_of(citizen_ids=[parent.pk]) == []
+    assert services.household_for(citizen=family.child).pk == family.household_id
+
+
+def test_staff_still_see_a_former_member_through_the_pathway(world, family, request_id):
+    from samspil.access import policy
+
+    parent = family.parents[1]
+    with request_id(world.coordinator):
+        end(world, family, HouseholdMember.objects.get(household=family.household, citizen=parent), reason="Flyttet")
+    assert Citizen.objects.visible_to(world.coordinator, policy.VIEW).filter(pk=parent.pk).exists()
+
+
+# --- the data migration ------------------------------------------------------------------------------------
+
+
+def test_the_data_migration_derives_relations_from_roles_and_custody(world):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("samspil.citizens.migrations.0003_household_member_history")
+    household = f.make_family(world.municipality, adults=2, children=2)
+    lodger = f.HouseholdMemberFactory(household=household, role=HouseholdRole.ADULT).citizen
+    HouseholdMember.objects.filter(household=household).update(relation="other_adult", member_from=days(5))
+    migration.relations_from_roles(apps, None)
+    rows = {m.citizen_id: m for m in HouseholdMember.objects.filter(household=household)}
+    children = sorted((m for m in rows.values() if m.role == HouseholdRole.CHILD), key=lambda m: m.pk)
+    assert [m.relation for m in children] == [HouseholdRelation.INDEX_CHILD, HouseholdRelation.SIBLING]
+    adults = [m for m in rows.values() if m.role == HouseholdRole.ADULT and m.citizen_id != lodger.pk]
+    assert {m.relation for m in adults} == {HouseholdRelation.PARENT}
+    assert rows[lodger.pk].relation == HouseholdRelation.OTHER_ADULT
+    created = timezone.localtime(household.created_at).date()
+    assert {m.member_from for m in rows.values()} == {created}
+
+
+# --- the overview's queries ----------------------------------------------------------------------------------
+
+
+def test_the_family_overview_reads_members_and_former_members_in_a_fixed_number_of_queries(world, family, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.coordinator)
+    url = reverse("pathways:overview", args=[family.public_id])
+    client.get(url)  # warm the session and the caches
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = count()
+    for i in range(6):
+        extra = f.CitizenFactory(municipality=world.municipality, born=f.years_ago(3 + i))
+        row = services.household_member_add(
+            actor=world.coordinator,
+            pathway=family,
+            citizen=extra,
+            relation=HouseholdRelation.SIBLING,
+            member_from=days(-30),
+        )
+        if i % 2:
+            services.household_member_end(
+                actor=world.coordinator,
+                pathway=family,
+                member=row,
+                reason="Flyttet",
+                member_to=days(-1),
+                expected_version=row.version,
+            )
+    many = count()
+    assert many == few
