@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -435,25 +435,67 @@ def meeting_page(*, actor, meeting: CaseloadMeeting) -> MeetingPage:
 # --- the pathway's overview line ------------------------------------------------------------------------------------
 
 
-def overview_line(pathway: Pathway) -> CoreTeamCase | None:
-    """The pathway's latest caseload assignment (the open one first) with the latest decision about the family at a
-    held caseload meeting as annotations (`item_decision`, `item_starts_at`, `item_revise`, `item_meeting_id`,
-    `item_team_id`): one query."""
-    from django.db.models import F, Subquery
+def _latest_case():
+    from django.db.models import F, OuterRef
 
-    items = CaseloadItem.objects.filter(pathway_id=pathway.pk, meeting__status=CaseloadMeetingStatus.HELD).order_by(
+    return CoreTeamCase.objects.filter(pathway_id=OuterRef("pk")).order_by(
+        F("assigned_to").desc(nulls_first=True), "-assigned_from", "-id"
+    )
+
+
+def _latest_item():
+    from django.db.models import OuterRef
+
+    return CaseloadItem.objects.filter(pathway_id=OuterRef("pk"), meeting__status=CaseloadMeetingStatus.HELD).order_by(
         "-meeting__starts_at", "-id"
     )
-    return (
-        CoreTeamCase.objects.filter(pathway_id=pathway.pk)
-        .select_related("team")
-        .annotate(
-            item_decision=Subquery(items.values("decision")[:1]),
-            item_starts_at=Subquery(items.values("meeting__starts_at")[:1]),
-            item_revise=Subquery(items.values("plan_to_be_revised")[:1]),
-            item_meeting_id=Subquery(items.values("meeting__public_id")[:1]),
-            has_item=Exists(items),
+
+
+def overview_annotations() -> dict:
+    """For Pathway rows: the latest caseload assignment (the open one first) and the latest decision about the family
+    at a held caseload meeting, read in the query that loads the pathway anyway (`pathway_get(annotations=...)`), so
+    the overview makes no query of its own for its line."""
+    from django.db.models import Subquery
+
+    case, item = _latest_case(), _latest_item()
+    return {
+        "coreteam_name": Subquery(case.values("team__name")[:1]),
+        "coreteam_until": Subquery(case.values("assigned_to")[:1]),
+        "coreteam_decision": Subquery(item.values("decision")[:1]),
+        "coreteam_decision_at": Subquery(item.values("meeting__starts_at")[:1]),
+        "coreteam_revise": Subquery(item.values("plan_to_be_revised")[:1]),
+        "coreteam_meeting_id": Subquery(item.values("meeting__public_id")[:1]),
+    }
+
+
+@dataclass(frozen=True)
+class OverviewLine:
+    team: str | None
+    until: datetime.date | None
+    decision: str | None
+    decision_at: datetime.datetime | None
+    revise: bool
+    meeting_id: object
+
+    @property
+    def has_decision(self) -> bool:
+        return self.meeting_id is not None
+
+
+def overview_line(pathway: Pathway) -> OverviewLine:
+    """The pathway's core team and latest caseload decision: no query when the pathway carries the annotations of
+    `overview_annotations`, else one."""
+    names = ("name", "until", "decision", "decision_at", "revise", "meeting_id")
+    if not hasattr(pathway, "coreteam_name"):
+        row = (
+            Pathway.objects.filter(pk=pathway.pk)
+            .annotate(**overview_annotations())
+            .values(*(f"coreteam_{n}" for n in names))[0]
         )
-        .order_by(F("assigned_to").desc(nulls_first=True), "-assigned_from", "-id")
-        .first()
+        values = [row[f"coreteam_{n}"] for n in names]
+    else:
+        values = [getattr(pathway, f"coreteam_{n}") for n in names]
+    team, until, decision, decision_at, revise, meeting_id = values
+    return OverviewLine(
+        team=team, until=until, decision=decision, decision_at=decision_at, revise=bool(revise), meeting_id=meeting_id
     )

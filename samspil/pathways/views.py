@@ -142,6 +142,7 @@ class PathwayOverviewView(OverviewRenderMixin, PathwayMixin, View):
 
     def pathway_annotations(self):
         from samspil.assessments.selectors import overview_annotations as assessment_annotations
+        from samspil.coreteams.selectors import overview_annotations as coreteam_annotations
         from samspil.documents.selectors import unread_messages_annotation
         from samspil.meetings.selectors import meeting_rules_annotations
         from samspil.portal.rights import portal_rights_annotation
@@ -149,6 +150,7 @@ class PathwayOverviewView(OverviewRenderMixin, PathwayMixin, View):
         return {
             **meeting_rules_annotations(),
             **assessment_annotations(),
+            **coreteam_annotations(),
             **portal_rights_annotation(),
             **unread_messages_annotation(self.request.user),
         }
