@@ -327,8 +327,10 @@ def overview_line(pathway) -> OverviewLine:
 
 
 def section_labels(method: str) -> tuple[str, str]:
-    """The two texts of a section by method: resources and barriers in the resource profile, else strengths and
-    concerns."""
+    """The two texts of a section by method (the section form's labels): resources and barriers in the resource
+    profile, resources and limitations in VUM 2.0, strengths and concerns in ICS."""
     if method == "resource_profile":
         return gettext("Resources"), gettext("Barriers")
+    if method == "vum":
+        return gettext("Resources and strengths"), gettext("Limitations and concerns")
     return gettext("Strengths"), gettext("Concerns")

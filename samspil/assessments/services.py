@@ -73,10 +73,11 @@ def _check_version(saved_version: int, expected_version: int | None) -> None:
         raise ConflictError(str(CONFLICT))
 
 
-def _changed(assessment: Assessment) -> None:
-    """The content changed: a compiled or approved assessment is in progress again until it is compiled anew."""
+def _changed(assessment: Assessment, *changed_fields: str) -> None:
+    """The content changed: a compiled or approved assessment is in progress again until it is compiled anew. One
+    save (one change-log row) with the assessment's own `changed_fields`, if any."""
     assessment.version += 1
-    fields = ["version", "updated_at"]
+    fields = [*changed_fields, "version", "updated_at"]
     if assessment.status != AssessmentStatus.IN_PROGRESS:
         assessment.status = AssessmentStatus.IN_PROGRESS
         fields.append("status")
@@ -259,8 +260,7 @@ def family_view_record(*, actor, assessment: Assessment, text: str, expected_ver
     assessment.family_view = text
     assessment.family_view_recorded_by = actor
     assessment.family_view_recorded_at = timezone.now()
-    assessment.save(update_fields=["family_view", "family_view_recorded_by", "family_view_recorded_at", "updated_at"])
-    _changed(assessment)
+    _changed(assessment, "family_view", "family_view_recorded_by", "family_view_recorded_at")
     _event(
         actor=actor,
         code="assessment.family_view_recorded" if first else "assessment.family_view_changed",
