@@ -213,6 +213,8 @@ DECLARATIONS = [
     PathwayPage("portal:document_download", args=("document_id",), shown="portal.documents"),
     PathwayPage("portal:messages", post=422, post_needs_write=False, shown="portal.messages"),
     PathwayPage("portal:who5", post=422, shown="portal.who5"),  # no open round in this world: the page says so
+    PathwayPage("portal:assessment", shown="portal.assessment"),
+    PathwayPage("portal:assessment_pdf", shown="portal.assessment"),
     # The partners' pages.
     ListPage("partners:home", shown="partner.home"),
     PathwayPage("partners:pathway", shown="partner.pathway"),
@@ -340,8 +342,10 @@ def build() -> PortalWorld:
 
 def _targets(key, pathway, coordinator, files) -> dict:
     """One of each object a portal URL names, on `pathway`: a goal with a citizen agreement, a plan version, a
-    meeting with the citizen, a document shared with the citizen."""
+    meeting with the citizen, a document shared with the citizen; and an approved combined report of a joint
+    assessment (the portal's assessment page and its PDF)."""
     from samspil.documents.models import Document
+    from samspil.portal.tests import assessment_data
 
     goal = f.GoalFactory(plan=f.PlanFactory(pathway=pathway))
     agreement = f.AgreementFactory(goal=goal)
@@ -362,6 +366,9 @@ def _targets(key, pathway, coordinator, files) -> dict:
         visibility="team_and_citizen",
     )
     files[document.file.name] = content
+    assessment = assessment_data.make_assessment(pathway)
+    assessment_data.make_finding(assessment)
+    assessment_data.make_report(assessment)
     return {
         (key, "goal_id"): goal.public_id,
         (key, "agreement_id"): agreement.public_id,

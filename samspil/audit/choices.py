@@ -71,6 +71,7 @@ SHOWN_LABELS = {
     "portal.documents": _("Portal: shared documents"),
     "portal.messages": _("Portal: messages with the coordinator"),
     "portal.meeting": _("Portal: a meeting invitation"),
+    "portal.assessment": _("Portal: the joint assessment's combined report, the citizen's version"),
     # Shared documents and messages, staff side.
     "documents": _("Shared documents of the pathway"),
     "document": _("A shared document (download)"),

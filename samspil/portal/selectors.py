@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from samspil.assessments.selectors import latest_approved_report
 from samspil.citizens.models import Citizen, Guardianship, eighteenth_birthday
 from samspil.meetings.choices import MeetingStatus
 from samspil.meetings.selectors import meetings_with_citizen
@@ -79,6 +80,7 @@ class PortalPathwayPage:
     team: list[TeamRow]
     meetings: list
     parents_lost_access: bool
+    assessment_report: object = None  # the latest approved combined report of the joint assessment, if any
 
 
 def _team_rows(pathway: Pathway, today: datetime.date) -> list[TeamRow]:
@@ -120,8 +122,9 @@ def upcoming_meetings(pathway: Pathway) -> list:
 
 
 def pathway_page(*, user, pathway: Pathway) -> PortalPathwayPage:
-    """The coordinator (on the pathway row already), the team, the upcoming meetings with the citizen, and whether
-    the young person is to be told that their parents' access ended at 18."""
+    """The coordinator (on the pathway row already), the team, the upcoming meetings with the citizen, whether
+    the young person is to be told that their parents' access ended at 18, and the latest approved combined report of
+    the joint assessment (for the link to it)."""
     access = pathway.portal_access
     today = timezone.localdate()
     lost = parents_lost_access(person=access.person, pathways=[pathway], today=today)
@@ -131,6 +134,7 @@ def pathway_page(*, user, pathway: Pathway) -> PortalPathwayPage:
         team=_team_rows(pathway, today),
         meetings=upcoming_meetings(pathway),
         parents_lost_access=pathway.pk in lost,
+        assessment_report=latest_approved_report(pathway),
     )
 
 
@@ -257,3 +261,45 @@ def plan_revision(*, pathway: Pathway, number: int) -> PortalRevision:
     if revision is None:
         raise Http404
     return PortalRevision(revision=revision, snapshot=citizen_edition(revision.snapshot))
+
+
+# --- the joint assessment --------------------------------------------------------------------------------------
+
+
+@dataclass
+class PortalAssessment:
+    """The latest approved combined report of the pathway as the family may read it: `content` is
+    `assessments.snapshot.citizen_version` of the frozen report (no internal notes; analysis-meeting minutes never
+    enter a report), `goals` the plan's goals answering each finding, by the finding's public id."""
+
+    report: object
+    content: dict
+    goals: dict = field(default_factory=dict)
+
+
+def assessment_for_citizen(*, pathway: Pathway) -> PortalAssessment | None:
+    """The latest approved combined report (`assessments.selectors.latest_approved_report`), or None before one is
+    approved: a report that is compiled but not approved is never shown. Two queries."""
+    from samspil.assessments.snapshot import citizen_version
+    from samspil.plans.models import Goal
+
+    report = latest_approved_report(pathway)
+    if report is None:
+        return None
+    content = citizen_version(report.snapshot)
+    finding_ids = [
+        finding["id"]
+        for group in content.get("groups", [])
+        for area in group.get("areas", [])
+        for finding in area.get("findings", [])
+    ]
+    goals: dict[str, list] = {}
+    if finding_ids:
+        answering = (
+            Goal.objects.filter(pathway=pathway, findings__public_id__in=finding_ids)
+            .values_list("findings__public_id", "public_id", "description")
+            .order_by("position", "id")
+        )
+        for finding_id, goal_id, description in answering:
+            goals.setdefault(str(finding_id), []).append({"id": str(goal_id), "description": description})
+    return PortalAssessment(report=report, content=content, goals=goals)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from samspil.assessments import portal_views as assessment_views
 from samspil.documents import portal_views as document_views
 from samspil.evaluation import portal_views as evaluation_views
 from samspil.portal import consent_views, insight_views, views
@@ -62,6 +63,13 @@ urlpatterns = [
         name="document_download",
     ),
     path("forloeb/<uuid:pathway_id>/beskeder/", document_views.PortalMessagesView.as_view(), name="messages"),
+    # The joint assessment's latest approved combined report, the citizen version (samspil.assessments).
+    path("forloeb/<uuid:pathway_id>/udredning/", assessment_views.PortalAssessmentView.as_view(), name="assessment"),
+    path(
+        "forloeb/<uuid:pathway_id>/udredning/udredning.pdf",
+        assessment_views.PortalAssessmentPdfView.as_view(),
+        name="assessment_pdf",
+    ),
     # WHO-5 in an open measurement round of the pathway's programme (samspil.evaluation).
     path("forloeb/<uuid:pathway_id>/trivsel/", evaluation_views.PortalWho5View.as_view(), name="who5"),
 ]
