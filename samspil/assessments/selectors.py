@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from samspil.assessments import methods
 from samspil.assessments.models import Assessment, AssessmentReport, Finding
+from samspil.plans.models import Goal
 
 
 def finding_choices(pathway) -> list[tuple[str, str]]:
@@ -123,6 +124,7 @@ def assessment_page(*, actor, pathway, assessment: Assessment) -> AssessmentPage
     findings = list(
         assessment.findings.select_related("member")
         .annotate(goal_count=Count("goals", distinct=True), intervention_count=Count("interventions", distinct=True))
+        .prefetch_related(Prefetch("goals", queryset=Goal.objects.order_by("id")))
         .order_by("area", "id")
     )
     studies = list(

@@ -63,10 +63,13 @@ class AssessmentStartView(PathwayWriteView):
     def get(self, request, pathway_id):
         initial = {}
         previous = request.GET.get("opfoelgning")
+        meeting = _uuid_list(request.GET.get("moede", ""))
+        if meeting:  # "start an assessment at this status meeting" (the form offers only the pathway's)
+            initial["meeting"] = meeting[0]
         if previous:
             earlier = Assessment.objects.filter(pathway=self.pathway, public_id__in=_uuid_list(previous)).first()
             if earlier is not None:
-                initial = {
+                initial |= {
                     "previous": earlier.public_id,
                     "method": earlier.method,
                     "subject": str(earlier.subject.public_id),

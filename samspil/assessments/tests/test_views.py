@@ -207,6 +207,7 @@ def queries(client, target) -> int:
 def test_the_assessment_page_has_constant_queries(client, world):
     assessment = af.make_assessment(world.pathway, family_view="Ro")
     areas = [area.key for group in af.methods.areas(Method.ICS) for area in group.areas]
+    plan = f.PlanFactory(pathway=world.pathway)
     places = [world.colleague_place] + [
         f.TeamMemberFactory(pathway=world.pathway, department=world.children) for _ in range(3)
     ]
@@ -215,7 +216,8 @@ def test_the_assessment_page_has_constant_queries(client, world):
         done = AssessmentSection.objects.filter(assessment=assessment).count()
         for index in range(done, done + count):
             af.make_section(assessment, places[index // len(areas)], area=areas[index % len(areas)])
-            af.make_finding(assessment, area=areas[index % len(areas)])
+            finding = af.make_finding(assessment, area=areas[index % len(areas)])
+            finding.goals.add(f.GoalFactory(plan=plan, description=f"Mål nummer {index}"))
             af.make_study(assessment, responsible=places[0])
 
     client.force_login(world.coordinator)
@@ -225,6 +227,7 @@ def test_the_assessment_page_has_constant_queries(client, world):
     small = queries(client, target)
     grow(40)
     assert queries(client, target) == small
+    assert "Mål nummer 42" in client.get(target).content.decode()  # the goals answering a finding, linked
     report_small = af.make_report(assessment)
     grow(10)
     report_large = af.make_report(assessment)
