@@ -92,7 +92,7 @@ class Assessment(ChangeLogged, TenantModel):
         ]
 
     def __str__(self):
-        return gettext("Assessment %(number)s (%(method)s)") % {
+        return gettext("Assessment %(number)s – %(method)s") % {
             "number": self.number,
             "method": self.get_method_display(),
         }
