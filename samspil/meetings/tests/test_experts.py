@@ -443,3 +443,36 @@ def test_a_contact_on_the_team_is_invited_as_a_team_member_not_as_an_expert(ew):
     f.TeamMemberFactory(pathway=ew.pathway, external=True, external_contact=ew.contact)
     with pytest.raises(ValidationError, match="is on the pathway's team"):
         invite(ew, contact=ew.contact)
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_meeting_page_and_the_experts_page_take_a_constant_number_of_queries(client, ew):
+    from samspil.organisations.choices import StaffRole
+    from samspil.plans.models import Plan
+
+    invite(ew, user=ew.staff_expert)
+    invite(ew, contact=ew.contact)  # with an external expert (whose partner account is looked up): one query more
+    meeting_page = reverse("meetings:detail", args=[ew.pathway.public_id, ew.meeting.public_id])
+    client.force_login(ew.world.coordinator)
+    one = _queries(client, meeting_page)
+    client.force_login(ew.staff_expert)
+    expert_one = _queries(client, expert_url(ew.meeting))
+    for number in range(3):
+        invite(ew, user=f.make_staff(ew.world.health, StaffRole.PROFESSIONAL))
+        contact = f.ExternalContactFactory(municipality=ew.world.municipality, email=f"ekspert{number}@ppr.test")
+        invite(ew, contact=contact)
+        goal = f.GoalFactory(plan=Plan.objects.get(pathway=ew.pathway), description=f"Mål {number}")
+        f.GoalFollowUpFactory(goal=goal, internal_note=INTERNAL_NOTE)
+    f.make_revision(ew.pathway)
+    client.force_login(ew.world.coordinator)
+    assert _queries(client, meeting_page) == one
+    client.force_login(ew.staff_expert)
+    assert _queries(client, expert_url(ew.meeting)) == expert_one
