@@ -141,7 +141,7 @@ def pathway_findings_joined() -> Subquery:
         sep,
         "kind",
         sep,
-        _finding_clean_text("text"),
+        Cast(_finding_clean_text("text"), CharField()),  # one type throughout: PostgreSQL's nested pairs need it
         output_field=TextField(),
     )
     joined = (
