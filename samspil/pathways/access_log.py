@@ -258,6 +258,8 @@ ATTEMPTS = {
     "portal:document_upload": _("In the portal: tried to share a document"),
     "portal:document_download": _("In the portal: tried to download a shared document"),
     "portal:messages": _("In the portal: tried to read or write messages"),
+    "portal:assessment": _("In the portal: tried to open the joint assessment"),
+    "portal:assessment_pdf": _("In the portal: tried to download the joint assessment as PDF"),
 }
 
 
