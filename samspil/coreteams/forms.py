@@ -211,9 +211,9 @@ class RecordForm(TeamForm):
             key = family.pathway.public_id.hex
             item = family.item
             self.fields[f"decision-{key}"] = forms.CharField(
-                label=_("Decision"),
+                label=_("Decision about %(family)s") % {"family": family.pathway.subject_name},
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-input"}),
                 initial=item.decision if item else "",
             )
             self.fields[f"revise-{key}"] = forms.BooleanField(
