@@ -9,7 +9,8 @@ stable English keys; `export_pdf.render_export_pdf` into a Danish PDF. Both come
 What is never in it: another citizen's address (only the account's own person's address is shown, never a child's,
 a family member's or the other parent's; `Citizen.address_protected` is thereby always respected), CPR numbers,
 meetings held without the citizen or family (analysis meetings) and any meeting's minutes, checklist or decisions
-(`meetings.selectors.meetings_with_citizen`), internal notes of the plan (`plans.snapshot.citizen_edition`).
+(`meetings.selectors.meetings_with_citizen`), internal notes of the plan (`plans.snapshot.citizen_edition`) and of
+the joint assessment (`assessments.snapshot.citizen_version`, approved reports only).
 
 **Adding a list** (the hook for shared documents, messages, …): write a function `(pathway) -> list[Item]` that lists
 one pathway's records as the portal shows them to the account (`pathway.portal_access` says who is asking), and add
@@ -432,6 +433,71 @@ def _portal_right_items(pathway: Pathway) -> list[Item]:
     return items
 
 
+def _assessment_items(pathway: Pathway) -> list[Item]:
+    """Every approved combined report of the pathway's joint assessments, newest first, in its citizen version
+    (`assessments.snapshot.citizen_version`: no internal notes); a report not yet approved is not the family's to
+    read. The JSON also has the report's whole citizen version as it is stored (`content`)."""
+    from samspil.assessments.models import AssessmentReport
+    from samspil.assessments.selectors import section_labels
+    from samspil.assessments.snapshot import citizen_version
+
+    reports = (
+        AssessmentReport.objects.filter(pathway=pathway, approved_at__isnull=False)
+        .select_related("assessment")
+        .order_by("-assessment__number", "-number")
+    )
+    items = []
+    for report in reports:
+        content = citizen_version(report.snapshot)
+        first, second = section_labels(content.get("method", ""))
+        areas = []
+        for group in content.get("groups", []):
+            for area in group.get("areas", []):
+                sections = []
+                for section in area.get("sections", []):
+                    who = section.get("author", "")
+                    if section.get("department"):
+                        who += f" ({section['department']})"
+                    lines = [who]
+                    if section.get("level_label"):
+                        lines.append(f"{_('Function level (FFB)')}: {section['level_label']}")
+                    lines.append(f"{first}: {section.get('strengths') or '–'}")
+                    lines.append(f"{second}: {section.get('concerns') or '–'}")
+                    sections.append("\n".join(lines))
+                findings = [
+                    f"{finding.get('kind_label', '')}: {finding.get('text', '')}"
+                    + (f" ({finding['member']})" if finding.get("member") else "")
+                    for finding in area.get("findings", [])
+                ]
+                areas.append(
+                    Item(
+                        area.get("label", ""),
+                        [
+                            Field("area", _("Area"), f"{group.get('label', '')}: {area.get('label', '')}"),
+                            Field("sections", _("Sections"), "\n\n".join(sections)),
+                            Field("findings", _("Findings"), "\n".join(findings)),
+                        ],
+                    )
+                )
+        items.append(
+            Item(
+                _("Assessment %(number)s, version %(version)s")
+                % {"number": report.assessment.number, "version": report.number},
+                [
+                    Field("assessed_person", _("The assessment is about"), content.get("subject", "")),
+                    Field("method", _("Method"), content.get("method_label", "")),
+                    Field("approved_at", _("Approved"), _date(report.approved_at)),
+                    Field("purpose", _("Purpose and questions"), content.get("purpose", "")),
+                    Field("family_view", _("The family's own view"), content.get("family_view", "")),
+                    Field("areas", _("What the professionals have found"), areas),
+                    Field("summary", _("The team's combined assessment"), content.get("summary", "")),
+                    Field("content", "", content, pdf=False),
+                ],
+            )
+        )
+    return items
+
+
 # The sections, in the order of the files. Add a list here (see the module's docstring).
 SECTIONS: list[Callable[[ExportContext], list[Section]]] = [
     _person,
@@ -440,6 +506,7 @@ SECTIONS: list[Callable[[ExportContext], list[Section]]] = [
     _plan,
     per_pathway("agreements", gettext_lazy("Agreements"), _agreement_items),
     per_pathway("goal_comments", gettext_lazy("Comments on the goals"), _goal_comment_items),
+    per_pathway("assessments", gettext_lazy("The joint assessment"), _assessment_items),
     per_pathway("meetings", gettext_lazy("Meetings with you"), _meeting_items),
     per_pathway("consents", gettext_lazy("Consents"), _consent_items),
     per_pathway("portal_rights", gettext_lazy("Access to the portal"), _portal_right_items),

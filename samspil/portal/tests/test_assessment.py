@@ -64,7 +64,8 @@ def page_url(pathway, name="portal:assessment"):
 
 
 def pdf_text(response) -> str:
-    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    """The PDF's text with its line breaks (a table cell wraps) as spaces."""
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages).split())
 
 
 def test_before_a_report_is_approved_the_family_sees_none(client, family):
@@ -216,3 +217,21 @@ def test_the_page_reads_the_same_number_of_queries_for_few_and_many_findings(cli
     grow(40)
     assert Goal.objects.filter(findings__assessment=family["assessment"]).count() == 43
     assert count() == small
+
+
+def test_the_data_download_holds_every_approved_report_without_internal_notes(client, family):
+    first = ad.make_report(family["assessment"], summary="Første godkendte vurdering")
+    ad.make_report(family["assessment"], approved=False, summary="Endnu ikke godkendt")
+    client.force_login(family["account"])
+    pathway = family["pathway"]
+    data = client.get(reverse("portal:export_json", args=[pathway.public_id])).json()
+    (section,) = [entry for entry in data["assessments"] if entry["opened_on"] == pathway.opened_on.isoformat()]
+    (record,) = section["records"]
+    assert record["summary"] == "Første godkendte vurdering"
+    assert record["content"] == {**record["content"], "number": first.snapshot["number"]}
+    assert any("Barnet sover for lidt" in area["findings"] for area in record["areas"])
+    assert "Leger godt med andre børn" in str(record["areas"])
+    dumped = str(data)
+    assert INTERNAL not in dumped and "Endnu ikke godkendt" not in dumped
+    text = pdf_text(client.get(reverse("portal:export_pdf", args=[pathway.public_id])))
+    assert "Barnet sover for lidt" in text and INTERNAL not in text and "Endnu ikke godkendt" not in text
