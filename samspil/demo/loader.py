@@ -1242,7 +1242,10 @@ class _Writer:
                 self.created["households"] += 1
             self.household_of[id(family)] = household_id
             # Every adult holds custody (below) and lives in the home: a parent; the first child is the one the
-            # pathway is about, the others are siblings.
+            # pathway is about, the others are siblings. Members since the eldest child was born (each child since
+            # birth), so the plan's work dated in the past finds them members of the family.
+            births = [self.citizen_of[id(child)].birth_date for child in family.children]
+            together_since = min(births) if births else REFERENCE_DATE - datetime.timedelta(days=5 * 365)
             for person, role, relation in [
                 (adult, HouseholdRole.ADULT, HouseholdRelation.PARENT) for adult in family.adults
             ] + [
@@ -1258,6 +1261,7 @@ class _Writer:
                             citizen=citizen,
                             role=role,
                             relation=relation,
+                            member_from=max(citizen.birth_date, together_since),
                         )
                     )
         HouseholdMember.objects.bulk_create(new_members)

@@ -300,6 +300,8 @@ def _history(pathway: Pathway, people: list[_Person], held: list[Meeting], final
         clock = time_machine.travel(_at(day, 16), tick=False)
         with transaction.atomic(), clock, bound(actor_id=pathway.coordinator_id):
             for person in people:
+                if person.citizen.pk not in pathway.subject_ids():  # not (yet) a member of the family that day
+                    continue
                 services.status_entry_record(
                     actor=pathway.coordinator,
                     pathway=pathway,
