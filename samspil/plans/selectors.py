@@ -114,9 +114,19 @@ class FindingLine:
 
     pk: int
     public_id: str
+    assessment_public_id: str
     assessment_number: int
     area: str
     label: str
+
+
+def _concat(*parts):
+    """Text expressions (all of one type, `CharField`) joined as a balanced tree of pairs: Django's `Concat` nests its
+    pairs one inside the next, and SQLite's parser overflows on a long line of them."""
+    if len(parts) == 1:
+        return parts[0]
+    middle = len(parts) // 2
+    return Concat(_concat(*parts[:middle]), _concat(*parts[middle:]))
 
 
 def _finding_clean_text(name: str):
@@ -128,10 +138,12 @@ def pathway_findings_joined() -> Subquery:
     from samspil.assessments.models import Finding
 
     sep = Value(FINDING_FIELD_SEPARATOR)
-    line = Concat(
+    line = _concat(
         Cast("id", CharField()),
         sep,
         Cast("public_id", CharField()),
+        sep,
+        Cast("assessment__public_id", CharField()),
         sep,
         Cast("assessment__number", CharField()),
         sep,
@@ -142,7 +154,6 @@ def pathway_findings_joined() -> Subquery:
         "kind",
         sep,
         Cast(_finding_clean_text("text"), CharField()),  # one type throughout: PostgreSQL's nested pairs need it
-        output_field=TextField(),
     )
     joined = (
         Finding.objects.filter(pathway=OuterRef("pathway"))
@@ -168,7 +179,9 @@ def goal_finding_ids_joined() -> Subquery:
     return Subquery(joined, output_field=TextField())
 
 
-def _finding_line(pk, public_id, number, method: str, area: str, kind: str, text: str) -> FindingLine:
+def _finding_line(
+    pk, public_id, assessment_public_id, number, method: str, area: str, kind: str, text: str
+) -> FindingLine:
     import uuid
 
     from samspil.assessments.models import Assessment, Finding
@@ -179,6 +192,7 @@ def _finding_line(pk, public_id, number, method: str, area: str, kind: str, text
     return FindingLine(
         pk=int(pk),
         public_id=str(uuid.UUID(str(public_id))),  # SQLite keeps a UUID as 32 hex digits, PostgreSQL with dashes
+        assessment_public_id=str(uuid.UUID(str(assessment_public_id))),
         assessment_number=int(number),
         area=area,
         label=finding_label(finding),
@@ -193,7 +207,7 @@ def _findings_ordered(lines: list[FindingLine]) -> list[FindingLine]:
 def findings_split(value: str | None) -> list[FindingLine]:
     """The findings of `pathway_findings_joined`; each label is `assessments.selectors.finding_label`'s."""
     return _findings_ordered(
-        [_finding_line(*part.split(FINDING_FIELD_SEPARATOR, 6)) for part in JoinedText.split(value, FINDING_SEPARATOR)]
+        [_finding_line(*part.split(FINDING_FIELD_SEPARATOR, 7)) for part in JoinedText.split(value, FINDING_SEPARATOR)]
     )
 
 
@@ -202,7 +216,7 @@ def pathway_findings(pathway: Pathway) -> list[FindingLine]:
     from samspil.assessments.models import Finding
 
     rows = Finding.objects.filter(pathway=pathway).values_list(
-        "id", "public_id", "assessment__number", "assessment__method", "area", "kind", "text"
+        "id", "public_id", "assessment__public_id", "assessment__number", "assessment__method", "area", "kind", "text"
     )
     return _findings_ordered([_finding_line(*row) for row in rows])
 

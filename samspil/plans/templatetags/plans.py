@@ -49,7 +49,18 @@ def goal_card(goal, page, level: int, show_link: bool):
             format_html(
                 '<dt>{}</dt><dd><ul class="nobullet-list answered-findings">{}</ul></dd>',
                 _("Answers findings from the assessment"),
-                format_html_join("", "<li>{}</li>", ((finding.label,) for finding in answered)),
+                format_html_join(
+                    "",
+                    '<li><a href="{}#finding-{}">{}</a></li>',
+                    (
+                        (
+                            reverse("assessments:detail", args=[page.pathway.public_id, finding.assessment_public_id]),
+                            finding.public_id,
+                            finding.label,
+                        )
+                        for finding in answered
+                    ),
+                ),
             )
         )
     agreements = goal.agreements.all()

@@ -193,6 +193,8 @@ def test_the_goal_form_offers_the_findings_and_the_plan_shows_them_under_the_goa
         html = client.get(url(name, world.pathway, *args)).content.decode()
         listed = html.split('class="nobullet-list answered-findings">', 1)[1].split("</ul>", 1)[0]
         assert label(health) in listed and "Trygge voksne" not in listed
+        detail = reverse("assessments:detail", args=[world.pathway.public_id, health.assessment.public_id])
+        assert f'href="{detail}#finding-{health.public_id}"' in listed
     # The goal's form starts from the findings it answers; unticking them all removes them.
     response = client.post(
         url("goal_update", world.pathway, goal.public_id), goal_post("goal", status="active", version=1)
