@@ -47,6 +47,7 @@ from samspil.citizens.models import ADULT_AGE, Citizen, Guardianship, Household,
 from samspil.demo import data
 from samspil.demo.consumption import load_demo_consumption
 from samspil.demo.evaluation_demo import evaluation_demo
+from samspil.demo.family_demo import family_demo
 from samspil.demo.implementation_demo import implementation_demo
 from samspil.demo.outreach_demo import outreach_demo
 from samspil.demo.status_demo import closing_outcome, status_demo
@@ -1879,6 +1880,7 @@ def load_demo() -> tuple[Municipality, Counter]:
     writer.created["measurement answers"] += evaluation_demo(municipality)
     writer.created["programme implementations"] += implementation_demo(municipality)
     writer.created.update(outreach_demo(municipality))
+    writer.created.update(family_demo(municipality))
     writer.portal_accounts()
     if load_demo_consumption(municipality) is not None:
         writer.created["consumption imports"] += 1
