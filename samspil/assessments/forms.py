@@ -131,7 +131,7 @@ class SectionForm(PathwayForm):
         rows=2,
         help_text=_("For the professionals only: never in the family's version or the citizen PDF."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)  # required when editing; removed for a new section
 
     def __init__(self, *args, assessment, section=None, **kwargs):
         self.assessment, self.section = assessment, section
@@ -150,7 +150,6 @@ class SectionForm(PathwayForm):
         method = assessment.method
         if section is not None:
             del self.fields["area"]
-            self.fields["version"].required = True
         else:
             del self.fields["version"]
             self.fields["area"].choices = [("", _("Choose the area")), *methods.area_choices(method)]
@@ -181,7 +180,7 @@ class FindingForm(PathwayForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("Choose the kind")), *FindingKind.choices])
     text = _text(_("Finding"), rows=3, max_length=5000)
     member = forms.ChoiceField(label=_("Family member"), required=False, help_text=_("Empty: the assessed person."))
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)  # required when editing; removed for a new finding
 
     def __init__(self, *args, assessment, finding=None, **kwargs):
         self.assessment, self.finding = assessment, finding
@@ -204,8 +203,6 @@ class FindingForm(PathwayForm):
             self.fields["member"].choices = [("", _("The assessed person")), *_subject_choices(self.pathway)]
         if finding is None:
             del self.fields["version"]
-        else:
-            self.fields["version"].required = True
 
 
 class CompileForm(PathwayForm):

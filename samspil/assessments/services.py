@@ -16,7 +16,8 @@ two people can edit the same row, and records its event in the same transaction;
 
 After a compile, any change to the content (family view, studies, sections, findings) sets the assessment back to
 *in progress*: the report no longer says what the assessment says, and a new compile (a new report version) is
-needed before an approval.
+needed before an approval. When the change is undone, compiling makes no new version: it gives the assessment the
+last report's status back (compiled, or approved if that report is approved).
 """
 
 import datetime
@@ -68,8 +69,11 @@ def _locked_assessment(*, actor, action: str, assessment: Assessment) -> Assessm
     return locked
 
 
-def _check_version(saved_version: int, expected_version: int | None) -> None:
-    if expected_version is not None and saved_version != expected_version:
+def _check_version(saved_version: int, expected_version: int) -> None:
+    """The version the writer saw must be the saved one; a write without it is refused (never skipped)."""
+    if expected_version is None:
+        raise ValidationError(_("The form is missing its version: reload the page and save again."))
+    if saved_version != expected_version:
         raise ConflictError(str(CONFLICT))
 
 
@@ -478,8 +482,11 @@ def finding_remove(*, actor, finding: Finding) -> None:
 @transaction.atomic
 def assessment_compile(*, actor, assessment: Assessment, summary: str, expected_version: int) -> AssessmentReport:
     """Write the combined assessment and freeze the whole as the next numbered report (*én samlet afrapportering*),
-    status compiled, awaiting approval. Refused without the family's view or a section, and when nothing changed
-    since the last report."""
+    status compiled, awaiting approval. Refused without the family's view or a section.
+
+    When the assessment says exactly what the last report says (a change was undone: a study added and removed), no
+    new version is made: the assessment gets that report's status back (approved if that report is approved,
+    otherwise compiled) and the last report is returned with `unchanged` set, so the page can say so."""
     assessment = _locked_assessment(actor=actor, action=policy.MANAGE, assessment=assessment)
     _check_version(assessment.version, expected_version)
     summary = summary.strip()
@@ -493,9 +500,14 @@ def assessment_compile(*, actor, assessment: Assessment, summary: str, expected_
     content = snapshot.build_snapshot(assessment)
     last = assessment.reports.order_by("-number").first()
     if last is not None and last.snapshot == content:
-        raise ValidationError(
-            _("Nothing has changed since version %(number)s of the report.") % {"number": last.number}
-        )
+        status = AssessmentStatus.APPROVED if last.approved_at is not None else AssessmentStatus.COMPILED
+        if assessment.status != status:
+            assessment.status = status
+            assessment.version += 1
+            assessment.save(update_fields=["summary", "status", "version", "updated_at"])
+            _event(actor=actor, code="assessment.status_restored", assessment=assessment, report=last.number)
+        last.unchanged = True
+        return last
     report = AssessmentReport.objects.create(
         municipality_id=assessment.municipality_id,
         pathway=assessment.pathway,
@@ -509,6 +521,7 @@ def assessment_compile(*, actor, assessment: Assessment, summary: str, expected_
     assessment.version += 1
     assessment.save(update_fields=["summary", "status", "version", "updated_at"])
     _event(actor=actor, code="assessment.compiled", assessment=assessment, report=report.number)
+    report.unchanged = False
     return report
 
 

@@ -481,9 +481,24 @@ class CompileView(FormPageView):
 
     @property
     def success_message(self):
-        return _("The combined report was compiled as version %(number)s. Approve it when the team agrees.") % {
-            "number": self.report.number
-        }
+        number = {"number": self.report.number}
+        if self.report.unchanged and self.report.approved_at is not None:
+            return (
+                _(
+                    "Nothing has changed since version %(number)s of the report, which is approved: the assessment "
+                    "is approved again as that version. No new version was made."
+                )
+                % number
+            )
+        if self.report.unchanged:
+            return (
+                _(
+                    "Nothing has changed since version %(number)s of the report: the assessment is compiled again "
+                    "as that version. No new version was made."
+                )
+                % number
+            )
+        return _("The combined report was compiled as version %(number)s. Approve it when the team agrees.") % number
 
     def get_form(self, data=None):
         initial = {"summary": self.assessment.summary, "version": self.assessment.version}

@@ -169,6 +169,9 @@ EVENTS = {
     "assessment.finding_removed": _("removed a finding on “{area}” from joint assessment {number}"),
     "assessment.compiled": _("compiled version {report} of the combined report of joint assessment {number}"),
     "assessment.approved": _("approved version {report} of the combined report of joint assessment {number}"),
+    "assessment.status_restored": _(
+        "compiled joint assessment {number} unchanged since version {report}: its status is that version's again"
+    ),
 }
 
 

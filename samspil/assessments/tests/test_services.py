@@ -267,13 +267,13 @@ def test_compile_freezes_a_numbered_report_and_approve_once(world, request_id):
     assert report.number == 1 and assessment.status == AssessmentStatus.COMPILED
     assert report.snapshot["summary"] == "Samlet vurdering" and report.snapshot["family_view"]
     assert [a["key"] for g in report.snapshot["groups"] for a in g["areas"]] == [af.ICS_AREA, af.ICS_AREA_2]
-    with pytest.raises(ValidationError):  # nothing changed since version 1
-        services.assessment_compile(
-            actor=world.coordinator,
-            assessment=assessment,
-            summary="Samlet vurdering",
-            expected_version=assessment.version,
-        )
+    again = services.assessment_compile(  # nothing changed since version 1: no new version, status as it was
+        actor=world.coordinator,
+        assessment=assessment,
+        summary="Samlet vurdering",
+        expected_version=assessment.version,
+    )
+    assert again == report and again.unchanged and AssessmentReport.objects.count() == 1
     with pytest.raises(PermissionDenied):
         services.report_approve(actor=world.colleague, report=report)
     with request_id(world.coordinator, "approve-1"):
@@ -308,6 +308,71 @@ def test_a_change_after_compiling_needs_a_new_compile_before_approval(world):
     services.report_approve(actor=world.coordinator, report=second)
     first.refresh_from_db()
     assert first.approved_at is None and first.snapshot["groups"][0]["areas"][0]["sections"][0]["strengths"] != "Ny"
+
+
+def test_an_undone_change_compiles_back_to_the_last_reports_status(world, request_id):
+    """Add an investigation and remove it again: the assessment says what the last report says. Compiling gives it
+    that report's status back (compiled, or approved when that report is approved) instead of refusing, so it is
+    never stuck in progress."""
+    assessment = with_view(world)
+    write(world, assessment, world.colleague)
+    assessment.refresh_from_db()
+
+    def undo_a_change():
+        study = services.study_add(actor=world.colleague, assessment=assessment, kind=StudyKind.CHILD_STUDY)
+        services.study_remove(actor=world.colleague, study=study)
+        assessment.refresh_from_db()
+        assert assessment.status == AssessmentStatus.IN_PROGRESS
+
+    def compile_again():
+        return services.assessment_compile(
+            actor=world.coordinator, assessment=assessment, summary="Samlet", expected_version=assessment.version
+        )
+
+    first = compile_again()
+    assessment.refresh_from_db()
+    undo_a_change()
+    again = compile_again()
+    assessment.refresh_from_db()
+    assert again == first and again.unchanged and AssessmentReport.objects.count() == 1
+    assert assessment.status == AssessmentStatus.COMPILED
+    services.report_approve(actor=world.coordinator, report=first)  # approvable again
+    assessment.refresh_from_db()
+    undo_a_change()
+    with request_id(world.coordinator, "restore-1"):
+        again = compile_again()
+    assessment.refresh_from_db()
+    assert again == first and again.unchanged and AssessmentReport.objects.count() == 1
+    assert assessment.status == AssessmentStatus.APPROVED
+    assert_event("assessment.status_restored", actor=world.coordinator, request_id="restore-1", pathway=world.pathway)
+    assert selectors.latest_approved_report(world.pathway) == first
+
+
+def test_a_section_or_finding_edit_without_a_version_is_refused(world):
+    assessment = with_view(world)
+    section = write(world, assessment, world.colleague)
+    finding = services.finding_add(
+        actor=world.coordinator, assessment=assessment, area=af.ICS_AREA, kind=FindingKind.NEED, text="Fast rytme"
+    )
+    before = audit_counts()
+    with pytest.raises(ValidationError):
+        services.section_update(
+            actor=world.colleague, section=section, expected_version=None, strengths="Uden version", concerns=""
+        )
+    with pytest.raises(ValidationError):
+        services.finding_update(
+            actor=world.coordinator,
+            finding=finding,
+            expected_version=None,
+            area=af.ICS_AREA,
+            kind=FindingKind.NEED,
+            text="Uden version",
+        )
+    section.refresh_from_db()
+    finding.refresh_from_db()
+    assert (section.strengths, section.version) == ("Glad for skolen", 1)
+    assert (finding.text, finding.version) == ("Fast rytme", 1)
+    assert audit_counts() == before
 
 
 def test_the_citizen_version_has_no_internal_notes(world):

@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from samspil.assessments.choices import AssessmentStatus, Method
@@ -288,6 +289,52 @@ def test_the_coordinator_changes_and_removes_a_finding(client, world):
     assert (finding.text, finding.kind, finding.version) == ("Ny tekst", "strength", 2)
     response = client.post(url("finding_remove", world.pathway, assessment.public_id, finding.public_id))
     assert response.status_code == 302 and not assessment.findings.exists()
+
+
+def test_edits_without_a_version_are_refused(client, world):
+    """A section or finding edit must carry the version the writer saw: without it, 422 and nothing saved."""
+    assessment = af.make_assessment(world.pathway, family_view="Ro")
+    section = af.make_section(assessment, world.colleague_place, strengths="Oprindelig")
+    finding = af.make_finding(assessment, text="Første tekst")
+    client.force_login(world.colleague)
+    response = client.post(
+        url("section_edit", world.pathway, assessment.public_id, section.public_id),
+        {"strengths": "Uden version", "concerns": ""},
+    )
+    assert response.status_code == 422 and "Uden version" in response.content.decode()
+    client.force_login(world.coordinator)
+    response = client.post(
+        url("finding_edit", world.pathway, assessment.public_id, finding.public_id),
+        {"area": af.ICS_AREA, "kind": "strength", "text": "Uden version"},
+    )
+    assert response.status_code == 422
+    section.refresh_from_db()
+    finding.refresh_from_db()
+    assert (section.strengths, section.version) == ("Oprindelig", 1)
+    assert (finding.text, finding.version) == ("Første tekst", 1)
+
+
+def test_compiling_an_undone_change_says_the_status_is_back(client, world):
+    assessment = af.make_assessment(world.pathway, family_view="Ro")
+    af.make_section(assessment, world.colleague_place, strengths="Glad")
+    client.force_login(world.coordinator)
+    assessment.refresh_from_db()
+    compile_url = url("compile", world.pathway, assessment.public_id)
+    assert client.post(compile_url, {"summary": "Samlet", "version": assessment.version}).status_code == 302
+    study = af.make_study(assessment)  # a change, undone
+    client.post(url("study_remove", world.pathway, assessment.public_id, study.public_id))
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.IN_PROGRESS
+    response = client.post(compile_url, {"summary": "Samlet", "version": assessment.version}, follow=True)
+    assert response.status_code == 200
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.COMPILED and assessment.reports.count() == 1
+    message = list(response.context["messages"])[-1]  # earlier posts were not followed
+    assert message.level_tag == "success" and "1" in message.message
+    with translation.override(response.wsgi_request.LANGUAGE_CODE):
+        compiled = gettext("The combined report was compiled as version %(number)s. Approve it when the team agrees.")
+    assert message.message != compiled % {"number": 1}
+    assert client.post(url("approve", world.pathway, assessment.public_id, 1)).status_code == 302
 
 
 def test_start_a_follow_up_at_a_status_meeting(client, world):
