@@ -7,7 +7,8 @@ project leaders), counted across the programme without the pathway scope and wit
 - **Joint financing**: the financing decisions on them, and the cost to date of every intervention with a decision,
   split between the departments month by month by the decision in force (`economy.costs.split_by_decisions`, the
   rule of the pathway's economy page), so each department's share is weighted by amount.
-- **Caseload per family coordinator**: open pathways per coordinator.
+- **Caseload per family coordinator**: open pathways per coordinator; the rows add up to the families in the model,
+  so they are protected against it (secondary suppression).
 - **Analysis meeting before the first intervention** (family pathways that require one,
   `meetings.selectors.requires_analysis_meeting`, with at least one intervention): held on or before the day the
   first intervention started, or not (none held, or held later).
@@ -109,6 +110,8 @@ def coordination_figures(*, programme, group, today: datetime.date | None = None
         .annotate(n=Count("id"))
         .order_by("coordinator__first_name", "coordinator__last_name")
     ]
+    # The rows add up to the families in the model: a single hidden row could be worked out from the total.
+    protect([row.pathways for row in coordinators], families)
 
     applies = programme.model == CollaborationModel.ONE_FAMILY
     before = not_before = 0

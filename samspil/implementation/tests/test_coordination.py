@@ -141,3 +141,17 @@ def test_the_page_has_constant_queries(client, org):
     for _ in range(10):
         make_decision(InterventionFactory(pathway=org.family()), [(org.job, "100")])
     assert count() == small
+
+
+def test_the_coordinator_rows_are_protected_against_the_total(org):
+    """Seven families: six for one coordinator, one for another. The single small row would follow from the shown
+    total (7 − 6), so the next smallest row is hidden too (secondary suppression)."""
+    other = f.make_staff(org.children, first_name="Ole", last_name="Anden")
+    for _ in range(6):
+        org.family()
+    f.PathwayFactory(family=True, coordinator=other, lead_department=org.children, programme=org.programme)
+    figures = coordination_figures(programme=org.programme, group=org.group)
+    assert not figures.families.hidden and figures.families.value == 7
+    rows = {row.name: row.pathways for row in figures.coordinators}
+    assert rows["Ole Anden"].hidden
+    assert rows["Karen Koordinator"].hidden
