@@ -136,10 +136,12 @@ def expert_list_citizens(experts: list) -> list[tuple]:
 # --- the coordinator's and the team's view ------------------------------------------------------------------
 
 
-def meeting_experts(meeting) -> list[MeetingExpert]:
+def meeting_experts(meeting, *, with_reads: bool) -> list[MeetingExpert]:
     """The meeting's outside experts, live and ended, each with `account` (the staff member, or the contact's partner
-    account once made), `reads` and `last_read` (their access-log rows as experts on the pathway since they were
-    invited) and `is_live`: three queries whatever the number of experts."""
+    account once made), `is_live`, and — `with_reads`, for the coordinator only, who alone may see the access log —
+    `reads` and `last_read` (their access-log rows as experts on the pathway since they were invited; None without
+    `with_reads`: the access log is never read for anyone else). At most three queries whatever the number of
+    experts."""
     from django.contrib.auth import get_user_model
 
     from samspil.audit.models import AccessLogEntry
@@ -158,6 +160,12 @@ def meeting_experts(meeting) -> list[MeetingExpert]:
     }
     for expert in experts:
         expert.account = expert.user if expert.user_id else partners.get(expert.external_contact_id)
+    now = timezone.now()
+    for expert in experts:
+        expert.is_live = expert.ended_at is None and not meeting.is_cancelled and now < meeting.ends_at
+        expert.reads = expert.last_read = None
+    if not with_reads:
+        return experts
     accounts = {expert.account.pk for expert in experts if expert.account is not None}
     since = min(expert.created_at for expert in experts)
     reads = {
@@ -169,12 +177,10 @@ def meeting_experts(meeting) -> list[MeetingExpert]:
         .annotate(n=Count("id"), last=Max("created_at"))
         .order_by()
     }
-    now = timezone.now()
     for expert in experts:
         row = reads.get(expert.account.pk) if expert.account is not None else None
         expert.reads = row["n"] if row else 0
         expert.last_read = row["last"] if row else None
-        expert.is_live = expert.ended_at is None and not meeting.is_cancelled and now < meeting.ends_at
     return experts
 
 

@@ -130,7 +130,8 @@ def _meeting_context(request, pathway, meeting, bound=None, extra=None):
     if not meeting.includes_citizen:  # an analysis meeting: its outside experts (`services_experts`)
         from samspil.meetings.selectors_experts import meeting_experts
 
-        context["experts"] = meeting_experts(meeting)
+        # The experts' reads come from the access log, which is the coordinator's only (the access model).
+        context["experts"] = meeting_experts(meeting, with_reads=pathway.access.is_coordinator)
         context["can_manage_experts"] = pathway.access.is_coordinator and pathway.is_open
         context["can_invite_experts"] = (
             context["can_manage_experts"] and meeting.is_planned and meeting.ends_at > timezone.now()

@@ -10,7 +10,9 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -354,6 +356,33 @@ def test_the_coordinator_invites_through_the_form_and_sees_the_expert_and_the_re
     assert "2 læsninger" in text or "2 reads" in text
     log = client.get(reverse("pathways:access_log", args=[ew.pathway.public_id]) + "?vist=expert.meeting")
     assert log.status_code == 200 and ew.staff_expert.get_full_name() in log.content.decode()
+
+
+def test_only_the_coordinator_sees_the_experts_reads(client, ew):
+    """The reads come from the access log, which the access model gives the coordinator only: a team member
+    (contribute) and a grant holder see the expert and the access state, never the reads (and the access log is
+    not queried for them)."""
+    invite(ew, user=ew.staff_expert)
+    client.force_login(ew.staff_expert)
+    client.get(expert_url(ew.meeting))
+    client.get(expert_url(ew.meeting))
+    page = reverse("meetings:detail", args=[ew.pathway.public_id, ew.meeting.public_id])
+    grant_holder = f.make_staff(ew.world.health)
+    f.AccessGrantFactory(pathway=ew.pathway, user=grant_holder)
+    for reader in (ew.world.colleague, grant_holder):
+        client.force_login(reader)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(page)
+        text = response.content.decode()
+        assert response.status_code == 200 and "experts-table" in text and ew.staff_expert.get_full_name() in text
+        assert "Has access" in text or "Har adgang" in text
+        assert "2 reads" not in text and "2 læsninger" not in text
+        assert "Not read yet" not in text and "Ikke læst endnu" not in text
+        assert "?person=" not in text
+        assert not any("audit_accesslogentry" in query["sql"] and "expert." in query["sql"] for query in captured)
+    client.force_login(ew.world.coordinator)
+    text = client.get(page).content.decode()
+    assert "2 reads" in text or "2 læsninger" in text
 
 
 def test_attendance_of_the_expert_is_recorded_with_the_meeting(ew):
