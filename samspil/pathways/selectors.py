@@ -77,6 +77,19 @@ def pathway_get(
     raise Http404
 
 
+def _household_rows(pathway: Pathway) -> list:
+    """Every membership the pathway's family has had, with its citizen (one query per pathway object)."""
+    rows = getattr(pathway, "_household_rows", None)
+    if rows is None:
+        rows = list(
+            HouseholdMember.objects.filter(household_id=pathway.household_id)
+            .select_related("citizen")
+            .order_by("member_from", "id")
+        )
+        pathway._household_rows = rows
+    return rows
+
+
 def subject_citizens(pathway: Pathway) -> list[Citizen]:
     """The citizens a pathway is about: the citizen, or every current member of the family (read once per pathway
     object). A member whose membership has ended is the family's history, not a subject: no portal access as a
@@ -85,27 +98,39 @@ def subject_citizens(pathway: Pathway) -> list[Citizen]:
         return [pathway.citizen]
     members = getattr(pathway, "_subject_citizens", None)
     if members is None:
+        today = timezone.localdate()
         members = [
-            member.citizen
-            for member in HouseholdMember.objects.current()
-            .filter(household_id=pathway.household_id)
-            .select_related("citizen")
-            .order_by("member_from", "id")
+            row.citizen
+            for row in _household_rows(pathway)
+            if row.member_from <= today and (row.member_to is None or row.member_to > today)
         ]
         pathway._subject_citizens = members
     return members
+
+
+def logged_citizens(pathway: Pathway) -> list[Citizen]:
+    """Whom a read of a pathway page is logged for when the page does not say: the subjects, and on a family
+    pathway also every former member — the plan, the assessment and the meetings keep naming them (their goals, a
+    finding about them), so the safe side is to log them too (from the same one query)."""
+    if pathway.citizen_id:
+        return subject_citizens(pathway)
+    current = subject_citizens(pathway)
+    seen = {citizen.pk for citizen in current}
+    former = [row.citizen for row in _household_rows(pathway) if row.citizen_id not in seen]
+    return current + list({citizen.pk: citizen for citizen in former}.values())
 
 
 def pathway_log_read(
     *, actor, pathway: Pathway, shown: str, purpose: str = AccessPurpose.COORDINATION, citizens=None
 ) -> None:
     """The one writer of access-log rows for a read of one pathway: one row per citizen shown (by default the
-    pathway's subjects), with the basis of the read (`via`) from the actor's access to the pathway.
+    pathway's subjects and a family's former members, `logged_citizens`), with the basis of the read (`via`) from
+    the actor's access to the pathway.
 
     Pathway pages do not call it themselves: `PathwayMixin` calls it for every response that shows the pathway.
     """
     access = pathway_access(actor=actor, pathway=pathway)
-    shown_citizens = subject_citizens(pathway) if citizens is None else citizens
+    shown_citizens = logged_citizens(pathway) if citizens is None else citizens
     unique = list({citizen.pk: citizen for citizen in shown_citizens}.values())
     access_record(actor=actor, citizens=unique, shown=shown, purpose=purpose, pathway=pathway, via=access.via)
 
