@@ -100,4 +100,5 @@ SHOWN_LABELS = {
     "outreach.activity": _("Drop-in centres: a group activity's named participants"),
     "coreteam.caseload": _("Core team: the families in the caseload (list)"),
     "coreteam.meeting": _("Core team: a caseload status meeting (the families with a change and the decisions)"),
+    "coreteam.form": _("Core team: the families one coordinates, offered for the caseload (a form's list)"),
 }

@@ -110,6 +110,9 @@ EVENTS = {
     "coreteam.changed": _("changed the core team {team} of {programme}"),
     "coreteam.member_added": _("added {name} to the core team {team}"),
     "coreteam.member_ended": _("ended {name}'s membership of the core team {team}"),
+    "coreteam.place_missing": _(
+        "added {name} to the core team {team}; the family's coordinator gives {name} a team place on the pathway"
+    ),
     "coreteam.case_assigned": _("added the family to the caseload of the core team {team}"),
     "coreteam.case_ended": _("ended the family's place in the caseload of the core team {team}"),
     "coreteam.meeting_scheduled": _("scheduled a caseload status meeting of {team} for {when}"),

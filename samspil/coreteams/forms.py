@@ -131,7 +131,10 @@ class CaseForm(TeamForm):
     pathway = forms.ChoiceField(
         label=_("Family"),
         error_messages=REQUIRED,
-        help_text=_("The programme's open pathways you may see that are in no core team's caseload."),
+        help_text=_(
+            "The programme's open pathways you coordinate that are in no core team's caseload. Only the family's "
+            "coordinator puts it in a caseload: it gives the members team places on the pathway."
+        ),
     )
     assigned_from = DanishDateField(label=_("In the caseload from"), error_messages=REQUIRED)
 
@@ -150,6 +153,19 @@ class CaseForm(TeamForm):
 class CaseEndForm(TeamForm):
     case = forms.CharField(widget=forms.HiddenInput)
     assigned_to = DanishDateField(label=_("In the caseload until"), error_messages=REQUIRED)
+
+    def clean(self):
+        data = super().clean()
+        data["case"] = _pick(data.get("case"), self.lists.get("cases", []))
+        if data["case"] is None:
+            raise ValidationError(_("The family is no longer in the caseload. Reload the page."))
+        return data
+
+
+class CasePlacesForm(TeamForm):
+    """The coordinator gives the members the team places they lack on the family's pathway."""
+
+    case = forms.CharField(widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
@@ -191,11 +207,21 @@ class RecordForm(TeamForm):
     """Attendance per member (`attendance-<member public id>`), the minutes, and per family the decision and "the
     plan is to be revised" (`decision-<pathway public id>`, `revise-<pathway public id>`)."""
 
-    minutes = forms.CharField(label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "About the meeting as a whole. Do not name families here: every member of the team reads the minutes. "
+            "Write what was decided about a family in that family's field below."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, members=(), families=(), attendance=None, **kwargs):
+    def __init__(self, *args, members=(), families=(), attendance=None, with_minutes=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not with_minutes:
+            del self.fields["minutes"]
         self.members, self.families = list(members), list(families)
         attendance = attendance or {}
         for member in self.members:

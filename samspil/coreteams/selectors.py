@@ -1,7 +1,9 @@
 """Reads of the core teams: the list, one team's page, the caseload status meeting and what changed since the last.
 
-Families (pathways) are named only where the reader may `view` the pathway by the one pathway rule; the others are
-counted. The views write one access-log row per citizen of every family named (`reads`).
+Families (pathways) are named only where the reader works in the pathway by the one pathway rule (CONTRIBUTE: its
+coordinator or a covered team place); the others, also those the reader could open through a grant or break-glass,
+are counted. So every read the views log (one access-log row per citizen of every family named, `reads`) has the
+basis "scope".
 """
 
 import datetime
@@ -16,7 +18,8 @@ from samspil.access import policy
 from samspil.coreteams import access
 from samspil.coreteams.choices import CaseloadMeetingStatus, Change
 from samspil.coreteams.models import CaseloadItem, CaseloadMeeting, CoreTeam, CoreTeamCase, CoreTeamMember
-from samspil.pathways.models import Pathway
+from samspil.pathways.choices import PathwayStatus
+from samspil.pathways.models import Pathway, TeamMember
 
 # The seed's "3–4 professionals from the relevant departments" (seed 003 p. 4): outside it, the team page warns.
 MIN_PROFESSIONALS, MAX_PROFESSIONALS = 3, 4
@@ -118,11 +121,12 @@ def previous_held(meeting: CaseloadMeeting) -> CaseloadMeeting | None:
 # --- who is named ---------------------------------------------------------------------------------------------------
 
 
-def visible_pathway_ids(actor, pathway_ids) -> set[int]:
-    """The pathways among `pathway_ids` the actor may view (one query)."""
+def visible_pathway_ids(actor, pathway_ids, action: str = policy.CONTRIBUTE) -> set[int]:
+    """The pathways among `pathway_ids` the core team pages name to the actor: those the actor works in (coordinator
+    or a covered team place), never through a grant or break-glass (one query)."""
     if not pathway_ids:
         return set()
-    return set(Pathway.objects.visible_to(actor, policy.VIEW).filter(pk__in=pathway_ids).values_list("pk", flat=True))
+    return set(Pathway.objects.visible_to(actor, action).filter(pk__in=pathway_ids).values_list("pk", flat=True))
 
 
 def reads(pathways) -> list[tuple]:
@@ -222,6 +226,8 @@ class Family:
     named: bool
     overdue_agreements: int = 0
     latest_decision: CaseloadItem | None = None
+    missing_places: list = field(default_factory=list)  # current members without a team place on the pathway
+    coordinated: bool = False  # the reader coordinates the pathway: they give the missing places
 
 
 @dataclass
@@ -285,6 +291,12 @@ def team_page(*, actor, team: CoreTeam, today: datetime.date | None = None) -> T
         .annotate(n=Count("id"))
         .order_by()
     )
+    placed = set(
+        TeamMember.objects.current(today)
+        .filter(pathway_id__in=named_ids, user_id__in=[m.user_id for m in current])
+        .values_list("pathway_id", "user_id")
+    )
+    coordinated = visible_pathway_ids(actor, named_ids, policy.MANAGE)
     latest: dict[int, CaseloadItem] = {}
     for item in (
         CaseloadItem.objects.filter(
@@ -300,6 +312,10 @@ def team_page(*, actor, team: CoreTeam, today: datetime.date | None = None) -> T
             named=True,
             overdue_agreements=overdue.get(c.pathway_id, 0),
             latest_decision=latest.get(c.pathway_id),
+            missing_places=[]
+            if c.pathway.status == PathwayStatus.CLOSED
+            else [m for m in current if (c.pathway_id, m.user_id) not in placed],
+            coordinated=c.pathway_id in coordinated,
         )
         for c in current_cases
         if c.pathway_id in visible
@@ -370,6 +386,12 @@ class MeetingPage:
     @property
     def named_pathways(self) -> list[Pathway]:
         return [f.pathway for f in self.families]
+
+    @property
+    def shows_minutes(self) -> bool:
+        """The minutes are free text about the whole meeting: shown (and written) only by a reader who sees every
+        family on it."""
+        return self.hidden == 0
 
 
 def meeting_members(meeting: CaseloadMeeting) -> list[CoreTeamMember]:

@@ -1,9 +1,13 @@
 """Writes of the core teams: the team and its members, the caseload (assigning and ending families) and the caseload
 status meeting (schedule, record, cancel). Keyword-only, one transaction each, the access check first.
 
-**Team places.** Assigning a family gives each current member of the team a team place on the pathway (a staff
-`TeamMember` in the department the member represents), unless they already hold one; a member who joins later gets
-one on every family in the caseload. Whether a place opens anything is still decided by the one pathway rule (the
+**Team places.** Only the pathway's coordinator changes its team (the access model's MANAGE), so only the coordinator
+puts a family in a caseload: assigning it gives each current member of the team a team place on the pathway (a staff
+`TeamMember` in the department the member represents), unless they already hold one. A member who joins later gets a
+place at once only on the families whose pathway the actor who adds them coordinates; on every other family the
+place is missing until the family's coordinator gives it (`case_places_add`, from the team page, which lists the
+missing places), and an event on each such pathway says so. Access through a grant or break-glass never counts for
+a write here. Whether a place opens anything is still decided by the one pathway rule (the
 department must be covered: the coordinating department, a legal basis or a consent). The places the caseload
 added are remembered on the assignment (`CoreTeamCase.places`): ending the assignment ends them, and a member who
 leaves the team loses the places the caseload gave them. A place the member held before (or the coordinator's)
@@ -196,6 +200,8 @@ def member_add(
     team = _lock_team(actor, team, policy.MANAGE)
     today = timezone.localdate()
     active_from = active_from or today
+    if active_from > today:
+        raise ValidationError({"active_from": _("A member is added from today or an earlier day.")})
     _check_staff(
         municipality_id=team.municipality_id,
         user=user,
@@ -212,10 +218,23 @@ def member_add(
         profession=profession.strip(),
         active_from=active_from,
     )
-    if active_from <= today:
-        for case in CoreTeamCase.objects.current(today).filter(team=team).select_related("pathway"):
-            if case.pathway.status != PathwayStatus.CLOSED:
-                _add_place(actor=actor, case=case, member=member, on=today)
+    cases = [
+        case
+        for case in CoreTeamCase.objects.current(today).filter(team=team).select_related("pathway")
+        if case.pathway.status != PathwayStatus.CLOSED
+    ]
+    coordinated = _coordinated_ids(actor, [case.pathway_id for case in cases])
+    for case in cases:
+        if case.pathway_id in coordinated:
+            _add_place(actor=actor, case=case, member=member, on=today)
+        elif not TeamMember.objects.current(today).filter(pathway=case.pathway, user_id=user.pk).exists():
+            event_record(
+                actor=actor,
+                code="coreteam.place_missing",
+                municipality_id=team.municipality_id,
+                pathway=case.pathway,
+                data={"name": user.get_full_name(), "team": team.name},
+            )
     event_record(
         actor=actor,
         code="coreteam.member_added",
@@ -256,19 +275,27 @@ def member_end(*, actor, member: CoreTeamMember, active_to: datetime.date | None
 # --- the caseload ---------------------------------------------------------------------------------------------------
 
 
-def may_assign(actor, team: CoreTeam) -> bool:
-    """Assign families: the team's managers (for pathways they may view), or a member or the team leader for the
-    pathways they coordinate."""
-    return _may(actor, team, policy.MANAGE) or _may(actor, team, policy.CONTRIBUTE)
+def _coordinated_ids(actor, pathway_ids) -> set[int]:
+    """The pathways among `pathway_ids` the actor may MANAGE (coordinates): the only ones whose team they change."""
+    if not pathway_ids:
+        return set()
+    return set(Pathway.objects.visible_to(actor, policy.MANAGE).filter(pk__in=pathway_ids).values_list("pk", flat=True))
 
 
-def _pathway_for_case(actor, team: CoreTeam, pathway: Pathway) -> Pathway:
-    """The pathway locked, if the actor may put it in (or take it out of) the team's caseload."""
-    if _may(actor, team, policy.MANAGE):
-        return policy.require(actor, policy.VIEW, pathway)
-    if _may(actor, team, policy.CONTRIBUTE):
-        return policy.require(actor, policy.MANAGE, pathway)
-    raise PermissionDenied
+def _pathway_for_case(actor, team: CoreTeam, pathway: Pathway, *, ending: bool = False) -> Pathway:
+    """The pathway locked, if the actor may put it in (or take it out of) the team's caseload.
+
+    Putting a family in gives the members team places, so it is the coordinator's (MANAGE on the pathway) who is a
+    member, the leader or a manager of the team. Taking it out only ends the places the caseload gave: the
+    coordinator, or a manager of the team who works in the pathway themselves (CONTRIBUTE: coordinator or a covered
+    team place). A grant or break-glass opening never suffices.
+    """
+    on_team = _may(actor, team, policy.MANAGE) or _may(actor, team, policy.CONTRIBUTE)
+    if not on_team:
+        raise PermissionDenied
+    if ending and _may(actor, team, policy.MANAGE):
+        return policy.require(actor, policy.CONTRIBUTE, pathway)
+    return policy.require(actor, policy.MANAGE, pathway)
 
 
 @transaction.atomic
@@ -316,7 +343,7 @@ def case_assign(*, actor, team: CoreTeam, pathway: Pathway, assigned_from: datet
 @transaction.atomic
 def case_end(*, actor, case: CoreTeamCase, assigned_to: datetime.date | None = None) -> CoreTeamCase:
     team = CoreTeam.objects.select_for_update().get(pk=case.team_id)
-    pathway = _pathway_for_case(actor, team, case.pathway)
+    pathway = _pathway_for_case(actor, team, case.pathway, ending=True)
     case = CoreTeamCase.objects.select_for_update().get(pk=case.pk, team=team)
     assigned_to = assigned_to or timezone.localdate()
     if case.assigned_to is not None:
@@ -339,6 +366,24 @@ def case_end(*, actor, case: CoreTeamCase, assigned_to: datetime.date | None = N
         data={"team": team.name},
     )
     return case
+
+
+@transaction.atomic
+def case_places_add(*, actor, case: CoreTeamCase) -> int:
+    """The coordinator gives the current members of the team the team places they lack on the family's pathway (a
+    member who joined after the family was assigned, added by someone else). Returns how many places were given."""
+    team = CoreTeam.objects.select_for_update().get(pk=case.team_id)
+    _pathway_for_case(actor, team, case.pathway)
+    today = timezone.localdate()
+    case = CoreTeamCase.objects.select_for_update().select_related("pathway").get(pk=case.pk, team=team)
+    if case.assigned_to is not None and case.assigned_to < today:
+        raise ValidationError(_("The family has already left the caseload."))
+    if case.pathway.status == PathwayStatus.CLOSED:
+        raise ValidationError(_("The pathway is closed."))
+    before = case.places.count()
+    for member in CoreTeamMember.objects.current(today).filter(team=team):
+        _add_place(actor=actor, case=case, member=member, on=today)
+    return case.places.count() - before
 
 
 # --- the caseload status meeting ------------------------------------------------------------------------------------
@@ -402,7 +447,7 @@ def meeting_record(
     meeting: CaseloadMeeting,
     expected_version: int,
     attendance: dict[int, str],
-    minutes: str,
+    minutes: str | None,
     decisions: dict[int, tuple[str, bool]],
 ) -> CaseloadMeeting:
     """Record the caseload status meeting: attendance of every member (by member id), the minutes, and per family
@@ -411,7 +456,10 @@ def meeting_record(
     The first recording fixes the families: every family with a change since the previous held meeting, with the
     changes frozen on its item. It may be recorded again (the meeting's version checked); each new or changed
     decision is an event on the family's pathway, so it shows on the timeline. A decision can be written only for a
-    family the actor may view.
+    family the actor works in (CONTRIBUTE: coordinator or a covered team place; the families the team page names).
+
+    The minutes are free text about the whole meeting, so they are written (and read) only by someone who sees every
+    family on it; `minutes=None` leaves them as they are (the form of a member who does not see them all).
     """
     team = _lock_team(actor, meeting.team, policy.CONTRIBUTE)
     meeting = CaseloadMeeting.objects.select_for_update().get(pk=meeting.pk, team=team)
@@ -443,8 +491,10 @@ def meeting_record(
     if unknown:
         raise ValidationError(_("A decision was given for a family that is not on the meeting's list."))
     visible = set(
-        Pathway.objects.visible_to(actor, policy.VIEW).filter(pk__in=list(decisions)).values_list("pk", flat=True)
+        Pathway.objects.visible_to(actor, policy.CONTRIBUTE).filter(pk__in=list(items)).values_list("pk", flat=True)
     )
+    if minutes is not None and minutes.strip() != meeting.minutes and set(items) - visible:
+        raise ValidationError(_("Only a member who may see every family on the meeting writes the minutes."))
     stamp = timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y")
     for pathway_id, (text, revise) in decisions.items():
         item = items[pathway_id]
@@ -471,7 +521,8 @@ def meeting_record(
         if row.attendance != attendance[member.pk]:
             row.attendance = attendance[member.pk]
             row.save()
-    meeting.minutes = minutes.strip()
+    if minutes is not None:
+        meeting.minutes = minutes.strip()
     meeting.status = CaseloadMeetingStatus.HELD
     meeting.recorded_by, meeting.recorded_at = actor, now
     meeting.version += 1

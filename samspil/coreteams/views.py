@@ -42,6 +42,7 @@ class CoreTeamPageView(RoleRequiredMixin, View):
     template_name = ""
     actions: tuple[str, ...] = ()
     shown = ""  # the access log's code for what the page shows
+    form_shown = ""  # the access log's code for the families a form's list names
 
     def prepare(self, request, **kwargs):
         self.today = timezone.localdate()
@@ -65,15 +66,21 @@ class CoreTeamPageView(RoleRequiredMixin, View):
     def named_pathways(self) -> list[Pathway]:
         return []
 
+    def form_pathways(self, usable: list[str]) -> list[Pathway]:
+        """The families the page's forms name (a select of pathways), logged under `form_shown`."""
+        return []
+
     def render_page(self, bound: dict | None = None, status: int = 200, error: str = ""):
         context = {"today": self.today, "page_error": error, "open_form": next(iter(bound), "") if bound else ""}
         context.update(self.page_context())
         usable = [action for action in self.actions if self.allowed(action)]
+        offered = []
         if usable:
             self._lists = self.form_lists()
             built = {action: self.make_form(action) for action in usable}
             built.update(bound or {})
             context["forms"] = built
+            offered = self.form_pathways(usable)
         else:
             context["forms"] = {}
         response = render(self.request, self.template_name, context, status=status)
@@ -83,6 +90,13 @@ class CoreTeamPageView(RoleRequiredMixin, View):
                 actor=self.request.user,
                 reads=selectors.reads(pathways),
                 shown=self.shown,
+                purpose=AccessPurpose.COORDINATION,
+            )
+        if offered:
+            access_record_each(
+                actor=self.request.user,
+                reads=selectors.reads(offered),
+                shown=self.form_shown,
                 purpose=AccessPurpose.COORDINATION,
             )
         return response
@@ -166,8 +180,9 @@ class TeamView(CoreTeamPageView):
     """One core team: members (warning outside 3–4 professionals), the caseload, meetings and the next one due."""
 
     template_name = "coreteams/team.html"
-    actions = ("team", "member", "member_end", "case", "case_end", "schedule")
+    actions = ("team", "member", "member_end", "case", "case_end", "places", "schedule")
     shown = "coreteam.caseload"
+    form_shown = "coreteam.form"
 
     def prepare(self, request, team_id=None, **kwargs):
         super().prepare(request)
@@ -180,7 +195,7 @@ class TeamView(CoreTeamPageView):
         self.may_contribute = access.teams_of(user, policy.CONTRIBUTE).filter(pk=self.team.pk).exists()
 
     def allowed(self, action):
-        if action in ("case", "case_end"):
+        if action in ("case", "case_end", "places"):
             return self.team.active and (self.may_manage or self.may_contribute)
         if action == "schedule":
             return self.team.active and self.may_manage
@@ -193,6 +208,9 @@ class TeamView(CoreTeamPageView):
     def named_pathways(self):
         return self.page.named_pathways
 
+    def form_pathways(self, usable):
+        return self._lists.get("pathways", []) if "case" in usable else []
+
     def form_lists(self):
         user, team = self.request.user, self.team
         lists = {}
@@ -203,9 +221,9 @@ class TeamView(CoreTeamPageView):
                 CoreTeamMember.objects.filter(team=team, active_to__isnull=True).select_related("user")
             )
         if self.allowed("case"):
-            action = policy.VIEW if self.may_manage else policy.MANAGE
+            # Only the coordinator changes a pathway's team: the families offered are the ones the user coordinates.
             lists["pathways"] = list(
-                Pathway.objects.visible_to(user, action)
+                Pathway.objects.visible_to(user, policy.MANAGE)
                 .filter(programme_id=team.programme_id)
                 .exclude(status=PathwayStatus.CLOSED)
                 .exclude(pk__in=CoreTeamCase.objects.filter(assigned_to__isnull=True).values("pathway_id"))
@@ -239,6 +257,8 @@ class TeamView(CoreTeamPageView):
             return self.form(forms.CaseForm, action, data, initial={"assigned_from": self.today})
         if action == "case_end":
             return self.form(forms.CaseEndForm, action, data, initial={"assigned_to": self.today})
+        if action == "places":
+            return self.form(forms.CasePlacesForm, action, data)
         page = getattr(self, "page", None)
         due = page.next.due_on if page is not None and page.next.planned is None else None
         initial = {"date": max(due, self.today) if due else self.today, "location": team.location}
@@ -267,7 +287,10 @@ class TeamView(CoreTeamPageView):
                 profession=data.get("profession", ""),
                 active_from=data["active_from"],
             )
-            return _("The member was added. They have a team place on the families in the caseload.")
+            return _(
+                "The member was added. They have a team place on the families in the caseload that you coordinate; "
+                "the coordinators of the other families give theirs."
+            )
         if action == "member_end":
             services.member_end(actor=actor, member=data["member"], active_to=data["active_to"])
             return _("The membership was ended, and the team places the caseload gave were ended with it.")
@@ -277,6 +300,9 @@ class TeamView(CoreTeamPageView):
         if action == "case_end":
             services.case_end(actor=actor, case=data["case"], assigned_to=data["assigned_to"])
             return _("The family left the caseload, and the team places the caseload gave were ended.")
+        if action == "places":
+            services.case_places_add(actor=actor, case=data["case"])
+            return _("The members were given their team places on the pathway.")
         services.meeting_schedule(
             actor=actor,
             team=team,
@@ -328,7 +354,8 @@ class MeetingView(CoreTeamPageView):
             members=page.members,
             families=page.families,
             attendance=page.attendance,
-            initial={"minutes": self.meeting.minutes, "version": self.meeting.version},
+            with_minutes=page.shows_minutes,
+            initial={"minutes": self.meeting.minutes if page.shows_minutes else "", "version": self.meeting.version},
         )
 
     def perform(self, action, form):
@@ -341,7 +368,7 @@ class MeetingView(CoreTeamPageView):
             meeting=self.meeting,
             expected_version=data["version"],
             attendance=form.attendance_values(),
-            minutes=data.get("minutes", ""),
+            minutes=data.get("minutes", "") if "minutes" in form.fields else None,
             decisions=form.decision_values(),
         )
         values = form.attendance_values()

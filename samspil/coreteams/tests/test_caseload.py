@@ -219,6 +219,9 @@ def test_a_member_who_joins_or_leaves_gets_or_loses_the_caseload_places(w):
     newcomer = f.make_staff(w.health, first_name="Nina", last_name="Ny")
     with context.bound(actor_id=w.leader.pk, request_id="t"):
         member = services.member_add(actor=w.leader, team=w.team, user=newcomer, department=w.health)
+    assert not TeamMember.objects.filter(pathway=pathway, user=newcomer).exists()  # the leader does not coordinate it
+    with context.bound(actor_id=w.coordinator.pk, request_id="t"):
+        services.case_places_add(actor=w.coordinator, case=CoreTeamCase.objects.get(pathway=pathway))
     assert TeamMember.objects.current().filter(pathway=pathway, user=newcomer).exists()
     with context.bound(actor_id=w.leader.pk, request_id="t"):
         services.member_end(actor=w.leader, member=member)
