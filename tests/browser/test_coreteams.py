@@ -7,10 +7,12 @@ import pytest
 from django.urls import reverse
 
 from samspil.audit import context
+from samspil.coreteams import services as coreteam_services
 from samspil.coreteams.models import CaseloadItem
 from samspil.coreteams.tests.factories import TeamWorld
 from samspil.implementation import services as implementation_services
 from samspil.implementation.choices import GroupKind
+from samspil.pathways.models import TeamMember
 from tests import factories as f
 from tests.browser.test_small_screens import DESKTOP, PHONE, _page, check
 
@@ -66,6 +68,19 @@ def test_the_core_team_pages(browser, live_server, settings, viewport):
 
     page.goto(f"{base}{reverse('pathways:overview', args=[pathway.public_id])}")
     page.wait_for_selector("#overview-coreteam")
+
+    # A member added by the leader (who does not coordinate the family) lacks a team place until the coordinator
+    # gives it from the team page.
+    newcomer = f.make_staff(w.health, first_name="Nina", last_name="Ny")
+    with context.bound(actor_id=w.leader.pk, request_id="t"):
+        coreteam_services.member_add(actor=w.leader, team=w.team, user=newcomer, department=w.health)
+    page.goto(f"{base}{pages['coreteams-team']}")
+    page.wait_for_selector(f"#missing-{pathway.public_id}")
+    check(page, f"coreteams-team-missing-place-{width}")
+    page.click(f"#missing-{pathway.public_id} button[type=submit]")
+    page.wait_for_selector(".alert-success")
+    assert page.locator(f"#missing-{pathway.public_id}").count() == 0
+    assert TeamMember.objects.current().filter(pathway=pathway, user=newcomer).exists()
 
     page.context.clear_cookies()
     log_in(page, base, w.project_leader)

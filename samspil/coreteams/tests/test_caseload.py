@@ -186,7 +186,7 @@ def test_a_decision_for_a_family_the_recorder_may_not_see_is_refused(w):
     meeting = w.schedule()
     assert not Pathway.objects.visible_to(w.nurse, policy.VIEW).filter(pk=pathway.pk).exists()
     with pytest.raises(ValidationError):
-        w.record(meeting, decisions={pathway.pk: ("Skjult", False)}, actor=w.nurse)
+        w.record(meeting, decisions={pathway.pk: ("Skjult", False)}, minutes=None, actor=w.nurse)
     assert not CaseloadItem.objects.exists()
 
 
