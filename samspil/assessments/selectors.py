@@ -336,3 +336,38 @@ def section_labels(method: str) -> tuple[str, str]:
     if method == "vum":
         return gettext("Resources and strengths"), gettext("Limitations and concerns")
     return gettext("Strengths"), gettext("Concerns")
+
+
+def reader_subject_ids(person, today) -> set[int]:
+    """Whose assessments a portal reader may read: their own, and those of the minors they hold custody of today.
+
+    A family pathway holds assessments of several people (an ICS of a child, a VUM 2.0 of a parent); each is about
+    one person, so the portal shows a reader only the ones about themselves or a child in their custody — a sibling
+    of 15 does not read a parent's VUM, and a custody holder of one child does not read an adult's. One query.
+    """
+    from samspil.citizens.models import ADULT_AGE, Guardianship, custody_held_on, years_ago
+
+    children = Guardianship.objects.filter(
+        custody_held_on(today),
+        municipality_id=person.municipality_id,
+        guardian=person,
+        child__birth_date__gt=years_ago(today, ADULT_AGE),
+    ).values_list("child_id", flat=True)
+    return {person.pk, *children}
+
+
+def approved_reports_for_reader(pathway, person, today) -> list[AssessmentReport]:
+    """The latest approved combined report of each of the pathway's assessments the reader may read
+    (`reader_subject_ids`), newest assessment first. Two queries."""
+    subject_ids = reader_subject_ids(person, today)
+    reports = (
+        AssessmentReport.objects.filter(
+            pathway=pathway, approved_at__isnull=False, assessment__subject_id__in=subject_ids
+        )
+        .select_related("assessment")
+        .order_by("-assessment__number", "-number")
+    )
+    latest: dict[int, AssessmentReport] = {}
+    for report in reports:
+        latest.setdefault(report.assessment_id, report)
+    return list(latest.values())
