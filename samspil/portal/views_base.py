@@ -4,7 +4,8 @@
 log-in page). `PortalPathwayMixin` adds the pathway: resolved through `portal.access.portal_pathway_get` before any
 handler runs (404 and a logged refusal otherwise; `portal_write = True` also needs the right to write), and after
 the handler every response that shows the pathway's data writes its access-log rows: one per citizen shown (by
-default the pathway's subjects), purpose `portal`, basis own / custody. A view must set `access_shown` (a code of
+default the pathway's subjects and a family's former members, `pathways.selectors.logged_citizens`), purpose `portal`,
+basis own / custody. A view must set `access_shown` (a code of
 `audit.choices.SHOWN_LABELS`) or it fails at its first request; it never logs itself. `PortalListMixin` does the same
 for a page that lists pathways (the front page): one row per (citizen, pathway) it listed.
 """
@@ -15,7 +16,7 @@ from django.shortcuts import redirect
 
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose
 from samspil.audit.services import access_denied_record, access_record, access_record_each
-from samspil.pathways.selectors import subject_citizens
+from samspil.pathways.selectors import logged_citizens, subject_citizens
 from samspil.pathways.views import shows_pathway
 from samspil.portal.access import portal_pathway_get, portal_person
 
@@ -64,7 +65,9 @@ class PortalPathwayMixin(PortalMixin):
         if self.request.method in ("HEAD", "OPTIONS") or not shows_pathway(response):
             return
         shown, citizens = self.access_read()
-        shown_citizens = subject_citizens(self.pathway) if citizens is None else citizens
+        # By default the pathway's people as the staff pages log them: the subjects and, on a family pathway, the
+        # former members too — the plan and the assessment keep naming them (`pathways.selectors.logged_citizens`).
+        shown_citizens = logged_citizens(self.pathway) if citizens is None else citizens
         unique = list({citizen.pk: citizen for citizen in shown_citizens}.values())
         access_record(
             actor=self.request.user,

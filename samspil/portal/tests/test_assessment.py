@@ -235,3 +235,28 @@ def test_the_data_download_holds_every_approved_report_without_internal_notes(cl
     assert INTERNAL not in dumped and "Endnu ikke godkendt" not in dumped
     text = pdf_text(client.get(reverse("portal:export_pdf", args=[pathway.public_id])))
     assert "Barnet sover for lidt" in text and INTERNAL not in text and "Endnu ikke godkendt" not in text
+
+
+def test_a_former_member_named_in_a_finding_is_logged_as_read(client, family):
+    """A stepfather who moved out is no longer a member, but a finding about him stays in the report: reading it is
+    logged for him too, as the staff pages log a family pathway's former members."""
+    import datetime
+
+    from django.utils import timezone
+
+    pathway = family["pathway"]
+    moved_out = f.HouseholdMemberFactory(
+        household=pathway.household,
+        relation="step_parent",
+        member_from=timezone.localdate() - datetime.timedelta(days=400),
+        member_to=timezone.localdate() - datetime.timedelta(days=30),
+    ).citizen
+    ad.make_finding(family["assessment"], area=ad.ICS_SAFETY, text="Savner kontakten til stedfar", member=moved_out)
+    ad.make_report(family["assessment"])
+    client.force_login(family["account"])
+    before = AccessLogEntry.objects.count()
+    html = client.get(page_url(pathway)).content.decode()
+    assert "Savner kontakten til stedfar" in html and moved_out.full_name in html
+    logged = {row.citizen_id for row in AccessLogEntry.objects.order_by("pk")[before:]}
+    assert logged == {citizen.pk for citizen in subject_citizens(pathway)} | {moved_out.pk}
+    assert moved_out not in subject_citizens(pathway)
