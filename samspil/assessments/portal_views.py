@@ -3,7 +3,8 @@ combined report in its citizen version and downloads it as a PDF.
 
 Both pages resolve the pathway through `portal.views_base.PortalPathwayMixin` (the one portal access rule; 404 and a
 logged refusal for anyone else) and are logged by it: one access-log row per citizen of the pathway, purpose
-`portal`. Only an approved report is shown (`assessments.selectors.latest_approved_report`), only its citizen
+`portal`. Only approved reports of assessments about the reader or a minor in their custody are shown
+(`assessments.selectors.approved_reports_for_reader`), only their citizen
 version (`assessments.snapshot.citizen_version`: no internal notes; analysis-meeting minutes never enter a report).
 """
 
@@ -13,32 +14,38 @@ from django.utils import timezone
 from django.views import View
 
 from samspil.assessments.pdf import CITIZEN, report_pdf
-from samspil.assessments.selectors import latest_approved_report, section_labels
+from samspil.assessments.selectors import approved_reports_for_reader, section_labels
 from samspil.portal.selectors import assessment_for_citizen
 from samspil.portal.views_base import PortalPathwayMixin
 
 
 class PortalAssessmentView(PortalPathwayMixin, View):
-    """The latest approved combined report, the citizen version; before one is approved, a page that says so."""
+    """The latest approved combined report of each assessment the reader may read (about themselves or a minor in
+    their custody), the citizen version; before one is approved, a page that says so."""
 
     access_shown = "portal.assessment"
 
     def get(self, request, pathway_id):
-        assessment = assessment_for_citizen(pathway=self.pathway)
-        context = {"pathway": self.pathway, "assessment": assessment}
-        if assessment is not None:
-            context["labels"] = section_labels(assessment.content.get("method", ""))
-        return render(request, "assessments/portal_assessment.html", context)
+        assessments = assessment_for_citizen(pathway=self.pathway, person=self.pathway.portal_access.person)
+        for assessment in assessments:
+            assessment.labels = section_labels(assessment.content.get("method", ""))
+        return render(
+            request, "assessments/portal_assessment.html", {"pathway": self.pathway, "assessments": assessments}
+        )
 
 
 class PortalAssessmentPdfView(PortalPathwayMixin, View):
-    """The latest approved combined report as a PDF, the citizen edition (`assessments.pdf.report_pdf`); 404 before
-    one is approved."""
+    """One of those reports as a PDF, the citizen edition (`assessments.pdf.report_pdf`): `?udredning=<the
+    assessment's public id>`, by default the newest; 404 before one is approved or for an assessment not the
+    reader's."""
 
     access_shown = "portal.assessment"
 
     def get(self, request, pathway_id):
-        report = latest_approved_report(self.pathway)
+        reports = approved_reports_for_reader(self.pathway, self.pathway.portal_access.person, timezone.localdate())
+        chosen = request.GET.get("udredning", "")
+        report = next((r for r in reports if str(r.assessment.public_id) == chosen), None) if chosen else None
+        report = report or (None if chosen else next(iter(reports), None))
         if report is None:
             raise Http404
         report.pathway = self.pathway

@@ -357,8 +357,9 @@ def reader_subject_ids(person, today) -> set[int]:
 
 
 def approved_reports_for_reader(pathway, person, today) -> list[AssessmentReport]:
-    """The latest approved combined report of each of the pathway's assessments the reader may read
-    (`reader_subject_ids`), newest assessment first. Two queries."""
+    """The newest approved combined report per assessed person and method among the assessments the reader may read
+    (`reader_subject_ids`), newest assessment first: a follow-up assessment replaces the earlier one of the same
+    person and method (the data download keeps every version). Two queries."""
     subject_ids = reader_subject_ids(person, today)
     reports = (
         AssessmentReport.objects.filter(
@@ -367,7 +368,7 @@ def approved_reports_for_reader(pathway, person, today) -> list[AssessmentReport
         .select_related("assessment")
         .order_by("-assessment__number", "-number")
     )
-    latest: dict[int, AssessmentReport] = {}
+    latest: dict[tuple, AssessmentReport] = {}
     for report in reports:
-        latest.setdefault(report.assessment_id, report)
+        latest.setdefault((report.assessment.subject_id, report.assessment.method), report)
     return list(latest.values())

@@ -433,16 +433,30 @@ def _portal_right_items(pathway: Pathway) -> list[Item]:
     return items
 
 
-def _assessment_items(pathway: Pathway) -> list[Item]:
-    """Every approved combined report of the pathway's joint assessments, newest first, in its citizen version
+def _assessments(ctx: ExportContext) -> list[Section]:
+    title = str(gettext_lazy("The joint assessment"))
+    return [
+        Section("assessments", title, _assessment_items(pathway, ctx.person), pathway=pathway)
+        for pathway in ctx.pathways
+    ]
+
+
+def _assessment_items(pathway: Pathway, person: Citizen) -> list[Item]:
+    """Every approved combined report of the pathway's joint assessments about the person or a minor in their custody
+    (`assessments.selectors.reader_subject_ids`), newest first, in its citizen version
     (`assessments.snapshot.citizen_version`: no internal notes); a report not yet approved is not the family's to
-    read. The JSON also has the report's whole citizen version as it is stored (`content`)."""
+    read, and an assessment of another member of the family is not the person's. The JSON also has the report's
+    whole citizen version as it is stored (`content`)."""
     from samspil.assessments.models import AssessmentReport
-    from samspil.assessments.selectors import section_labels
+    from samspil.assessments.selectors import reader_subject_ids, section_labels
     from samspil.assessments.snapshot import citizen_version
 
     reports = (
-        AssessmentReport.objects.filter(pathway=pathway, approved_at__isnull=False)
+        AssessmentReport.objects.filter(
+            pathway=pathway,
+            approved_at__isnull=False,
+            assessment__subject_id__in=reader_subject_ids(person, timezone.localdate()),
+        )
         .select_related("assessment")
         .order_by("-assessment__number", "-number")
     )
@@ -506,7 +520,7 @@ SECTIONS: list[Callable[[ExportContext], list[Section]]] = [
     _plan,
     per_pathway("agreements", gettext_lazy("Agreements"), _agreement_items),
     per_pathway("goal_comments", gettext_lazy("Comments on the goals"), _goal_comment_items),
-    per_pathway("assessments", gettext_lazy("The joint assessment"), _assessment_items),
+    _assessments,
     per_pathway("meetings", gettext_lazy("Meetings with you"), _meeting_items),
     per_pathway("consents", gettext_lazy("Consents"), _consent_items),
     per_pathway("portal_rights", gettext_lazy("Access to the portal"), _portal_right_items),

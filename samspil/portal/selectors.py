@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from samspil.assessments.selectors import latest_approved_report
+from samspil.assessments.selectors import approved_reports_for_reader
 from samspil.citizens.models import Citizen, Guardianship, eighteenth_birthday
 from samspil.meetings.choices import MeetingStatus
 from samspil.meetings.selectors import meetings_with_citizen
@@ -123,8 +123,8 @@ def upcoming_meetings(pathway: Pathway) -> list:
 
 def pathway_page(*, user, pathway: Pathway) -> PortalPathwayPage:
     """The coordinator (on the pathway row already), the team, the upcoming meetings with the citizen, whether
-    the young person is to be told that their parents' access ended at 18, and the latest approved combined report of
-    the joint assessment (for the link to it)."""
+    the young person is to be told that their parents' access ended at 18, and the newest approved combined report of
+    the joint assessment the reader may read (for the link to it)."""
     access = pathway.portal_access
     today = timezone.localdate()
     lost = parents_lost_access(person=access.person, pathways=[pathway], today=today)
@@ -134,7 +134,7 @@ def pathway_page(*, user, pathway: Pathway) -> PortalPathwayPage:
         team=_team_rows(pathway, today),
         meetings=upcoming_meetings(pathway),
         parents_lost_access=pathway.pk in lost,
-        assessment_report=latest_approved_report(pathway),
+        assessment_report=next(iter(approved_reports_for_reader(pathway, access.person, today)), None),
     )
 
 
@@ -277,18 +277,19 @@ class PortalAssessment:
     goals: dict = field(default_factory=dict)
 
 
-def assessment_for_citizen(*, pathway: Pathway) -> PortalAssessment | None:
-    """The latest approved combined report (`assessments.selectors.latest_approved_report`), or None before one is
-    approved: a report that is compiled but not approved is never shown. Two queries."""
+def assessment_for_citizen(*, pathway: Pathway, person) -> list[PortalAssessment]:
+    """The approved combined reports the reader may read, newest assessment first: the latest approved report of each
+    assessment about the reader or a minor in their custody (`assessments.selectors.approved_reports_for_reader`).
+    A report that is compiled but not approved is never shown; an assessment about someone else in the family (a
+    parent's VUM 2.0 for a sibling) is not the reader's to read. Three queries."""
     from samspil.assessments.snapshot import citizen_version
     from samspil.plans.models import Goal
 
-    report = latest_approved_report(pathway)
-    if report is None:
-        return None
-    content = citizen_version(report.snapshot)
+    reports = approved_reports_for_reader(pathway, person, timezone.localdate())
+    contents = [(report, citizen_version(report.snapshot)) for report in reports]
     finding_ids = [
         finding["id"]
+        for _, content in contents
         for group in content.get("groups", [])
         for area in group.get("areas", [])
         for finding in area.get("findings", [])
@@ -302,4 +303,4 @@ def assessment_for_citizen(*, pathway: Pathway) -> PortalAssessment | None:
         )
         for finding_id, goal_id, description in answering:
             goals.setdefault(str(finding_id), []).append({"id": str(goal_id), "description": description})
-    return PortalAssessment(report=report, content=content, goals=goals)
+    return [PortalAssessment(report=report, content=content, goals=goals) for report, content in contents]
