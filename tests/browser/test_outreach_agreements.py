@@ -44,7 +44,9 @@ def test_the_drop_in_pages_on_a_phone(live_server, phone, settings):
         centre, renew_on=today + datetime.timedelta(days=30), title="Samarbejdsaftale om fremskudt indsats 2026"
     )
     make_hours(agreement, jobs, weekday=today.weekday(), staff=caseworker, note="Kom bare forbi")
-    make_hours(agreement, social, element=Element.OUTREACH_CASEWORK, weekday=Weekday.THURSDAY)
+    # Another day than today's, whatever today is (on a Thursday the hub would list both).
+    other_day = Weekday.THURSDAY if today.weekday() != Weekday.THURSDAY else Weekday.FRIDAY
+    make_hours(agreement, social, element=Element.OUTREACH_CASEWORK, weekday=other_day)
     from samspil.outreach.models import GroupActivity
 
     activity = GroupActivity.objects.create(

@@ -101,7 +101,7 @@ def test_a_family_assessment_is_about_a_member_of_the_family(world):
 def test_sections_wait_for_the_familys_view(world):
     assessment = start(world)
     before = audit_counts()
-    with pytest.raises(ValidationError, match="family"):
+    with pytest.raises(ValidationError, match="familiens eget perspektiv"):
         write(world, assessment, world.colleague)
     assert AssessmentSection.objects.count() == 0 and audit_counts() == before
     with pytest.raises(ValidationError):
