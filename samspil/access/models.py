@@ -189,6 +189,8 @@ class AccessGrant(ChangeLogged, TenantModel):
         constraints = [
             models.CheckConstraint(condition=Q(valid_until__gt=models.F("valid_from")), name="grant_dates_ordered")
         ]
+        # The user's grants that have not expired, with their pathways (`scopes.pathway_candidates`, index-only).
+        indexes = [models.Index(fields=["user", "valid_until", "pathway"], name="grant_user_in_force_idx")]
 
     def __str__(self):
         return gettext("Access for %(name)s until %(date)s") % {
@@ -220,6 +222,8 @@ class BreakGlassAccess(ChangeLogged, TenantModel):
         verbose_name = _("break-glass access")
         verbose_name_plural = _("break-glass accesses")
         ordering = ["-created_at", "-id"]
+        # The user's openings that have not expired, with their pathways (`scopes.pathway_candidates`, index-only).
+        indexes = [models.Index(fields=["user", "expires_at", "pathway"], name="break_glass_user_open_idx")]
 
     def __str__(self):
         return gettext("Break-glass access for %(name)s until %(date)s") % {

@@ -305,7 +305,11 @@ class TeamMember(ChangeLogged, TenantModel):
                 name="team_member_one_open_place_per_user",
             ),
         ]
-        indexes = [models.Index(fields=["user", "active_to"])]
+        indexes = [
+            # The user's places that have not ended, with their pathways, read by Index Only Scan: the team-place
+            # branch of `access.scopes.pathway_candidates` (and every "my places" list by its prefix).
+            models.Index(fields=["user", "active_to", "pathway"], name="team_member_user_places_idx"),
+        ]
 
     def __str__(self):
         return self.display_name
