@@ -13,6 +13,9 @@ class AuditContext:
 
 
 _current: contextvars.ContextVar[AuditContext | None] = contextvars.ContextVar("samspil_audit", default=None)
+# Inside a request (`collecting`, bound by the audit middleware): the access-log rows read so far, written by the
+# middleware in one statement when the view is done. None outside a request: rows are written at once.
+_pending: contextvars.ContextVar[list | None] = contextvars.ContextVar("samspil_audit_pending", default=None)
 
 
 def current() -> AuditContext:
@@ -31,3 +34,19 @@ def bound(*, actor_id: int | None, request_id: str | None = None):
         yield
     finally:
         _current.reset(token)
+
+
+def pending_access_rows() -> list | None:
+    """The request's list of access-log rows still to be written, or None outside a request."""
+    return _pending.get()
+
+
+@contextmanager
+def collecting():
+    """Collect the access-log rows of everything inside the block instead of writing them; yields the list."""
+    rows: list = []
+    token = _pending.set(rows)
+    try:
+        yield rows
+    finally:
+        _pending.reset(token)

@@ -138,23 +138,42 @@ class ChangeLogEntry(AppendOnlyModel):
 
 
 class AccessLogEntry(AppendOnlyModel):
-    """One read of one citizen's data: who, when, what was shown, for what purpose, on which basis."""
+    """One read of one citizen's data: who, when, what was shown, for what purpose, on which basis.
+
+    On PostgreSQL the table is partitioned by month on `created_at` (migration 0006, `manage.py audit_partitions`,
+    `manage.py audit_retention`); its primary key there is `(id, created_at)`, and `id` alone stays unique through
+    its identity sequence. Only the indexes the readers use exist (below): no single-column ones.
+    """
 
     municipality = models.ForeignKey(
-        "organisations.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+        "organisations.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
+        db_index=False,
     )
-    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who"), db_index=False
     )
     citizen = models.ForeignKey(
-        "citizens.Citizen", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("citizen")
+        "citizens.Citizen",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("citizen"),
+        db_index=False,
     )
     # A person who is not (yet) a registered citizen, e.g. in imported service consumption, is logged by
     # the CPR blind index (the citizens' `cpr_index`), so the read can be found for them later.
-    subject_index = models.CharField(_("CPR blind index"), max_length=64, blank=True, db_index=True)
+    subject_index = models.CharField(_("CPR blind index"), max_length=64, blank=True)
     pathway = models.ForeignKey(
-        "pathways.Pathway", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("pathway")
+        "pathways.Pathway",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("pathway"),
+        db_index=False,
     )
     shown = models.CharField(_("what was shown"), max_length=40)
     purpose = models.CharField(_("purpose"), max_length=20, choices=AccessPurpose.choices)
@@ -165,7 +184,20 @@ class AccessLogEntry(AppendOnlyModel):
         verbose_name = _("access-log entry")
         verbose_name_plural = _("access log")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["pathway", "created_at"]), models.Index(fields=["citizen", "created_at"])]
+        indexes = [
+            # the coordinator's access-log page, the experts' reads
+            models.Index(fields=["pathway", "created_at"], name="audit_acces_pathway_da2890_idx"),
+            # the citizen's insight page
+            models.Index(fields=["citizen", "created_at"], name="audit_acces_citizen_36864d_idx"),
+            # what one employee has read (a misuse review), and the PROTECT check when a user is deleted
+            models.Index(fields=["actor", "created_at"], name="audit_alog_actor_created_idx"),
+            # reads of a person known only by blind index (insight, segmentation)
+            models.Index(
+                fields=["subject_index", "created_at"],
+                name="audit_alog_subject_index_idx",
+                condition=~models.Q(subject_index=""),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(citizen__isnull=False) | ~models.Q(subject_index=""),

@@ -25,7 +25,11 @@ def event_record(*, actor, code: str, municipality_id: int, pathway=None, data: 
 
 
 def _access_rows(*, actor, reads, shown: str, purpose: str, via: str) -> None:
-    """The one access-log writer: one row per distinct read, all in one statement.
+    """The one access-log writer: one row per distinct read.
+
+    In a request the rows join the request's list, and the audit middleware writes the whole list in one INSERT
+    when the view is done (`access_log_write`), before the response leaves; outside one (Celery, commands, the
+    shell, a selector called directly) they are written at once, in one statement.
 
     Each read is `(citizen, pathway, subject_index, municipality_id)`: the citizen (a row or its id; None for a
     person known only from imported data), the pathway it was read in (or None), the person's blind index (or "")
@@ -51,7 +55,18 @@ def _access_rows(*, actor, reads, shown: str, purpose: str, via: str) -> None:
                 request_id=request_id,
             )
         )
-    AccessLogEntry.objects.bulk_create(rows)
+    pending = context.pending_access_rows()
+    if pending is not None:
+        pending.extend(rows)
+    else:
+        access_log_write(rows)
+
+
+def access_log_write(rows: list[AccessLogEntry]) -> None:
+    """Write access-log rows in one INSERT statement, however many (`batch_size=None`: PostgreSQL has no limit to
+    split on; SQLite splits by its limit of variables per statement)."""
+    if rows:
+        AccessLogEntry.objects.bulk_create(rows, batch_size=None)
 
 
 def access_record(*, actor, citizens, shown: str, purpose: str, pathway=None, via: str = AccessVia.SCOPE) -> None:
