@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Marks consumption imports stuck for SAMSPIL_IMPORT_STALE_HOURS as failed and deletes their files.
     "segmentation-sweep-imports": {"task": "samspil.segmentation.sweep_imports", "schedule": crontab(minute=15)},
+    # The access log's coming monthly partitions, and dropping those past retention (audit/partitions.py).
+    "audit-access-log-partitions": {
+        "task": "samspil.audit.access_log_partitions",
+        "schedule": crontab(hour=2, minute=5),
+    },
 }
 # Where links in e-mails point.
 SAMSPIL_BASE_URL = env.str("SAMSPIL_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -322,6 +327,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["samspil.api.permissions.IsMunicipalStaff"],
 }
 
+# The access log (audit.AccessLogEntry) on PostgreSQL: monthly partitions, made this many months ahead, and whole
+# months dropped once they ended more than SAMSPIL_ACCESS_LOG_RETENTION_MONTHS ago (`manage.py audit_partitions`,
+# `manage.py audit_retention`, Celery beat daily). Default 60 months: the former sikkerhedsbekendtgørelse (bek. nr.
+# 528 af 15.6.2000 § 19) kept logs 6 months, up to 5 years for an authority with a particular need; Samspil shows the
+# citizen who read their data over a pathway that runs for years (GDPR art. 15) and the log is the municipality's
+# evidence of lawful access (art. 32), so it keeps the 5 years and no longer (art. 5(1)(e)). README "Configuration".
+SAMSPIL_ACCESS_LOG_RETENTION_MONTHS = env.int("SAMSPIL_ACCESS_LOG_RETENTION_MONTHS", default=60)
+SAMSPIL_ACCESS_LOG_PARTITIONS_AHEAD = env.int("SAMSPIL_ACCESS_LOG_PARTITIONS_AHEAD", default=3)
+if SAMSPIL_ACCESS_LOG_RETENTION_MONTHS < 6:
+    raise ImproperlyConfigured("SAMSPIL_ACCESS_LOG_RETENTION_MONTHS must be at least 6 (months).")
 # How long a break-glass opening lasts before the user must give a new reason.
 SAMSPIL_BREAK_GLASS_HOURS = env.int("SAMSPIL_BREAK_GLASS_HOURS", default=8)
 # Failed log-ins before a user name, or a client address, is locked, and for how long (accounts/throttle.py).
