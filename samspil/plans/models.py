@@ -93,7 +93,7 @@ class Goal(ChangeLogged, TenantModel):
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
         ordering = ["position", "id"]
-        indexes = [models.Index(fields=["pathway", "status"])]
+        indexes = [models.Index(fields=["pathway", "status"]), models.Index(fields=["plan", "position"])]
 
     def __str__(self):
         return self.title
@@ -242,7 +242,35 @@ class Agreement(ChangeLogged, TenantModel):
         return self.is_open and self.due_on is not None and self.due_on < today
 
 
+class SnapshotField(models.JSONField):
+    """`PlanRevision.snapshot`: the whole plan as stored, kept under the attribute `checkpoint` (None for a version
+    saved as a delta), while `revision.snapshot` is the whole plan of every version (`PlanRevision.full_snapshot`).
+
+    The field keeps its name and column, so queries (`defer("snapshot")`, `filter(snapshot__…)`) and the
+    database's append-only guard read as before; Django's own reads and writes (saving, serialising, refreshing)
+    use the stored value.
+    """
+
+    def get_attname(self):
+        return "checkpoint"
+
+    def contribute_to_class(self, cls, name, private_only=False):
+        super().contribute_to_class(cls, name, private_only=private_only)
+        if hasattr(cls, "full_snapshot"):  # not on the migrations' historical models
+            setattr(cls, name, property(cls.full_snapshot, cls._snapshot_store))
+
+
 class PlanRevisionQuerySet(ScopedQuerySet):
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        # The versions read together are rebuilt together: the first `snapshot` read of one of them reads the chains
+        # of all in one query (see `revision_snapshots_load`).
+        if fresh and self._iterable_class is models.query.ModelIterable and len(self._result_cache) > 1:
+            batch = list(self._result_cache)
+            for revision in batch:
+                revision._revision_batch = batch
+
     def update(self, **kwargs):
         raise AppendOnlyError("PlanRevision is append-only")
 
@@ -252,6 +280,11 @@ class PlanRevisionQuerySet(ScopedQuerySet):
 
 class PlanRevision(ChangeLogged, TenantModel):
     """One saved version of the whole plan, kept for good (*notatpligt*): every change makes a new one.
+
+    A version is stored whole (a checkpoint: the first, every `CHECKPOINT_EVERY`th, and any saved without saying
+    what changed) or as a delta against the version before it (`plans.snapshot.build_delta`), so saving costs what
+    changed, not the size of the plan. `snapshot` is always the whole plan: a checkpoint's stored snapshot, or the
+    nearest checkpoint with the deltas after it applied, read in one query and kept on the instance.
 
     Append-only like the audit tables, with one exception: the citizen's response (seen, agreed, comment) is
     not known when the version is saved, so it may be set once, later. Everything else is written once.
@@ -271,7 +304,8 @@ class PlanRevision(ChangeLogged, TenantModel):
             "updated_at",
         }
     )
-    change_log_ignored = ChangeLogged.change_log_ignored | {"snapshot"}
+    change_log_ignored = ChangeLogged.change_log_ignored | {"snapshot", "checkpoint", "delta"}
+    CHECKPOINT_EVERY = 25
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("plan"))
     pathway = models.ForeignKey(
@@ -283,7 +317,11 @@ class PlanRevision(ChangeLogged, TenantModel):
     )
     saved_at = models.DateTimeField(_("saved"), default=timezone.now)
     event = models.ForeignKey("audit.AuditEvent", on_delete=models.PROTECT, related_name="+", verbose_name=_("change"))
-    snapshot = models.JSONField(_("content"))
+    snapshot = SnapshotField(_("content"), db_column="snapshot", null=True, blank=True)
+    delta = models.JSONField(_("changes from the version before"), null=True, blank=True)
+    checkpoint_number = models.PositiveIntegerField(
+        _("checkpoint"), null=True, blank=True, help_text=_("The version whose stored snapshot this one builds on.")
+    )
     citizen_seen_at = models.DateTimeField(_("seen by the citizen"), null=True, blank=True)
     citizen_agreed = models.BooleanField(_("the citizen agrees"), null=True, blank=True)
     citizen_comment = models.TextField(_("the citizen's comment"), blank=True)
@@ -313,11 +351,36 @@ class PlanRevision(ChangeLogged, TenantModel):
         ordering = ["-number"]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "plan", "number"], name="plan_revision_unique_number"),
+            models.CheckConstraint(
+                condition=Q(snapshot__isnull=False) | Q(delta__isnull=False, checkpoint_number__isnull=False),
+                name="plan_revision_snapshot_or_delta",
+            ),
         ]
         indexes = [models.Index(fields=["pathway", "saved_at"])]
 
     def __str__(self):
         return str(_("Version %(number)s") % {"number": self.number})
+
+    def full_snapshot(self) -> dict | None:
+        """The whole plan of this version (`snapshot`)."""
+        cached = self.__dict__.get("_snapshot_full")
+        if cached is not None:
+            return cached
+        if "checkpoint" in self.__dict__ and self.checkpoint is not None:
+            return self.checkpoint
+        if self.pk is None:
+            return self.__dict__.get("checkpoint")
+        batch = [
+            revision
+            for revision in getattr(self, "_revision_batch", ())
+            if revision.pk is not None and revision.plan_id == self.plan_id
+        ]
+        revision_snapshots_load(batch if self in batch else [self])
+        return self.__dict__["_snapshot_full"]
+
+    def _snapshot_store(self, value) -> None:
+        self.checkpoint = value
+        self.__dict__.pop("_snapshot_full", None)
 
     @property
     def has_citizen_response(self) -> bool:
@@ -342,3 +405,38 @@ class PlanRevision(ChangeLogged, TenantModel):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("PlanRevision is append-only")
+
+
+def revision_snapshots_load(revisions) -> None:
+    """Rebuild the whole plan of each of `revisions` (of any plans) in one query per plan, and keep it on each
+    instance, so a page that reads many versions (a comparison, the citizen's data download) reads every chain
+    once: the rows from each version's checkpoint to the version, those already loaded not read again."""
+    from samspil.plans.snapshot import snapshots_from_chain
+
+    by_plan: dict[int, list[PlanRevision]] = {}
+    for revision in revisions:
+        if "_snapshot_full" not in revision.__dict__:
+            by_plan.setdefault(revision.plan_id, []).append(revision)
+    for plan_id, wanted in by_plan.items():
+        needed = set()
+        for revision in wanted:
+            needed.update(range(revision.checkpoint_number or revision.number, revision.number + 1))
+        rows = {
+            revision.number: (revision.number, revision.__dict__["checkpoint"], revision.__dict__["delta"])
+            for revision in wanted
+            if "checkpoint" in revision.__dict__ and "delta" in revision.__dict__
+        }
+        missing = sorted(needed - rows.keys())
+        if missing:
+            ranges, start = Q(), missing[0]
+            for previous, number in zip(missing, [*missing[1:], None], strict=True):
+                if number != previous + 1:
+                    ranges |= Q(number__gte=start, number__lte=previous)
+                    start = number
+            found = PlanRevision.objects.filter(
+                ranges, municipality_id=wanted[0].municipality_id, plan_id=plan_id
+            ).values_list("number", "snapshot", "delta")
+            rows.update((row[0], row) for row in found)
+        snapshots = snapshots_from_chain(rows[number] for number in sorted(needed))
+        for revision in wanted:
+            revision.__dict__["_snapshot_full"] = snapshots[revision.number]

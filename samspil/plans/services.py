@@ -11,7 +11,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +31,7 @@ from samspil.plans.choices import (
     OwnerKind,
 )
 from samspil.plans.models import Agreement, Goal, GoalFollowUp, Plan, PlanRevision
-from samspil.plans.snapshot import build_snapshot
+from samspil.plans.snapshot import Changes, apply_delta, build_delta, build_snapshot, snapshots_from_chain
 
 
 def plan_for(pathway: Pathway) -> Plan:
@@ -76,9 +75,39 @@ def _conflict(what: str) -> ConflictError:
     return ConflictError(messages[what])
 
 
-def _save_revision(*, actor, plan: Plan, pathway: Pathway, event: AuditEvent) -> PlanRevision:
-    """Save the whole plan as its next version. The caller holds the pathway's row lock, so numbers never clash."""
-    number = (PlanRevision.objects.filter(plan=plan).aggregate(last=Max("number"))["last"] or 0) + 1
+def _save_revision(
+    *, actor, plan: Plan, pathway: Pathway, event: AuditEvent, changes: Changes | None = None
+) -> PlanRevision:
+    """Save the plan as its next version. The caller holds the pathway's row lock, so numbers never clash.
+
+    With `changes`, the version is the delta of those rows against the version before it, or, every
+    `CHECKPOINT_EVERY`th version, that version with the delta applied, stored whole. Without (or for the first
+    version) the whole plan is read from the database: a checkpoint that also takes in any write made without a
+    version. The last version is found on the (municipality, plan, number) index, not by counting the versions.
+    """
+    last = (
+        PlanRevision.objects.filter(municipality_id=plan.municipality_id, plan=plan)
+        .order_by("-number")
+        .values_list("number", "checkpoint_number")
+        .first()
+    )
+    number = last[0] + 1 if last else 1
+    subject = {"subject_name": pathway.subject_name, "is_family": not pathway.citizen_id}
+    checkpoint, delta, base = None, None, number
+    if changes is None or last is None:
+        checkpoint = build_snapshot(plan, **subject)
+    else:
+        delta = build_delta(plan, changes, **subject)
+        base = last[1] or last[0]  # a version saved before deltas is a checkpoint itself
+        if number - base >= PlanRevision.CHECKPOINT_EVERY:
+            chain = (
+                PlanRevision.objects.filter(
+                    municipality_id=plan.municipality_id, plan=plan, number__gte=base, number__lte=last[0]
+                )
+                .order_by("number")
+                .values_list("number", "snapshot", "delta")
+            )
+            checkpoint, delta, base = apply_delta(snapshots_from_chain(chain)[last[0]], delta), None, number
     return PlanRevision.objects.create(
         municipality_id=plan.municipality_id,
         plan=plan,
@@ -86,7 +115,9 @@ def _save_revision(*, actor, plan: Plan, pathway: Pathway, event: AuditEvent) ->
         number=number,
         saved_by=actor,
         event=event,
-        snapshot=build_snapshot(plan, subject_name=pathway.subject_name, is_family=not pathway.citizen_id),
+        checkpoint=checkpoint,
+        delta=delta,
+        checkpoint_number=base,
     )
 
 
@@ -103,14 +134,17 @@ def _at(meeting) -> dict:
     return {"meeting": str(meeting), "meeting_id": getattr(meeting, "public_id", "")}
 
 
-def plan_change_record(*, actor, pathway: Pathway, plan: Plan, code: str, data: dict) -> PlanRevision:
+def plan_change_record(
+    *, actor, pathway: Pathway, plan: Plan, code: str, data: dict, changes: Changes | None = None
+) -> PlanRevision:
     """Record the event of a change to the plan and save the plan as its next version.
 
     For the services here and for writes to the plan from elsewhere (the portal): the caller has checked the
-    actor's right and holds the pathway's row lock, inside its transaction.
+    actor's right and holds the pathway's row lock, inside its transaction. `changes` names the rows written
+    (`snapshot.Changes`), so the version is saved as a delta; without it the whole plan is read and saved.
     """
     event = event_record(actor=actor, code=code, municipality_id=pathway.municipality_id, pathway=pathway, data=data)
-    return _save_revision(actor=actor, plan=plan, pathway=pathway, event=event)
+    return _save_revision(actor=actor, plan=plan, pathway=pathway, event=event, changes=changes)
 
 
 _record = plan_change_record  # the name tests/factories.py's make_revision uses
@@ -129,7 +163,9 @@ def plan_update_wishes(*, actor, pathway: Pathway, wishes: str, expected_version
     plan.citizen_wishes = wishes
     plan.version += 1
     plan.save(update_fields=["citizen_wishes", "version", "updated_at"])
-    plan_change_record(actor=actor, pathway=pathway, plan=plan, code="plan.wishes_updated", data={})
+    plan_change_record(
+        actor=actor, pathway=pathway, plan=plan, code="plan.wishes_updated", data={}, changes=Changes(wishes=True)
+    )
     return plan
 
 
@@ -207,7 +243,9 @@ def goal_add(
         indicator=indicator,
     )
     plan = plan_for(pathway)
-    position = (Goal.objects.filter(plan=plan).aggregate(last=Max("position"))["last"] or 0) + 1
+    # The last position on the (plan, position) index, not an aggregate over every goal of the plan.
+    last = Goal.objects.filter(plan=plan).order_by("-position").values_list("position", flat=True).first()
+    position = (last or 0) + 1
     goal = Goal.objects.create(
         municipality_id=pathway.municipality_id,
         plan=plan,
@@ -226,7 +264,9 @@ def goal_add(
     if findings:
         goal.findings.set(findings)
         data["findings"] = _finding_labels(findings)
-    plan_change_record(actor=actor, pathway=pathway, plan=plan, code="goal.added", data=data)
+    plan_change_record(
+        actor=actor, pathway=pathway, plan=plan, code="goal.added", data=data, changes=Changes(goals=(goal,))
+    )
     return goal
 
 
@@ -299,7 +339,9 @@ def goal_update(
     if findings_changed:
         goal.findings.set(findings)
         data["findings"] = _finding_labels(findings)
-    plan_change_record(actor=actor, pathway=pathway, plan=goal.plan, code="goal.updated", data=data)
+    plan_change_record(
+        actor=actor, pathway=pathway, plan=goal.plan, code="goal.updated", data=data, changes=Changes(goals=(goal,))
+    )
     return goal
 
 
@@ -340,6 +382,7 @@ def goal_follow_up(
         plan=goal.plan,
         code="goal.followed_up",
         data={"goal": goal.title, "result": result, **_at(meeting)},
+        changes=Changes(follow_ups=(follow_up,)),
     )
     return follow_up
 
@@ -392,7 +435,9 @@ def agreement_create(
     if meeting is not None:
         code = "agreement.added_at_meeting"
         data.update(_at(meeting))
-    plan_change_record(actor=actor, pathway=pathway, plan=goal.plan, code=code, data=data)
+    plan_change_record(
+        actor=actor, pathway=pathway, plan=goal.plan, code=code, data=data, changes=Changes(agreements=(agreement,))
+    )
     return agreement
 
 
@@ -425,6 +470,7 @@ def agreement_update_status(
         plan=agreement.goal.plan,
         code="agreement.status_changed",
         data={"what": str(agreement), "agreement_from": from_status, "agreement_to": status},
+        changes=Changes(agreements=(agreement,)),
     )
     return agreement
 

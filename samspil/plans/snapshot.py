@@ -84,66 +84,272 @@ def _findings(goal: Goal) -> list[dict]:
     return [{"id": str(finding.public_id), "label": finding_label(finding)} for finding in goal.findings.all()]
 
 
-def build_snapshot(plan: Plan, *, subject_name: str, is_family: bool) -> dict:
-    """The whole plan as JSON, with Danish labels."""
+def whole_title(*, subject_name: str, is_family: bool) -> str:
+    """Who a goal or agreement without a named person is for or by, in Danish: the citizen, or the whole family."""
     with translation.override("da"):
-        whole = _("The whole family") if is_family else subject_name
-        goals = []
+        return _("The whole family") if is_family else subject_name
+
+
+def goal_entry(goal: Goal, *, whole: str) -> dict:
+    """One goal's row in a snapshot without its agreements and follow-ups (`goal` with its member, department and
+    findings). The entry functions are called inside `translation.override("da")`: the labels are in Danish."""
+    findings = _findings(goal)
+    return {
+        "id": str(goal.public_id),
+        "position": goal.position,
+        "member_id": str(goal.member.public_id) if goal.member_id else "",
+        "member_name": goal.member.full_name if goal.member_id else whole,
+        "life_area": goal.life_area,
+        "life_area_label": str(goal.get_life_area_display()),
+        "description": goal.description,
+        "goal_type": goal.goal_type,
+        "goal_type_label": str(goal.get_goal_type_display()),
+        "indicator": goal.indicator,
+        "horizon": goal.horizon,
+        "horizon_label": str(goal.get_horizon_display()),
+        "responsible_department": goal.responsible_department.name if goal.responsible_department_id else "",
+        "legal_basis": goal.legal_basis,
+        "status": goal.status,
+        "status_label": str(goal.get_status_display()),
+        # The findings it answers; `findings_text` is what a comparison shows (empty: none, as in a version saved
+        # before goals could answer findings).
+        "findings": findings,
+        "findings_text": "; ".join(finding["label"] for finding in findings),
+    }
+
+
+def agreement_entry(agreement: Agreement, *, whole: str) -> dict:
+    """One agreement's row in a snapshot (`agreement` with its owner and the owner's user or contact)."""
+    return {
+        "id": str(agreement.public_id),
+        "what": agreement.what,
+        "owner_kind": agreement.owner_kind,
+        "owner_name": agreement_owner_name(agreement, whole=whole),
+        "due_on": _date(agreement.due_on),
+        "status": agreement.status,
+        "status_label": str(agreement.get_status_display()),
+        "follow_up_note": agreement.follow_up_note,
+        "completed_on": _date(agreement.completed_on),
+    }
+
+
+def follow_up_entry(follow_up: GoalFollowUp) -> dict:
+    """One follow-up's row in a snapshot (`follow_up` with `assessed_by`)."""
+    return {
+        "id": str(follow_up.public_id),
+        "result": follow_up.result,
+        "result_label": str(follow_up.get_result_display()),
+        "assessed_on": _date(follow_up.assessed_on),
+        "note": follow_up.note,
+        "internal_note": follow_up.internal_note,
+        "assessed_by": follow_up.assessed_by.get_full_name(),
+    }
+
+
+def build_snapshot(plan: Plan, *, subject_name: str, is_family: bool) -> dict:
+    """The whole plan as JSON, with Danish labels, read from the database (a checkpoint; see `build_delta`)."""
+    whole = whole_title(subject_name=subject_name, is_family=is_family)
+    goals = []
+    with translation.override("da"):
         for goal in plan_queryset_goals(plan):
-            findings = _findings(goal)
-            goals.append(
-                {
-                    "id": str(goal.public_id),
-                    "position": goal.position,
-                    "member_id": str(goal.member.public_id) if goal.member_id else "",
-                    "member_name": goal.member.full_name if goal.member_id else whole,
-                    "life_area": goal.life_area,
-                    "life_area_label": str(goal.get_life_area_display()),
-                    "description": goal.description,
-                    "goal_type": goal.goal_type,
-                    "goal_type_label": str(goal.get_goal_type_display()),
-                    "indicator": goal.indicator,
-                    "horizon": goal.horizon,
-                    "horizon_label": str(goal.get_horizon_display()),
-                    "responsible_department": goal.responsible_department.name
-                    if goal.responsible_department_id
-                    else "",
-                    "legal_basis": goal.legal_basis,
-                    "status": goal.status,
-                    "status_label": str(goal.get_status_display()),
-                    # The findings it answers; `findings_text` is what a comparison shows (empty: none, as in a
-                    # version saved before goals could answer findings).
-                    "findings": findings,
-                    "findings_text": "; ".join(finding["label"] for finding in findings),
-                    "agreements": [
-                        {
-                            "id": str(agreement.public_id),
-                            "what": agreement.what,
-                            "owner_kind": agreement.owner_kind,
-                            "owner_name": agreement_owner_name(agreement, whole=whole),
-                            "due_on": _date(agreement.due_on),
-                            "status": agreement.status,
-                            "status_label": str(agreement.get_status_display()),
-                            "follow_up_note": agreement.follow_up_note,
-                            "completed_on": _date(agreement.completed_on),
-                        }
-                        for agreement in goal.agreements.all()
-                    ],
-                    "follow_ups": [
-                        {
-                            "id": str(follow_up.public_id),
-                            "result": follow_up.result,
-                            "result_label": str(follow_up.get_result_display()),
-                            "assessed_on": _date(follow_up.assessed_on),
-                            "note": follow_up.note,
-                            "internal_note": follow_up.internal_note,
-                            "assessed_by": follow_up.assessed_by.get_full_name(),
-                        }
-                        for follow_up in goal.follow_ups.all()
-                    ],
-                }
-            )
+            row = goal_entry(goal, whole=whole)
+            row["agreements"] = [agreement_entry(agreement, whole=whole) for agreement in goal.agreements.all()]
+            row["follow_ups"] = [follow_up_entry(follow_up) for follow_up in goal.follow_ups.all()]
+            goals.append(row)
     return {"schema": SCHEMA, "wishes": plan.citizen_wishes, "goals": goals}
+
+
+# --- a version as what changed ---------------------------------------------------------------------------------
+#
+# A version is saved either whole (a checkpoint: `PlanRevision.snapshot` as stored) or as a delta against the
+# version before it: only the rows that changed, each built by the same functions as a whole snapshot, so a row
+# keeps the display labels of the day it last changed. Applying the deltas in order to the checkpoint gives the
+# same snapshot as `build_snapshot` would have given at that moment. A delta:
+#
+#     {"wishes": "...",                                           # only when the wishes changed
+#      "goals": [{"before": id | None, "row": goal_entry}],        # added or changed goals (their own fields)
+#      "agreements": [{"goal": id, "before": id | None, "row": agreement_entry}],
+#      "follow_ups": [{"goal": id, "before": id | None, "row": follow_up_entry}],
+#      "removed": {"goals": [id], "agreements": [id], "follow_ups": [id]}}
+#
+# `before` is the id of the row that follows it in the plan's order (None: last), read from the database with the
+# same ordering as `plan_queryset_goals`, so a new row lands where a whole snapshot would have put it.
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a write to the plan changed, for `build_delta`: the rows added or changed (model instances) and the
+    public ids of rows removed. A write that cannot say passes no `Changes`, and the version is saved whole."""
+
+    wishes: bool = False
+    goals: tuple = ()
+    agreements: tuple = ()
+    follow_ups: tuple = ()
+    removed_goals: tuple = ()
+    removed_agreements: tuple = ()
+    removed_follow_ups: tuple = ()
+
+
+def _next_public_id(queryset, obj, name: str) -> str | None:
+    """The public id of the row after `obj` in `queryset` ordered by (`name`, id), the database's NULL order
+    included (PostgreSQL sorts NULL last, SQLite first), or None when it is the last."""
+    from django.db import connection
+    from django.db.models import Q
+
+    value, nulls_last = getattr(obj, name), connection.features.nulls_order_largest
+    if value is None:
+        after = Q(**{f"{name}__isnull": True, "id__gt": obj.pk})
+        if not nulls_last:
+            after |= Q(**{f"{name}__isnull": False})
+    else:
+        after = Q(**{f"{name}__gt": value}) | Q(**{name: value, "id__gt": obj.pk})
+        if nulls_last:
+            after |= Q(**{f"{name}__isnull": True})
+    following = queryset.filter(after).order_by(name, "id").values_list("public_id", flat=True).first()
+    return str(following) if following is not None else None
+
+
+def build_delta(plan: Plan, changes: Changes, *, subject_name: str, is_family: bool) -> dict:
+    """The delta of a version: the rows `changes` names, read again with what their snapshot rows show. Its cost
+    is that of the rows changed, whatever the size of the plan."""
+    whole = whole_title(subject_name=subject_name, is_family=is_family)
+    with translation.override("da"):
+        return _delta(plan, changes, whole=whole)
+
+
+def _delta(plan: Plan, changes: Changes, *, whole: str) -> dict:
+    delta: dict = {}
+    if changes.wishes:
+        delta["wishes"] = plan.citizen_wishes
+    if changes.goals:
+        goals = (
+            Goal.objects.filter(pk__in=[goal.pk for goal in changes.goals])
+            .select_related("member", "responsible_department")
+            .prefetch_related(Prefetch("findings", queryset=_findings_queryset()))
+            .order_by("position", "id")
+        )
+        delta["goals"] = [
+            {
+                "before": _next_public_id(Goal.objects.filter(plan_id=goal.plan_id), goal, "position"),
+                "row": goal_entry(goal, whole=whole),
+            }
+            for goal in goals
+        ]
+    if changes.agreements:
+        agreements = (
+            Agreement.objects.filter(pk__in=[agreement.pk for agreement in changes.agreements])
+            .select_related("goal", "owner__user", "owner__external_contact", "owner_member")
+            .order_by("due_on", "id")
+        )
+        delta["agreements"] = [
+            {
+                "goal": str(agreement.goal.public_id),
+                "before": _next_public_id(Agreement.objects.filter(goal_id=agreement.goal_id), agreement, "due_on"),
+                "row": agreement_entry(agreement, whole=whole),
+            }
+            for agreement in agreements
+        ]
+    if changes.follow_ups:
+        follow_ups = (
+            GoalFollowUp.objects.filter(pk__in=[follow_up.pk for follow_up in changes.follow_ups])
+            .select_related("goal", "assessed_by")
+            .order_by("assessed_on", "id")
+        )
+        delta["follow_ups"] = [
+            {
+                "goal": str(follow_up.goal.public_id),
+                "before": _next_public_id(
+                    GoalFollowUp.objects.filter(goal_id=follow_up.goal_id), follow_up, "assessed_on"
+                ),
+                "row": follow_up_entry(follow_up),
+            }
+            for follow_up in follow_ups
+        ]
+    removed = {
+        kind: [str(public_id) for public_id in ids]
+        for kind, ids in (
+            ("goals", changes.removed_goals),
+            ("agreements", changes.removed_agreements),
+            ("follow_ups", changes.removed_follow_ups),
+        )
+        if ids
+    }
+    if removed:
+        delta["removed"] = removed
+    return delta
+
+
+def _placed(rows: list[dict], row: dict, before: str | None) -> list[dict]:
+    """`rows` (a new list) with `row` in place of the row with its id, or, with `before`, moved before that row
+    (at the end when it is not there); a new row goes before `before`, or last."""
+    rows = list(rows)
+    at = next((index for index, old in enumerate(rows) if old["id"] == row["id"]), None)
+    if at is not None:
+        following = rows[at + 1]["id"] if at + 1 < len(rows) else None
+        if following == before:  # where it was
+            rows[at] = row
+            return rows
+        del rows[at]
+    where = next((index for index, old in enumerate(rows) if old["id"] == before), None) if before else None
+    rows.insert(len(rows) if where is None else where, row)
+    return rows
+
+
+def apply_delta(snapshot: dict, delta: dict) -> dict:
+    """The snapshot of the version after `snapshot`, from that version's delta. Returns a new dict and changes
+    nothing it was given; rows that did not change are shared with `snapshot` (treat both as read-only)."""
+    goals = snapshot.get("goals", [])
+    removed = delta.get("removed", {})
+    if removed.get("goals"):
+        gone = set(removed["goals"])
+        goals = [goal for goal in goals if goal["id"] not in gone]
+    gone_rows = set(removed.get("agreements", [])) | set(removed.get("follow_ups", []))
+    if gone_rows:
+        goals = [
+            {
+                **goal,
+                "agreements": [row for row in goal["agreements"] if row["id"] not in gone_rows],
+                "follow_ups": [row for row in goal["follow_ups"] if row["id"] not in gone_rows],
+            }
+            for goal in goals
+        ]
+    for change in delta.get("goals", []):
+        row = change["row"]
+        old = next((goal for goal in goals if goal["id"] == row["id"]), None)
+        row = {
+            **row,
+            "agreements": old["agreements"] if old else [],
+            "follow_ups": old["follow_ups"] if old else [],
+        }
+        goals = _placed(goals, row, change.get("before"))
+    for kind in ("agreements", "follow_ups"):
+        for change in delta.get(kind, []):
+            at = next((index for index, goal in enumerate(goals) if goal["id"] == change["goal"]), None)
+            if at is None:  # a row of a goal the plan's versions never had (not written through the services)
+                continue
+            goals = list(goals)
+            goal = goals[at]
+            goals[at] = {**goal, kind: _placed(goal[kind], change["row"], change.get("before"))}
+    result = {**snapshot, "goals": goals}
+    if "wishes" in delta:
+        result["wishes"] = delta["wishes"]
+    return result
+
+
+def snapshots_from_chain(rows) -> dict[int, dict]:
+    """The snapshots of consecutive versions from (number, stored snapshot, delta) rows in order of number: each
+    stretch starts at a checkpoint (a stored snapshot), and each delta applies to the version before it."""
+    snapshots: dict[int, dict] = {}
+    current = None
+    for number, stored, delta in rows:
+        if stored is not None:
+            current = stored
+        elif current is None:
+            raise ValueError(f"Plan version {number} is a delta without the versions before it")
+        else:
+            current = apply_delta(current, delta or {})
+        snapshots[number] = current
+    return snapshots
 
 
 # --- the citizen's edition --------------------------------------------------------------------------------
