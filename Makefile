@@ -46,14 +46,20 @@ test: install
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/samspil} $(PY) -m pytest $(PYTEST_ARGS)
 
-# A Copenhagen-scale municipality in its own PostgreSQL database; writes docs/benchmarks.md. Both benchmark
-# commands refuse any database whose name does not start with `samspil_bench` (samspil/demo/guards.py).
+# A Copenhagen-scale municipality in its own PostgreSQL database (BENCH_DATABASE_URL; beside it <name>_small with
+# 3,500 pathways and the access-log copies <name>_log, <name>_log_large), every page measured as a ratio to the
+# bench-only floor view (SAMSPIL_BENCH=1 mounts it for the bench's own gunicorn on BENCH_PORT); writes
+# docs/benchmarks.md. Options in BENCH_ARGS, e.g. BENCH_ARGS="--requests 20 --seconds 30 --log-rows-large 10000000".
+# Both benchmark commands refuse any database whose name does not start with `samspil_bench` (samspil/demo/guards.py).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samspil_bench
-BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) DATABASE_STATEMENT_TIMEOUT=0 DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only \
+BENCH_PORT ?= 8765
+BENCH_DB_NAME = $(firstword $(subst ?, ,$(lastword $(subst /, ,$(BENCH_DATABASE_URL)))))
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_PORT=$(BENCH_PORT) SAMSPIL_BENCH=1 DATABASE_STATEMENT_TIMEOUT=0 \
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-only \
 	SAMSPIL_CPR_ENCRYPTION_KEYS=c2Ftc3BpbC1kZXZlbG9wbWVudC1vbmx5LWtleS0wMDA= SAMSPIL_CPR_INDEX_KEY=bench-only-blind-index-key-never-in-production \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=127.0.0.1,testserver
 bench: install
-	createdb -h 127.0.0.1 -U postgres samspil_bench 2>/dev/null || true
+	createdb --maintenance-db=$(patsubst %/$(BENCH_DB_NAME),%/postgres,$(firstword $(subst ?, ,$(BENCH_DATABASE_URL)))) $(BENCH_DB_NAME) 2>/dev/null || true
 	$(BENCH_ENV) $(PY) manage.py migrate --noinput -v0
 	$(BENCH_ENV) $(PY) manage.py bench $(BENCH_ARGS)
 

@@ -16,6 +16,9 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Demo mode lets the demo users log in. It is refused unless DEBUG is on as well.
 DEMO_MODE = env.bool("SAMSPIL_DEMO_MODE", default=False) and DEBUG
+# The benchmark's own pages (samspil/demo/urls.py: the floor view) are mounted only when this is on; `make bench`
+# sets SAMSPIL_BENCH=1 for its own server. Never in production.
+SAMSPIL_BENCH = env.bool("SAMSPIL_BENCH", default=False)
 
 _DEV_ONLY = "insecure-development-only"
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_DEV_ONLY if DEBUG else "")

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -44,3 +45,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.SAMSPIL_BENCH:  # the benchmark's floor view (`make bench` only, never in production)
+    urlpatterns.append(path("_bench/", include("samspil.demo.urls")))
