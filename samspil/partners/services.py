@@ -371,6 +371,7 @@ def partner_agreement_complete(*, actor, pathway: Pathway, agreement_public_id, 
     from samspil.plans.choices import AgreementStatus
     from samspil.plans.models import Agreement
     from samspil.plans.services import plan_change_record
+    from samspil.plans.snapshot import Changes
 
     # Lock the pathway's row first: it serialises the plan's version numbers (as the plan services do) and waits
     # for a coordinator ending the access at this moment; then the partner rule is asked again, inside the lock.
@@ -408,5 +409,6 @@ def partner_agreement_complete(*, actor, pathway: Pathway, agreement_public_id, 
         plan=agreement.goal.plan,
         code="agreement.status_changed",
         data={"what": str(agreement), "agreement_from": from_status, "agreement_to": agreement.status},
+        changes=Changes(agreements=(agreement,)),
     )
     return agreement

@@ -24,6 +24,7 @@ from samspil.pathways.models import Pathway
 from samspil.plans.choices import OPEN_AGREEMENT_STATUSES, AgreementStatus
 from samspil.plans.models import Agreement, Goal, GoalComment, Plan, PlanRevision
 from samspil.plans.services import plan_change_record, plan_for, revision_response_set
+from samspil.plans.snapshot import Changes
 from samspil.portal.access import portal_pathway_lock
 from samspil.portal.forms import COMMENT_MAX, WISHES_MAX
 from samspil.portal.notify import notify
@@ -73,7 +74,14 @@ def portal_wishes_update(*, actor, pathway: Pathway, wishes: str, expected_versi
     plan.citizen_wishes = wishes
     plan.version += 1
     plan.save(update_fields=["citizen_wishes", "version", "updated_at"])
-    plan_change_record(actor=actor, pathway=pathway, plan=plan, code="portal.wishes_updated", data=_as(pathway))
+    plan_change_record(
+        actor=actor,
+        pathway=pathway,
+        plan=plan,
+        code="portal.wishes_updated",
+        data=_as(pathway),
+        changes=Changes(wishes=True),
+    )
     _tell_coordinator(pathway, "plan_changed")
     return plan
 
@@ -139,6 +147,7 @@ def portal_agreement_done(*, actor, pathway: Pathway, agreement: Agreement, expe
         plan=agreement.goal.plan,
         code="portal.agreement_done",
         data={"what": str(agreement), **_as(pathway)},
+        changes=Changes(agreements=(agreement,)),
     )
     _tell_coordinator(pathway, "plan_changed")
     return agreement
