@@ -4,11 +4,32 @@ Overdue agreements, meetings to hold and to record, status meetings due by the p
 not revised for a while. Every count comes from a bounded number of aggregate queries, whatever the caseload.
 """
 
+import base64
+import binascii
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, DateTimeField, Exists, Max, OuterRef, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
 
 from samspil.access import policy
@@ -21,6 +42,7 @@ from samspil.pathways.models import Pathway
 UPCOMING_DAYS = 14  # meetings to hold: those starting within the next two weeks
 DUE_SOON_DAYS = 7  # status meetings shown when due within a week (or overdue)
 TRANSITION_WARNING_MONTHS = 6  # seed 002: the transition at 18 is prepared from six months before the birthday
+PAGE_SIZE = 25  # pathways per page of the worklist: the page reads, renders and logs only these
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -112,7 +134,7 @@ def pathway_subject_reads(pathways) -> list[tuple]:
 
 @dataclass
 class PathwayTasks:
-    pathway: Pathway | int  # the id, until `worklist_counts(with_pathways=True)` loads the pathway
+    pathway: Pathway
     overdue_agreements: int = 0
     meetings_to_hold: list = field(default_factory=list)
     meetings_to_record: list = field(default_factory=list)
@@ -146,21 +168,53 @@ class Worklist:
     status_meetings_due: int
     plans_stale: int
     transitions_due: int = 0
+    next_cursor: str | None = None  # the next page of rows (`worklist_page`), None on the last
 
 
-def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
-    """The worklist of the pathways the actor coordinates.
+# --- the rules in SQL: the counts and the choice of rows are aggregates, so Python never walks the caseload ----
+#
+# Each rule below is the SQL form of the Python rule that `_pathway_tasks` applies to the rows a page shows
+# (`next_status_meeting_due`, `transition_due`, the stale plan); tests hold the two to the same answers.
 
-    Reads plain values for all coordinated pathways (no model instances, so "Mine forløb" stays fast with a
-    large caseload); with `with_pathways`, the pathways that have tasks are loaded for display (one query).
-    """
+
+@dataclass(frozen=True)
+class _Moment:
+    today: datetime.date
+    now: datetime.datetime
+
+    @classmethod
+    def current(cls) -> "_Moment":
+        return cls(today=timezone.localdate(), now=timezone.now())
+
+    def start_of(self, day: datetime.date) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _latest_birth_date_warned(today: datetime.date) -> datetime.date:
+    """The latest birth date whose transition warning has begun by `today` (`transition_warning_from` only grows
+    with the birth date, so every earlier birth date is warned too)."""
+    born = months_before(today, -TRANSITION_WARNING_MONTHS)
+    born = born.replace(year=born.year - ADULT_AGE, day=min(born.day, 28) if born.month == 2 else born.day)
+    day = datetime.timedelta(days=1)
+    while transition_warning_from(born) > today:
+        born -= day
+    while transition_warning_from(born + day) <= today:
+        born += day
+    return born
+
+
+def _per_pathway_count(queryset):
+    """COUNT(*) of `queryset` rows of the outer pathway, as a scalar subquery (0 when there are none)."""
+    counted = queryset.filter(pathway=OuterRef("pk")).order_by().values("pathway").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _rules_queryset(actor, moment: _Moment):
+    """The actor's active coordinated pathways, each with what the rules need, as columns of one query."""
     from samspil.meetings.choices import CADENCE_TYPES, MeetingStatus, MeetingType
     from samspil.meetings.models import Meeting
-    from samspil.meetings.selectors import next_status_meeting_due
     from samspil.plans.models import PlanRevision
 
-    today = timezone.localdate()
-    now = timezone.now()
     last_held = (
         Meeting.objects.filter(pathway=OuterRef("pk"), status=MeetingStatus.HELD, meeting_type__in=CADENCE_TYPES)
         .order_by()
@@ -180,83 +234,199 @@ def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
         meeting_type=MeetingType.TRANSITION_18,
         status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD],
     )
-    coordinated = list(
-        active_pathways(actor, policy.MANAGE)
-        .annotate(
-            last_cadence_meeting=Subquery(last_held, output_field=DateTimeField()),
-            plan_revised_at=Subquery(last_revision, output_field=DateTimeField()),
-            has_transition_meeting=Exists(transition_meeting),
-        )
-        .order_by("opened_on", "id")
-        .values(
-            "pk",
-            "opened_on",
-            "programme__status_meeting_cadence_days",
-            "last_cadence_meeting",
-            "plan_revised_at",
-            "citizen__birth_date",
-            "programme__min_age",
-            "has_transition_meeting",
-        )
+    planned = planned_meetings_until(moment.now)
+    born = "citizen__birth_date"
+    # The 18th birthday and the opening day as comparable numbers (yyyymmdd); 29 February comes of age on 1 March
+    # (`eighteenth_birthday`: 18 years after a leap year is never one).
+    birthday_key = (ExtractYear(born) + ADULT_AGE) * 10000 + Case(
+        When(**{f"{born}__month": 2, f"{born}__day": 29}, then=Value(301)),
+        default=ExtractMonth(born) * 100 + ExtractDay(born),
     )
-    ids = [row["pk"] for row in coordinated]
-    overdue = dict(
-        overdue_agreements(today).filter(pathway__in=ids).order_by().values_list("pathway_id").annotate(n=Count("id"))
+    day = Value(datetime.timedelta(days=1), output_field=DurationField())
+    cadence = ExpressionWrapper(F("programme__status_meeting_cadence_days"), output_field=IntegerField())
+    return active_pathways(actor, policy.MANAGE).annotate(
+        last_cadence_meeting=Subquery(last_held, output_field=DateTimeField()),
+        plan_revised_at=Subquery(last_revision, output_field=DateTimeField()),
+        has_transition_meeting=Exists(transition_meeting),
+        n_overdue=_per_pathway_count(overdue_agreements(moment.today)),
+        n_to_record=_per_pathway_count(planned.filter(starts_at__lte=moment.now)),
+        n_to_hold=_per_pathway_count(planned.filter(starts_at__gt=moment.now)),
+        cadence_base=Coalesce(
+            TruncDate("last_cadence_meeting", tzinfo=timezone.get_current_timezone()), F("opened_on")
+        ),
+        # The day the next status meeting is due (a date plus days is a timestamp in the database: cast back).
+        status_due_at=Cast(
+            ExpressionWrapper(
+                F("cadence_base") + ExpressionWrapper(cadence * day, output_field=DurationField()),
+                output_field=DateTimeField(),
+            ),
+            output_field=DateField(),
+        ),
+        birthday_key=ExpressionWrapper(birthday_key, output_field=IntegerField()),
+        opened_key=ExpressionWrapper(
+            ExtractYear("opened_on") * 10000 + ExtractMonth("opened_on") * 100 + ExtractDay("opened_on"),
+            output_field=IntegerField(),
+        ),
     )
-    planned = list(planned_meetings_until(now).filter(pathway__in=ids))
+
+
+def _rules(moment: _Moment) -> dict[str, Q]:
+    """Each rule as a condition on `_rules_queryset`."""
+    stale_before = moment.now - datetime.timedelta(days=settings.SAMSPIL_PLAN_REVISION_DAYS)
+    local = timezone.localtime(stale_before)
+    # A pathway without a revision counts from the start of its opening day (Copenhagen).
+    opened_stale = Q(opened_on__lt=local.date())
+    if moment.start_of(local.date()) < stale_before:
+        opened_stale = Q(opened_on__lte=local.date())
+    has_cadence = Q(programme__status_meeting_cadence_days__gt=0)
+
+    def due_before(day: datetime.date) -> Q:  # the next status meeting is due before `day`
+        return has_cadence & Q(status_due_at__lt=day)
+
+    return {
+        "overdue": Q(n_overdue__gt=0),
+        "to_record": Q(n_to_record__gt=0),
+        "to_hold": Q(n_to_hold__gt=0),
+        "status_due": due_before(moment.today + datetime.timedelta(days=DUE_SOON_DAYS + 1)),
+        "status_overdue": due_before(moment.today),
+        "stale": Q(plan_revised_at__lt=stale_before) | (Q(plan_revised_at__isnull=True) & opened_stale),
+        "transition": Q(
+            citizen__isnull=False,
+            programme__min_age__lt=ADULT_AGE,
+            has_transition_meeting=False,
+            citizen__birth_date__lte=_latest_birth_date_warned(moment.today),
+            birthday_key__gte=F("opened_key"),
+        ),
+    }
+
+
+def _tiers(rules: dict[str, Q]):
+    """How urgent a pathway's tasks are: 0 something is late, 1 something is due soon, 2 the plan is old."""
+    return Case(
+        When(rules["overdue"] | rules["to_record"] | rules["status_overdue"], then=Value(0)),
+        When(rules["to_hold"] | rules["status_due"] | rules["transition"], then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+
+
+def _has_tasks(rules: dict[str, Q]) -> Q:
+    return (
+        rules["overdue"]
+        | rules["to_record"]
+        | rules["to_hold"]
+        | rules["status_due"]
+        | rules["stale"]
+        | (rules["transition"])
+    )
+
+
+def worklist_totals(*, actor, moment: _Moment | None = None) -> Worklist:
+    """The worklist's figures over every pathway the actor coordinates, in one aggregate query (no rows)."""
+    moment = moment or _Moment.current()
+    rules = _rules(moment)
+    totals = _rules_queryset(actor, moment).aggregate(
+        overdue_agreements=Coalesce(Sum("n_overdue"), 0),
+        meetings_to_record=Coalesce(Sum("n_to_record"), 0),
+        meetings_to_hold=Coalesce(Sum("n_to_hold"), 0),
+        status_meetings_due=Count("pk", filter=rules["status_due"]),
+        plans_stale=Count("pk", filter=rules["stale"]),
+        transitions_due=Count("pk", filter=rules["transition"]),
+    )
+    return Worklist(rows=[], **totals)
+
+
+# --- the rows a page shows ----------------------------------------------------------------------------------
+
+
+def _encode_cursor(tier: int, pathway: Pathway) -> str:
+    raw = f"{tier}|{pathway.opened_on.isoformat()}|{pathway.public_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> tuple[int, datetime.date, uuid.UUID] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        tier, day, public_id = raw.split("|")
+        return int(tier), datetime.date.fromisoformat(day), uuid.UUID(public_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+def _pathway_tasks(pathway: Pathway, meetings: list, moment: _Moment) -> PathwayTasks:
+    """The Python rules for one pathway read by `_rules_queryset`: what the worklist's row says."""
+    from samspil.meetings.selectors import next_status_meeting_due
+
+    tasks = PathwayTasks(pathway=pathway, overdue_agreements=pathway.n_overdue, plan_revised_at=pathway.plan_revised_at)
+    for meeting in meetings:
+        (tasks.meetings_to_record if meeting.starts_at <= moment.now else tasks.meetings_to_hold).append(meeting)
+    due = next_status_meeting_due(
+        cadence_days=pathway.programme.status_meeting_cadence_days,
+        last_cadence_meeting=pathway.last_cadence_meeting,
+        opened_on=pathway.opened_on,
+    )
+    if due and due <= moment.today + datetime.timedelta(days=DUE_SOON_DAYS):
+        tasks.status_meeting_due = due
+    reference = pathway.plan_revised_at or moment.start_of(pathway.opened_on)
+    tasks.plan_stale = moment.now - reference > datetime.timedelta(days=settings.SAMSPIL_PLAN_REVISION_DAYS)
+    tasks.transition_18_on = transition_due(
+        born=pathway.citizen.birth_date if pathway.citizen_id else None,
+        opened_on=pathway.opened_on,
+        min_age=pathway.programme.min_age,
+        has_meeting=pathway.has_transition_meeting,
+        today=moment.today,
+    )
+    return tasks
+
+
+def worklist_page(*, actor, cursor: str = "", page_size: int | None = None) -> Worklist:
+    """The worklist: the figures over every pathway the actor coordinates, and one page of the pathways with
+    something to do, the most urgent first (something late, then due soon, then only an old plan; within each the
+    longest open first), by keyset pagination on (urgency, opened on, public id). `page_size=None`: every row.
+
+    Two queries for the rows whatever the caseload (the pathways, their planned meetings), one for the figures.
+    """
+    moment = _Moment.current()
+    rules = _rules(moment)
+    pathways = (
+        _rules_queryset(actor, moment)
+        .annotate(tier=_tiers(rules))
+        .filter(_has_tasks(rules))
+        .select_related("programme", "citizen", "household")
+        .order_by("tier", "opened_on", "public_id")
+    )
+    position = _decode_cursor(cursor) if cursor else None
+    if position:
+        tier, opened_on, public_id = position
+        pathways = pathways.filter(
+            Q(tier__gt=tier)
+            | Q(tier=tier, opened_on__gt=opened_on)
+            | Q(tier=tier, opened_on=opened_on, public_id__gt=public_id)
+        )
+    pathways = list(pathways if page_size is None else pathways[: page_size + 1])
+    next_cursor = None
+    if page_size is not None and len(pathways) > page_size:
+        pathways = pathways[:page_size]
+        next_cursor = _encode_cursor(pathways[-1].tier, pathways[-1])
     meetings_of: dict[int, list] = {}
-    for meeting in planned:
-        meetings_of.setdefault(meeting.pathway_id, []).append(meeting)
-    stale_after = datetime.timedelta(days=settings.SAMSPIL_PLAN_REVISION_DAYS)
-    rows = []
-    for values in coordinated:
-        tasks = PathwayTasks(
-            pathway=values["pk"],
-            overdue_agreements=overdue.get(values["pk"], 0),
-            plan_revised_at=values["plan_revised_at"],
-        )
-        for meeting in meetings_of.get(values["pk"], []):
-            (tasks.meetings_to_record if meeting.starts_at <= now else tasks.meetings_to_hold).append(meeting)
-        due = next_status_meeting_due(
-            cadence_days=values["programme__status_meeting_cadence_days"],
-            last_cadence_meeting=values["last_cadence_meeting"],
-            opened_on=values["opened_on"],
-        )
-        if due and due <= today + datetime.timedelta(days=DUE_SOON_DAYS):
-            tasks.status_meeting_due = due
-        reference = values["plan_revised_at"] or timezone.make_aware(
-            datetime.datetime.combine(values["opened_on"], datetime.time.min)
-        )
-        tasks.plan_stale = now - reference > stale_after
-        tasks.transition_18_on = transition_due(
-            born=values["citizen__birth_date"],
-            opened_on=values["opened_on"],
-            min_age=values["programme__min_age"],
-            has_meeting=values["has_transition_meeting"],
-            today=today,
-        )
-        rows.append(tasks)
-    with_tasks = [row for row in rows if row.has_tasks]
-    if with_pathways and with_tasks:
-        loaded = Pathway.objects.select_related("programme", "citizen", "household").in_bulk(
-            [row.pathway for row in with_tasks]
-        )
-        for row in with_tasks:
-            row.pathway = loaded[row.pathway]
-    return Worklist(
-        rows=with_tasks,
-        overdue_agreements=sum(row.overdue_agreements for row in rows),
-        meetings_to_hold=sum(len(row.meetings_to_hold) for row in rows),
-        meetings_to_record=sum(len(row.meetings_to_record) for row in rows),
-        status_meetings_due=sum(1 for row in rows if row.status_meeting_due),
-        plans_stale=sum(1 for row in rows if row.plan_stale),
-        transitions_due=sum(1 for row in rows if row.transition_18_on),
-    )
+    if pathways:
+        planned = planned_meetings_until(moment.now).filter(pathway__in=[p.pk for p in pathways])
+        for meeting in planned:
+            meetings_of.setdefault(meeting.pathway_id, []).append(meeting)
+    worklist = worklist_totals(actor=actor, moment=moment)
+    worklist.rows = [_pathway_tasks(p, meetings_of.get(p.pk, []), moment) for p in pathways]
+    worklist.next_cursor = next_cursor
+    return worklist
 
 
-def worklist_for_page(*, actor) -> Worklist:
-    """The worklist page: as `worklist_counts`, and the citizens shown are logged as read."""
-    worklist = worklist_counts(actor=actor, with_pathways=True)
+def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
+    """The figures, and every pathway with something to do (`worklist_page` without pages: *Mine opgaver*)."""
+    return worklist_page(actor=actor, page_size=None)
+
+
+def worklist_for_page(*, actor, cursor: str = "", page_size: int | None = None) -> Worklist:
+    """The worklist page: one page of `worklist_page`, and the citizens it shows are logged as read."""
+    worklist = worklist_page(actor=actor, cursor=cursor, page_size=page_size or PAGE_SIZE)
     reads = pathway_subject_reads([row.pathway for row in worklist.rows])
     access_record_each(actor=actor, reads=reads, shown="pathway.worklist", purpose=AccessPurpose.COORDINATION)
     return worklist
