@@ -182,6 +182,15 @@ else:
         _server_settings.append(f"-c statement_timeout={_statement_timeout}s")
     if _server_settings:
         _pg_options["options"] = " ".join(_server_settings)
+    # Server-side prepared statements (opt-in): psycopg prepares a query after DATABASE_PREPARE_THRESHOLD runs on a
+    # connection and PostgreSQL then skips planning it (the access-rights query of every pathway page is planned in
+    # ~3 ms and run in ~0.2 ms). Needs server-side parameter binding, which changes how every query is sent, and
+    # breaks behind PgBouncer in transaction mode before 1.21 (max_prepared_statements). Off (empty) by default.
+    # See docs/architecture.md, "Index-backed scope and the cost of the rights query".
+    _prepare_threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="")
+    if _prepare_threshold:
+        _pg_options["server_side_binding"] = True
+        _pg_options["prepare_threshold"] = int(_prepare_threshold)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when configured, backs the cache, the sessions and Celery.
