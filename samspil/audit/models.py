@@ -142,7 +142,11 @@ class AccessLogEntry(AppendOnlyModel):
 
     On PostgreSQL the table is partitioned by month on `created_at` (migration 0006, `manage.py audit_partitions`,
     `manage.py audit_retention`); its primary key there is `(id, created_at)`, and `id` alone stays unique through
-    its identity sequence. Only the indexes the readers use exist (below): no single-column ones.
+    its identity sequence. Only the indexes the readers use exist (below): no single-column ones. The foreign keys
+    have no database constraint (migration 0007): a constraint checks and KEY SHARE-locks the user, citizen, pathway
+    and municipality row for every row inserted, which more than doubled the cost of a page view's INSERT (measured:
+    docs/architecture.md); the rows are written only by `audit.services` from loaded objects, and PROTECT still
+    holds in the ORM (Django looks for rows before deleting a user, citizen or pathway, through the indexes below).
     """
 
     municipality = models.ForeignKey(
@@ -151,10 +155,16 @@ class AccessLogEntry(AppendOnlyModel):
         related_name="+",
         verbose_name=_("municipality"),
         db_index=False,
+        db_constraint=False,
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who"), db_index=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who"),
+        db_index=False,
+        db_constraint=False,
     )
     citizen = models.ForeignKey(
         "citizens.Citizen",
@@ -163,6 +173,7 @@ class AccessLogEntry(AppendOnlyModel):
         related_name="+",
         verbose_name=_("citizen"),
         db_index=False,
+        db_constraint=False,
     )
     # A person who is not (yet) a registered citizen, e.g. in imported service consumption, is logged by
     # the CPR blind index (the citizens' `cpr_index`), so the read can be found for them later.
@@ -174,6 +185,7 @@ class AccessLogEntry(AppendOnlyModel):
         related_name="+",
         verbose_name=_("pathway"),
         db_index=False,
+        db_constraint=False,
     )
     shown = models.CharField(_("what was shown"), max_length=40)
     purpose = models.CharField(_("purpose"), max_length=20, choices=AccessPurpose.choices)

@@ -10,8 +10,8 @@ in UTC, named `audit_accesslogentry_pYYYYMM`, and a DEFAULT partition so no row 
   created_at)` (the citizen's insight page), `(pathway, created_at)` (the coordinator's access-log page, the
   experts' reads), `(actor, created_at)` (a review of what one employee has read, and the PROTECT check when a user
   is deleted) and `(subject_index, created_at)` where `subject_index <> ''` (reads by blind index);
-- the foreign keys stay (PostgreSQL 15 allows them on a partitioned table; the insert cost was measured, see
-  docs/architecture.md "The access log at national scale");
+- the foreign keys are made again here (PostgreSQL 15 allows them on a partitioned table); 0007 then drops their
+  constraints, after measuring what they cost on insert;
 - the append-only row trigger on the parent is cloned by PostgreSQL to every partition; the TRUNCATE statement
   trigger is not, so `samspil_access_log_partition(month)` creates it on each partition it makes;
 - partitions are made for 24 months back and 3 ahead of the migration's Python clock (`timezone.now()`), and
