@@ -15,6 +15,7 @@ from django.db.models import (
     DateTimeField,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     OuterRef,
     Prefetch,
     Q,
@@ -34,7 +35,7 @@ from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
 from samspil.audit.services import access_denied_record, access_record, access_record_each
 from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
 from samspil.core.db import JoinedText
-from samspil.partners.selectors import team_invitation_annotations
+from samspil.partners.selectors import _LIVE_FIELDS as INVITATION_FIELDS  # what `team_invitation` reads
 from samspil.pathways.access_log import AccessLogFilters, AccessLogPage, Cursor, attempt_description
 from samspil.pathways.models import Pathway, StatusChange, TeamMember
 
@@ -175,19 +176,26 @@ def _decode_cursor(cursor: str) -> tuple[datetime.date, uuid.UUID] | None:
         return None
 
 
-def pathway_list_mine(
-    *, actor, status: str = "", programme_id=None, cursor: str = "", page_size: int | None = None
-) -> Page:
-    """The pathways the actor coordinates or is on the team of, newest first, by keyset pagination."""
-    page_size = page_size or settings.SAMSPIL_PAGE_SIZE
+@dataclass(frozen=True)
+class MineRow:
+    """One row of *Mine forløb* as the page shows it: plain values read in the list's one query."""
+
+    public_id: uuid.UUID
+    url: str
+    name: str  # the citizen's name or the family's
+    programme: str
+    status: str
+    status_label: str
+    coordinator: str
+    is_mine: bool  # the coordinator (by the MANAGE rule), else on the team
+    opened_on: datetime.date
+
+
+def _mine_queryset(actor, *, status: str, programme_id, cursor: str):
     pathways = (
         Pathway.objects.visible_to(actor, policy.CONTRIBUTE)
         # The coordinator by the MANAGE rule (still working in the coordinating department), as on the overview.
         .annotate(is_mine=ExpressionWrapper(scopes.coordinator_of(actor), output_field=BooleanField()))
-        .select_related("programme", "citizen", "household", "coordinator", "lead_department")
-        .prefetch_related(
-            Prefetch("household__memberships", queryset=HouseholdMember.objects.current().select_related("citizen")),
-        )
     )
     if status:
         pathways = pathways.filter(status=status)
@@ -197,13 +205,107 @@ def pathway_list_mine(
     if position:
         opened_on, public_id = position
         pathways = pathways.filter(Q(opened_on__lt=opened_on) | Q(opened_on=opened_on, public_id__lt=public_id))
-    rows = list(pathways.order_by("-opened_on", "-public_id")[: page_size + 1])
+    return pathways.order_by("-opened_on", "-public_id")
+
+
+_MINE_VALUES = (
+    "pk",
+    "public_id",
+    "municipality_id",
+    "opened_on",
+    "status",
+    "citizen_id",
+    "citizen__municipality_id",
+    "citizen__first_name",
+    "citizen__last_name",
+    "household_id",
+    "household__name",
+    "programme__name",
+    "coordinator__first_name",
+    "coordinator__last_name",
+    "is_mine",
+)
+
+
+def pathway_list_mine(
+    *,
+    actor,
+    status: str = "",
+    programme_id=None,
+    cursor: str = "",
+    page_size: int | None = None,
+    as_rows: bool = False,
+) -> Page:
+    """The pathways the actor coordinates or is on the team of, newest first, by keyset pagination.
+
+    The page's citizens are logged as read. With `as_rows` (the web page) the rows are `MineRow`s read as plain
+    values, with no model instances and one `reverse()` per page, so the page's cost is its rows' and small;
+    otherwise pathways with their related rows (the API's serializer).
+    """
+    page_size = page_size or settings.SAMSPIL_PAGE_SIZE
+    pathways = _mine_queryset(actor, status=status, programme_id=programme_id, cursor=cursor)
+    if as_rows:
+        return _mine_rows(actor, pathways, page_size)
+    pathways = pathways.select_related("programme", "citizen", "household", "coordinator", "lead_department")
+    pathways = pathways.prefetch_related(
+        Prefetch("household__memberships", queryset=HouseholdMember.objects.current().select_related("citizen")),
+    )
+    rows = list(pathways[: page_size + 1])
     next_cursor = _encode_cursor(rows[page_size - 1]) if len(rows) > page_size else None
     rows = rows[:page_size]
     reads = []
     for pathway in rows:
         members = [pathway.citizen] if pathway.citizen_id else [m.citizen for m in pathway.household.memberships.all()]
         reads.extend((citizen, pathway) for citizen in members)
+    access_record_each(actor=actor, reads=reads, shown="pathway.list", purpose=AccessPurpose.COORDINATION)
+    return Page(rows=rows, next_cursor=next_cursor)
+
+
+def _mine_rows(actor, pathways, page_size: int) -> Page:
+    from django.urls import reverse
+
+    from samspil.pathways.choices import PathwayStatus
+
+    values = list(pathways.values(*_MINE_VALUES)[: page_size + 1])
+    next_cursor = None
+    if len(values) > page_size:
+        values = values[:page_size]
+        last = values[-1]
+        next_cursor = _encode_cursor(Pathway(opened_on=last["opened_on"], public_id=last["public_id"]))
+    # The family members the page names, for the access log: one query, only when the page has families.
+    members: dict[int, list] = {}
+    households = {row["household_id"] for row in values if row["household_id"]}
+    if households:
+        current = HouseholdMember.objects.current().filter(household_id__in=households)
+        for household_id, citizen_id, municipality_id in current.values_list(
+            "household_id", "citizen_id", "citizen__municipality_id"
+        ):
+            members.setdefault(household_id, []).append(Citizen(pk=citizen_id, municipality_id=municipality_id))
+    placeholder = uuid.UUID(int=0)
+    overview_url = reverse("pathways:overview", args=[placeholder])
+    labels = dict(PathwayStatus.choices)
+    rows, reads = [], []
+    for row in values:
+        pathway = Pathway(pk=row["pk"], municipality_id=row["municipality_id"])
+        if row["citizen_id"]:
+            name = f"{row['citizen__first_name']} {row['citizen__last_name']}"
+            subjects = [Citizen(pk=row["citizen_id"], municipality_id=row["citizen__municipality_id"])]
+        else:
+            name, subjects = row["household__name"], members.get(row["household_id"], [])
+        reads.extend((citizen, pathway) for citizen in subjects)
+        rows.append(
+            MineRow(
+                public_id=row["public_id"],
+                url=overview_url.replace(str(placeholder), str(row["public_id"])),
+                name=name,
+                programme=row["programme__name"],
+                status=row["status"],
+                status_label=str(labels.get(row["status"], row["status"])),
+                coordinator=f"{row['coordinator__first_name']} {row['coordinator__last_name']}".strip(),
+                is_mine=bool(row["is_mine"]),
+                opened_on=row["opened_on"],
+            )
+        )
     access_record_each(actor=actor, reads=reads, shown="pathway.list", purpose=AccessPurpose.COORDINATION)
     return Page(rows=rows, next_cursor=next_cursor)
 
@@ -239,6 +341,8 @@ class Overview:
     # A family: the current members (each citizen in `citizens` carries its row as `household_member`) and the
     # members whose membership has ended, newest end first (the family's history).
     former_members: list = field(default_factory=list)
+    # The lists cut at `limit` rows (see `pathway_overview`): the page links to all of them ("?vis=alle").
+    cut: frozenset = frozenset()
 
     @property
     def has_minors(self) -> bool:
@@ -273,9 +377,9 @@ class OutsideAccess:
     revoked_at: datetime.datetime | None
 
 
-def _outside_access(pathway: Pathway) -> list[OutsideAccess]:
+def _outside_access(pathway: Pathway, limit: int | None = None) -> list[OutsideAccess]:
     """The pathway's grants (newest start first) and break-glass openings (newest first), in one query: a UNION of
-    the two tables with the same columns."""
+    the two tables with the same columns; with `limit`, the newest `limit` + 1 of the two together."""
     columns = ("kind", "public_id", "first_name", "last_name", "reason", "created_at", "until", "revoked", "since")
     grants = (
         AccessGrant.objects.filter(pathway=pathway)
@@ -303,7 +407,10 @@ def _outside_access(pathway: Pathway) -> list[OutsideAccess]:
         )
         .values_list(*columns)
     )
-    rows = sorted(grants.union(openings, all=True), key=lambda row: row[-1], reverse=True)  # newest first
+    union = grants.union(openings, all=True)
+    if limit is not None:
+        union = union.order_by("-since")[: limit + 1]
+    rows = sorted(union, key=lambda row: row[-1], reverse=True)  # newest first
     return [
         OutsideAccess(
             kind=kind,
@@ -318,8 +425,70 @@ def _outside_access(pathway: Pathway) -> list[OutsideAccess]:
     ]
 
 
-def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Overview:
-    """Everything on the overview page, in a constant number of queries.
+# How many rows of each of the overview's lists (team, former team, consents, legal bases, status changes, grants,
+# break-glass openings) and of its timeline the page shows before it links to all of them: a pathway's history grows,
+# the page's cost should not.
+OVERVIEW_LIST_SIZE = 10
+OVERVIEW_TIMELINE_SIZE = 20
+# All of them ("Vis alle"): the timeline still stops somewhere; the whole history is on the access-log page.
+OVERVIEW_TIMELINE_ALL = 500
+
+
+def _first(rows, limit: int | None, name: str, cut: set) -> list:
+    """The first `limit` of `rows`, read as `limit + 1` (so the page knows there are more without counting them);
+    `name` goes into `cut` when there were more."""
+    if limit is None:
+        return list(rows)
+    rows = list(rows[: limit + 1])
+    if len(rows) > limit:
+        cut.add(name)
+    return rows[:limit]
+
+
+def _team_rows(pathway: Pathway, today: datetime.date, limit: int | None) -> tuple[list, list, set]:
+    """The current and the former team places (each in the order kind, start, id), at most `limit` + 1 of each, in
+    one query: a window numbers the rows of the current and of the former places apart."""
+    from django.db.models import Case, When, Window
+    from django.db.models.functions import RowNumber
+
+    current = Q(active_from__lte=today) & (Q(active_to__isnull=True) | Q(active_to__gte=today))
+    # An external member's live invitation to Samspil, in this query: a join, not `team_invitation_annotations`'s
+    # subquery per field (cheaper to build and to plan); a place has at most one live invitation (a constraint).
+    live = FilteredRelation("partner_invitations", condition=Q(partner_invitations__ended_at__isnull=True))
+    team = (
+        TeamMember.objects.filter(pathway=pathway)
+        .select_related("user", "department", "external_contact__organisation")
+        .annotate(live_invitation=live)
+        .annotate(**{f"partner_invitation_{name}": F(f"live_invitation__{name}") for name in INVITATION_FIELDS})
+        .order_by("kind", "active_from", "id")
+    )
+    if limit is not None:
+        is_current = Case(When(current, then=Value(True)), default=Value(False), output_field=BooleanField())
+        team = team.annotate(
+            place_number=Window(RowNumber(), partition_by=[is_current], order_by=["kind", "active_from", "id"])
+        ).filter(place_number__lte=limit + 1)
+    rows = list(team)
+    current_team = [m for m in rows if m.active_from <= today and (m.active_to is None or m.active_to >= today)]
+    former_team = [m for m in rows if m not in current_team]
+    cut = set()
+    if limit is not None:
+        for name, part in (("team", current_team), ("former_team", former_team)):
+            if len(part) > limit:
+                cut.add(name)
+                del part[limit:]
+    return current_team, former_team, cut
+
+
+def pathway_overview(
+    *,
+    actor,
+    pathway: Pathway,
+    limit: int | None = OVERVIEW_LIST_SIZE,
+    timeline_size: int = OVERVIEW_TIMELINE_SIZE,
+) -> Overview:
+    """Everything on the overview page, in a constant number of queries, and in a time that does not grow with the
+    pathway's history: each list is read up to `limit` rows (None: all of them) and the timeline up to
+    `timeline_size` events; `Overview.cut` names the lists that had more.
 
     The coordinator-only parts (grants and break-glass openings with their reasons) are read only for the
     coordinator by the MANAGE rule (`pathway.access.is_coordinator`): a former coordinator who is back through a
@@ -347,15 +516,8 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
             child__in=[c for c in citizens if c.is_minor], valid_to__isnull=True
         ).select_related("guardian", "child")
     )
-    team = list(
-        TeamMember.objects.filter(pathway=pathway)
-        .select_related("user", "department", "external_contact__organisation")
-        .annotate(**team_invitation_annotations())  # an external member's invitation to Samspil, in this query
-        .order_by("kind", "active_from", "id")
-    )
     today = timezone.localdate()
-    current_team = [m for m in team if m.active_from <= today and (m.active_to is None or m.active_to >= today)]
-    former_team = [m for m in team if m not in current_team]
+    current_team, former_team, cut = _team_rows(pathway, today, limit)
     # Each consent with the names of the departments it covers, in one query.
     departments = (
         ConsentScope.objects.filter(consent=OuterRef("pk"))
@@ -372,17 +534,29 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
         .annotate(names=JoinedText("department__name", separator=NAME_SEPARATOR))
         .values("names")
     )
-    consents = list(
+    consents = _first(
         Consent.objects.filter(pathway=pathway).annotate(
             department_names=Subquery(departments, output_field=TextField()),
             withdrawn_names=Subquery(withdrawn, output_field=TextField()),
-        )
+        ),
+        limit,
+        "consents",
+        cut,
     )
     for consent in consents:
         consent.departments_covered = sorted(JoinedText.split(consent.department_names, NAME_SEPARATOR))
         consent.departments_withdrawn = sorted(JoinedText.split(consent.withdrawn_names, NAME_SEPARATOR))
     is_coordinator = pathway_access(actor=actor, pathway=pathway).is_coordinator
-    outside = _outside_access(pathway) if is_coordinator else []
+    # Grants and break-glass openings: the newest 2 × limit of the two together, each list `limit` of them.
+    outside = _outside_access(pathway, limit=None if limit is None else 2 * limit) if is_coordinator else []
+    if limit is not None and len(outside) > 2 * limit:
+        cut.add("outside_access")  # older ones of either kind were not read
+        outside = outside[: 2 * limit]
+    grants = [row for row in outside if row.kind == "grant"]
+    break_glass = [row for row in outside if row.kind == "break_glass"]
+    if limit is not None and (len(grants) > limit or len(break_glass) > limit):
+        cut.add("outside_access")
+        grants, break_glass = grants[:limit], break_glass[:limit]
     timeline = AuditEvent.objects.filter(pathway=pathway).exclude(code="access.denied")
     if not is_coordinator:  # who opened the pathway from outside, and why, is for the coordinator's eyes
         timeline = timeline.exclude(code__in=COORDINATOR_ONLY_EVENTS)
@@ -393,12 +567,15 @@ def pathway_overview(*, actor, pathway: Pathway, timeline_size: int = 50) -> Ove
         team=current_team,
         former_team=former_team,
         consents=consents,
-        legal_bases=list(pathway.legal_bases.select_related("department")),
-        status_changes=list(StatusChange.objects.filter(pathway=pathway).select_related("changed_by")),
-        grants=[row for row in outside if row.kind == "grant"],
-        break_glass=[row for row in outside if row.kind == "break_glass"],
-        timeline=list(timeline.select_related("actor")[:timeline_size]),
+        legal_bases=_first(pathway.legal_bases.select_related("department"), limit, "legal_bases", cut),
+        status_changes=_first(
+            StatusChange.objects.filter(pathway=pathway).select_related("changed_by"), limit, "status_changes", cut
+        ),
+        grants=grants,
+        break_glass=break_glass,
+        timeline=_first(timeline.select_related("actor"), timeline_size, "timeline", cut),
         former_members=former_members,
+        cut=frozenset(cut),
     )
     return overview
 

@@ -19,7 +19,7 @@ from samspil.access.views import RoleRequiredMixin, StaffRequiredMixin, deny
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose
 from samspil.citizens import services as citizen_services
 from samspil.core.views import FormPostMixin
-from samspil.pathways import forms, selectors, services, worklist
+from samspil.pathways import form_cache, forms, selectors, services, worklist
 from samspil.pathways.choices import PathwayStatus, TeamMemberKind
 from samspil.pathways.models import Pathway, Programme, TeamMember
 
@@ -105,21 +105,38 @@ class PathwayMixin(PathwayScope, LoginRequiredMixin):
         return response
 
 
+# "?vis=alle" on the overview: every row of its lists, not the first `selectors.OVERVIEW_LIST_SIZE`.
+SHOW_ALL_PARAMETER, SHOW_ALL_VALUE = "vis", "alle"
+
+
 def _overview_context(request, pathway, bound_forms=None):
     from samspil.portal.choices import PortalLevel
     from samspil.portal.rights import portal_people
 
-    overview = selectors.pathway_overview(actor=request.user, pathway=pathway)
-    context = {"overview": overview, "pathway": pathway, "forms": {}, "open_form": ""}
+    show_all = request.method == "GET" and request.GET.get(SHOW_ALL_PARAMETER) == SHOW_ALL_VALUE
+    if show_all:
+        overview = selectors.pathway_overview(
+            actor=request.user, pathway=pathway, limit=None, timeline_size=selectors.OVERVIEW_TIMELINE_ALL
+        )
+    else:
+        overview = selectors.pathway_overview(actor=request.user, pathway=pathway)
+    context = {"overview": overview, "pathway": pathway, "forms": {}, "open_form": "", "show_all": show_all}
     # Who may use the pathway in the portal (the people the page names anyway; the levels come with the pathway).
     context["portal_people"] = portal_people(pathway, subjects=overview.citizens, guardianships=overview.guardianships)
     context["portal_levels"] = PortalLevel.choices
     if pathway.access.is_coordinator:
         # Forms with choices from the database (staff, partners, departments, family) are loaded when opened
         # (see PathwayActionView.get): the overview stays fast and its queries few, whatever the municipality.
+        # The two shown at once depend only on the pathway's status, kind and version, the language and the day:
+        # their fields are rendered once per process for each of those (`form_cache`), not on every view.
         context["forms"] = {
-            "status": forms.StatusChangeForm(pathway=pathway, prefix="status"),
-            "network": forms.NetworkMemberForm(pathway=pathway, prefix="network"),
+            "status": form_cache.unbound_form(
+                lambda: forms.StatusChangeForm(pathway=pathway, prefix="status"),
+                key=("status", pathway.status, bool(pathway.citizen_id), pathway.version),
+            ),
+            "network": form_cache.unbound_form(
+                lambda: forms.NetworkMemberForm(pathway=pathway, prefix="network"), key=("network",)
+            ),
         }
     for key, form in (bound_forms or {}).items():
         context["forms"][key] = form
@@ -555,7 +572,8 @@ class WorklistView(StaffRequiredMixin, View):
     """What needs doing in the pathways the user coordinates."""
 
     def get(self, request):
-        return render(request, "pathways/worklist.html", {"worklist": worklist.worklist_for_page(actor=request.user)})
+        page = worklist.worklist_for_page(actor=request.user, cursor=request.GET.get("efter", ""))
+        return render(request, "pathways/worklist.html", {"worklist": page})
 
 
 class MyPathwaysView(StaffRequiredMixin, View):
@@ -573,8 +591,9 @@ class MyPathwaysView(StaffRequiredMixin, View):
             programme_id=programme or None,
             cursor=request.GET.get("efter", ""),
             page_size=settings.SAMSPIL_PAGE_SIZE,
+            as_rows=True,
         )
-        tasks = worklist.worklist_counts(actor=request.user) if policy.can_do_case_work(request.user) else None
+        tasks = worklist.worklist_totals(actor=request.user) if policy.can_do_case_work(request.user) else None
         return render(
             request,
             "pathways/mine.html",

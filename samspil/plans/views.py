@@ -21,6 +21,7 @@ from samspil.audit.services import access_denied_record
 from samspil.core.exceptions import ConflictError
 from samspil.core.forms import form_on_saved_version
 from samspil.core.redirects import safe_next_url
+from samspil.pathways import form_cache
 from samspil.pathways.views import PathwayMixin, PathwayWriteView
 from samspil.plans import forms, selectors, services
 from samspil.plans.choices import PdfEdition
@@ -32,9 +33,24 @@ def _plan_context(request, pathway, bound_forms=None, conflict=""):
     page = selectors.plan_page(actor=request.user, pathway=pathway)
     context = {"page": page, "pathway": pathway, "forms": {}, "open_form": "", "conflict": conflict}
     if page.can_contribute:
+        # The two empty forms depend only on what their keys name (and the language): rendered once per process for
+        # each (`pathways.form_cache`); a bound form (errors, a conflict) replaces them below.
+        plan = page.plan
         context["forms"] = {
-            "wishes": forms.WishesForm(page=page, prefix="wishes"),
-            "goal_add": forms.GoalForm(page=page, prefix="goal_add"),
+            "wishes": form_cache.unbound_form(
+                lambda: forms.WishesForm(page=page, prefix="wishes"),
+                key=("plan.wishes", plan.version, plan.citizen_wishes),
+            ),
+            "goal_add": form_cache.unbound_form(
+                lambda: forms.GoalForm(page=page, prefix="goal_add"),
+                key=(
+                    "plan.goal_add",
+                    page.is_family,
+                    tuple((citizen.public_id, citizen.full_name) for citizen in page.citizens),
+                    tuple((department.public_id, department.name) for department in page.departments),
+                    tuple((finding.public_id, finding.label) for finding in page.findings),
+                ),
+            ),
         }
     for key, form in (bound_forms or {}).items():
         context["forms"][key] = form

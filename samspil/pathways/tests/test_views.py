@@ -269,7 +269,7 @@ def test_mine_pages_through_the_next_link(client, world, settings):
     cursor = first.context["page"].next_cursor
     assert f"efter={cursor}" in first.content.decode()
     second = client.get(reverse("pathways:mine"), {"efter": cursor})
-    names = {p.pk for p in first.context["page"].rows} | {p.pk for p in second.context["page"].rows}
+    names = {p.public_id for p in first.context["page"].rows} | {p.public_id for p in second.context["page"].rows}
     assert len(second.context["page"].rows) == 1 and len(names) == 3
 
 

@@ -1,5 +1,6 @@
 """The coordinator's worklist and its counts on "Mine forløb"."""
 
+import calendar
 import datetime
 
 import pytest
@@ -233,22 +234,65 @@ def assert_rules_agree(actor):
     return python
 
 
-@pytest.mark.parametrize(
-    "moment",
-    [
-        datetime.datetime(2027, 6, 15, 10, 0),
-        datetime.datetime(2028, 2, 29, 0, 20),  # just after midnight on a leap day
-        datetime.datetime(2027, 3, 28, 23, 50),  # late on the night summer time begins
-    ],
-)
-def test_the_sql_rules_agree_with_the_python_rules(world, moment):
+def moment_after(today: datetime.date, kind: str) -> datetime.datetime:
+    """A moment after `today` (the suite's clock, which CI moves a year ahead; the world is made today, so the
+    moment must not be before it): an ordinary day, just after midnight on the next 29 February, or late on the
+    night the next summer time begins (the last Sunday of March)."""
+    if kind == "ordinary":
+        return datetime.datetime.combine(today + datetime.timedelta(days=200), datetime.time(10, 0))
+    if kind == "leap day":
+        year = today.year + 1
+        while not calendar.isleap(year):
+            year += 1
+        return datetime.datetime(year, 2, 29, 0, 20)
+    year = today.year + 1
+    last_sunday = max(week[calendar.SUNDAY] for week in calendar.monthcalendar(year, 3))
+    return datetime.datetime(year, 3, last_sunday, 23, 50)
+
+
+@pytest.mark.parametrize("kind", ["ordinary", "leap day", "summer time"])
+def test_the_sql_rules_agree_with_the_python_rules(world, kind):
     import random
 
     import time_machine
 
+    moment = moment_after(timezone.localdate(), kind)
     with time_machine.travel(timezone.make_aware(moment), tick=False):
         varied_pathways(world, random.Random(moment.toordinal()))
         python = assert_rules_agree(world.coordinator)
     # The sample reaches both sides of the rules.
     assert any(t.transition_18_on for t in python.values()) and any(t.status_meeting_due for t in python.values())
     assert any(t.plan_stale for t in python.values()) and not all(t.plan_stale for t in python.values())
+
+
+def test_the_worklist_page_shows_and_logs_one_page_the_most_urgent_first(world, client, monkeypatch):
+    monkeypatch.setattr(worklist, "PAGE_SIZE", 2)
+    late, soon = [], []
+    for _ in range(3):
+        pathway = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children)
+        meeting(world, pathway, starts_in_days=3)
+        soon.append(pathway)
+        pathway = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children)
+        overdue_agreement(world, pathway)
+        late.append(pathway)
+    client.force_login(world.coordinator)
+    url = reverse("pathways:worklist")
+    response = client.get(url)
+    page = response.context["worklist"]
+    # Only the first page is read, shown and logged: two of the pathways with an overdue agreement.
+    assert [row.pathway.pk in {p.pk for p in late} for row in page.rows] == [True, True]
+    logged = AccessLogEntry.objects.filter(request_id=response["X-Request-Id"], shown="pathway.worklist")
+    assert set(logged.values_list("pathway_id", flat=True)) == {row.pathway.pk for row in page.rows}
+    assert logged.count() == 2
+    # The figures cover every pathway, not only the page.
+    assert (page.overdue_agreements, page.meetings_to_hold) == (3, 3)
+    assert 'id="worklist-counts"' in response.content.decode() and "efter=" in response.content.decode()
+    # "Show more" walks the rest without gaps or repeats, the late ones before the ones due soon.
+    seen = [row.pathway.pk for row in page.rows]
+    while page.next_cursor:
+        page = client.get(url, {"efter": page.next_cursor}).context["worklist"]
+        assert len(page.rows) <= 2
+        seen.extend(row.pathway.pk for row in page.rows)
+    expected = {row.pathway.pk for row in worklist.worklist_counts(actor=world.coordinator).rows}
+    assert len(seen) == len(set(seen)) and set(seen) == expected
+    assert set(seen[:3]) == {p.pk for p in late} and {p.pk for p in soon} <= set(seen[3:])

@@ -33,16 +33,17 @@ def goal_card(goal, page, level: int, show_link: bool):
     holder wrote on it in the portal and, on the plan page, the link to the goal's own page.
 
     Written in Python rather than as an included template because the plan page shows many goals and the
-    template engine was the page's largest cost (see docs/benchmarks.md). Every value is escaped.
+    template engine was the page's largest cost (see docs/benchmarks.md); the fixed texts are translated and
+    escaped once per language (`_card_texts`), the link to a goal's page reversed once per page (`_goal_url`).
+    Every value is escaped.
     """
     level = int(level)
-    facts = [format_html("<dt>{}</dt><dd>{}</dd>", _("Measurable target"), linebreaksbr(goal.indicator))]
+    texts = _card_texts()
+    facts = [f"<dt>{texts['target']}</dt><dd>{_lines(goal.indicator)}</dd>"]
     if goal.responsible_department_id:
-        facts.append(
-            format_html("<dt>{}</dt><dd>{}</dd>", _("Responsible department"), goal.responsible_department.name)
-        )
+        facts.append(f"<dt>{texts['department']}</dt><dd>{escape(goal.responsible_department.name)}</dd>")
     if goal.legal_basis:
-        facts.append(format_html("<dt>{}</dt><dd>{}</dd>", _("Legal basis"), goal.legal_basis))
+        facts.append(f"<dt>{texts['legal_basis']}</dt><dd>{escape(goal.legal_basis)}</dd>")
     answered = getattr(goal, "answered_findings", None)
     if answered:
         facts.append(
@@ -64,81 +65,92 @@ def goal_card(goal, page, level: int, show_link: bool):
             )
         )
     agreements = goal.agreements.all()
+    title = escape(goal.title)
     if agreements:
         # A region of its own that scrolls on a small screen, focusable so the keyboard can scroll it (WCAG 2.1.1).
-        table = format_html(
-            '<div class="table--responsive-scroll" tabindex="0" role="region" aria-label="{}: {}">'
-            '<table class="table table--compact agreements">'
-            "<caption>{}</caption><thead><tr>"
-            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
-            "</tr></thead><tbody>\n{}\n</tbody></table></div>",
-            _("Agreements"),
-            goal.title,
-            _("Agreements"),
-            _("What"),
-            _("Who does it"),
-            _("Due"),
-            _("Status"),
-            agreement_rows(agreements, page.whole_title),
+        table = (
+            f'<div class="table--responsive-scroll" tabindex="0" role="region" aria-label="{texts["agreements"]}: '
+            f'{title}"><table class="table table--compact agreements"><caption>{texts["agreements"]}</caption>'
+            f"<thead><tr>{texts['agreement_head']}</tr></thead><tbody>\n"
+            f"{agreement_rows(agreements, page.whole_title)}\n</tbody></table></div>"
         )
     else:
-        table = format_html('<p class="muted">{}</p>', _("No agreements under this goal yet."))
+        table = texts["no_agreements"]
     follow_ups = ""
     if goal.follow_ups.all():
         items = []
         for follow_up in goal.follow_ups.all():
-            note = format_html("<br>{}", linebreaksbr(follow_up.note)) if follow_up.note else ""
+            note = f"<br>{_lines(follow_up.note)}" if follow_up.note else ""
             internal = (
-                format_html(
-                    '<br><span class="badge">{}</span> {}', _("Internal note"), linebreaksbr(follow_up.internal_note)
-                )
+                f"<br>{texts['internal_note']} {_lines(follow_up.internal_note)}"
                 if follow_up.internal_note and page.shows_internal_notes
                 else ""
             )
             items.append(
-                format_html(
-                    "<li><strong>{}: {}</strong> · {}{}{}</li>",
-                    _short_date(follow_up.assessed_on),
-                    follow_up.result_label,
-                    follow_up.assessed_by.get_full_name(),
-                    note,
-                    internal,
-                )
+                f"<li><strong>{_short_date(follow_up.assessed_on)}: {escape(follow_up.result_label)}</strong> · "
+                f"{escape(follow_up.assessed_by.get_full_name())}{note}{internal}</li>"
             )
-        follow_ups = format_html(
-            '<h{} class="h5">{}</h{}><ul class="nobullet-list follow-ups">{}</ul>',
-            level + 1,
-            _("Follow-ups"),
-            level + 1,
-            mark_safe("".join(items)),  # each item built by format_html
+        follow_ups = (
+            f'<h{level + 1} class="h5">{texts["follow_ups"]}</h{level + 1}>'
+            f'<ul class="nobullet-list follow-ups">{"".join(items)}</ul>'
         )
     comments = goal_comments(goal, page, level)
     link = ""
     if show_link:
-        link = format_html(
-            '<p class="mb-0"><a href="{}">{}<span class="sr-only">: {}</span></a></p>',
-            reverse("plans:goal", args=[page.pathway.public_id, goal.public_id]),
-            _("Change the goal, add agreements or follow up") if page.can_contribute else _("Open the goal"),
-            goal.title,
-        )
-    return format_html(
-        '<article class="card mb-4 goal" id="maal-{}"><div class="card-content">'
-        '<h{} class="mt-0">{}</h{}><p><span class="badge {}">{}</span> {} · {}</p>'
-        '<dl class="facts">{}</dl>{}{}{}{}</div></article>',
-        goal.public_id,
-        level,
-        linebreaksbr(goal.description),
-        level,
-        STATUS_BADGES.get(goal.status, ""),
-        goal.status_label,
-        goal.goal_type_label,
-        goal.horizon_label,
-        mark_safe("".join(facts)),  # each fact built by format_html
-        table,
-        follow_ups,
-        comments,
-        link,
+        label = texts["change_goal"] if page.can_contribute else texts["open_goal"]
+        url = _goal_url(page, goal)
+        link = f'<p class="mb-0"><a href="{url}">{label}<span class="sr-only">: {title}</span></a></p>'
+    # Safe: every text above went through escape / linebreaksbr (`_lines`) or format_html.
+    return mark_safe(
+        f'<article class="card mb-4 goal" id="maal-{goal.public_id}"><div class="card-content">'
+        f'<h{level} class="mt-0">{_lines(goal.description)}</h{level}><p><span class="badge '
+        f'{STATUS_BADGES.get(goal.status, "")}">{escape(goal.status_label)}</span> {escape(goal.goal_type_label)} · '
+        f'{escape(goal.horizon_label)}</p><dl class="facts">{"".join(facts)}</dl>{table}{follow_ups}{comments}{link}'
+        "</div></article>"
     )
+
+
+def _lines(value) -> str:
+    """`linebreaksbr` for a plain (not yet safe) text: escaped, each line break a <br>."""
+    text = escape(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\n", "<br>")
+
+
+_GOAL_ID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+
+def _goal_url(page, goal) -> str:
+    """The goal's page, by the plan page's URL pattern reversed once per page (`reverse` is slow per row)."""
+    pattern = getattr(page, "_goal_url_pattern", None)
+    if pattern is None:
+        pattern = reverse("plans:goal", args=[page.pathway.public_id, _GOAL_ID_PLACEHOLDER])
+        page._goal_url_pattern = pattern
+    return pattern.replace(_GOAL_ID_PLACEHOLDER, str(goal.public_id))
+
+
+def _card_texts() -> dict:
+    """The fixed texts of a goal card in the active language, escaped, made once per language."""
+    return _card_texts_in(translation.get_language())
+
+
+@functools.lru_cache(maxsize=8)
+def _card_texts_in(language: str) -> dict:
+    with translation.override(language):
+        heads = (_("What"), _("Who does it"), _("Due"), _("Status"))
+        return {
+            "target": escape(_("Measurable target")),
+            "department": escape(_("Responsible department")),
+            "legal_basis": escape(_("Legal basis")),
+            "agreements": escape(_("Agreements")),
+            "agreement_head": "".join(f'<th scope="col">{escape(head)}</th>' for head in heads),
+            "no_agreements": format_html('<p class="muted">{}</p>', _("No agreements under this goal yet.")),
+            "internal_note": format_html('<span class="badge">{}</span>', _("Internal note")),
+            "follow_ups": escape(_("Follow-ups")),
+            "change_goal": escape(_("Change the goal, add agreements or follow up")),
+            "open_goal": escape(_("Open the goal")),
+        }
 
 
 def goal_comments(goal, page, level: int) -> str:
@@ -189,9 +201,9 @@ def agreement_rows(agreements, whole_title: str):
             owner = agreement.owner_member.full_name
         else:
             owner = whole_title
-        what = linebreaksbr(agreement.what)
+        what = _lines(agreement.what)
         if agreement.follow_up_note:
-            what += f'<br><span class="muted">{texts["follow_up"]}: {linebreaksbr(agreement.follow_up_note)}</span>'
+            what += f'<br><span class="muted">{texts["follow_up"]}: {_lines(agreement.follow_up_note)}</span>'
         status = texts["statuses"].get(agreement.status) or escape(agreement.status)
         if agreement.is_overdue_on(today):
             status += texts["overdue"]
