@@ -12,10 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import (
     BooleanField,
     CharField,
+    DateField,
     DateTimeField,
+    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -28,7 +31,7 @@ from django.utils import timezone
 
 from samspil.access import policy, scopes
 from samspil.access.access import PathwayAccess, pathway_access
-from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope
+from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, ConsentScope, LegalBasis
 from samspil.audit.changelog import ChangeRow, change_rows
 from samspil.audit.choices import AccessPurpose
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
@@ -37,6 +40,7 @@ from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
 from samspil.core.db import JoinedText
 from samspil.partners.selectors import _LIVE_FIELDS as INVITATION_FIELDS  # what `team_invitation` reads
 from samspil.pathways.access_log import AccessLogFilters, AccessLogPage, Cursor, attempt_description
+from samspil.pathways.choices import TeamMemberKind
 from samspil.pathways.models import Pathway, StatusChange, TeamMember
 
 
@@ -350,12 +354,19 @@ class Overview:
 
     @property
     def shown_citizens(self) -> list:
-        """Everyone the page names: the subjects, their custody holders (in a family a parent is both) and the
-        family's former members."""
+        """Everyone the page names: the subjects, their custody holders (in a family a parent is both), the
+        family's former members and the givers of the consents shown."""
         people = [
             *self.citizens,
             *(g.guardian for g in self.guardianships),
             *(member.citizen for member in self.former_members),
+            # A consent's giver is named in the consent table: a custody holder whose custody has ended, or a
+            # young person's own consent given before they turned 18, is not among the above.
+            *(
+                Citizen(pk=consent.giver_id, municipality_id=consent.giver_municipality_id)
+                for consent in self.consents
+                if consent.giver_id
+            ),
         ]
         return list({citizen.pk: citizen for citizen in people}.values())
 
@@ -446,12 +457,21 @@ def _first(rows, limit: int | None, name: str, cut: set) -> list:
 
 
 def _team_rows(pathway: Pathway, today: datetime.date, limit: int | None) -> tuple[list, list, set]:
-    """The current and the former team places (each in the order kind, start, id), at most `limit` + 1 of each, in
-    one query: a window numbers the rows of the current and of the former places apart."""
+    """The current team (the coordinator's place first, then staff, external professionals and the private
+    network, each by start) and the former places (the newest end first), at most `limit` + 1 of each, in one query:
+    a window numbers the current and the former places apart, each in its own order, so a cut list keeps the
+    coordinator and the municipality's staff, and the places that ended last."""
     from django.db.models import Case, When, Window
     from django.db.models.functions import RowNumber
 
     current = Q(active_from__lte=today) & (Q(active_to__isnull=True) | Q(active_to__gte=today))
+    rank = Case(
+        When(kind=TeamMemberKind.STAFF, user_id=pathway.coordinator_id, then=Value(0)),
+        When(kind=TeamMemberKind.STAFF, then=Value(1)),
+        When(kind=TeamMemberKind.EXTERNAL, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
     # An external member's live invitation to Samspil, in this query: a join, not `team_invitation_annotations`'s
     # subquery per field (cheaper to build and to plan); a place has at most one live invitation (a constraint).
     live = FilteredRelation("partner_invitations", condition=Q(partner_invitations__ended_at__isnull=True))
@@ -460,16 +480,28 @@ def _team_rows(pathway: Pathway, today: datetime.date, limit: int | None) -> tup
         .select_related("user", "department", "external_contact__organisation")
         .annotate(live_invitation=live)
         .annotate(**{f"partner_invitation_{name}": F(f"live_invitation__{name}") for name in INVITATION_FIELDS})
-        .order_by("kind", "active_from", "id")
+        .annotate(rank=rank)
     )
     if limit is not None:
         is_current = Case(When(current, then=Value(True)), default=Value(False), output_field=BooleanField())
-        team = team.annotate(
-            place_number=Window(RowNumber(), partition_by=[is_current], order_by=["kind", "active_from", "id"])
-        ).filter(place_number__lte=limit + 1)
+        # One order serves both groups: the current places all have no end (NULL) or one in the future, ranked;
+        # the former ones all rank 0 here and go by their end, newest first.
+        order = [
+            Case(When(current, then=F("rank")), default=Value(0), output_field=IntegerField()).asc(),
+            Case(When(current, then=Value(None)), default=F("active_to"), output_field=DateField()).desc(
+                nulls_last=True
+            ),
+            F("active_from").asc(),
+            F("id").asc(),
+        ]
+        team = team.annotate(place_number=Window(RowNumber(), partition_by=[is_current], order_by=order)).filter(
+            place_number__lte=limit + 1
+        )
     rows = list(team)
     current_team = [m for m in rows if m.active_from <= today and (m.active_to is None or m.active_to >= today)]
-    former_team = [m for m in rows if m not in current_team]
+    former_team = [m for m in rows if not (m.active_from <= today and (m.active_to is None or m.active_to >= today))]
+    current_team.sort(key=lambda m: (m.rank, m.active_from, m.pk))
+    former_team.sort(key=lambda m: (m.active_to or today, m.active_from, m.pk), reverse=True)
     cut = set()
     if limit is not None:
         for name, part in (("team", current_team), ("former_team", former_team)):
@@ -534,11 +566,17 @@ def pathway_overview(
         .annotate(names=JoinedText("department__name", separator=NAME_SEPARATOR))
         .values("names")
     )
+    # The consents in force first (a cut list never hides the basis of sharing), then the newest.
+    in_force = Exists(Consent.objects.in_force(today).filter(pk=OuterRef("pk")))
     consents = _first(
-        Consent.objects.filter(pathway=pathway).annotate(
+        Consent.objects.filter(pathway=pathway)
+        .annotate(
             department_names=Subquery(departments, output_field=TextField()),
             withdrawn_names=Subquery(withdrawn, output_field=TextField()),
-        ),
+            is_in_force=in_force,
+            giver_municipality_id=F("giver__municipality_id"),
+        )
+        .order_by(F("is_in_force").desc(), "-given_on", "-id"),
         limit,
         "consents",
         cut,
@@ -567,13 +605,22 @@ def pathway_overview(
         team=current_team,
         former_team=former_team,
         consents=consents,
-        legal_bases=_first(pathway.legal_bases.select_related("department"), limit, "legal_bases", cut),
+        legal_bases=_first(
+            pathway.legal_bases.select_related("department")
+            .annotate(is_in_force=Exists(LegalBasis.objects.in_force(today).filter(pk=OuterRef("pk"))))
+            .order_by(F("is_in_force").desc(), "-valid_from", "-id"),
+            limit,
+            "legal_bases",
+            cut,
+        ),
         status_changes=_first(
             StatusChange.objects.filter(pathway=pathway).select_related("changed_by"), limit, "status_changes", cut
         ),
         grants=grants,
         break_glass=break_glass,
-        timeline=_first(timeline.select_related("actor"), timeline_size, "timeline", cut),
+        # All of them ("Vis alle") still stops at `timeline_size` events; the rest are on the access-log page, so
+        # that page does not link to itself.
+        timeline=_first(timeline.select_related("actor"), timeline_size, "timeline" if limit is not None else "", cut),
         former_members=former_members,
         cut=frozenset(cut),
     )

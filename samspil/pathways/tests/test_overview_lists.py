@@ -59,12 +59,15 @@ def add_history(world, pathway):
 
 
 def test_the_overview_shows_the_first_rows_of_each_list_and_links_to_all(client, world):
+    from samspil.pathways.models import TeamMember
+
+    others = TeamMember.objects.filter(pathway=world.pathway).count()  # the staff places shown before the network
     add_history(world, world.pathway)
     client.force_login(world.coordinator)
     url = reverse("pathways:overview", args=[world.pathway.public_id])
     content = client.get(url).content.decode()
     size = selectors.OVERVIEW_LIST_SIZE
-    assert shown(content, "Netværk") == size
+    assert shown(content, "Netværk") == size - others
     assert shown(content, "Tidligere") == size
     assert shown(content, "Formål") == size
     assert shown(content, "Lov §") == size
@@ -123,3 +126,83 @@ def test_the_empty_status_form_follows_the_pathways_status_and_version(client, w
     after = client.get(url).content.decode()
     assert f'name="status-version" value="{world.pathway.version}"' in after
     assert f'<option value="{PathwayStatus.PAUSED}">' not in after
+
+
+def test_a_cut_team_keeps_the_coordinator_and_staff_and_the_latest_former_places(client, world):
+    """External professionals and private network sort before staff by their codes: the cut must not hide the
+    coordinator or the municipality's staff, and the former places shown are those that ended last."""
+    today = timezone.localdate()
+    pathway = world.pathway
+    for i in range(MORE):
+        f.TeamMemberFactory(pathway=pathway, network=True, name=f"Netværk {i:02d}")
+        f.TeamMemberFactory(pathway=pathway, external=True)
+        f.TeamMemberFactory(
+            pathway=pathway,
+            network=True,
+            name=f"Tidligere {i:02d}",
+            active_from=today - datetime.timedelta(days=400),
+            active_to=today - datetime.timedelta(days=100 - i),  # the higher the number, the later it ended
+        )
+    overview = selectors.pathway_overview(
+        actor=world.coordinator, pathway=selectors.pathway_get(actor=world.coordinator, public_id=pathway.public_id)
+    )
+    assert overview.team[0].user_id == pathway.coordinator_id
+    staff = [m for m in overview.team if m.kind == "staff"]
+    assert staff and all(m.kind == "staff" for m in overview.team[: len(staff)])
+    assert {"team", "former_team"} <= overview.cut
+    names = [m.name for m in overview.former_team]
+    assert names == [f"Tidligere {i:02d}" for i in range(MORE - 1, MORE - 1 - selectors.OVERVIEW_LIST_SIZE, -1)]
+    client.force_login(world.coordinator)
+    content = client.get(reverse("pathways:overview", args=[pathway.public_id])).content.decode()
+    assert world.coordinator.get_full_name() in content
+
+
+def test_a_cut_consent_list_keeps_the_consents_in_force(world):
+    """The consent that is the basis of sharing is shown before newer withdrawn or expired ones."""
+    pathway = world.pathway
+    today = timezone.localdate()
+    in_force = f.ConsentFactory(
+        pathway=pathway, departments=[world.jobs], purpose="Gældende", given_on=today - datetime.timedelta(days=300)
+    )
+    for i in range(MORE):
+        f.ConsentFactory(
+            pathway=pathway,
+            departments=[world.jobs],
+            purpose=f"Udløbet {i:02d}",
+            given_on=today - datetime.timedelta(days=30),
+            expires_on=today - datetime.timedelta(days=1),
+        )
+    pathway = selectors.pathway_get(actor=world.coordinator, public_id=pathway.public_id)
+    overview = selectors.pathway_overview(actor=world.coordinator, pathway=pathway)
+    consents = overview.consents
+    assert "consents" in overview.cut and len(consents) == selectors.OVERVIEW_LIST_SIZE
+    assert in_force.pk in [c.pk for c in consents]
+    shown_in_force = [c.in_force for c in consents]
+    assert shown_in_force == sorted(shown_in_force, reverse=True)  # every one in force before any other
+
+
+def test_show_all_does_not_link_to_itself_even_past_the_timeline_cap(client, world, monkeypatch):
+    monkeypatch.setattr(selectors, "OVERVIEW_TIMELINE_ALL", 3)
+    add_history(world, world.pathway)
+    client.force_login(world.coordinator)
+    url = reverse("pathways:overview", args=[world.pathway.public_id])
+    assert "?vis=alle#" not in client.get(url, {"vis": "alle"}).content.decode()
+
+
+def test_the_giver_of_a_consent_shown_is_logged_as_read(client, world):
+    """A custody holder whose custody has ended is named in the consent table, so the page's read names them."""
+    from samspil.access.choices import ConsentGiverRole
+    from samspil.audit.models import AccessLogEntry
+
+    former_parent = f.CitizenFactory(municipality=world.municipality, first_name="Tidligere", last_name="Forælder")
+    f.ConsentFactory(
+        pathway=world.pathway,
+        departments=[world.jobs],
+        giver=former_parent,
+        giver_role=ConsentGiverRole.CUSTODY_HOLDER,
+    )
+    client.force_login(world.coordinator)
+    response = client.get(reverse("pathways:overview", args=[world.pathway.public_id]))
+    assert "Tidligere Forælder" in response.content.decode()
+    logged = AccessLogEntry.objects.filter(request_id=response["X-Request-Id"], citizen=former_parent)
+    assert logged.count() == 1
