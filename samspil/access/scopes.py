@@ -168,12 +168,14 @@ def _coordinator_of(user_id: int, today: datetime.date) -> Q:
     return Q(coordinator_id=user_id) & _works_in(user_id, OuterRef("lead_department_id"))
 
 
-def grant_in_force(user) -> Exists:
-    return Exists(AccessGrant.objects.in_force().filter(pathway_id=OuterRef("pk"), user=user))
+def grant_in_force(user, at: datetime.datetime | None = None) -> Exists:
+    """For a Pathway row: the user holds a grant to it in force at `at` (default: now)."""
+    return Exists(AccessGrant.objects.in_force(at).filter(pathway_id=OuterRef("pk"), user=user))
 
 
-def break_glass_in_force(user) -> Exists:
-    return Exists(BreakGlassAccess.objects.in_force().filter(pathway_id=OuterRef("pk"), user=user))
+def break_glass_in_force(user, at: datetime.datetime | None = None) -> Exists:
+    """For a Pathway row: the user has a break-glass opening of it that has not expired at `at` (default: now)."""
+    return Exists(BreakGlassAccess.objects.in_force(at).filter(pathway_id=OuterRef("pk"), user=user))
 
 
 @policy.register(Pathway)
@@ -237,19 +239,20 @@ def pathway_candidates(user, action):
     return branches[0].union(*branches[1:], all=True)
 
 
-def pathway_rights(user) -> dict:
+def pathway_rights(user, at: datetime.datetime | None = None) -> dict:
     """For Pathway rows: what the user may do there, as annotations, by exactly the rules of `pathway_scope`.
 
     Reading one pathway (a page about it, a service's locked re-read) annotates these instead of filtering by the
     scope: each rule is built and compiled once, and the same row tells a 404 (not visible) from a 403 (visible,
     not allowed) without a second query. `access.PathwayAccess.from_row` turns them into the page's access object;
-    `access_covered` adds the departments the sharing basis covers.
+    `access_covered` adds the departments the sharing basis covers. Grants and break-glass are in force at `at`
+    (default: now; `pathways.selectors.pathway_get` passes the moment so it can run the query precompiled).
     """
     return {
         "access_coordinator": ExpressionWrapper(coordinator_of(user), output_field=BooleanField()),
         "access_team_place": team_place(user),
-        "access_grant": grant_in_force(user),
-        "access_break_glass": break_glass_in_force(user),
+        "access_grant": grant_in_force(user, at),
+        "access_break_glass": break_glass_in_force(user, at),
         "access_covered": covered_departments(),
     }
 

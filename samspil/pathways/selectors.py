@@ -37,23 +37,23 @@ from samspil.audit.choices import AccessPurpose
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
 from samspil.audit.services import access_denied_record, access_record, access_record_each
 from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
-from samspil.core.db import JoinedText
+from samspil.core.db import JoinedText, Variable, precompiled_rows
 from samspil.partners.selectors import _LIVE_FIELDS as INVITATION_FIELDS  # what `team_invitation` reads
 from samspil.pathways.access_log import AccessLogFilters, AccessLogPage, Cursor, attempt_description
 from samspil.pathways.choices import TeamMemberKind
 from samspil.pathways.models import Pathway, StatusChange, TeamMember
 
 
-def pathway_get(
-    *, actor, public_id, action: str = policy.VIEW, path: str = "", annotations: dict | None = None
-) -> Pathway:
+def pathway_get(*, actor, public_id, action: str = policy.VIEW, path: str = "", annotations=None) -> Pathway:
     """The pathway if `actor` may do `action` on it. Out of scope is 404, exactly like missing, and logged.
 
     One query reads the pathway of the actor's municipality with the actor's rights on it (`scopes.pathway_rights`,
     the pathway scope's own rules), the actor's current roles (for the navigation), and any `annotations` the
-    page wants from the same row; the rights then decide 404 (not visible), 403 (visible, not allowed) or the
-    pathway. The rights stay on the returned pathway as `pathway.access` (`access.PathwayAccess`): every selector,
-    template and view takes its answers from it, and the access log its basis (`via`).
+    page wants from the same row (`annotations`: a dict, or a callable that makes it, such as a view's
+    `pathway_annotations`); the query is compiled once per user, day and annotations (`_pathway_with_rights`). The
+    rights then decide 404 (not visible), 403 (visible, not allowed) or the pathway. The rights stay on the
+    returned pathway as `pathway.access` (`access.PathwayAccess`): every selector, template and view takes its
+    answers from it, and the access log its basis (`via`).
     """
     try:
         public_id = uuid.UUID(str(public_id))
@@ -63,14 +63,7 @@ def pathway_get(
         existing = Pathway.objects.filter(public_id=public_id, municipality_id=getattr(actor, "municipality_id", None))
         access_denied_record(actor=actor, path=path, pathway=existing.first())
         raise Http404
-    pathway = (
-        Pathway.objects.filter(municipality_id=actor.municipality_id, public_id=public_id)
-        .annotate(
-            **scopes.pathway_rights(actor), actor_roles=policy.current_roles_subquery(actor), **(annotations or {})
-        )
-        .select_related("programme", "citizen", "household", "coordinator", "lead_department", "target_group")
-        .first()
-    )
+    pathway = _pathway_with_rights(actor, public_id, annotations)
     if pathway is not None:
         policy.remember_roles(actor, pathway.actor_roles)
         pathway.access = PathwayAccess.from_row(pathway)
@@ -80,6 +73,48 @@ def pathway_get(
     if pathway is not None and pathway.access.may_view:
         raise PermissionDenied
     raise Http404
+
+
+# Stand-ins for the two values that change between runs of `pathway_get`'s query (see `core.db.precompiled_rows`).
+_STAND_IN_IDS = (uuid.UUID(int=1), uuid.UUID(int=2))
+_STAND_IN_MOMENTS = (
+    datetime.datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=datetime.UTC),
+    datetime.datetime(1981, 7, 15, 13, 37, 0, 2, tzinfo=datetime.UTC),
+)
+
+
+def _pathway_with_rights(actor, public_id: uuid.UUID, annotations) -> Pathway | None:
+    """The pathway of the actor's municipality with the actor's rights, roles and the page's `annotations`, in one
+    query compiled once per user, day and set of annotations (`core.db.precompiled_rows`): building and compiling
+    the rules took longer than the database took to run them. `annotations` is a dict or a callable that makes one
+    (a view's `pathway_annotations`, called only when the query is built)."""
+
+    def build(values):
+        extra = annotations() if callable(annotations) else (annotations or {})
+        return (
+            Pathway.objects.filter(municipality_id=actor.municipality_id, public_id=values["public_id"])
+            .annotate(
+                **scopes.pathway_rights(actor, at=values["now"]),
+                actor_roles=policy.current_roles_subquery(actor),
+                **extra,
+            )
+            .select_related("programme", "citizen", "household", "coordinator", "lead_department", "target_group")
+            .order_by("pk")[:1]
+        )
+
+    if callable(annotations):
+        names = (getattr(annotations, "__qualname__", repr(annotations)),)
+    else:
+        names = tuple(annotations or ())
+    rows = precompiled_rows(
+        build,
+        key=("pathway_get", names, actor.pk, actor.municipality_id, timezone.localdate()),
+        variables={
+            "public_id": Variable(public_id, *_STAND_IN_IDS, Pathway._meta.get_field("public_id")),
+            "now": Variable(timezone.now(), *_STAND_IN_MOMENTS, AccessGrant._meta.get_field("valid_until")),
+        },
+    )
+    return rows[0] if rows else None
 
 
 def _household_rows(pathway: Pathway) -> list:
@@ -196,6 +231,11 @@ class MineRow:
 
 
 def _mine_queryset(actor, *, status: str, programme_id, cursor: str):
+    position = _decode_cursor(cursor) if cursor else None
+    return _mine_filtered(actor, status=status, programme_id=programme_id, position=position)
+
+
+def _mine_filtered(actor, *, status: str, programme_id, position: tuple | None):
     pathways = (
         Pathway.objects.visible_to(actor, policy.CONTRIBUTE)
         # The coordinator by the MANAGE rule (still working in the coordinating department), as on the overview.
@@ -205,7 +245,6 @@ def _mine_queryset(actor, *, status: str, programme_id, cursor: str):
         pathways = pathways.filter(status=status)
     if programme_id:
         pathways = pathways.filter(programme__public_id=programme_id)
-    position = _decode_cursor(cursor) if cursor else None
     if position:
         opened_on, public_id = position
         pathways = pathways.filter(Q(opened_on__lt=opened_on) | Q(opened_on=opened_on, public_id__lt=public_id))
@@ -247,9 +286,9 @@ def pathway_list_mine(
     otherwise pathways with their related rows (the API's serializer).
     """
     page_size = page_size or settings.SAMSPIL_PAGE_SIZE
-    pathways = _mine_queryset(actor, status=status, programme_id=programme_id, cursor=cursor)
     if as_rows:
-        return _mine_rows(actor, pathways, page_size)
+        return _mine_rows(actor, status=status, programme_id=programme_id, cursor=cursor, page_size=page_size)
+    pathways = _mine_queryset(actor, status=status, programme_id=programme_id, cursor=cursor)
     pathways = pathways.select_related("programme", "citizen", "household", "coordinator", "lead_department")
     pathways = pathways.prefetch_related(
         Prefetch("household__memberships", queryset=HouseholdMember.objects.current().select_related("citizen")),
@@ -265,12 +304,43 @@ def pathway_list_mine(
     return Page(rows=rows, next_cursor=next_cursor)
 
 
-def _mine_rows(actor, pathways, page_size: int) -> Page:
+# Stand-ins for the values of *Mine forløb*'s filters (`core.db.precompiled_rows`), each distinct.
+_MINE_STAND_INS = {
+    "status": ("\x01a", "\x01b"),
+    "programme": (uuid.UUID(int=5), uuid.UUID(int=6)),
+    "opened_on": (datetime.date(1900, 1, 1), datetime.date(1911, 7, 15)),
+    "public_id": (uuid.UUID(int=3), uuid.UUID(int=4)),
+}
+
+
+def _mine_rows(actor, *, status: str, programme_id, cursor: str, page_size: int) -> Page:
     from django.urls import reverse
 
     from samspil.pathways.choices import PathwayStatus
+    from samspil.pathways.models import Programme
 
-    values = list(pathways.values(*_MINE_VALUES)[: page_size + 1])
+    position = _decode_cursor(cursor) if cursor else None
+    given = {"status": status or None, "programme": programme_id or None}
+    if position:
+        given["opened_on"], given["public_id"] = position
+    fields = {
+        "status": Pathway._meta.get_field("status"),
+        "programme": Programme._meta.get_field("public_id"),
+        "opened_on": Pathway._meta.get_field("opened_on"),
+        "public_id": Pathway._meta.get_field("public_id"),
+    }
+    variables = {name: Variable(value, *_MINE_STAND_INS[name], fields[name]) for name, value in given.items() if value}
+
+    def build(values):
+        place = (values["opened_on"], values["public_id"]) if "opened_on" in values else None
+        queryset = _mine_filtered(
+            actor, status=values.get("status", ""), programme_id=values.get("programme"), position=place
+        )
+        return queryset.values(*_MINE_VALUES)[: page_size + 1]
+
+    # The query compiled once per user, day, page size and the filters used (their values are its parameters).
+    key = ("pathway_list_mine", actor.pk, actor.municipality_id, timezone.localdate(), page_size, tuple(variables))
+    values = precompiled_rows(build, key=key, variables=variables)
     next_cursor = None
     if len(values) > page_size:
         values = values[:page_size]
@@ -461,12 +531,35 @@ def _team_rows(pathway: Pathway, today: datetime.date, limit: int | None) -> tup
     network, each by start) and the former places (the newest end first), at most `limit` + 1 of each, in one query:
     a window numbers the current and the former places apart, each in its own order, so a cut list keeps the
     coordinator and the municipality's staff, and the places that ended last."""
+    rows = precompiled_rows(
+        lambda values: _team_queryset(values["pathway"], values["coordinator"], today, limit),
+        key=("overview_team", today, limit),
+        variables={
+            "pathway": Variable(pathway.pk, -1, -2, TeamMember._meta.get_field("pathway")),
+            "coordinator": Variable(pathway.coordinator_id, -3, -4, TeamMember._meta.get_field("user")),
+        },
+    )
+    current_team = [m for m in rows if m.active_from <= today and (m.active_to is None or m.active_to >= today)]
+    former_team = [m for m in rows if not (m.active_from <= today and (m.active_to is None or m.active_to >= today))]
+    current_team.sort(key=lambda m: (m.rank, m.active_from, m.pk))
+    former_team.sort(key=lambda m: (m.active_to or today, m.active_from, m.pk), reverse=True)
+    cut = set()
+    if limit is not None:
+        for name, part in (("team", current_team), ("former_team", former_team)):
+            if len(part) > limit:
+                cut.add(name)
+                del part[limit:]
+    return current_team, former_team, cut
+
+
+def _team_queryset(pathway_id: int, coordinator_id: int, today: datetime.date, limit: int | None):
+    """`_team_rows`'s query (compiled once per day and limit, `core.db.precompiled_rows`)."""
     from django.db.models import Case, When, Window
     from django.db.models.functions import RowNumber
 
     current = Q(active_from__lte=today) & (Q(active_to__isnull=True) | Q(active_to__gte=today))
     rank = Case(
-        When(kind=TeamMemberKind.STAFF, user_id=pathway.coordinator_id, then=Value(0)),
+        When(kind=TeamMemberKind.STAFF, user_id=coordinator_id, then=Value(0)),
         When(kind=TeamMemberKind.STAFF, then=Value(1)),
         When(kind=TeamMemberKind.EXTERNAL, then=Value(2)),
         default=Value(3),
@@ -476,7 +569,7 @@ def _team_rows(pathway: Pathway, today: datetime.date, limit: int | None) -> tup
     # subquery per field (cheaper to build and to plan); a place has at most one live invitation (a constraint).
     live = FilteredRelation("partner_invitations", condition=Q(partner_invitations__ended_at__isnull=True))
     team = (
-        TeamMember.objects.filter(pathway=pathway)
+        TeamMember.objects.filter(pathway_id=pathway_id)
         .select_related("user", "department", "external_contact__organisation")
         .annotate(live_invitation=live)
         .annotate(**{f"partner_invitation_{name}": F(f"live_invitation__{name}") for name in INVITATION_FIELDS})
@@ -497,18 +590,7 @@ def _team_rows(pathway: Pathway, today: datetime.date, limit: int | None) -> tup
         team = team.annotate(place_number=Window(RowNumber(), partition_by=[is_current], order_by=order)).filter(
             place_number__lte=limit + 1
         )
-    rows = list(team)
-    current_team = [m for m in rows if m.active_from <= today and (m.active_to is None or m.active_to >= today)]
-    former_team = [m for m in rows if not (m.active_from <= today and (m.active_to is None or m.active_to >= today))]
-    current_team.sort(key=lambda m: (m.rank, m.active_from, m.pk))
-    former_team.sort(key=lambda m: (m.active_to or today, m.active_from, m.pk), reverse=True)
-    cut = set()
-    if limit is not None:
-        for name, part in (("team", current_team), ("former_team", former_team)):
-            if len(part) > limit:
-                cut.add(name)
-                del part[limit:]
-    return current_team, former_team, cut
+    return team
 
 
 def pathway_overview(

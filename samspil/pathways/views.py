@@ -70,7 +70,7 @@ class PathwayScope:
             public_id=pathway_id,
             action=self.permission_action,
             path=request.path,
-            annotations=self.pathway_annotations(),
+            annotations=self.pathway_annotations,  # made only when the query is built (`selectors.pathway_get`)
         )
         return self.pathway
 

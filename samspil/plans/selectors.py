@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from samspil.access.access import pathway_access
-from samspil.core.db import JoinedText
+from samspil.core.db import JoinedText, Variable, precompiled_rows
 from samspil.organisations.models import Department
 from samspil.pathways.models import Pathway, TeamMember
 from samspil.pathways.selectors import subject_citizens
@@ -231,25 +231,36 @@ class LatestVersion:
     citizen_agreed: bool | None
 
 
+def _pathway_variable(pathway: Pathway) -> Variable:
+    """The pathway as the variable of a precompiled query about one plan (`core.db.precompiled_rows`)."""
+    return Variable(pathway.pk, -1, -2, Plan._meta.get_field("pathway"))
+
+
 def _plan_with_latest_version(pathway: Pathway) -> tuple[Plan, LatestVersion | None]:
     """The plan (or an empty unsaved one) and its latest saved version, in one query; a saved plan also carries the
     findings of the pathway's assessments (`plan.findings_joined`, see `findings_split`)."""
-    latest = PlanRevision.objects.filter(plan=OuterRef("pk")).order_by("-number")
-    plan = (
-        Plan.objects.filter(pathway=pathway)
-        .annotate(
-            latest_number=Subquery(latest.values("number")[:1]),
-            latest_saved_at=Subquery(latest.values("saved_at")[:1]),
-            latest_saved_by=Subquery(
-                latest.annotate(
-                    name=Concat("saved_by__first_name", Value(" "), "saved_by__last_name", output_field=CharField())
-                ).values("name")[:1]
-            ),
-            latest_citizen_agreed=Subquery(latest.values("citizen_agreed")[:1]),
-            findings_joined=pathway_findings_joined(),
+
+    def build(values):
+        latest = PlanRevision.objects.filter(plan=OuterRef("pk")).order_by("-number")
+        return (
+            Plan.objects.filter(pathway_id=values["pathway"])
+            .annotate(
+                latest_number=Subquery(latest.values("number")[:1]),
+                latest_saved_at=Subquery(latest.values("saved_at")[:1]),
+                latest_saved_by=Subquery(
+                    latest.annotate(
+                        name=Concat("saved_by__first_name", Value(" "), "saved_by__last_name", output_field=CharField())
+                    ).values("name")[:1]
+                ),
+                latest_citizen_agreed=Subquery(latest.values("citizen_agreed")[:1]),
+                findings_joined=pathway_findings_joined(),
+            )
+            .order_by("pk")[:1]
         )
-        .first()
-    )
+
+    # Compiled once per connection (`core.db.precompiled_rows`): the subqueries took longer to build than to run.
+    rows = precompiled_rows(build, key=("plan_with_latest_version",), variables={"pathway": _pathway_variable(pathway)})
+    plan = rows[0] if rows else None
     if plan is None:
         return Plan(municipality_id=pathway.municipality_id, pathway=pathway), None
     if plan.latest_number is None:
@@ -329,16 +340,24 @@ def _page_goals(plan: Plan, team: list, findings: list) -> list[Goal]:
     agreements = (
         Agreement.objects.select_related("owner_member").defer("created_at", "updated_at").order_by("due_on", "id")
     )
-    goals = list(
-        Goal.objects.filter(plan=plan)
-        .select_related("member", "responsible_department")
-        .defer("created_at", "updated_at")
-        .prefetch_related(
-            Prefetch("agreements", queryset=agreements),
-            Prefetch("follow_ups", queryset=GoalFollowUp.objects.select_related("assessed_by")),
+
+    def build(values):
+        return (
+            Goal.objects.filter(plan_id=values["plan"])
+            .select_related("member", "responsible_department")
+            .defer("created_at", "updated_at")
+            .prefetch_related(
+                Prefetch("agreements", queryset=agreements),
+                Prefetch("follow_ups", queryset=GoalFollowUp.objects.select_related("assessed_by")),
+            )
+            .annotate(comments_joined=goal_comments_joined(), finding_ids_joined=goal_finding_ids_joined())
+            .order_by("position", "id")
         )
-        .annotate(comments_joined=goal_comments_joined(), finding_ids_joined=goal_finding_ids_joined())
-        .order_by("position", "id")
+
+    goals = precompiled_rows(
+        build,
+        key=("page_goals",),
+        variables={"plan": Variable(plan.pk, -1, -2, Goal._meta.get_field("plan"))},
     )
     members = {member.pk: member for member in team}
     # The display labels, looked up once per page rather than by `get_FOO_display` once per goal.

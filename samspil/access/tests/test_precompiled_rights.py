@@ -1,0 +1,163 @@
+"""`pathway_get` runs its rights query precompiled (`core.db.precompiled_rows`): the same answers as building it."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from samspil.access import policy
+from samspil.access.access import PathwayAccess
+from samspil.core import db
+from samspil.pathways import selectors
+from samspil.pathways.models import Pathway
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def built(user, pathway, annotations=None):
+    """The row as `pathway_get` read it before it was precompiled: built and compiled now."""
+    from samspil.access import scopes
+
+    return (
+        Pathway.objects.filter(municipality_id=user.municipality_id, public_id=pathway.public_id)
+        .annotate(**scopes.pathway_rights(user), actor_roles=policy.current_roles_subquery(user), **(annotations or {}))
+        .select_related("programme", "citizen", "household", "coordinator", "lead_department", "target_group")
+        .first()
+    )
+
+
+def kept_queries() -> dict:
+    return connections["default"].__dict__.get("_samspil_precompiled", {})
+
+
+def precompiled(user, pathway, annotations=None):
+    return selectors._pathway_with_rights(user, pathway.public_id, annotations)
+
+
+def same(a, b) -> None:
+    assert (a is None) == (b is None)
+    if a is None:
+        return
+    assert PathwayAccess.from_row(a) == PathwayAccess.from_row(b)
+    assert a.actor_roles == b.actor_roles and a.pk == b.pk and a.citizen_id == b.citizen_id
+    assert a.programme.name == b.programme.name and a.coordinator.get_full_name() == b.coordinator.get_full_name()
+
+
+def test_every_user_gets_the_rights_the_built_query_gives_on_every_pathway(world):
+    granted = f.make_staff(world.health, "caseworker")
+    f.AccessGrantFactory(pathway=world.pathway, user=granted)
+    glass = f.make_staff(world.health, "caseworker")
+    f.BreakGlassAccessFactory(pathway=world.pathway, user=glass)
+    child = f.CitizenFactory(municipality=world.municipality, born=f.years_ago(16))
+    teen = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children, citizen=child)
+    f.TeamMemberFactory(pathway=teen, user=world.jobworker, department=world.jobs)
+    f.ConsentFactory(pathway=world.pathway, departments=[world.jobs])
+    other = f.PathwayFactory(municipality=world.other_municipality)
+    users = [world.coordinator, world.colleague, world.jobworker, world.outsider, world.head, granted, glass]
+    for user in users:
+        for pathway in (world.pathway, teen, other):
+            for _ in range(2):  # the first call compiles, the second runs the kept SQL
+                same(precompiled(user, pathway), built(user, pathway))
+    assert precompiled(world.coordinator, other) is None  # another municipality's pathway: not found
+
+
+def test_a_grant_ends_to_the_second_with_the_query_kept(world):
+    """The moment is a parameter of the kept SQL: a grant that expires between two reads is gone at the second."""
+    user = f.make_staff(world.health, "caseworker")
+    start = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    with time_machine.travel(start, tick=False):
+        f.AccessGrantFactory(
+            pathway=world.pathway, user=user, valid_from=start, valid_until=start + datetime.timedelta(seconds=30)
+        )
+        assert PathwayAccess.from_row(precompiled(user, world.pathway)).may_view
+    with time_machine.travel(start + datetime.timedelta(seconds=31), tick=False):
+        row = precompiled(user, world.pathway)
+        assert not PathwayAccess.from_row(row).may_view
+        same(row, built(user, world.pathway))
+
+
+def test_the_kept_query_is_compiled_once_and_read_in_one_statement(world):
+    precompiled(world.coordinator, world.pathway)
+    cache = kept_queries()
+    entries = dict(cache)
+    with CaptureQueriesContext(connection) as queries:
+        precompiled(world.coordinator, world.pathway)
+    assert len(queries) == 1 and dict(cache) == entries
+
+
+def test_a_query_that_reads_the_clock_while_it_is_built_is_not_kept(world):
+    """Annotations that read the clock themselves cannot be precompiled: found by building twice, built each time."""
+    from django.db.models import BooleanField, ExpressionWrapper, Q
+
+    def annotations():
+        return {"opened_recently": ExpressionWrapper(Q(created_at__gte=timezone.now()), output_field=BooleanField())}
+
+    precompiled(world.coordinator, world.pathway, annotations)
+    kept = [entry for entry in kept_queries().values() if entry is db._UNCACHED]
+    assert kept, "the clock-reading query must be marked as not kept"
+    row = precompiled(world.coordinator, world.pathway, annotations)
+    assert row.opened_recently is False
+
+
+def test_a_changed_setting_forgets_the_kept_queries(world, settings):
+    precompiled(world.coordinator, world.pathway)
+    assert kept_queries()
+    settings.SAMSPIL_PAGE_SIZE = 7
+    assert not kept_queries()
+
+
+def test_the_next_day_compiles_its_own(world):
+    """The day is in the key (the team place and consent rules are the day's): tomorrow the membership has ended."""
+    from samspil.organisations.models import Membership
+
+    today = timezone.localdate()
+    Membership.objects.filter(user=world.coordinator).update(active_to=today)
+    assert PathwayAccess.from_row(precompiled(world.coordinator, world.pathway)).is_coordinator
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        row = precompiled(world.coordinator, world.pathway)
+        assert not PathwayAccess.from_row(row).is_coordinator
+        same(row, built(world.coordinator, world.pathway))
+
+
+def test_mine_forloeb_precompiled_pages_and_filters_as_the_built_query(world):
+    """*Mine forløb*'s rows (precompiled, keyed by the filters used) are the API's rows (built each time), for every
+    filter and page."""
+    from samspil.pathways.choices import PathwayStatus
+
+    other_programme = f.ProgrammeFactory(municipality=world.municipality)
+    for n in range(7):
+        f.PathwayFactory(
+            coordinator=world.coordinator,
+            lead_department=world.children,
+            programme=other_programme if n % 2 else world.pathway.programme,
+            status=PathwayStatus.PAUSED if n % 3 == 0 else PathwayStatus.ACTIVE,
+            opened_on=timezone.localdate() - datetime.timedelta(days=n // 2),  # days shared: the cursor's tie-break
+        )
+    for status in ("", PathwayStatus.ACTIVE, PathwayStatus.PAUSED):
+        for programme in (None, str(other_programme.public_id)):
+            for _ in range(2):  # compiled, then kept
+                cursor, rows, expected = "", [], []
+                while True:
+                    page = selectors.pathway_list_mine(
+                        actor=world.coordinator,
+                        status=status,
+                        programme_id=programme,
+                        cursor=cursor,
+                        page_size=2,
+                        as_rows=True,
+                    )
+                    built_page = selectors.pathway_list_mine(
+                        actor=world.coordinator, status=status, programme_id=programme, cursor=cursor, page_size=2
+                    )
+                    rows += [row.public_id for row in page.rows]
+                    expected += [pathway.public_id for pathway in built_page.rows]
+                    assert page.next_cursor == built_page.next_cursor
+                    if not page.next_cursor:
+                        break
+                    cursor = page.next_cursor
+                assert rows == expected and len(set(rows)) == len(rows)
+    assert any(isinstance(entry, tuple) for entry in kept_queries().values())
