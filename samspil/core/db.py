@@ -1,11 +1,13 @@
 """Database helpers shared by the apps."""
 
 import copy
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.utils import timezone
 
 
 class JoinedText(models.Aggregate):
@@ -53,35 +55,47 @@ class Variable:
 
 _UNCACHED = object()
 PRECOMPILED_PER_CONNECTION = 256
+_generation = [0]  # bumped when a setting changes: kept queries of an older generation are made again
+_lock = threading.Lock()  # in-memory SQLite shares one connection between a test and its live server
 
 
 def precompiled_rows(build, *, key: tuple, variables: dict[str, Variable], using: str = DEFAULT_DB_ALIAS) -> list:
-    """The model instances of `build(values)`, with the SQL compiled once per `key` and database connection.
+    """The model instances (or values) of `build(values)`, with the SQL compiled once per `key` and connection.
 
     Building and compiling a query with many subqueries (a pathway page's rights and figures) cost more Python time
     than the database spent on it. `build` is called with a stand-in for each variable, twice (`stand_in_a`, then
     `stand_in_b`); the SQL text must be the same and the parameters may differ only where the stand-ins land.
-    Anything else that differs between the two builds (a clock read inside `build`) makes the key uncached: the
-    query is then built each time, as without this. Later runs put this run's values in those places and execute
-    the kept SQL with the kept compiler's column map (a copy per run), so Django makes the instances, related
-    objects and annotations as usual. A variable's value must reach the SQL only as itself: choose stand-ins far
-    apart (other days, other hours), so that anything `build` derives from one (the date of a moment, a day later)
-    differs between the two builds without being a stand-in, and the key is not cached rather than kept wrong. `key` must name everything else the SQL depends on (the user, the day, the
-    annotations asked for); the cache is per connection (so per thread) and emptied when a setting changes.
+    Later runs put this run's values in those places and execute the kept SQL with a copy of the kept compiler, so
+    Django makes the instances, related objects, annotations and prefetches as usual.
+
+    What the two builds can catch: a variable that reaches the SQL other than as itself (the stand-ins are far
+    apart, other days and hours, so anything derived from one differs without being a stand-in), a build that
+    changes shape, and a clock read to the microsecond. They cannot catch a value read inside `build` that is the
+    same in both builds and changes later (the day, a setting, the language): the key holds the day and the active
+    time zone (added here), the kept queries are dropped when a setting changes, and the caller's `key` must name
+    everything else the SQL depends on (the user, the annotations asked for, the page size). A key that cannot be
+    kept is built every time, as without this.
     """
     connection = connections[using]
-    cache = connection.__dict__.setdefault("_samspil_precompiled", OrderedDict())
-    entry = cache.get(key)
+    full_key = (*key, timezone.localdate(), timezone.get_current_timezone_name())
+    with _lock:
+        cache = connection.__dict__.setdefault("_samspil_precompiled", OrderedDict())
+        entry = cache.get(full_key)
+        if entry is not None and entry[0] != _generation[0]:
+            entry = None
+        if entry is not None:
+            cache.move_to_end(full_key)
     if entry is None:
-        entry = _precompile(build, variables, connection, using)
-        cache[key] = entry
-        while len(cache) > PRECOMPILED_PER_CONNECTION:
-            cache.popitem(last=False)
-    else:
-        cache.move_to_end(key)
-    if entry is _UNCACHED:
+        generation = _generation[0]
+        entry = (generation, _precompile(build, variables, connection, using))
+        with _lock:
+            cache[full_key] = entry
+            while len(cache) > PRECOMPILED_PER_CONNECTION:
+                cache.popitem(last=False)
+    kept = entry[1]
+    if kept is _UNCACHED:
         return list(build({name: variable.value for name, variable in variables.items()}))
-    queryset, compiler, sql, params, places = entry
+    queryset, compiler, sql, params, places = kept
     run_params = list(params)
     for index, name in places:
         run_params[index] = variables[name].param(variables[name].value, connection)
@@ -89,7 +103,18 @@ def precompiled_rows(build, *, key: tuple, variables: dict[str, Variable], using
     run.as_sql = lambda *args, **kwargs: (sql, tuple(run_params))
     chained = queryset._chain()
     chained.query.get_compiler = lambda *args, **kwargs: run
+    # Each run its own prefetch querysets: Django hands a prefetch queryset the first instance as a hint, and a
+    # kept one would hold a past page's rows.
+    chained._prefetch_related_lookups = tuple(_fresh_prefetch(lookup) for lookup in chained._prefetch_related_lookups)
     return list(chained)
+
+
+def _fresh_prefetch(lookup):
+    if isinstance(lookup, models.Prefetch) and lookup.queryset is not None:
+        lookup = copy.copy(lookup)
+        lookup.queryset = lookup.queryset._chain()
+        lookup.queryset._hints = dict(lookup.queryset._hints)  # a clone shares its hints dict with the original
+    return lookup
 
 
 def _precompile(build, variables: dict[str, Variable], connection, using: str):
@@ -120,9 +145,8 @@ def _precompile(build, variables: dict[str, Variable], connection, using: str):
 
 
 def clear_precompiled(**kwargs) -> None:
-    """Forget every precompiled query (a setting changed: the SQL may depend on it)."""
-    for connection in connections.all(initialized_only=True):
-        connection.__dict__.pop("_samspil_precompiled", None)
+    """Forget every precompiled query, in every thread (a setting changed: the SQL may depend on it)."""
+    _generation[0] += 1
 
 
 setting_changed.connect(clear_precompiled)

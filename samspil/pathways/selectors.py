@@ -85,9 +85,9 @@ _STAND_IN_MOMENTS = (
 
 def _pathway_with_rights(actor, public_id: uuid.UUID, annotations) -> Pathway | None:
     """The pathway of the actor's municipality with the actor's rights, roles and the page's `annotations`, in one
-    query compiled once per user, day and set of annotations (`core.db.precompiled_rows`): building and compiling
-    the rules took longer than the database took to run them. `annotations` is a dict or a callable that makes one
-    (a view's `pathway_annotations`, called only when the query is built)."""
+    query compiled once per user, day and view (`core.db.precompiled_rows`): building and compiling the rules took
+    longer than the database took to run them. `annotations` is a dict, or a view's `pathway_annotations` method
+    (called only when the query is built)."""
 
     def build(values):
         extra = annotations() if callable(annotations) else (annotations or {})
@@ -102,13 +102,15 @@ def _pathway_with_rights(actor, public_id: uuid.UUID, annotations) -> Pathway | 
             .order_by("pk")[:1]
         )
 
-    if callable(annotations):
-        names = (getattr(annotations, "__qualname__", repr(annotations)),)
-    else:
-        names = tuple(annotations or ())
+    # The annotations are kept with the query only when they are a view's `pathway_annotations` method: it builds
+    # them from the view's class alone (and the user, who is in the key). Anything else is built every time.
+    owner = getattr(annotations, "__self__", None)
+    if annotations and (owner is None or getattr(annotations, "__name__", "") != "pathway_annotations"):
+        return next(iter(build({"public_id": public_id, "now": timezone.now()})), None)
+    names = (type(owner).__module__, type(owner).__qualname__) if owner is not None else ()
     rows = precompiled_rows(
         build,
-        key=("pathway_get", names, actor.pk, actor.municipality_id, timezone.localdate()),
+        key=("pathway_get", names, actor.pk, actor.municipality_id),
         variables={
             "public_id": Variable(public_id, *_STAND_IN_IDS, Pathway._meta.get_field("public_id")),
             "now": Variable(timezone.now(), *_STAND_IN_MOMENTS, AccessGrant._meta.get_field("valid_until")),

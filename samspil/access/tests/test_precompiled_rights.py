@@ -90,24 +90,42 @@ def test_the_kept_query_is_compiled_once_and_read_in_one_statement(world):
 
 
 def test_a_query_that_reads_the_clock_while_it_is_built_is_not_kept(world):
-    """Annotations that read the clock themselves cannot be precompiled: found by building twice, built each time."""
+    """A build that reads the clock itself cannot be precompiled: found by building twice, then built each time."""
     from django.db.models import BooleanField, ExpressionWrapper, Q
 
-    def annotations():
-        return {"opened_recently": ExpressionWrapper(Q(created_at__gte=timezone.now()), output_field=BooleanField())}
+    def build(values):
+        recent = ExpressionWrapper(Q(created_at__gte=timezone.now()), output_field=BooleanField())
+        return Pathway.objects.filter(public_id=values["public_id"]).annotate(opened_recently=recent)
 
-    precompiled(world.coordinator, world.pathway, annotations)
-    kept = [entry for entry in kept_queries().values() if entry is db._UNCACHED]
-    assert kept, "the clock-reading query must be marked as not kept"
-    row = precompiled(world.coordinator, world.pathway, annotations)
-    assert row.opened_recently is False
+    variables = {
+        "public_id": db.Variable(
+            world.pathway.public_id, *selectors._STAND_IN_IDS, Pathway._meta.get_field("public_id")
+        )
+    }
+    rows = db.precompiled_rows(build, key=("test clock",), variables=variables)
+    assert [row.pk for row in rows] == [world.pathway.pk] and rows[0].opened_recently is False
+    kept = [entry for key, entry in kept_queries().items() if key[0] == "test clock"]
+    assert kept and kept[0][1] is db._UNCACHED
+    assert [row.pk for row in db.precompiled_rows(build, key=("test clock",), variables=variables)] == [
+        world.pathway.pk
+    ]
 
 
-def test_a_changed_setting_forgets_the_kept_queries(world, settings):
+def test_annotations_other_than_a_views_method_are_built_every_time(world):
+    from django.db.models import Value
+
+    row = precompiled(world.coordinator, world.pathway, {"marker": Value(7)})
+    assert row.marker == 7 and not any(key[1] for key in kept_queries() if key[0] == "pathway_get")
+
+
+def test_a_changed_setting_makes_the_kept_queries_again(world, settings):
     precompiled(world.coordinator, world.pathway)
-    assert kept_queries()
+    before = dict(kept_queries())
     settings.SAMSPIL_PAGE_SIZE = 7
-    assert not kept_queries()
+    precompiled(world.coordinator, world.pathway)
+    after = kept_queries()
+    changed = [key for key in before if key in after and after[key] is not before[key]]
+    assert changed and all(after[key][0] > before[key][0] for key in changed)
 
 
 def test_the_next_day_compiles_its_own(world):
@@ -161,3 +179,28 @@ def test_mine_forloeb_precompiled_pages_and_filters_as_the_built_query(world):
                     cursor = page.next_cursor
                 assert rows == expected and len(set(rows)) == len(rows)
     assert any(isinstance(entry, tuple) for entry in kept_queries().values())
+
+
+def test_a_kept_query_keeps_no_rows_of_a_past_run_in_its_prefetches(world):
+    """Django hands a prefetch queryset the first instance as a hint: each run gets its own prefetch querysets."""
+    from django.db.models import Prefetch
+
+    from samspil.pathways.models import TeamMember
+
+    def build(values):
+        return Pathway.objects.filter(public_id=values["public_id"]).prefetch_related(
+            Prefetch("team", queryset=TeamMember.objects.order_by("id"))
+        )
+
+    variables = {
+        "public_id": db.Variable(
+            world.pathway.public_id, *selectors._STAND_IN_IDS, Pathway._meta.get_field("public_id")
+        )
+    }
+    for _ in range(2):
+        rows = db.precompiled_rows(build, key=("test prefetch",), variables=variables)
+        assert [m.pk for m in rows[0].team.all()] == list(
+            TeamMember.objects.filter(pathway=world.pathway).order_by("id").values_list("pk", flat=True)
+        )
+    kept = next(entry for key, entry in kept_queries().items() if key[0] == "test prefetch")[1][0]
+    assert all(not lookup.queryset._hints for lookup in kept._prefetch_related_lookups)
