@@ -34,6 +34,13 @@ def kept_queries() -> dict:
     return connections["default"].__dict__.get("_samspil_precompiled", {})
 
 
+@pytest.fixture(autouse=True)
+def _none_kept():
+    """Each test starts with no kept queries: the tests before it (any module) share the connection and its kept
+    queries, and some of these tests look at which keys are kept."""
+    kept_queries().clear()
+
+
 def precompiled(user, pathway, annotations=None):
     return selectors._pathway_with_rights(user, pathway.public_id, annotations)
 
