@@ -124,7 +124,9 @@ def portal_pathways(user, *, today: datetime.date | None = None) -> list[Pathway
     """Every pathway the account reaches, newest first, each with `pathway.portal_access` set.
 
     A few queries whatever the municipality's size: the person's custody children, the pathways with a right of the
-    person, and the subjects of those pathways.
+    person, and the subjects of those pathways. The pathways' query joins only to-one relations and reaches families
+    through a subquery, so no row comes twice: no DISTINCT, which over the joined columns took PostgreSQL ~5 ms to
+    plan against ~1 ms without.
     """
     person = portal_person(user)
     if person is None:
@@ -143,7 +145,6 @@ def portal_pathways(user, *, today: datetime.date | None = None) -> list[Pathway
         Pathway.objects.filter(municipality_id=person.municipality_id, pk__in=rights)
         .filter(_subject_filter([person.pk, *children], today))
         .select_related("programme", "citizen", "household", "coordinator", "lead_department")
-        .distinct()
         .order_by("-opened_on", "-id")
     )
     _read_family_subjects(candidates, today)
