@@ -6,6 +6,7 @@ not revised for a while. Every count comes from a bounded number of aggregate qu
 
 import base64
 import binascii
+import dataclasses
 import datetime
 import uuid
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from samspil.access import policy
 from samspil.audit.choices import AccessPurpose
 from samspil.audit.services import access_record_each
 from samspil.citizens.models import ADULT_AGE, eighteenth_birthday
+from samspil.core.db import Variable, precompiled_rows
 from samspil.pathways.choices import PathwayStatus
 from samspil.pathways.models import Pathway
 
@@ -104,12 +106,16 @@ def planned_meetings_until(now: datetime.datetime):
 
     A planned meeting with `starts_at <= now` awaits its minutes (`Meeting.awaits_minutes`); the rest are ahead.
     """
+
+    return planned_meetings_before(now + datetime.timedelta(days=UPCOMING_DAYS))
+
+
+def planned_meetings_before(until: datetime.datetime):
+    """Planned meetings starting before `until`, soonest first (`planned_meetings_until`'s query)."""
     from samspil.meetings.choices import MeetingStatus
     from samspil.meetings.models import Meeting
 
-    return Meeting.objects.filter(
-        status=MeetingStatus.PLANNED, starts_at__lt=now + datetime.timedelta(days=UPCOMING_DAYS)
-    ).order_by("starts_at", "id")
+    return Meeting.objects.filter(status=MeetingStatus.PLANNED, starts_at__lt=until).order_by("starts_at", "id")
 
 
 def pathway_subject_reads(pathways) -> list[tuple]:
@@ -179,15 +185,72 @@ class Worklist:
 
 @dataclass(frozen=True)
 class _Moment:
+    """The moment the rules are judged at, and every day and time the SQL rules compare with, worked out here once
+    so that each is a parameter of the query as it is (the query is compiled once per user and day:
+    `core.db.precompiled_rows`; a value derived inside the query's build would not be)."""
+
     today: datetime.date
     now: datetime.datetime
+    upcoming_until: datetime.datetime  # meetings to hold start before this
+    due_soon_before: datetime.date  # a status meeting due before this day is shown
+    stale_before: datetime.datetime  # a plan revised before this is old
+    stale_opened_before: datetime.date  # a pathway without a revision, opened before this day, has an old plan
+    born_by: datetime.date  # the latest birth date whose transition warning has begun
 
     @classmethod
     def current(cls) -> "_Moment":
-        return cls(today=timezone.localdate(), now=timezone.now())
+        return cls.at(timezone.now())
+
+    @classmethod
+    def at(cls, now: datetime.datetime) -> "_Moment":
+        today = timezone.localdate(now)
+        stale_before = now - datetime.timedelta(days=settings.SAMSPIL_PLAN_REVISION_DAYS)
+        stale_day = timezone.localtime(stale_before).date()
+        # A pathway without a revision counts from the start of its opening day (Copenhagen): opened on the day of
+        # `stale_before` is old too when that day began before it.
+        if _start_of(stale_day) < stale_before:
+            stale_day += datetime.timedelta(days=1)
+        return cls(
+            today=today,
+            now=now,
+            upcoming_until=now + datetime.timedelta(days=UPCOMING_DAYS),
+            due_soon_before=today + datetime.timedelta(days=DUE_SOON_DAYS + 1),
+            stale_before=stale_before,
+            stale_opened_before=stale_day,
+            born_by=_latest_birth_date_warned(today),
+        )
 
     def start_of(self, day: datetime.date) -> datetime.datetime:
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        return _start_of(day)
+
+    def variables(self) -> dict[str, Variable]:
+        """Each value as a variable of a precompiled query, with stand-ins far from any real moment and apart from
+        each other (see `core.db.precompiled_rows`)."""
+        date, moment = Pathway._meta.get_field("opened_on"), Pathway._meta.get_field("created_at")
+        utc = datetime.UTC
+        stand_ins = {
+            "today": (datetime.date(1901, 1, 2), datetime.date(1951, 6, 3), date),
+            "now": (datetime.datetime(1902, 2, 3, 4, 5, tzinfo=utc), datetime.datetime(1952, 7, 4, 6, 7, tzinfo=utc)),
+            "upcoming_until": (
+                datetime.datetime(1903, 3, 4, 5, 6, tzinfo=utc),
+                datetime.datetime(1953, 8, 5, 7, 8, tzinfo=utc),
+            ),
+            "due_soon_before": (datetime.date(1904, 4, 5), datetime.date(1954, 9, 6), date),
+            "stale_before": (
+                datetime.datetime(1905, 5, 6, 7, 8, tzinfo=utc),
+                datetime.datetime(1955, 10, 7, 8, 9, tzinfo=utc),
+            ),
+            "stale_opened_before": (datetime.date(1906, 6, 7), datetime.date(1956, 11, 8), date),
+            "born_by": (datetime.date(1907, 7, 8), datetime.date(1957, 12, 9), date),
+        }
+        return {
+            name: Variable(getattr(self, name), first, second, *(rest or (moment,)))
+            for name, (first, second, *rest) in stand_ins.items()
+        }
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _latest_birth_date_warned(today: datetime.date) -> datetime.date:
@@ -234,7 +297,7 @@ def _rules_queryset(actor, moment: _Moment):
         meeting_type=MeetingType.TRANSITION_18,
         status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD],
     )
-    planned = planned_meetings_until(moment.now)
+    planned = planned_meetings_before(moment.upcoming_until)
     born = "citizen__birth_date"
     # The 18th birthday and the opening day as comparable numbers (yyyymmdd); 29 February comes of age on 1 March
     # (`eighteenth_birthday`: 18 years after a leap year is never one).
@@ -272,12 +335,6 @@ def _rules_queryset(actor, moment: _Moment):
 
 def _rules(moment: _Moment) -> dict[str, Q]:
     """Each rule as a condition on `_rules_queryset`."""
-    stale_before = moment.now - datetime.timedelta(days=settings.SAMSPIL_PLAN_REVISION_DAYS)
-    local = timezone.localtime(stale_before)
-    # A pathway without a revision counts from the start of its opening day (Copenhagen).
-    opened_stale = Q(opened_on__lt=local.date())
-    if moment.start_of(local.date()) < stale_before:
-        opened_stale = Q(opened_on__lte=local.date())
     has_cadence = Q(programme__status_meeting_cadence_days__gt=0)
 
     def due_before(day: datetime.date) -> Q:  # the next status meeting is due before `day`
@@ -287,14 +344,15 @@ def _rules(moment: _Moment) -> dict[str, Q]:
         "overdue": Q(n_overdue__gt=0),
         "to_record": Q(n_to_record__gt=0),
         "to_hold": Q(n_to_hold__gt=0),
-        "status_due": due_before(moment.today + datetime.timedelta(days=DUE_SOON_DAYS + 1)),
+        "status_due": due_before(moment.due_soon_before),
         "status_overdue": due_before(moment.today),
-        "stale": Q(plan_revised_at__lt=stale_before) | (Q(plan_revised_at__isnull=True) & opened_stale),
+        "stale": Q(plan_revised_at__lt=moment.stale_before)
+        | Q(plan_revised_at__isnull=True, opened_on__lt=moment.stale_opened_before),
         "transition": Q(
             citizen__isnull=False,
             programme__min_age__lt=ADULT_AGE,
             has_transition_meeting=False,
-            citizen__birth_date__lte=_latest_birth_date_warned(moment.today),
+            citizen__birth_date__lte=moment.born_by,
             birthday_key__gte=F("opened_key"),
         ),
     }
@@ -321,19 +379,46 @@ def _has_tasks(rules: dict[str, Q]) -> Q:
     )
 
 
+def _key(name: str, actor, *rest) -> tuple:
+    """A precompiled query's key: the user's scope (MANAGE: what they coordinate) is the rest of its SQL."""
+    return (name, actor.pk, actor.municipality_id, policy.is_municipal_staff(actor), *rest)
+
+
 def worklist_totals(*, actor, moment: _Moment | None = None) -> Worklist:
-    """The worklist's figures over every pathway the actor coordinates, in one aggregate query (no rows)."""
+    """The worklist's figures over every pathway the actor coordinates, in one aggregate query (no rows), compiled
+    once per user and day (`core.db.precompiled_rows`)."""
     moment = moment or _Moment.current()
-    rules = _rules(moment)
-    totals = _rules_queryset(actor, moment).aggregate(
-        overdue_agreements=Coalesce(Sum("n_overdue"), 0),
-        meetings_to_record=Coalesce(Sum("n_to_record"), 0),
-        meetings_to_hold=Coalesce(Sum("n_to_hold"), 0),
-        status_meetings_due=Count("pk", filter=rules["status_due"]),
-        plans_stale=Count("pk", filter=rules["stale"]),
-        transitions_due=Count("pk", filter=rules["transition"]),
-    )
-    return Worklist(rows=[], **totals)
+
+    def build(values):
+        at = _Moment(**values)
+        rules = _rules(at)
+        return (
+            _rules_queryset(actor, at)
+            .order_by()
+            .values("municipality_id")  # one group: the actor's municipality
+            .annotate(
+                overdue_agreements=Coalesce(Sum("n_overdue"), 0),
+                meetings_to_record=Coalesce(Sum("n_to_record"), 0),
+                meetings_to_hold=Coalesce(Sum("n_to_hold"), 0),
+                status_meetings_due=Count("pk", filter=rules["status_due"]),
+                plans_stale=Count("pk", filter=rules["stale"]),
+                transitions_due=Count("pk", filter=rules["transition"]),
+            )
+            .values(*TOTALS)
+        )
+
+    rows = precompiled_rows(build, key=_key("worklist_totals", actor), variables=moment.variables())
+    return Worklist(rows=[], **(rows[0] if rows else dict.fromkeys(TOTALS, 0)))
+
+
+TOTALS = (
+    "overdue_agreements",
+    "meetings_to_record",
+    "meetings_to_hold",
+    "status_meetings_due",
+    "plans_stale",
+    "transitions_due",
+)
 
 
 # --- the rows a page shows ----------------------------------------------------------------------------------
@@ -379,6 +464,18 @@ def _pathway_tasks(pathway: Pathway, meetings: list, moment: _Moment) -> Pathway
     return tasks
 
 
+_MOMENT_FIELDS = frozenset(field.name for field in dataclasses.fields(_Moment))
+_CURSOR_STAND_INS = (
+    (1_000_001, 2_000_002, IntegerField()),
+    (datetime.date(1908, 8, 9), datetime.date(1958, 1, 10), Pathway._meta.get_field("opened_on")),
+    (
+        uuid.UUID("00000000-0000-4000-8000-000000000001"),
+        uuid.UUID("00000000-0000-4000-8000-000000000002"),
+        Pathway._meta.get_field("public_id"),
+    ),
+)
+
+
 def worklist_page(*, actor, cursor: str = "", page_size: int | None = None) -> Worklist:
     """The worklist: the figures over every pathway the actor coordinates, and one page of the pathways with
     something to do, the most urgent first (something late, then due soon, then only an old plan; within each the
@@ -387,23 +484,34 @@ def worklist_page(*, actor, cursor: str = "", page_size: int | None = None) -> W
     Two queries for the rows whatever the caseload (the pathways, their planned meetings), one for the figures.
     """
     moment = _Moment.current()
-    rules = _rules(moment)
-    pathways = (
-        _rules_queryset(actor, moment)
-        .annotate(tier=_tiers(rules))
-        .filter(_has_tasks(rules))
-        .select_related("programme", "citizen", "household")
-        .order_by("tier", "opened_on", "public_id")
-    )
+    variables = moment.variables()
     position = _decode_cursor(cursor) if cursor else None
     if position:
-        tier, opened_on, public_id = position
-        pathways = pathways.filter(
-            Q(tier__gt=tier)
-            | Q(tier=tier, opened_on__gt=opened_on)
-            | Q(tier=tier, opened_on=opened_on, public_id__gt=public_id)
+        for name, value, stand_ins in zip(("tier", "opened_on", "public_id"), position, _CURSOR_STAND_INS, strict=True):
+            variables[name] = Variable(value, *stand_ins)
+
+    def build(values):
+        at = _Moment(**{name: value for name, value in values.items() if name in _MOMENT_FIELDS})
+        rules = _rules(at)
+        pathways = (
+            _rules_queryset(actor, at)
+            .annotate(tier=_tiers(rules))
+            .filter(_has_tasks(rules))
+            .select_related("programme", "citizen", "household")
+            .order_by("tier", "opened_on", "public_id")
         )
-    pathways = list(pathways if page_size is None else pathways[: page_size + 1])
+        if "tier" in values:
+            tier, opened_on, public_id = values["tier"], values["opened_on"], values["public_id"]
+            pathways = pathways.filter(
+                Q(tier__gt=tier)
+                | Q(tier=tier, opened_on__gt=opened_on)
+                | Q(tier=tier, opened_on=opened_on, public_id__gt=public_id)
+            )
+        return pathways if page_size is None else pathways[: page_size + 1]
+
+    # Compiled once per user, day, page size and whether a cursor is given (`core.db.precompiled_rows`).
+    key = _key("worklist_rows", actor, page_size, position is not None)
+    pathways = precompiled_rows(build, key=key, variables=variables)
     next_cursor = None
     if page_size is not None and len(pathways) > page_size:
         pathways = pathways[:page_size]

@@ -296,3 +296,42 @@ def test_the_worklist_page_shows_and_logs_one_page_the_most_urgent_first(world, 
     expected = {row.pathway.pk for row in worklist.worklist_counts(actor=world.coordinator).rows}
     assert len(seen) == len(set(seen)) and set(seen) == expected
     assert set(seen[:3]) == {p.pk for p in late} and {p.pk for p in soon} <= set(seen[3:])
+
+
+# --- compiled once per user and day -----------------------------------------------------------------------------
+
+
+def test_the_kept_queries_judge_each_request_at_its_own_moment(world):
+    """The worklist's two queries are compiled once per user and day (`core.db.precompiled_rows`); a later request
+    the same day runs them at its own moment: a meeting at noon is to hold at 11 and to record at 13, and the next
+    page still follows the first."""
+    import time_machine
+    from django.db import connections
+
+    from samspil.core import db
+
+    today = timezone.localdate() + datetime.timedelta(days=3)
+    at = lambda hour: timezone.make_aware(datetime.datetime.combine(today, datetime.time(hour)))  # noqa: E731
+    with time_machine.travel(at(11), tick=False):
+        for _ in range(3):
+            p = f.PathwayFactory(
+                coordinator=world.coordinator, lead_department=world.children, programme=world.programme
+            )
+            overdue_agreement(world, p)
+        noon = meeting(world, world.pathway, starts_in_days=0)
+        Meeting.objects.filter(pk=noon.pk).update(starts_at=at(12), ends_at=at(13))
+        before = worklist.worklist_page(actor=world.coordinator, page_size=2)
+        assert (before.meetings_to_hold, before.meetings_to_record, before.overdue_agreements) == (1, 0, 3)
+        second = worklist.worklist_page(actor=world.coordinator, page_size=2, cursor=before.next_cursor)
+    with time_machine.travel(at(13), tick=False):
+        after = worklist.worklist_page(actor=world.coordinator, page_size=2)
+        assert (after.meetings_to_hold, after.meetings_to_record, after.overdue_agreements) == (0, 1, 3)
+        assert after.rows[0].pathway == world.pathway and after.rows[0].meetings_to_record == [noon]
+        again = worklist.worklist_page(actor=world.coordinator, page_size=2, cursor=after.next_cursor)
+        every = worklist.worklist_page(actor=world.coordinator, page_size=None)
+    listed = [row.pathway for row in [*after.rows, *again.rows]]
+    assert len(listed) == len(set(listed)) == 4 == len(every.rows)
+    assert {row.pathway for row in second.rows} <= {row.pathway for row in every.rows}
+    kept = connections["default"].__dict__["_samspil_precompiled"]
+    names = {key[0] for key, (_generation, query) in kept.items() if query is not db._UNCACHED}
+    assert {"worklist_rows", "worklist_totals"} <= names
