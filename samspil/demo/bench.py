@@ -1467,4 +1467,8 @@ forløb 9 queries, p95 54 ms; Arbejdsliste 8 / 93 ms; Forløbsoverblik 10 / 35 m
 - The leaders' results pages (04.12.2026, on this data, 20 rounds interleaved with the floor, outside a full run):
   the programme's page went from 146× to 73× the floor and the programmes overview from 104× to 48× when the
   documentation model's counting moved from Python rows into the database (`documentation.database_tally`).
+- The same day and harness: the worklist from 12.9× to 8.2× with its figures and rows compiled once per user and
+  day (`worklist._Moment` works out every moment its rules compare with beforehand); the assessment list from
+  4.3× to 3.4× (compiled once) and the portal's front page from 3.9× to 3.5× (its pathways read without a DISTINCT
+  that PostgreSQL took ~5 ms to plan).
 """
