@@ -93,6 +93,23 @@ def _end_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
 
 
+def _held_per_pathway(ids: QuerySet, on: datetime.date) -> QuerySet:
+    """(pathway id, meetings held with the citizen by the end of `on`) for the pathways of `ids`."""
+    held = held_with_citizen(Meeting.objects.filter(pathway_id__in=ids, starts_at__lt=_end_of(on)))
+    return held.order_by().values("pathway_id").annotate(n=Count("pk")).values_list("pathway_id", "n")
+
+
+def _goals_per_pathway(ids: QuerySet) -> QuerySet:
+    """Per pathway of `ids`: its goals not cancelled (`total`) and of those the ones reached (`reached`)."""
+    return (
+        Goal.objects.filter(pathway_id__in=ids)
+        .exclude(status=GoalStatus.CANCELLED)
+        .order_by()
+        .values("pathway_id")
+        .annotate(total=Count("pk"), reached=Count("pk", filter=Q(status=GoalStatus.ACHIEVED)))
+    )
+
+
 def documentation_rows(pathways: QuerySet, *, on: datetime.date | None = None) -> list[CitizenRow]:
     """A row per citizen of each pathway in `pathways` (already scoped or filtered by the caller), as on `on`.
 
@@ -129,21 +146,8 @@ def documentation_rows(pathways: QuerySet, *, on: datetime.date | None = None) -
             members[household_id].append(citizen_id)
     at_start = status_at_start(ids, on)
     now = status_on(ids, on)
-    held = dict(
-        held_with_citizen(Meeting.objects.filter(pathway_id__in=ids, starts_at__lt=_end_of(on)))
-        .order_by()
-        .values("pathway_id")
-        .annotate(n=Count("pk"))
-        .values_list("pathway_id", "n")
-    )
-    goals = {
-        row["pathway_id"]: row
-        for row in Goal.objects.filter(pathway_id__in=ids)
-        .exclude(status=GoalStatus.CANCELLED)
-        .order_by()
-        .values("pathway_id")
-        .annotate(total=Count("pk"), reached=Count("pk", filter=Q(status=GoalStatus.ACHIEVED)))
-    }
+    held = dict(_held_per_pathway(ids, on))
+    goals = {row["pathway_id"]: row for row in _goals_per_pathway(ids)}
     rows = []
     for pathway in listed:
         citizens = [pathway["citizen_id"]] if pathway["citizen_id"] else members[pathway["household_id"]]
@@ -346,21 +350,8 @@ def database_tally(pathways: QuerySet, *, on: datetime.date | None = None) -> Ta
         )
         .values_list("pathway_id", "citizen_id", "education_employment", "first_rank", "last_rank")
     )
-    held = _sql(
-        held_with_citizen(Meeting.objects.filter(pathway_id__in=ids, starts_at__lt=_end_of(on)))
-        .order_by()
-        .values("pathway_id")
-        .annotate(n=Count("pk"))
-        .values_list("pathway_id", "n")
-    )
-    goals = _sql(
-        Goal.objects.filter(pathway_id__in=ids)
-        .exclude(status=GoalStatus.CANCELLED)
-        .order_by()
-        .values("pathway_id")
-        .annotate(total=Count("pk"), reached=Count("pk", filter=Q(status=GoalStatus.ACHIEVED)))
-        .values_list("pathway_id", "reached", "total")
-    )
+    held = _sql(_held_per_pathway(ids, on))
+    goals = _sql(_goals_per_pathway(ids).values_list("pathway_id", "reached", "total"))
     quote = connection.ops.quote_name
     members = HouseholdMember._meta
     # Only Django's own compiled SQL, quoted table and column names and literals go into the text; values are params.
