@@ -126,6 +126,20 @@ def pytest_configure(config):
     # place, and the watch is there to catch code that relies on that safety net.
     logging.getLogger().handlers.insert(0, _LogCapture())
     request_started.connect(_record_request, dispatch_uid="tests.cpr_watch.request_started")
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_shared_memory_reads, dispatch_uid="tests.sqlite.shared_memory_reads")
+
+
+def _shared_memory_reads(sender, connection, **kwargs):
+    """The SQLite test database lives in memory with a shared cache: a live server's request and a thread it starts
+    (the consumption import without a broker) are two connections to it, and in that mode a reader holds a lock on
+    each table it reads, so the import's first write failed with "database table is locked" while the progress page
+    read the job. Readers that take no table locks (`read_uncommitted`, which only exists for a shared cache) give
+    the file database's behaviour in WAL mode: reading never stops a writer."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
 
 
 @pytest.hookimpl(wrapper=True)
