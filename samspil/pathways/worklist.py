@@ -106,7 +106,6 @@ def planned_meetings_until(now: datetime.datetime):
 
     A planned meeting with `starts_at <= now` awaits its minutes (`Meeting.awaits_minutes`); the rest are ahead.
     """
-
     return planned_meetings_before(now + datetime.timedelta(days=UPCOMING_DAYS))
 
 
