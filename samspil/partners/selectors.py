@@ -13,14 +13,15 @@ from django.utils import timezone
 from samspil.partners.choices import InvitationState
 from samspil.partners.models import PartnerInvitation, token_hash
 
-# The live (not ended) invitation of a team place, read with the team on the pathway overview: no extra query.
-_LIVE_FIELDS = ("public_id", "level", "accepted_at", "expires_at", "created_at")
+# What is read of a team place's live (not ended) invitation, with the team on the pathway overview (here and in
+# `pathways.selectors`): no extra query.
+INVITATION_FIELDS = ("public_id", "level", "accepted_at", "expires_at", "created_at")
 
 
 def team_invitation_annotations() -> dict:
     """Annotations for a `TeamMember` queryset: `partner_invitation_<field>` of the place's live invitation."""
     live = PartnerInvitation.objects.filter(team_member=OuterRef("pk"), ended_at__isnull=True).order_by("-created_at")
-    return {f"partner_invitation_{name}": Subquery(live.values(name)[:1]) for name in _LIVE_FIELDS}
+    return {f"partner_invitation_{name}": Subquery(live.values(name)[:1]) for name in INVITATION_FIELDS}
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
 from samspil.audit.services import access_denied_record, access_record, access_record_each
 from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
 from samspil.core.db import JoinedText, Variable, precompiled_rows
-from samspil.partners.selectors import _LIVE_FIELDS as INVITATION_FIELDS  # what `team_invitation` reads
+from samspil.partners.selectors import INVITATION_FIELDS  # what `team_invitation` reads
 from samspil.pathways.access_log import AccessLogFilters, AccessLogPage, Cursor, attempt_description
 from samspil.pathways.choices import TeamMemberKind
 from samspil.pathways.models import Pathway, StatusChange, TeamMember

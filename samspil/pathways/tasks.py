@@ -144,7 +144,7 @@ def tasks_for_page(*, actor) -> Tasks:
         _my_agreements(actor).select_related("goal", *related).order_by(F("due_on").asc(nulls_last=True), "id")
     )
     meetings = list(_my_meetings(actor, now).select_related(*related))
-    coordinated = rules.worklist_counts(actor=actor, with_pathways=True).rows
+    coordinated = rules.worklist_counts(actor=actor).rows
     coordinated = [row for row in coordinated if _needs_coordinator(row)]
     tasks = Tasks(
         agreements=agreements,

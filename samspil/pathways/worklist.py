@@ -526,7 +526,7 @@ def worklist_page(*, actor, cursor: str = "", page_size: int | None = None) -> W
     return worklist
 
 
-def worklist_counts(*, actor, with_pathways: bool = False) -> Worklist:
+def worklist_counts(*, actor) -> Worklist:
     """The figures, and every pathway with something to do (`worklist_page` without pages: *Mine opgaver*)."""
     return worklist_page(actor=actor, page_size=None)
 

@@ -41,7 +41,7 @@ def young(world):
 
 
 def _warned(world):
-    rows = worklist.worklist_counts(actor=world.coordinator, with_pathways=True).rows
+    rows = worklist.worklist_counts(actor=world.coordinator).rows
     return [row for row in rows if row.transition_18_on]
 
 
