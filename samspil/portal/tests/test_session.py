@@ -5,6 +5,8 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth import SESSION_KEY
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests import factories as f
@@ -16,6 +18,10 @@ LOG_IN = "/konto/log-ind/"  # answers a logged-in user with a redirect, the anon
 
 def logged_in(client) -> bool:
     return SESSION_KEY in client.session
+
+
+def session_writes(queries) -> list[str]:
+    return [q["sql"] for q in queries if "django_session" in q["sql"] and not q["sql"].lstrip().startswith("SELECT")]
 
 
 def test_a_citizen_session_ends_after_30_idle_minutes_and_each_request_moves_it_on(client, world, clock_cache):
@@ -33,6 +39,40 @@ def test_a_citizen_session_ends_after_30_idle_minutes_and_each_request_moves_it_
     with time_machine.travel(start + datetime.timedelta(minutes=89), tick=False):
         response = client.get(LOG_IN)
         assert response.status_code == 200  # the log-in form: the session has ended
+        assert not logged_in(client)
+
+
+def test_requests_within_a_minute_do_not_write_the_session_again(client, world, clock_cache):
+    """Moving the window writes the session: at most once a minute, so a page view costs no write of its own."""
+    account = f.portal_account(world.citizen)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(account)
+        client.get(LOG_IN)
+    with time_machine.travel(start + datetime.timedelta(seconds=10), tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(LOG_IN).status_code == 302
+        assert not session_writes(queries)
+    with time_machine.travel(start + datetime.timedelta(seconds=70), tick=False):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(LOG_IN).status_code == 302
+        assert len(session_writes(queries)) == 1
+
+
+def test_the_session_ends_30_minutes_after_the_last_move_never_later(client, world, clock_cache):
+    """A request 50 seconds after a move does not move the window: the session ends 30 minutes after the move,
+    that is 29 minutes and 10 seconds after the last request (between 29 and 30 minutes, never more)."""
+    account = f.portal_account(world.citizen)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(account)
+        client.get(LOG_IN)
+    with time_machine.travel(start + datetime.timedelta(seconds=50), tick=False):
+        assert client.get(LOG_IN).status_code == 302
+    with time_machine.travel(start + datetime.timedelta(minutes=29, seconds=55), tick=False):
+        assert client.get(LOG_IN).status_code == 302  # 30 minutes after the move: still in, and moved on
+    with time_machine.travel(start + datetime.timedelta(minutes=60), tick=False):
+        assert client.get(LOG_IN).status_code == 200
         assert not logged_in(client)
 
 
