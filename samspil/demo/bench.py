@@ -479,6 +479,8 @@ def _seed_additions(bench_user: User) -> list[str]:
             added.append("a portal account for the overview pathway's citizen")
     if _seed_assessment(bench_user, overview):
         added.append("a joint assessment on the overview pathway")
+    if _seed_plan_version(bench_user, overview):
+        added.append("a saved version of the overview pathway's plan")
     if added:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
@@ -522,6 +524,27 @@ def _seed_assessment(bench_user: User, pathway: Pathway) -> bool:
             assessment_services.finding_add(
                 actor=bench_user, assessment=assessment, area=area, kind="need", text="Behov for en fast kontakt."
             )
+    return True
+
+
+def _seed_plan_version(bench_user: User, pathway: Pathway) -> bool:
+    """A saved version of the overview pathway's plan, as every plan written through the services has one (the
+    base data's goals are bulk-created without): the citizen's wishes, written through the plan service. The
+    portal's plan page shows the latest saved version."""
+    from samspil.audit.context import bound
+    from samspil.plans import services as plan_services
+    from samspil.plans.models import PlanRevision
+
+    if PlanRevision.objects.filter(pathway=pathway).exists():
+        return False
+    plan = plan_services.plan_for(pathway)
+    with transaction.atomic(), bound(actor_id=bench_user.pk):
+        plan_services.plan_update_wishes(
+            actor=bench_user,
+            pathway=pathway,
+            wishes="Jeg vil gerne have et arbejde og et sted at bo, og jeg vil kun fortælle min historie én gang.",
+            expected_version=plan.version,
+        )
     return True
 
 
