@@ -3,6 +3,7 @@ import functools
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
+from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import escape, format_html, format_html_join
@@ -241,3 +242,122 @@ def _short_date(value) -> str:
 def _date_in(value, language: str) -> str:
     with translation.override(language):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
+
+
+# --- the citizen's edition (the portal) ------------------------------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def citizen_goal_body(context, goal: dict, page, pathway) -> str:
+    """One goal of a plan version in the citizen's edition (a `plans.snapshot.citizen_edition` row), inside its
+    card: the description as the card's heading, status and life area, the target and department, the agreements
+    (with "Mark as done" on the account's own open ones when it may write), the follow-ups and, on the plan page
+    (`page`, a `portal.selectors.PortalPlan`), the comments written on it. A saved version passes no `page`.
+
+    Written in Python for the same reason as `goal_card`: the portal's plan page spent most of its time in the
+    template engine. The fixed texts are translated once per language (`_citizen_texts`), the form's URL is reversed
+    once per page. Every value is escaped.
+    """
+    texts = _citizen_texts()
+    goal_id = escape(goal["id"])
+    level = 4 if pathway.household_id else 3
+    badge = {"achieved": " badge-success", "active": " badge-info"}.get(goal.get("status"), "")
+    parts = [
+        f'<h{level} class="mt-0" id="goal-{goal_id}">{_lines(goal.get("description", ""))}</h{level}>',
+        f'<p><span class="badge{badge}">{escape(goal.get("status_label", ""))}</span> '
+        f"{escape(goal.get('life_area_label', ''))}</p>",
+        f'<dl class="facts"><dt>{texts["target"]}</dt><dd>{_lines(goal.get("indicator", ""))}</dd>',
+    ]
+    if goal.get("responsible_department"):
+        parts.append(f"<dt>{texts['department']}</dt><dd>{escape(goal['responsible_department'])}</dd>")
+    parts.append(f'</dl><p class="h5 mt-5 mb-2">{texts["agreements"]}</p>')
+    agreements = goal.get("agreements") or []
+    if agreements:
+        mine = page.mine if page and page.may_write else {}
+        items = [
+            _citizen_agreement(context, agreement, mine.get(agreement["id"]), pathway, texts)
+            for agreement in agreements
+        ]
+        parts.append(f'<ul class="nobullet-list agreements">{"".join(items)}</ul>')
+    else:
+        parts.append(texts["no_agreements"])
+    follow_ups = goal.get("follow_ups") or []
+    if follow_ups:
+        items = [
+            f"<li><strong>{iso_date(row.get('assessed_on'))}: {escape(row.get('result_label', ''))}</strong> · "
+            f"{escape(row.get('assessed_by', ''))}{'<br>' + _lines(row['note']) if row.get('note') else ''}</li>"
+            for row in follow_ups
+        ]
+        parts.append(f'<p class="h5 mt-5 mb-2">{texts["follow_ups"]}</p>')
+        parts.append(f'<ul class="nobullet-list follow-ups">{"".join(items)}</ul>')
+    comments = page.comments.get(goal["id"]) if page else None
+    if comments:
+        items = [
+            format_html(
+                "<li><strong>{}</strong> · {}<br>{}</li>",
+                _("Comment from %(name)s") % {"name": comment.person.full_name},
+                _short_date(timezone.localtime(comment.created_at).date()),
+                linebreaksbr(comment.text),
+            )
+            for comment in comments
+        ]
+        parts.append(f'<p class="h5 mt-5 mb-2">{texts["comments"]}</p>')
+        parts.append(f'<ul class="nobullet-list goal-comments">{"".join(items)}</ul>')
+    # Safe: every text above went through escape / linebreaksbr (`_lines`) or format_html.
+    return mark_safe("".join(parts))
+
+
+def _citizen_agreement(context, agreement: dict, mine, pathway, texts: dict) -> str:
+    due = f" · {texts['due']}: {iso_date(agreement['due_on'])}" if agreement.get("due_on") else ""
+    completed = f" {iso_date(agreement['completed_on'])}" if agreement.get("completed_on") else ""
+    note = agreement.get("follow_up_note")
+    follow_up = f"<br>{texts['follow_up']}: {_lines(note)}" if note else ""
+    form = ""
+    if mine is not None:
+        form = (
+            f'<form method="post" action="{_done_url(context, pathway, agreement["id"])}" class="mt-2">'
+            f'{_csrf_input(context)}<input type="hidden" name="done-{escape(agreement["id"])}-version" '
+            f'value="{int(mine.version)}"><button type="submit" class="button button-secondary">{texts["done"]}'
+            f'<span class="sr-only">: {escape(agreement.get("what", ""))}</span></button></form>'
+        )
+    return (
+        f'<li class="agreement" id="aftale-{escape(agreement["id"])}"><strong>{_lines(agreement.get("what", ""))}'
+        f'</strong><br><span class="muted">{texts["who"]}: {escape(agreement.get("owner_name", ""))}{due} · '
+        f"{escape(agreement.get('status_label', ''))}{completed}</span>{follow_up}{form}</li>"
+    )
+
+
+def _done_url(context, pathway, agreement_id: str) -> str:
+    """The portal's "done" URL of an agreement, by the pattern reversed once per render."""
+    key = "_citizen_done_url_pattern"
+    pattern = context.render_context.get(key)
+    if pattern is None:
+        pattern = reverse("portal:agreement_done", args=[pathway.public_id, _GOAL_ID_PLACEHOLDER])
+        context.render_context[key] = pattern
+    return escape(pattern.replace(_GOAL_ID_PLACEHOLDER, str(agreement_id)))
+
+
+def _csrf_input(context) -> str:
+    """What `{% csrf_token %}` writes (its own node, rendered here)."""
+    return CsrfTokenNode().render(context)
+
+
+def _citizen_texts() -> dict:
+    return _citizen_texts_in(translation.get_language())
+
+
+@functools.lru_cache(maxsize=8)
+def _citizen_texts_in(language: str) -> dict:
+    with translation.override(language):
+        return {
+            "target": escape(_("How you will know the goal is reached")),
+            "department": escape(_("Responsible department")),
+            "agreements": escape(_("Agreements")),
+            "no_agreements": format_html('<p class="muted">{}</p>', _("No agreements under this goal yet.")),
+            "who": escape(_("Who does it")),
+            "due": escape(_("Due")),
+            "follow_up": escape(_("Follow-up")),
+            "follow_ups": escape(_("Follow-ups")),
+            "comments": escape(_("Comments")),
+            "done": escape(_("Mark as done")),
+        }

@@ -442,7 +442,9 @@ def test_a_comment_on_a_goal_is_shown_to_the_team_as_the_citizens_own_words(clie
     assert PlanRevision.objects.filter(pathway=pw.pathway).count() == 1  # a comment is no new version
     event = AuditEvent.objects.get(code="portal.goal_commented")
     assert "(borgeren, via portalen) kommenterede målet" in event.text
-    assert "Jeg vil gerne starte til august." in client.get(url("plan", pw.pathway)).content.decode()
+    html = client.get(url("plan", pw.pathway)).content.decode()
+    today = timezone.localdate().strftime("%d.%m.%Y")
+    assert f"<strong>Kommentar fra {pw.young.full_name}</strong> · {today}<br>Jeg vil gerne starte til august." in html
     client.force_login(pw.mother_account)
     client.post(url("goal_comment", pw.pathway, pw.goal.public_id), {f"{key}-text": "Vi støtter det."})
     client.force_login(pw.coordinator)
