@@ -1,4 +1,8 @@
+import copy
+
 from django import template
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose, AccessVia
@@ -60,3 +64,28 @@ def form_key(prefix, public_id):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+_PREFIX_PLACEHOLDER = "samspil-row-form-prefix"
+
+
+@register.simple_tag(takes_context=True)
+def row_form_fields(context, form):
+    """`{% include "includes/form_fields.html" %}` for one of many per-row forms of a page (a comment form under
+    each goal): an unbound form without initial data differs from its siblings of the same class only by its
+    prefix, so the first is rendered with a placeholder prefix and every row copies that with its own. A bound
+    form (with the user's text and errors) or one with initial data is rendered whole. The fields need nothing of
+    the request, so no context processor runs.
+    """
+    if form.is_bound or form.initial or not form.prefix:
+        return render_to_string("includes/form_fields.html", {"form": form})
+    cache = context.render_context.setdefault("_row_form_fields", {})
+    html = cache.get(type(form))
+    if html is None:
+        template_form = copy.copy(form)  # shares the fields, which rendering only reads
+        template_form.prefix = _PREFIX_PLACEHOLDER
+        template_form._bound_fields_cache = {}  # bound fields of its own, named with the placeholder
+        html = render_to_string("includes/form_fields.html", {"form": template_form})
+        cache[type(form)] = html
+    # Safe: the form's own rendering; a prefix is the page's key for the row (`form_key`), never user input.
+    return mark_safe(html.replace(_PREFIX_PLACEHOLDER, form.prefix))
