@@ -121,3 +121,52 @@ def test_the_worklist_writes_its_log_in_one_insert(client, world):
         rows = AccessLogEntry.objects.filter(request_id=response["X-Request-Id"])
         assert rows.count() >= 12, (url, list(rows.values_list("shown", flat=True)))
         assert len(access_log_inserts(captured)) == 1, url
+
+
+def test_one_statement_of_the_same_text_for_one_row_or_many_with_every_column_written(world):
+    """PostgreSQL: one array per column, unnested; elsewhere one bulk INSERT. Either way every value lands."""
+    from samspil.audit.services import access_record_subjects
+
+    others = [f.CitizenFactory(municipality=world.municipality) for _ in range(30)]
+    unknown = type("Subject", (), {"citizen_id": None, "cpr_index": "idx-1", "municipality_id": world.municipality.pk})
+
+    def one(request):
+        access_record(actor=request.user, citizens=[world.citizen], shown="pathway.overview", purpose="coordination")
+        return HttpResponse("ok")
+
+    def many(request):
+        access_record_each(
+            actor=request.user,
+            reads=[(citizen, world.pathway) for citizen in others],
+            shown="pathway.worklist",
+            purpose="coordination",
+        )
+        access_record_subjects(actor=request.user, subjects=[unknown], shown="segmentation.list", purpose="management")
+        return HttpResponse("ok")
+
+    statements = []
+    for view in (one, many):
+        with CaptureQueriesContext(connection) as captured:
+            response = call(view, world.coordinator)
+        [statement] = access_log_inserts(captured)
+        statements.append(statement)
+        assert response.status_code == 200
+    if connection.vendor == "postgresql":
+        assert statements[0].split(" SELECT ")[0] == statements[1].split(" SELECT ")[0]
+        assert "unnest(" in statements[1]
+    rows = AccessLogEntry.objects.filter(request_id=response["X-Request-Id"])
+    assert rows.count() == 31
+    assert {(row.citizen_id, row.pathway_id, row.shown, row.purpose) for row in rows if row.citizen_id} == {
+        (citizen.pk, world.pathway.pk, "pathway.worklist", "coordination") for citizen in others
+    }
+    nameless = rows.get(citizen__isnull=True)
+    assert (nameless.subject_index, nameless.pathway_id, nameless.shown, nameless.purpose) == (
+        "idx-1",
+        None,
+        "segmentation.list",
+        "management",
+    )
+    assert {row.actor_id for row in rows} == {world.coordinator.pk}
+    if connection.vendor == "postgresql":
+        assert len({row.created_at for row in rows}) == 1  # one page view, one moment
+    assert {row.municipality_id for row in rows} == {world.municipality.pk}
