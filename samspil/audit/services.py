@@ -43,6 +43,14 @@ class AccessRow(NamedTuple):
     request_id: str
 
 
+class Read(NamedTuple):
+    """A citizen or pathway read as plain values: what an access-log row needs of it (`access_record_each` takes
+    it where a model instance would do), so a list page read with `.values()` builds no instance to log its rows."""
+
+    pk: int
+    municipality_id: int
+
+
 def _access_rows(*, actor, reads, shown: str, purpose: str, via: str) -> None:
     """The one access-log writer: one row per distinct read.
 

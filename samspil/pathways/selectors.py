@@ -35,7 +35,7 @@ from samspil.access.models import AccessGrant, BreakGlassAccess, Consent, Consen
 from samspil.audit.changelog import ChangeRow, change_rows
 from samspil.audit.choices import AccessPurpose
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
-from samspil.audit.services import access_denied_record, access_record, access_record_each
+from samspil.audit.services import Read, access_denied_record, access_record, access_record_each
 from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
 from samspil.core.db import JoinedText, Variable, precompiled_rows
 from samspil.partners.selectors import INVITATION_FIELDS  # what `team_invitation` reads
@@ -356,16 +356,16 @@ def _mine_rows(actor, *, status: str, programme_id, cursor: str, page_size: int)
         for household_id, citizen_id, municipality_id in current.values_list(
             "household_id", "citizen_id", "citizen__municipality_id"
         ):
-            members.setdefault(household_id, []).append(Citizen(pk=citizen_id, municipality_id=municipality_id))
+            members.setdefault(household_id, []).append(Read(citizen_id, municipality_id))
     placeholder = uuid.UUID(int=0)
     overview_url = reverse("pathways:overview", args=[placeholder])
     labels = dict(PathwayStatus.choices)
     rows, reads = [], []
     for row in values:
-        pathway = Pathway(pk=row["pk"], municipality_id=row["municipality_id"])
+        pathway = Read(row["pk"], row["municipality_id"])
         if row["citizen_id"]:
             name = f"{row['citizen__first_name']} {row['citizen__last_name']}"
-            subjects = [Citizen(pk=row["citizen_id"], municipality_id=row["citizen__municipality_id"])]
+            subjects = [Read(row["citizen_id"], row["citizen__municipality_id"])]
         else:
             name, subjects = row["household__name"], members.get(row["household_id"], [])
         reads.extend((citizen, pathway) for citizen in subjects)
