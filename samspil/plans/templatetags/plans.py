@@ -228,7 +228,7 @@ def _texts() -> dict:
 def _texts_in(language: str) -> dict:
     with translation.override(language):
         return {
-            "statuses": {value: escape(label) for value, label in AgreementStatus.choices},
+            "statuses": {value: escape(str(label)) for value, label in AgreementStatus.choices},  # str: not lazy
             "overdue": format_html(' <span class="badge badge-error overdue">{}</span>', _("Overdue")),
             "follow_up": escape(_("Follow-up")),
         }
