@@ -27,6 +27,12 @@ def iso_date(value: str) -> str:
 STATUS_BADGES = {"active": "badge-info", "achieved": "badge-success"}
 
 
+def _per_language(build):
+    """`build()` made once per active language and kept: the fixed, translated and escaped texts of a tag."""
+    kept = functools.lru_cache(maxsize=8)(lambda language: build())
+    return functools.wraps(build)(lambda: kept(translation.get_language()))
+
+
 @register.simple_tag
 def goal_card(goal, page, level: int, show_link: bool):
     """One goal of the plan as a card: description, status, type and horizon, target, department, legal basis,
@@ -131,27 +137,22 @@ def _goal_url(page, goal) -> str:
     return pattern.replace(_GOAL_ID_PLACEHOLDER, str(goal.public_id))
 
 
+@_per_language
 def _card_texts() -> dict:
-    """The fixed texts of a goal card in the active language, escaped, made once per language."""
-    return _card_texts_in(translation.get_language())
-
-
-@functools.lru_cache(maxsize=8)
-def _card_texts_in(language: str) -> dict:
-    with translation.override(language):
-        heads = (_("What"), _("Who does it"), _("Due"), _("Status"))
-        return {
-            "target": escape(_("Measurable target")),
-            "department": escape(_("Responsible department")),
-            "legal_basis": escape(_("Legal basis")),
-            "agreements": escape(_("Agreements")),
-            "agreement_head": "".join(f'<th scope="col">{escape(head)}</th>' for head in heads),
-            "no_agreements": format_html('<p class="muted">{}</p>', _("No agreements under this goal yet.")),
-            "internal_note": format_html('<span class="badge">{}</span>', _("Internal note")),
-            "follow_ups": escape(_("Follow-ups")),
-            "change_goal": escape(_("Change the goal, add agreements or follow up")),
-            "open_goal": escape(_("Open the goal")),
-        }
+    """The fixed texts of a goal card, escaped."""
+    heads = (_("What"), _("Who does it"), _("Due"), _("Status"))
+    return {
+        "target": escape(_("Measurable target")),
+        "department": escape(_("Responsible department")),
+        "legal_basis": escape(_("Legal basis")),
+        "agreements": escape(_("Agreements")),
+        "agreement_head": "".join(f'<th scope="col">{escape(head)}</th>' for head in heads),
+        "no_agreements": format_html('<p class="muted">{}</p>', _("No agreements under this goal yet.")),
+        "internal_note": format_html('<span class="badge">{}</span>', _("Internal note")),
+        "follow_ups": escape(_("Follow-ups")),
+        "change_goal": escape(_("Change the goal, add agreements or follow up")),
+        "open_goal": escape(_("Open the goal")),
+    }
 
 
 def goal_comments(goal, page, level: int) -> str:
@@ -219,19 +220,14 @@ def agreement_rows(agreements, whole_title: str):
     return mark_safe("\n".join(rows))
 
 
+@_per_language
 def _texts() -> dict:
-    """The fixed texts of the agreement rows in the active language, escaped, made once per language."""
-    return _texts_in(translation.get_language())
-
-
-@functools.lru_cache(maxsize=8)
-def _texts_in(language: str) -> dict:
-    with translation.override(language):
-        return {
-            "statuses": {value: escape(str(label)) for value, label in AgreementStatus.choices},  # str: not lazy
-            "overdue": format_html(' <span class="badge badge-error overdue">{}</span>', _("Overdue")),
-            "follow_up": escape(_("Follow-up")),
-        }
+    """The fixed texts of the agreement rows, escaped."""
+    return {
+        "statuses": {value: escape(str(label)) for value, label in AgreementStatus.choices},  # str: not lazy
+        "overdue": format_html(' <span class="badge badge-error overdue">{}</span>', _("Overdue")),
+        "follow_up": escape(_("Follow-up")),
+    }
 
 
 def _short_date(value) -> str:
@@ -342,22 +338,18 @@ def _csrf_input(context) -> str:
     return CsrfTokenNode().render(context)
 
 
+@_per_language
 def _citizen_texts() -> dict:
-    return _citizen_texts_in(translation.get_language())
-
-
-@functools.lru_cache(maxsize=8)
-def _citizen_texts_in(language: str) -> dict:
-    with translation.override(language):
-        return {
-            "target": escape(_("How you will know the goal is reached")),
-            "department": escape(_("Responsible department")),
-            "agreements": escape(_("Agreements")),
-            "no_agreements": format_html('<p class="muted">{}</p>', _("No agreements under this goal yet.")),
-            "who": escape(_("Who does it")),
-            "due": escape(_("Due")),
-            "follow_up": escape(_("Follow-up")),
-            "follow_ups": escape(_("Follow-ups")),
-            "comments": escape(_("Comments")),
-            "done": escape(_("Mark as done")),
-        }
+    """The fixed texts of a goal in the citizen's edition, escaped."""
+    return {
+        "target": escape(_("How you will know the goal is reached")),
+        "department": escape(_("Responsible department")),
+        "agreements": escape(_("Agreements")),
+        "no_agreements": format_html('<p class="muted">{}</p>', _("No agreements under this goal yet.")),
+        "who": escape(_("Who does it")),
+        "due": escape(_("Due")),
+        "follow_up": escape(_("Follow-up")),
+        "follow_ups": escape(_("Follow-ups")),
+        "comments": escape(_("Comments")),
+        "done": escape(_("Mark as done")),
+    }
