@@ -473,6 +473,7 @@ class PlanDocument:
     citizens: list
     snapshot: dict
     revision: PlanRevision | None
+    plan: Plan | None = None  # the plan row (unsaved and empty when the pathway has none yet)
 
 
 def plan_document(*, actor, pathway: Pathway) -> PlanDocument:
@@ -491,4 +492,4 @@ def plan_document(*, actor, pathway: Pathway) -> PlanDocument:
     else:
         snapshot = {"wishes": "", "goals": []}
     citizens = subject_citizens(pathway)
-    return PlanDocument(pathway=pathway, citizens=citizens, snapshot=snapshot, revision=revision)
+    return PlanDocument(pathway=pathway, citizens=citizens, snapshot=snapshot, revision=revision, plan=plan)

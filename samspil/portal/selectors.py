@@ -208,9 +208,7 @@ def plan_for_citizen(*, user, pathway: Pathway) -> PortalPlan:
     """The citizen's edition of the plan, the comments on its goals and the account's own open agreements."""
     access = pathway.portal_access
     document = plan_document(actor=user, pathway=pathway)
-    plan = Plan.objects.filter(pathway=pathway).first() or Plan(
-        municipality_id=pathway.municipality_id, pathway=pathway
-    )
+    plan = document.plan
     mine = {}
     if access.may_write and plan.pk:
         mine = {
