@@ -517,15 +517,26 @@ OVERVIEW_TIMELINE_SIZE = 20
 OVERVIEW_TIMELINE_ALL = 500
 
 
-def _first(rows, limit: int | None, name: str, cut: set) -> list:
-    """The first `limit` of `rows`, read as `limit + 1` (so the page knows there are more without counting them);
-    `name` goes into `cut` when there were more."""
-    if limit is None:
-        return list(rows)
-    rows = list(rows[: limit + 1])
-    if len(rows) > limit:
-        cut.add(name)
-    return rows[:limit]
+def _first_kept(name: str, build, pathway: Pathway, limit: int | None, cut: set, key: tuple = ()) -> list:
+    """The first `limit` rows of `build(pathway_id)`, one of the overview's lists, read as `limit + 1` (so the page
+    knows there are more without counting them; `name` goes into `cut` when there were). Its SQL is compiled once
+    per list, `limit`, `key` (what else the query depends on) and day (`core.db.precompiled_rows`); the pathway is
+    its variable."""
+
+    def query(values):
+        rows = build(values["pathway"])
+        return rows if limit is None else rows[: limit + 1]
+
+    rows = precompiled_rows(
+        query,
+        key=("overview_list", name, limit, *key),
+        variables={"pathway": Variable(pathway.pk, -1, -2, Pathway._meta.pk)},
+    )
+    if limit is not None and len(rows) > limit:
+        if name:
+            cut.add(name)
+        rows = rows[:limit]
+    return rows
 
 
 def _team_rows(pathway: Pathway, today: datetime.date, limit: int | None) -> tuple[list, list, set]:
@@ -652,17 +663,20 @@ def pathway_overview(
     )
     # The consents in force first (a cut list never hides the basis of sharing), then the newest.
     in_force = Exists(Consent.objects.in_force(today).filter(pk=OuterRef("pk")))
-    consents = _first(
-        Consent.objects.filter(pathway=pathway)
-        .annotate(
-            department_names=Subquery(departments, output_field=TextField()),
-            withdrawn_names=Subquery(withdrawn, output_field=TextField()),
-            is_in_force=in_force,
-            giver_municipality_id=F("giver__municipality_id"),
-        )
-        .order_by(F("is_in_force").desc(), "-given_on", "-id"),
-        limit,
+    consents = _first_kept(
         "consents",
+        lambda pathway_id: (
+            Consent.objects.filter(pathway_id=pathway_id)
+            .annotate(
+                department_names=Subquery(departments, output_field=TextField()),
+                withdrawn_names=Subquery(withdrawn, output_field=TextField()),
+                is_in_force=in_force,
+                giver_municipality_id=F("giver__municipality_id"),
+            )
+            .order_by(F("is_in_force").desc(), "-given_on", "-id")
+        ),
+        pathway,
+        limit,
         cut,
     )
     for consent in consents:
@@ -679,9 +693,13 @@ def pathway_overview(
     if limit is not None and (len(grants) > limit or len(break_glass) > limit):
         cut.add("outside_access")
         grants, break_glass = grants[:limit], break_glass[:limit]
-    timeline = AuditEvent.objects.filter(pathway=pathway).exclude(code="access.denied")
-    if not is_coordinator:  # who opened the pathway from outside, and why, is for the coordinator's eyes
-        timeline = timeline.exclude(code__in=COORDINATOR_ONLY_EVENTS)
+
+    def timeline(pathway_id):
+        events = AuditEvent.objects.filter(pathway_id=pathway_id).exclude(code="access.denied")
+        if not is_coordinator:  # who opened the pathway from outside, and why, is for the coordinator's eyes
+            events = events.exclude(code__in=COORDINATOR_ONLY_EVENTS)
+        return events.select_related("actor")
+
     overview = Overview(
         pathway=pathway,
         citizens=citizens,
@@ -689,22 +707,32 @@ def pathway_overview(
         team=current_team,
         former_team=former_team,
         consents=consents,
-        legal_bases=_first(
-            pathway.legal_bases.select_related("department")
-            .annotate(is_in_force=Exists(LegalBasis.objects.in_force(today).filter(pk=OuterRef("pk"))))
-            .order_by(F("is_in_force").desc(), "-valid_from", "-id"),
-            limit,
+        legal_bases=_first_kept(
             "legal_bases",
+            lambda pathway_id: (
+                LegalBasis.objects.filter(pathway_id=pathway_id)
+                .select_related("department")
+                .annotate(is_in_force=Exists(LegalBasis.objects.in_force(today).filter(pk=OuterRef("pk"))))
+                .order_by(F("is_in_force").desc(), "-valid_from", "-id")
+            ),
+            pathway,
+            limit,
             cut,
         ),
-        status_changes=_first(
-            StatusChange.objects.filter(pathway=pathway).select_related("changed_by"), limit, "status_changes", cut
+        status_changes=_first_kept(
+            "status_changes",
+            lambda pathway_id: StatusChange.objects.filter(pathway_id=pathway_id).select_related("changed_by"),
+            pathway,
+            limit,
+            cut,
         ),
         grants=grants,
         break_glass=break_glass,
         # All of them ("Vis alle") still stops at `timeline_size` events; the rest are on the access-log page, so
         # that page does not link to itself.
-        timeline=_first(timeline.select_related("actor"), timeline_size, "timeline" if limit is not None else "", cut),
+        timeline=_first_kept(
+            "timeline" if limit is not None else "", timeline, pathway, timeline_size, cut, key=(is_coordinator,)
+        ),
         former_members=former_members,
         cut=frozenset(cut),
     )

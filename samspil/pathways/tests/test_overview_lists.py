@@ -206,3 +206,51 @@ def test_the_giver_of_a_consent_shown_is_logged_as_read(client, world):
     assert "Tidligere Forælder" in response.content.decode()
     logged = AccessLogEntry.objects.filter(request_id=response["X-Request-Id"], citizen=former_parent)
     assert logged.count() == 1
+
+
+def test_the_kept_list_queries_read_each_pathway_and_role_its_own_rows(world):
+    """The lists' SQL is compiled once and kept (`_first_kept`): a second pathway read on the same connection gets
+    its own consents, legal bases, status changes and timeline, and the coordinator-only events stay the
+    coordinator's when someone else reads the same pathway next."""
+    from django.db import connections
+
+    from samspil.access.models import AccessGrant
+
+    connections["default"].__dict__.pop("_samspil_precompiled", None)
+    other = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children)
+    add_history(world, world.pathway)
+    f.ConsentFactory(pathway=other, departments=[world.jobs], purpose="Andet forløb")
+    f.LegalBasisFactory(pathway=other, department=world.jobs, reference="Andet § 1")
+    first = selectors.pathway_overview(
+        actor=world.coordinator,
+        pathway=selectors.pathway_get(actor=world.coordinator, public_id=world.pathway.public_id),
+    )
+    second = selectors.pathway_overview(
+        actor=world.coordinator, pathway=selectors.pathway_get(actor=world.coordinator, public_id=other.public_id)
+    )
+    assert {c.pathway_id for c in first.consents} == {world.pathway.pk} and "consents" in first.cut
+    assert [c.purpose for c in second.consents] == ["Andet forløb"] and "consents" not in second.cut
+    assert [b.reference for b in second.legal_bases] == ["Andet § 1"]
+    assert all(change.pathway_id == other.pk for change in second.status_changes)
+    assert all(event.pathway_id == other.pk for event in second.timeline)
+    kept = [key for key in connections["default"].__dict__["_samspil_precompiled"] if key[0] == "overview_list"]
+    assert {key[1] for key in kept} >= {"consents", "legal_bases", "status_changes", "timeline"}
+
+    grant = AccessGrant.objects.filter(pathway=world.pathway, user=world.outsider).first()
+    with context.bound(actor_id=world.coordinator.pk):
+        event_record(
+            actor=world.coordinator,
+            code="grant.created",
+            municipality_id=world.pathway.municipality_id,
+            pathway=world.pathway,
+            data={"name": "Udefra", "reason": grant.reason},
+        )
+    as_coordinator = selectors.pathway_overview(
+        actor=world.coordinator,
+        pathway=selectors.pathway_get(actor=world.coordinator, public_id=world.pathway.public_id),
+    )
+    as_outsider = selectors.pathway_overview(
+        actor=world.outsider, pathway=selectors.pathway_get(actor=world.outsider, public_id=world.pathway.public_id)
+    )
+    assert "grant.created" in {event.code for event in as_coordinator.timeline}
+    assert "grant.created" not in {event.code for event in as_outsider.timeline}
