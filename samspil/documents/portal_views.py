@@ -88,6 +88,7 @@ class PortalMessagesView(PortalPathwayMixin, View):
         }
         if page.is_latest and status == 200:
             services.thread_mark_read(reader=self.request.user, pathway=self.pathway)
+            self.pathway.documents_unread_messages = 0  # the tab's count, read with the pathway before this
         return render(self.request, "documents/portal_messages.html", context, status=status)
 
     def get(self, request, pathway_id):

@@ -198,8 +198,11 @@ def _refuse(*, user, path: str, pathway: Pathway | None):
     raise Http404
 
 
-def portal_pathway_get(*, user, public_id, write: bool = False, path: str = "") -> Pathway:
-    """The pathway if the portal account reaches it (and may write, when `write`); else 404, logged.
+def portal_pathway_get(
+    *, user, public_id, write: bool = False, path: str = "", annotations: dict | None = None
+) -> Pathway:
+    """The pathway if the portal account reaches it (and may write, when `write`); else 404, logged. `annotations`
+    are read with it (the pages' tab of unread messages).
 
     404 also for a pathway the account may read but not write to: the portal has no 403, so a read-only custody
     holder learns nothing from a write URL that a stranger would not.
@@ -215,6 +218,7 @@ def portal_pathway_get(*, user, public_id, write: bool = False, path: str = "") 
         pathway = (
             Pathway.objects.filter(municipality_id=person.municipality_id, public_id=public_id)
             .select_related("programme", "citizen", "household", "coordinator", "lead_department")
+            .annotate(**(annotations or {}))
             .first()
         )
         if pathway is not None:

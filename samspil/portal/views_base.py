@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose
 from samspil.audit.services import access_denied_record, access_record, access_record_each
+from samspil.documents.selectors import unread_messages_annotation
 from samspil.pathways.selectors import logged_citizens, subject_citizens
 from samspil.pathways.views import shows_pathway
 from samspil.portal.access import portal_pathway_get, portal_person
@@ -50,8 +51,13 @@ class PortalPathwayMixin(PortalMixin):
         if not request.user.is_authenticated or portal_person(request.user) is None:
             return super().dispatch(request, *args, **kwargs)
         write = self.portal_write or request.method in self.portal_write_methods
+        # The pathway tabs' count of unread messages comes with the pathway (`documents` tag `unread_messages`).
         self.pathway = portal_pathway_get(
-            user=request.user, public_id=kwargs["pathway_id"], write=write, path=request.path
+            user=request.user,
+            public_id=kwargs["pathway_id"],
+            write=write,
+            path=request.path,
+            annotations=unread_messages_annotation(request.user),
         )
         self.access = self.pathway.portal_access
         response = super().dispatch(request, *args, **kwargs)

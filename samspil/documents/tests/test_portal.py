@@ -169,6 +169,7 @@ def test_messages_go_both_ways_and_each_side_is_told_without_content(
     thread = client.get(url("messages", world)).content.decode()
     assert "Ja, kl. 10 mandag." in thread and "Dig" in thread
     assert "Læst af din koordinator" in thread  # the coordinator opened the thread after the citizen wrote
+    assert "1 ny" not in thread  # the tab's count, read with the pathway, follows the reading of the thread
     assert [r.shown for r in new_reads(before)] == ["portal.messages"]
     assert "1 ny" not in client.get(reverse("portal:pathway", args=[world.pathway.public_id])).content.decode()
 
