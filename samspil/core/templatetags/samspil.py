@@ -89,3 +89,14 @@ def row_form_fields(context, form):
         cache[type(form)] = html
     # Safe: the form's own rendering; a prefix is the page's key for the row (`form_key`), never user input.
     return mark_safe(html.replace(_PREFIX_PLACEHOLDER, form.prefix))
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context):
+    """The main menu's items (`includes/mainmenu.html`), rendered once per page: the desktop bar and the mobile
+    drawer show the same list, so the second is the first's text."""
+    kept = context.render_context.get("_samspil_main_menu")
+    if kept is None:
+        kept = context.template.engine.get_template("includes/mainmenu.html").render(context)
+        context.render_context["_samspil_main_menu"] = kept
+    return kept
