@@ -94,9 +94,11 @@ def row_form_fields(context, form):
 @register.simple_tag(takes_context=True)
 def main_menu(context):
     """The main menu's items (`includes/mainmenu.html`), rendered once per page: the desktop bar and the mobile
-    drawer show the same list, so the second is the first's text."""
+    drawer show the same list, so the second is the first's text. Rendered in a context layer of its own, as an
+    include is: the menu's `{% url … as name %}` must not overwrite the page's own variables."""
     kept = context.render_context.get("_samspil_main_menu")
     if kept is None:
-        kept = context.template.engine.get_template("includes/mainmenu.html").render(context)
+        with context.push():
+            kept = context.template.engine.get_template("includes/mainmenu.html").render(context)
         context.render_context["_samspil_main_menu"] = kept
     return kept

@@ -27,3 +27,18 @@ def test_the_two_menus_are_one_rendering(client, world, who):
     desktop, drawer = menus(response.content.decode())
     assert desktop == drawer and item in desktop
     assert [t.name for t in response.templates].count("includes/mainmenu.html") == 1
+
+
+def test_the_menu_does_not_change_the_pages_own_variables(rf, world):
+    """The menu names its links with `{% url … as results_url %}` and the like: a page's own `results_url` (the
+    programme page's link to its dashboard) must reach the page unchanged."""
+    from django.template import engines
+
+    request = rf.get(reverse("pathways:mine"))
+    request.user = world.coordinator
+    page = engines["django"].from_string(
+        '{% extends "base.html" %}{% block content %}<p id="own">{{ results_url }}|{{ tasks_url }}</p>{% endblock %}'
+    )
+    content = page.render({"results_url": "/the-page-s-own/", "tasks_url": ""}, request=request)
+    assert '<p id="own">/the-page-s-own/|</p>' in content
+    assert reverse("programme_results:overview") in content  # the menu's own link is there all the same
