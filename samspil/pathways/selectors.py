@@ -678,6 +678,7 @@ def pathway_overview(
         pathway,
         limit,
         cut,
+        key=(today,),  # the day its SQL holds (precompiled_rows reads its own a moment later)
     )
     for consent in consents:
         consent.departments_covered = sorted(JoinedText.split(consent.department_names, NAME_SEPARATOR))
@@ -718,6 +719,7 @@ def pathway_overview(
             pathway,
             limit,
             cut,
+            key=(today,),
         ),
         status_changes=_first_kept(
             "status_changes",
