@@ -17,11 +17,12 @@ register = template.Library()
 
 @register.filter
 def iso_date(value: str) -> str:
-    """A date stored as ISO text in a plan version, shown as 22.11.2026."""
+    """A date stored as ISO text in a plan version, shown as 22.11.2026; anything else as it is, escaped (the tags
+    here write it into their HTML)."""
     try:
         return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
     except (TypeError, ValueError):
-        return value or ""
+        return escape(value or "")
 
 
 STATUS_BADGES = {"active": "badge-info", "achieved": "badge-success"}

@@ -335,3 +335,11 @@ def test_a_failed_plan_form_logs_the_page_it_shows_once_and_a_redirect_logs_noth
     saved = client.post(url("wishes", world.pathway), {"wishes-citizen_wishes": "Egen bolig", "wishes-version": 1})
     assert saved.status_code == 302
     assert not AccessLogEntry.objects.filter(request_id=saved["X-Request-Id"]).exists()
+
+
+def test_a_date_in_a_version_that_is_not_an_iso_date_is_shown_escaped():
+    from samspil.plans.templatetags.plans import iso_date
+
+    assert iso_date("2026-11-22") == "22.11.2026"
+    assert iso_date("<b>snart</b>") == "&lt;b&gt;snart&lt;/b&gt;"
+    assert iso_date(None) == ""
