@@ -78,6 +78,7 @@ PAGE_GOALS = {
     "Portal: plan": 4.0,
     "Udredning": 4.0,
     "Resultater (leder)": 4.0,
+    "Resultater, alle programmer": 4.0,
 }
 SIZE_TOLERANCE = 0.10  # Mine forløb (five pathways) at 3,500 and at 35,000 pathways
 MIXED_GOAL = 0.35  # mixed-load throughput / floor throughput under the same load
@@ -864,6 +865,7 @@ def page_set(seeded: Seeded, cookies: dict) -> list[Page]:
     if "leader" in cookies:
         code = overview.programme.code
         pages.append(Page("Resultater (leder)", reverse("programme_results:programme", args=[code]), cookies["leader"]))
+        pages.append(Page("Resultater, alle programmer", reverse("programme_results:overview"), cookies["leader"]))
     return pages
 
 

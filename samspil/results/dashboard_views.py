@@ -8,8 +8,9 @@ Everyone else: 404, logged (`RoleRequiredMixin`).
 import datetime
 
 from django import forms
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -67,6 +68,10 @@ def cohort_form(request) -> CohortForm:
     return CohortForm(request.GET if bound else None)
 
 
+def _max_age_minutes() -> int:
+    return round(documentation.figures_max_age().total_seconds() / 60)
+
+
 def _share_value(share) -> float | None:
     return None if share.value is None else round(share.value * 100, 1)
 
@@ -108,15 +113,26 @@ class OverviewView(RoleRequiredMixin, View):
 
     def get(self, request):
         leader = can_read_figures(request.user)
+        overview = documentation.programmes_overview(actor=request.user) if leader else []
         context = {
             "leader": leader,
-            "overview": documentation.programmes_overview(actor=request.user) if leader else [],
+            "overview": overview,
             "own": documentation.caseload_programmes(actor=request.user)
             if policy.can_do_case_work(request.user)
             else [],
             "today": timezone.localdate(),
+            "counted_at": min((item.counted_at for item in overview), default=None),
+            "max_age_minutes": _max_age_minutes(),
         }
         return render(request, "results/dashboard/overview.html", context)
+
+    def post(self, request):
+        """Every programme's figures counted again now, then the page again."""
+        if not can_read_figures(request.user):
+            deny(request)
+        documentation.programmes_overview(actor=request.user, recount=True)
+        messages.success(request, _("The figures have been counted again."))
+        return redirect(request.get_full_path())
 
 
 class OverviewExportView(RoleRequiredMixin, View):
@@ -145,11 +161,21 @@ class ProgrammeResultsView(ProgrammeMixin, View):
     role_check = staticmethod(can_read_figures)
     template_name = "results/dashboard/programme.html"
 
-    def model(self, form):
+    def model(self, form, *, recount: bool = False):
         opened_from, opened_to = form.period
         return documentation.programme_documentation(
-            actor=self.request.user, programme=self.programme, opened_from=opened_from, opened_to=opened_to
+            actor=self.request.user,
+            programme=self.programme,
+            opened_from=opened_from,
+            opened_to=opened_to,
+            recount=recount,
         )
+
+    def post(self, request, code):
+        """The whole programme's figures counted again now, then the page again (with its cohort, if any)."""
+        self.model(CohortForm(), recount=True)
+        messages.success(request, _("The figures have been counted again."))
+        return redirect(request.get_full_path())
 
     def get(self, request, code):
         form = cohort_form(request)
@@ -165,6 +191,9 @@ class ProgrammeResultsView(ProgrammeMixin, View):
             "headline_chart": _headline_chart(model.headline),
             "export_url": reverse("programme_results:export", args=[self.programme.code]) + form.query(),
             "can_see_programme": policy.can_see_aggregates(request.user) or policy.can_run_programmes(request.user),
+            "counted_at": model.counted_at,
+            "max_age_minutes": _max_age_minutes(),
+            "figures_max_age": documentation.figures_max_age().total_seconds(),
         }
         return render(request, self.template_name, context, status=status)
 
@@ -206,6 +235,8 @@ def _headline_row(cells: FigureCells, label) -> list:
 
 class ProgrammeExportView(ProgrammeResultsView):
     """Every table of the programme's page as a sheet, with the same cohort; hidden figures as text, never numbers."""
+
+    http_method_names = ["get", "head", "options"]
 
     def get(self, request, code):
         form = cohort_form(request)

@@ -15,6 +15,9 @@ Two layers:
   (its reader has the server).
 - Counts (`Tally`): what every figure is summed from, by group and status; `tally(rows)` from rows,
   `database_tally(pathways)` counted by the database for the leaders' pages (two queries, however many pathways).
+- Counts kept (`kept_tallies`, `ProgrammeFigures`): each programme's `Tally` of today, counted at most
+  `SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS` ago, so a leader's page reads one row per programme; the pages show when
+  the figures were counted and can have them counted again.
 - Pages for leaders (`programme_documentation`, `programmes_overview`): the same figures as `suppression.Cell`s with
   the small-number rule applied (1-4 hidden, secondary suppression along rows and columns; a share whose count or
   denominator is hidden is hidden too). Only figures and the names of coordinators, departments and target groups
@@ -23,16 +26,22 @@ Two layers:
   scope), with the citizens' names, logged as a list (`results.caseload`, one row per citizen and pathway).
 """
 
+import dataclasses
 import datetime
-from collections import Counter, defaultdict
+import threading
+import uuid
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from samspil.access import policy
@@ -47,7 +56,7 @@ from samspil.pathways.models import Pathway, Programme, TargetGroup
 from samspil.plans.choices import GoalStatus
 from samspil.plans.models import Goal
 from samspil.results.choices import EMPLOYED, IN_EDUCATION, EducationEmployment
-from samspil.results.models import StatusEntry
+from samspil.results.models import ProgrammeFigures, StatusEntry
 from samspil.results.selectors import status_at_start, status_on
 
 UNKNOWN = ""  # no status recorded (yet)
@@ -290,15 +299,34 @@ class Tally:
             goals_total=sum(total for _pathways, _reached, total in self.pathways.values()),
         )
 
-    def breakdown(self, by: str) -> dict[object, Figures]:
-        """The figures per value of one of `GROUP` (a pathway without a target group under `NO_TARGET_GROUP`)."""
+    def split(self, by: str) -> dict[object, "Tally"]:
+        """The counts per value of one of `GROUP` (a pathway without a target group under `NO_TARGET_GROUP`)."""
         index = GROUP.index(by)
         citizens, pathways = defaultdict(dict), defaultdict(dict)
         for key, count in self.citizens.items():
             citizens[key[index] or NO_TARGET_GROUP][key] = count
         for key, counts in self.pathways.items():
             pathways[key[index] or NO_TARGET_GROUP][key] = counts
-        return {value: Tally(citizens[value], pathways.get(value, {})).figures() for value in citizens}
+        return {value: Tally(citizens[value], pathways.get(value, {})) for value in citizens}
+
+    def breakdown(self, by: str) -> dict[object, Figures]:
+        """The figures per value of one of `GROUP` (a pathway without a target group under `NO_TARGET_GROUP`)."""
+        return {value: part.figures() for value, part in self.split(by).items()}
+
+    def as_json(self) -> dict:
+        """The counts as `ProgrammeFigures` keeps them: a list per key, the key's values then the counts."""
+        return {
+            "citizens": [[*key, count] for key, count in self.citizens.items()],
+            "pathways": [[*key, *counts] for key, counts in self.pathways.items()],
+        }
+
+    @classmethod
+    def from_json(cls, citizens: list, pathways: list) -> "Tally":
+        width = len(GROUP)
+        return cls(
+            {(*row[: width + 2], bool(row[width + 2])): row[width + 3] for row in citizens},
+            {tuple(row[:width]): tuple(row[width:]) for row in pathways},
+        )
 
     def distribution(self) -> dict[str, tuple[int, int]]:
         """For each education and employment status (and UNKNOWN): how many citizens had it at the start and have it
@@ -388,8 +416,83 @@ def database_tally(pathways: QuerySet, *, on: datetime.date | None = None) -> Ta
         cursor.execute(citizens_sql, listed[1] + ranked[1] + held[1])
         citizens = {(*row[:6], bool(row[6])): row[7] for row in cursor.fetchall()}
         cursor.execute(pathways_sql, listed[1] + goals[1])
-        counted = {tuple(row[:4]): (row[4], row[5], row[6]) for row in cursor.fetchall()}
+        # PostgreSQL's SUM of integers is a numeric (Decimal): counts are ints, as `tally` makes them.
+        counted = {tuple(row[:4]): (row[4], int(row[5]), int(row[6])) for row in cursor.fetchall()}
     return Tally(citizens, counted)
+
+
+# --- counts kept for the leaders' pages ---------------------------------------------------------------------
+
+FIGURES_LAYOUT = 1  # how `Tally.as_json` lays out the counts; raise it when `GROUP` or the keys change
+
+
+@dataclass(frozen=True)
+class KeptTally:
+    """A programme's counts for today and the moment they were counted."""
+
+    tally: Tally
+    counted_at: datetime.datetime
+    counting: (
+        uuid.UUID
+    )  # this counting's own id: what is kept of it elsewhere (`programme_documentation`) is keyed by it
+
+
+def figures_max_age() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS)
+
+
+def kept_tallies(programmes: list[Programme], *, recount: bool = False) -> dict[int, KeptTally]:
+    """Today's counts of each programme (`database_tally` of all its pathways), as kept in `ProgrammeFigures` when
+    they were counted today less than `SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS` ago; the others (all of them with
+    `recount`) are counted now, in one query pair for all of them, and kept.
+
+    The leaders' pages show the moment the figures were counted and can ask for them to be counted again; a
+    programme of 35,000 pathways takes a few hundred milliseconds to count, reading the kept row takes one.
+    """
+    now = timezone.now()
+    today = timezone.localdate(now)
+    kept = {}
+    if not recount:
+        for figures in ProgrammeFigures.objects.filter(
+            programme__in=programmes,
+            on=today,
+            layout=FIGURES_LAYOUT,
+            counted_at__gt=now - figures_max_age(),
+            counted_at__lte=now,
+        ):
+            kept[figures.programme_id] = KeptTally(
+                Tally.from_json(figures.citizens, figures.pathways), figures.counted_at, figures.counting
+            )
+    missing = [programme for programme in programmes if programme.pk not in kept]
+    if not missing:
+        return kept
+    counted = database_tally(
+        Pathway.objects.filter(
+            municipality_id__in={programme.municipality_id for programme in missing}, programme__in=missing
+        ),
+        on=today,
+    ).split("programme_id")
+    rows = []
+    for programme in missing:
+        tally, counting = counted.get(programme.pk) or Tally({}, {}), uuid.uuid4()
+        kept[programme.pk] = KeptTally(tally, now, counting)
+        rows.append(
+            ProgrammeFigures(
+                programme=programme,
+                on=today,
+                counted_at=now,
+                counting=counting,
+                layout=FIGURES_LAYOUT,
+                **tally.as_json(),
+            )
+        )
+    ProgrammeFigures.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["programme"],
+        update_fields=["on", "counted_at", "counting", "layout", "citizens", "pathways"],
+    )
+    return kept
 
 
 def figures_of(rows: Iterable[CitizenRow]) -> Figures:
@@ -543,6 +646,8 @@ class Documentation:
     distribution: list[DistributionRow] = field(default_factory=list)
     goals_reached: Cell | None = None
     goals_total: Cell | None = None
+    counted_at: datetime.datetime | None = None  # when the kept counts were counted; None: counted for this page
+    cache_key: str = ""  # of the kept counts' documentation, in the cache, and of the page's tables ("" if not kept)
 
     @property
     def goals_share(self) -> Share:
@@ -588,21 +693,68 @@ def programme_documentation(
     on: datetime.date | None = None,
     opened_from: datetime.date | None = None,
     opened_to: datetime.date | None = None,
+    recount: bool = False,
 ) -> Documentation:
     """The documentation model of `programme` for an aggregate role or a project leader (the view checks the role):
-    the headline, the tables per coordinator, department and target group, and the status at start against now."""
+    the headline, the tables per coordinator, department and target group, and the status at start against now.
+
+    The whole programme today is read from the counts kept for it (`kept_tallies`, counted again with `recount`); a
+    cohort or another day is counted for the page."""
     if not (policy.can_see_aggregates(actor) or policy.can_run_programmes(actor)):
         raise PermissionError("aggregate figures are for leaders")
-    on = on or timezone.localdate()
-    counts = database_tally(programme_pathways(programme, opened_from=opened_from, opened_to=opened_to), on=on)
+    today = timezone.localdate()
+    on = on or today
+    if on != today or opened_from or opened_to:  # a cohort or another day: counted for this page
+        counts = database_tally(programme_pathways(programme, opened_from=opened_from, opened_to=opened_to), on=on)
+        return _documentation(programme, counts, on=on, opened_from=opened_from, opened_to=opened_to)
+    kept = kept_tallies([programme], recount=recount)[programme.pk]
+    # The suppressed tables of the same counting are the same (a coordinator renamed since shows by the old name
+    # until they are counted again): kept in this process and in the cache, per language for the labels.
+    key = f"results:documentation:{kept.counting}:{get_language()}"
+    with _documentations_lock:
+        documentation = _documentations.get(key)
+        if documentation is not None:
+            _documentations.move_to_end(key)
+    if documentation is None:
+        documentation = cache.get(key)
+        if documentation is None:
+            documentation = _documentation(programme, kept.tally, on=on, counted_at=kept.counted_at)
+            documentation.cache_key = key
+            cache.set(key, documentation, timeout=figures_max_age().total_seconds())
+        with _documentations_lock:
+            _documentations[key] = documentation
+            while len(_documentations) > DOCUMENTATIONS_KEPT:
+                _documentations.popitem(last=False)
+    return dataclasses.replace(documentation, programme=programme)
+
+
+# The documentations this process built or read last (unpickling a programme's tables from the cache costs more
+# than the rest of the page): keyed by their counting, so one is never read for another.
+DOCUMENTATIONS_KEPT = 32
+_documentations: OrderedDict[str, Documentation] = OrderedDict()
+_documentations_lock = threading.Lock()
+
+
+def _documentation(
+    programme: Programme,
+    counts: Tally,
+    *,
+    on: datetime.date,
+    opened_from: datetime.date | None = None,
+    opened_to: datetime.date | None = None,
+    counted_at: datetime.datetime | None = None,
+) -> Documentation:
+    """`programme_documentation` of the counts given."""
     figures = counts.figures()
     headline = FigureCells.of(figures)
     coordinators = counts.breakdown("coordinator_id")
     departments = counts.breakdown("lead_department_id")
     target_groups = counts.breakdown("target_group_id")
     coordinator_names = {
-        user.pk: user.get_full_name() or user.username
-        for user in get_user_model().objects.filter(pk__in=list(coordinators))
+        pk: f"{first} {last}".strip() or username
+        for pk, first, last, username in get_user_model()
+        .objects.filter(pk__in=list(coordinators))
+        .values_list("pk", "first_name", "last_name", "username")
     }
     department_names = dict(
         Department.objects.filter(municipality_id=programme.municipality_id, pk__in=list(departments)).values_list(
@@ -615,7 +767,12 @@ def programme_documentation(
         )
     )
     documentation = Documentation(
-        programme=programme, on=on, opened_from=opened_from, opened_to=opened_to, headline=headline
+        programme=programme,
+        on=on,
+        opened_from=opened_from,
+        opened_to=opened_to,
+        headline=headline,
+        counted_at=counted_at,
     )
     documentation.by_coordinator = _labelled(coordinators, coordinator_names)
     documentation.by_department = _labelled(departments, department_names)
@@ -631,7 +788,7 @@ def programme_documentation(
     labels = dict(EducationEmployment.choices)
     spread = counts.distribution()
     documentation.distribution = [
-        DistributionRow(label=labels.get(value, _("Not recorded")), start=count_cell(start), now=count_cell(now))
+        DistributionRow(label=str(labels.get(value, _("Not recorded"))), start=count_cell(start), now=count_cell(now))
         for value, (start, now) in spread.items()
     ]
     # Each column adds up to the citizens the headline shows (or hides): the same cell is their total. The statuses
@@ -664,21 +821,21 @@ def programme_documentation(
 class ProgrammeHeadline:
     programme: Programme
     figures: FigureCells
+    counted_at: datetime.datetime
 
 
-def programmes_overview(*, actor, on: datetime.date | None = None) -> list[ProgrammeHeadline]:
-    """Every programme of the actor's municipality with its headline (suppressed), for leaders. Constant queries."""
+def programmes_overview(*, actor, recount: bool = False) -> list[ProgrammeHeadline]:
+    """Every programme of the actor's municipality with today's headline (suppressed), for leaders, from the counts
+    kept for each (`kept_tallies`; all counted again with `recount`). Constant queries."""
     if not (policy.can_see_aggregates(actor) or policy.can_run_programmes(actor)):
         raise PermissionError("aggregate figures are for leaders")
     programmes = list(Programme.objects.visible_to(actor, policy.VIEW).order_by("name"))
-    per_programme = database_tally(
-        Pathway.objects.filter(municipality_id=actor.municipality_id, programme__in=programmes), on=on
-    ).breakdown("programme_id")
+    kept = kept_tallies(programmes, recount=recount)
     overview = []
     for programme in programmes:
-        cells = FigureCells.of(per_programme.get(programme.pk) or Tally({}, {}).figures(), programme.name)
+        cells = FigureCells.of(kept[programme.pk].tally.figures(), programme.name)
         protect_table([], cells)
-        overview.append(ProgrammeHeadline(programme=programme, figures=cells))
+        overview.append(ProgrammeHeadline(programme=programme, figures=cells, counted_at=kept[programme.pk].counted_at))
     return overview
 
 

@@ -88,3 +88,30 @@ class StatusEntry(ChangeLogged, TenantModel):
     @property
     def change_log_pathway_id(self):
         return self.pathway_id
+
+
+class ProgrammeFigures(models.Model):
+    """The documentation model's counts of one programme as counted at `counted_at` (`documentation.Tally`): kept so
+    the leaders' pages read one row instead of counting every pathway of the programme on each view.
+
+    Counts only, by coordinator, department, target group and status, before the small-number rule (which is applied
+    when they are shown). One row per programme, replaced when the figures are counted again
+    (`documentation.kept_tallies`); a row of another day or another `layout` is counted again before it is used.
+    """
+
+    programme = models.OneToOneField(
+        "pathways.Programme", on_delete=models.CASCADE, related_name="+", verbose_name=_("programme")
+    )
+    on = models.DateField(_("the day counted for"))
+    counted_at = models.DateTimeField(_("counted at"))
+    counting = models.UUIDField(_("counting"))  # new with each counting: names what is kept of it elsewhere
+    layout = models.PositiveSmallIntegerField(_("layout of the counts"))
+    citizens = models.JSONField(_("citizens by group and status"))
+    pathways = models.JSONField(_("pathways and goals by group"))
+
+    class Meta:
+        verbose_name = _("kept programme figures")
+        verbose_name_plural = _("kept programme figures")
+
+    def __str__(self):
+        return f"{self.programme_id} · {self.counted_at:%d.%m.%Y %H:%M}"

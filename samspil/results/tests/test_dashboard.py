@@ -1,16 +1,22 @@
 """The documentation model's pages: leaders get figures only (small numbers hidden), a caseworker their own caseload
 (names, logged), everyone else 404 (logged). On the ten pathways of `test_documentation`."""
 
+import datetime
 import io
 
 import openpyxl
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samspil.audit.models import AccessLogEntry, AuditEvent
 from samspil.organisations.choices import StaffRole
-from samspil.results.tests.test_documentation import days_ago, ten_pathways
+from samspil.pathways.models import Programme
+from samspil.results import documentation as doc
+from samspil.results.models import ProgrammeFigures
+from samspil.results.tests.test_documentation import E, days_ago, status, ten_pathways
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -196,3 +202,109 @@ def test_a_cohort_of_a_small_programme_does_not_show_the_whole_programme_s_hidde
     content = text(response)
     assert _("The whole programme, for comparison: %(n)s citizens.") % {"n": 3} not in content
     assert "3 " + _("citizens") not in content
+
+
+# --- the kept figures ---------------------------------------------------------------------------------------
+
+
+def in_education(response) -> int:
+    return response.context["model"].headline.in_education.value
+
+
+def test_the_programme_page_reads_the_kept_figures_until_they_are_too_old_or_counted_again(client, settings):
+    """The whole programme's figures are counted once and kept: a status recorded afterwards shows when they are
+    counted again, after SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS or at once with the button; the page says when."""
+    settings.SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS = 600
+    world = ten_pathways()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        first = page(client, world.leader, "programme", "vejen")
+    assert in_education(first) == 6
+    assert first.context["counted_at"] == start
+    assert f"{timezone.localtime(start):%H:%M}" in text(first) and 'id="recount-form"' in text(first)
+    kept = ProgrammeFigures.objects.get(programme=world.programme)
+    assert kept.on == timezone.localdate(start) and kept.counted_at == start
+
+    status(world.pathways[9], world.pathways[9].citizen, timezone.localdate(start), E.UPPER_SECONDARY)
+    with time_machine.travel(start + datetime.timedelta(minutes=9), tick=False):
+        assert in_education(page(client, world.leader, "programme", "vejen")) == 6  # the kept figures
+        # A cohort is counted for the page, and shows the new status at once.
+        query = f"?fra={days_ago(400):%d.%m.%Y}"
+        response = page(client, world.leader, "programme", "vejen", query=query)
+        assert in_education(response) == 7 and response.context["counted_at"] is None
+        assert 'id="recount-form"' not in text(response)
+    with time_machine.travel(start + datetime.timedelta(minutes=10, seconds=1), tick=False):
+        later = page(client, world.leader, "programme", "vejen")
+    assert in_education(later) == 7 and later.context["counted_at"] == start + datetime.timedelta(minutes=10, seconds=1)
+    assert ProgrammeFigures.objects.count() == 1
+
+    status(world.pathways[8], world.pathways[8].citizen, timezone.localdate(start), E.UPPER_SECONDARY)
+    with time_machine.travel(start + datetime.timedelta(minutes=11), tick=False):
+        response = client.post(reverse("programme_results:programme", args=["vejen"]))
+        assert response.status_code == 302 and response["Location"] == reverse(
+            "programme_results:programme", args=["vejen"]
+        )
+        again = client.get(response["Location"])
+    assert in_education(again) == 8 and again.context["counted_at"] == start + datetime.timedelta(minutes=11)
+    # The suppressed tables, and the page's fragment of them, are kept under the new counting's key.
+    counting = ProgrammeFigures.objects.get(programme=world.programme).counting
+    assert str(counting) in again.context["model"].cache_key
+    assert again.context["model"].cache_key != later.context["model"].cache_key
+    assert _("The figures have been counted again.") in text(again)
+
+
+def test_kept_figures_of_another_day_or_layout_are_counted_again(client, settings, monkeypatch):
+    world = ten_pathways()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        page(client, world.leader, "programme", "vejen")
+    status(world.pathways[9], world.pathways[9].citizen, timezone.localdate(start), E.UPPER_SECONDARY)
+    ProgrammeFigures.objects.update(on=timezone.localdate(start) - datetime.timedelta(days=1))
+    with time_machine.travel(start + datetime.timedelta(seconds=1), tick=False):
+        assert in_education(page(client, world.leader, "programme", "vejen")) == 7
+    status(world.pathways[8], world.pathways[8].citizen, timezone.localdate(start), E.UPPER_SECONDARY)
+    monkeypatch.setattr(doc, "FIGURES_LAYOUT", doc.FIGURES_LAYOUT + 1)
+    with time_machine.travel(start + datetime.timedelta(seconds=2), tick=False):
+        assert in_education(page(client, world.leader, "programme", "vejen")) == 8
+    assert ProgrammeFigures.objects.get().layout == doc.FIGURES_LAYOUT
+
+
+def test_the_kept_figures_are_the_counted_ones():
+    """Kept as JSON and read back, the counts give the same figures and breakdowns."""
+    world = ten_pathways()
+    counted = doc.database_tally(doc.programme_pathways(world.programme))
+    kept = doc.kept_tallies([world.programme])[world.programme.pk]
+    row = ProgrammeFigures.objects.get(programme=world.programme)
+    assert doc.Tally.from_json(row.citizens, row.pathways) == counted == kept.tally
+    assert counted.breakdown("target_group_id") == doc.Tally.from_json(row.citizens, row.pathways).breakdown(
+        "target_group_id"
+    )
+
+
+def test_the_overview_reads_the_kept_figures_and_only_leaders_count_again(client):
+    world = ten_pathways()
+    other = f.ProgrammeFactory(municipality=world.municipality, code="andet", name="Andet program")
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        response = page(client, world.leader, "overview")
+    assert response.context["counted_at"] == start and 'id="recount-form"' in text(response)
+    programmes = set(Programme.objects.filter(municipality=world.municipality).values_list("pk", flat=True))
+    assert {world.programme.pk, other.pk} <= programmes
+    assert set(ProgrammeFigures.objects.values_list("programme_id", flat=True)) == programmes
+    status(world.pathways[9], world.pathways[9].citizen, timezone.localdate(start), E.UPPER_SECONDARY)
+    with time_machine.travel(start + datetime.timedelta(minutes=1), tick=False):
+        overview = page(client, world.leader, "overview").context["overview"]
+        assert [item.figures.in_education.value for item in overview if item.programme == world.programme] == [6]
+        client.force_login(world.a)  # a caseworker sees the overview of the own caseload, and cannot count
+        assert client.post(reverse("programme_results:overview")).status_code == 404
+        client.force_login(world.leader)
+        assert client.post(reverse("programme_results:overview")).status_code == 302
+        overview = page(client, world.leader, "overview").context["overview"]
+    assert [item.figures.in_education.value for item in overview if item.programme == world.programme] == [7]
+    assert {item.counted_at for item in overview} == {start + datetime.timedelta(minutes=1)}
+
+
+def test_the_export_cannot_be_posted(client):
+    world = ten_pathways()
+    client.force_login(world.leader)
+    assert client.post(reverse("programme_results:export", args=["vejen"])).status_code == 405
