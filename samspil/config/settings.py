@@ -231,9 +231,17 @@ PORTAL_LOGIN_URL = "/borger/log-ind/"
 PORTAL_SESSION_IDLE_SECONDS = env.int("SAMSPIL_PORTAL_SESSION_IDLE_SECONDS", default=30 * 60)
 # How often a request may move the idle window on (each move writes the session): `portal.middleware`.
 PORTAL_SESSION_MOVE_SECONDS = env.int("SAMSPIL_PORTAL_SESSION_MOVE_SECONDS", default=60)
+if not 0 <= PORTAL_SESSION_MOVE_SECONDS < PORTAL_SESSION_IDLE_SECONDS:
+    # A window moved on less often than it lasts would end sessions in use.
+    raise ImproperlyConfigured(
+        "SAMSPIL_PORTAL_SESSION_MOVE_SECONDS must be at least 0 and less than SAMSPIL_PORTAL_SESSION_IDLE_SECONDS "
+        f"({PORTAL_SESSION_MOVE_SECONDS} and {PORTAL_SESSION_IDLE_SECONDS})."
+    )
 # How old the programmes' kept result figures (`results.documentation.kept_tallies`) may be before a leader's page
 # counts them again; the pages show when they were counted and have a button to count them again at once.
 SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS = env.int("SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS", default=10 * 60)
+if SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS < 0:
+    raise ImproperlyConfigured("SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS must be 0 (always count) or more.")
 # How long a partner's invitation link (`samspil.partners`) can be used before the coordinator must invite again.
 SAMSPIL_PARTNER_INVITATION_DAYS = env.int("SAMSPIL_PARTNER_INVITATION_DAYS", default=14)
 LOGIN_REDIRECT_URL = "home"  # core.views.home sends each role to its start page

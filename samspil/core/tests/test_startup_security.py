@@ -80,3 +80,35 @@ def test_a_new_sqlite_database_and_its_wal_are_readable_by_the_owner_only(tmp_pa
         connection.close()
     assert modes[""] == 0o600 and "-wal" in modes
     assert set(modes.values()) == {0o600}, modes
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"SAMSPIL_PORTAL_SESSION_MOVE_SECONDS": "1800"},
+            "SAMSPIL_PORTAL_SESSION_MOVE_SECONDS must be at least 0 and less than SAMSPIL_PORTAL_SESSION_IDLE_SECONDS",
+        ),
+        (
+            {"SAMSPIL_PORTAL_SESSION_IDLE_SECONDS": "30", "SAMSPIL_PORTAL_SESSION_MOVE_SECONDS": "60"},
+            "(60 and 30)",
+        ),
+        ({"SAMSPIL_PORTAL_SESSION_MOVE_SECONDS": "-1"}, "SAMSPIL_PORTAL_SESSION_MOVE_SECONDS must be at least 0"),
+        ({"SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS": "-5"}, "SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS must be 0"),
+    ],
+    ids=["move-equals-idle", "move-beyond-idle", "negative-move", "negative-figures-age"],
+)
+def test_timing_settings_that_cannot_work_are_refused(env, message):
+    started = start(SAMSPIL_CPR_ENCRYPTION_KEYS=GOOD_FERNET, SAMSPIL_CPR_INDEX_KEY=GOOD_INDEX, **env)
+    assert started.returncode != 0
+    assert "ImproperlyConfigured" in started.stderr and message in started.stderr
+
+
+def test_a_portal_window_moved_every_29_minutes_of_30_starts():
+    started = start(
+        SAMSPIL_CPR_ENCRYPTION_KEYS=GOOD_FERNET,
+        SAMSPIL_CPR_INDEX_KEY=GOOD_INDEX,
+        SAMSPIL_PORTAL_SESSION_MOVE_SECONDS="1740",
+        SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS="0",
+    )
+    assert started.returncode == 0, started.stderr[-2000:]
