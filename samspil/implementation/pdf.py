@@ -32,7 +32,8 @@ def documentation_headline(*, actor, programme) -> str | None:
     try:
         from samspil.results.documentation import programme_documentation
 
-        headline = programme_documentation(actor=actor, programme=programme).headline
+        # A report is a document of its moment: counted now, not read as kept for the pages.
+        headline = programme_documentation(actor=actor, programme=programme, recount=True).headline
     except Exception:  # a sibling's figure must never stop the status report
         logger.exception("The documentation model's headline failed for programme %s", programme.pk)
         return None

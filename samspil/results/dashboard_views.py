@@ -6,11 +6,13 @@ Everyone else: 404, logged (`RoleRequiredMixin`).
 """
 
 import datetime
+import math
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,7 +71,8 @@ def cohort_form(request) -> CohortForm:
 
 
 def _max_age_minutes() -> int:
-    return round(documentation.figures_max_age().total_seconds() / 60)
+    """The figures' age limit in whole minutes, rounded up (30 seconds is "1 minute", never "0")."""
+    return math.ceil(documentation.figures_max_age().total_seconds() / 60)
 
 
 def _share_value(share) -> float | None:
@@ -123,6 +126,7 @@ class OverviewView(RoleRequiredMixin, View):
             "today": timezone.localdate(),
             "counted_at": min((item.counted_at for item in overview), default=None),
             "max_age_minutes": _max_age_minutes(),
+            "recount_url": reverse("programme_results:overview"),
         }
         return render(request, "results/dashboard/overview.html", context)
 
@@ -132,7 +136,7 @@ class OverviewView(RoleRequiredMixin, View):
             deny(request)
         documentation.programmes_overview(actor=request.user, recount=True)
         messages.success(request, _("The figures have been counted again."))
-        return redirect(request.get_full_path())
+        return redirect("programme_results:overview")
 
 
 class OverviewExportView(RoleRequiredMixin, View):
@@ -175,13 +179,20 @@ class ProgrammeResultsView(ProgrammeMixin, View):
         """The whole programme's figures counted again now, then the page again (with its cohort, if any)."""
         self.model(CohortForm(), recount=True)
         messages.success(request, _("The figures have been counted again."))
-        return redirect(request.get_full_path())
+        return redirect("programme_results:programme", self.programme.code)
 
     def get(self, request, code):
         form = cohort_form(request)
         status = 422 if form.is_bound and not form.is_valid() else 200
         model = self.model(form)
-        whole = self.model(CohortForm()) if any(form.period) else None
+        # A cohort is counted for the page; the whole programme beside it is counted with it, not read as kept.
+        whole = self.model(CohortForm(), recount=True) if any(form.period) else None
+        tables = None
+        if model.kept_key:  # the kept counting's tables, written once per process and language
+            tables = documentation.kept_in_process(
+                f"{model.kept_key}:tables",
+                lambda: render_to_string("results/dashboard/_programme_tables.html", {"model": model}),
+            )
         context = {
             "programme": self.programme,
             "form": form,
@@ -193,7 +204,8 @@ class ProgrammeResultsView(ProgrammeMixin, View):
             "can_see_programme": policy.can_see_aggregates(request.user) or policy.can_run_programmes(request.user),
             "counted_at": model.counted_at,
             "max_age_minutes": _max_age_minutes(),
-            "figures_max_age": documentation.figures_max_age().total_seconds(),
+            "recount_url": reverse("programme_results:programme", args=[self.programme.code]),
+            "tables": tables,
         }
         return render(request, self.template_name, context, status=status)
 

@@ -17,7 +17,8 @@ Two layers:
   `database_tally(pathways)` counted by the database for the leaders' pages (two queries, however many pathways).
 - Counts kept (`kept_tallies`, `ProgrammeFigures`): each programme's `Tally` of today, counted at most
   `SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS` ago, so a leader's page reads one row per programme; the pages show when
-  the figures were counted and can have them counted again.
+  the figures were counted and can have them counted again. What is built from one counting (the suppressed
+  tables, their HTML) is kept in the process under the counting's UUID (`kept_in_process`).
 - Pages for leaders (`programme_documentation`, `programmes_overview`): the same figures as `suppression.Cell`s with
   the small-number rule applied (1-4 hidden, secondary suppression along rows and columns; a share whose count or
   denominator is hidden is hidden too). Only figures and the names of coordinators, departments and target groups
@@ -31,12 +32,11 @@ import datetime
 import threading
 import uuid
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -432,24 +432,25 @@ class KeptTally:
 
     tally: Tally
     counted_at: datetime.datetime
-    counting: (
-        uuid.UUID
-    )  # this counting's own id: what is kept of it elsewhere (`programme_documentation`) is keyed by it
+    counting: uuid.UUID  # this counting's own id: what is built from it is kept under it (`kept_in_process`)
 
 
 def figures_max_age() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS)
 
 
-def kept_tallies(programmes: list[Programme], *, recount: bool = False) -> dict[int, KeptTally]:
+def kept_tallies(
+    programmes: list[Programme], *, recount: bool = False, now: datetime.datetime | None = None
+) -> dict[int, KeptTally]:
     """Today's counts of each programme (`database_tally` of all its pathways), as kept in `ProgrammeFigures` when
     they were counted today less than `SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS` ago; the others (all of them with
     `recount`) are counted now, in one query pair for all of them, and kept.
 
     The leaders' pages show the moment the figures were counted and can ask for them to be counted again; a
     programme of 35,000 pathways takes a few hundred milliseconds to count, reading the kept row takes one.
+    `now`: the moment the caller's own "today" comes from (by default the present).
     """
-    now = timezone.now()
+    now = now or timezone.now()
     today = timezone.localdate(now)
     kept = {}
     if not recount:
@@ -647,7 +648,7 @@ class Documentation:
     goals_reached: Cell | None = None
     goals_total: Cell | None = None
     counted_at: datetime.datetime | None = None  # when the kept counts were counted; None: counted for this page
-    cache_key: str = ""  # of the kept counts' documentation, in the cache, and of the page's tables ("" if not kept)
+    kept_key: str = ""  # what is built from the kept counting is kept under (`kept_in_process`); "" when counted
 
     @property
     def goals_share(self) -> Share:
@@ -702,37 +703,43 @@ def programme_documentation(
     cohort or another day is counted for the page."""
     if not (policy.can_see_aggregates(actor) or policy.can_run_programmes(actor)):
         raise PermissionError("aggregate figures are for leaders")
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     on = on or today
     if on != today or opened_from or opened_to:  # a cohort or another day: counted for this page
         counts = database_tally(programme_pathways(programme, opened_from=opened_from, opened_to=opened_to), on=on)
         return _documentation(programme, counts, on=on, opened_from=opened_from, opened_to=opened_to)
-    kept = kept_tallies([programme], recount=recount)[programme.pk]
-    # The suppressed tables of the same counting are the same (a coordinator renamed since shows by the old name
-    # until they are counted again): kept in this process and in the cache, per language for the labels.
+    kept = kept_tallies([programme], recount=recount, now=now)[programme.pk]
+    # The suppressed tables of one counting are the same every time (a coordinator renamed since keeps the old name
+    # until the next counting); per language for the labels. The copy shares the tables' rows and cells: nothing may
+    # change them after they are built.
     key = f"results:documentation:{kept.counting}:{get_language()}"
-    with _documentations_lock:
-        documentation = _documentations.get(key)
-        if documentation is not None:
-            _documentations.move_to_end(key)
-    if documentation is None:
-        documentation = cache.get(key)
-        if documentation is None:
-            documentation = _documentation(programme, kept.tally, on=on, counted_at=kept.counted_at)
-            documentation.cache_key = key
-            cache.set(key, documentation, timeout=figures_max_age().total_seconds())
-        with _documentations_lock:
-            _documentations[key] = documentation
-            while len(_documentations) > DOCUMENTATIONS_KEPT:
-                _documentations.popitem(last=False)
-    return dataclasses.replace(documentation, programme=programme)
+    documentation = kept_in_process(
+        key, lambda: _documentation(programme, kept.tally, on=on, counted_at=kept.counted_at)
+    )
+    return dataclasses.replace(documentation, programme=programme, kept_key=key)
 
 
-# The documentations this process built or read last (unpickling a programme's tables from the cache costs more
-# than the rest of the page): keyed by their counting, so one is never read for another.
-DOCUMENTATIONS_KEPT = 32
-_documentations: OrderedDict[str, Documentation] = OrderedDict()
-_documentations_lock = threading.Lock()
+# What this process built last from a counting (`kept_in_process`), newest last. Kept in the process, not in the
+# shared cache: unpickling a programme's 700 coordinator rows cost more than the rest of the page, and a process
+# started by a deploy never reads what older code built.
+IN_PROCESS_KEPT = 64
+_in_process: OrderedDict[str, object] = OrderedDict()
+_in_process_lock = threading.Lock()
+
+
+def kept_in_process(key: str, build: Callable[[], object]) -> object:
+    """`build()`, kept in this process under `key` (a counting's UUID in it, so nothing is read for another)."""
+    with _in_process_lock:
+        if key in _in_process:
+            _in_process.move_to_end(key)
+            return _in_process[key]
+    value = build()
+    with _in_process_lock:
+        _in_process[key] = value
+        while len(_in_process) > IN_PROCESS_KEPT:
+            _in_process.popitem(last=False)
+    return value
 
 
 def _documentation(

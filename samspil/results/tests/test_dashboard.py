@@ -7,8 +7,9 @@ import io
 import openpyxl
 import pytest
 import time_machine
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samspil.audit.models import AccessLogEntry, AuditEvent
@@ -211,12 +212,22 @@ def in_education(response) -> int:
     return response.context["model"].headline.in_education.value
 
 
+def noon() -> datetime.datetime:
+    """Today at noon: a test that moves the clock on by minutes never crosses midnight (another day is counted)."""
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(12)))
+
+
+def tables_of(model) -> str:
+    """The tables per coordinator, department and target group as the page writes them for `model`."""
+    return render_to_string("results/dashboard/_programme_tables.html", {"model": model})
+
+
 def test_the_programme_page_reads_the_kept_figures_until_they_are_too_old_or_counted_again(client, settings):
     """The whole programme's figures are counted once and kept: a status recorded afterwards shows when they are
     counted again, after SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS or at once with the button; the page says when."""
     settings.SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS = 600
     world = ten_pathways()
-    start = timezone.now()
+    start = noon()
     with time_machine.travel(start, tick=False):
         first = page(client, world.leader, "programme", "vejen")
     assert in_education(first) == 6
@@ -228,15 +239,17 @@ def test_the_programme_page_reads_the_kept_figures_until_they_are_too_old_or_cou
     status(world.pathways[9], world.pathways[9].citizen, timezone.localdate(start), E.UPPER_SECONDARY)
     with time_machine.travel(start + datetime.timedelta(minutes=9), tick=False):
         assert in_education(page(client, world.leader, "programme", "vejen")) == 6  # the kept figures
-        # A cohort is counted for the page, and shows the new status at once.
-        query = f"?fra={days_ago(400):%d.%m.%Y}"
-        response = page(client, world.leader, "programme", "vejen", query=query)
-        assert in_education(response) == 7 and response.context["counted_at"] is None
-        assert 'id="recount-form"' not in text(response)
     with time_machine.travel(start + datetime.timedelta(minutes=10, seconds=1), tick=False):
         later = page(client, world.leader, "programme", "vejen")
     assert in_education(later) == 7 and later.context["counted_at"] == start + datetime.timedelta(minutes=10, seconds=1)
     assert ProgrammeFigures.objects.count() == 1
+
+    # A cohort is counted for the page, and the whole programme beside it with it: both show a new status at once.
+    status(world.pathways[7], world.pathways[7].citizen, timezone.localdate(start), E.UPPER_SECONDARY)
+    with time_machine.travel(start + datetime.timedelta(minutes=10, seconds=30), tick=False):
+        response = page(client, world.leader, "programme", "vejen", query=f"?fra={days_ago(400):%d.%m.%Y}")
+    assert in_education(response) == 8 and response.context["whole"].headline.in_education.value == 8
+    assert response.context["counted_at"] is None and 'id="recount-form"' not in text(response)
 
     status(world.pathways[8], world.pathways[8].citizen, timezone.localdate(start), E.UPPER_SECONDARY)
     with time_machine.travel(start + datetime.timedelta(minutes=11), tick=False):
@@ -245,17 +258,18 @@ def test_the_programme_page_reads_the_kept_figures_until_they_are_too_old_or_cou
             "programme_results:programme", args=["vejen"]
         )
         again = client.get(response["Location"])
-    assert in_education(again) == 8 and again.context["counted_at"] == start + datetime.timedelta(minutes=11)
+    assert in_education(again) == 9 and again.context["counted_at"] == start + datetime.timedelta(minutes=11)
     # The suppressed tables, and the page's fragment of them, are kept under the new counting's key.
     counting = ProgrammeFigures.objects.get(programme=world.programme).counting
-    assert str(counting) in again.context["model"].cache_key
-    assert again.context["model"].cache_key != later.context["model"].cache_key
+    assert str(counting) in again.context["model"].kept_key
+    assert again.context["model"].kept_key != later.context["model"].kept_key
+    assert tables_of(again.context["model"]) in text(again)
     assert _("The figures have been counted again.") in text(again)
 
 
 def test_kept_figures_of_another_day_or_layout_are_counted_again(client, settings, monkeypatch):
     world = ten_pathways()
-    start = timezone.now()
+    start = noon()
     with time_machine.travel(start, tick=False):
         page(client, world.leader, "programme", "vejen")
     status(world.pathways[9], world.pathways[9].citizen, timezone.localdate(start), E.UPPER_SECONDARY)
@@ -284,7 +298,7 @@ def test_the_kept_figures_are_the_counted_ones():
 def test_the_overview_reads_the_kept_figures_and_only_leaders_count_again(client):
     world = ten_pathways()
     other = f.ProgrammeFactory(municipality=world.municipality, code="andet", name="Andet program")
-    start = timezone.now()
+    start = noon()
     with time_machine.travel(start, tick=False):
         response = page(client, world.leader, "overview")
     assert response.context["counted_at"] == start and 'id="recount-form"' in text(response)
@@ -308,3 +322,49 @@ def test_the_export_cannot_be_posted(client):
     world = ten_pathways()
     client.force_login(world.leader)
     assert client.post(reverse("programme_results:export", args=["vejen"])).status_code == 405
+
+
+def test_one_counting_is_written_in_each_language_and_only_leaders_count_again(client):
+    world = ten_pathways()
+    with time_machine.travel(noon(), tick=False):
+        danish = page(client, world.leader, "programme", "vejen")
+        client.cookies["django_language"] = "en"
+        english = page(client, world.leader, "programme", "vejen")
+    assert danish.context["model"].kept_key != english.context["model"].kept_key
+    assert "Ingen målgruppe" in text(danish) and "No target group" in text(english)
+    assert "No target group" not in text(danish) and "Ingen målgruppe" not in text(english)
+    assert ProgrammeFigures.objects.count() == 1  # counted once, written twice
+    with translation.override("en"):
+        assert tables_of(english.context["model"]) in text(english)
+    client.force_login(world.a)  # a caseworker: the programme's figures are not theirs to count
+    assert client.post(reverse("programme_results:programme", args=["vejen"])).status_code == 404
+
+
+def test_figures_counted_in_the_future_are_counted_again(client):
+    """A clock set back (a test, a corrected server clock) never shows figures from after now."""
+    world = ten_pathways()
+    with time_machine.travel(noon() + datetime.timedelta(minutes=5), tick=False):
+        page(client, world.leader, "programme", "vejen")
+    status(world.pathways[9], world.pathways[9].citizen, timezone.localdate(), E.UPPER_SECONDARY)
+    with time_machine.travel(noon(), tick=False):
+        response = page(client, world.leader, "programme", "vejen")
+    assert in_education(response) == 7 and response.context["counted_at"] == noon()
+
+
+def test_the_error_page_of_an_export_counts_again_on_the_programme_page(client):
+    world = ten_pathways()
+    response = page(client, world.leader, "export", "vejen", query="?fra=xx", status=422)
+    assert f'action="{reverse("programme_results:programme", args=["vejen"])}"' in text(response)
+
+
+def test_a_cohort_page_counts_the_whole_programme_with_the_cohort(client):
+    world = ten_pathways()
+    with time_machine.travel(noon(), tick=False):
+        page(client, world.leader, "programme", "vejen")
+    extra = f.PathwayFactory(
+        coordinator=world.a, lead_department=world.dept_a, programme=world.programme, opened_on=days_ago(1)
+    )
+    with time_machine.travel(noon() + datetime.timedelta(minutes=1), tick=False):
+        response = page(client, world.leader, "programme", "vejen", query=f"?fra={days_ago(3):%d.%m.%Y}")
+    assert extra.opened_on >= days_ago(3)
+    assert response.context["whole"].headline.citizens.value == 11
