@@ -133,9 +133,15 @@ def _results(**extra) -> dict:
         "rows": 100_500,
         "generation": [{"from": 0, "to": 100_000, "seconds": 4.0}, {"analyze": 0.1}],
         "pages": _rows(**{"Adgangslog (koordinator)": 5.0}),
-        "write": {"median": 20.0, "p95": 30.0, "n": 20},
+        "write": {"median": 20.0, "p95": 30.0, "n": 20, "floor": 2.0, "r_median": 10.0},
     }
-    large = {**log_part, "rows": 10_000_500, "pages": _rows(**{"Adgangslog (koordinator)": 5.2})}
+    large = {
+        **log_part,
+        "rows": 10_000_500,
+        "pages": _rows(**{"Adgangslog (koordinator)": 5.2}),
+        # a slower moment of the machine: the write took longer, and so did its floor
+        "write": {"median": 26.0, "p95": 40.0, "n": 20, "floor": 2.5, "r_median": 10.4},
+    }
     return {
         "date": "03.12.2026 16:00 UTC",
         "machine": "2 cores (test)",
@@ -206,3 +212,16 @@ def test_a_report_without_the_optional_parts_says_so(tmp_path):
     assert "## Mixed load\n\nNot measured in this run." in text
     assert "## Access log at two sizes\n\nNot measured in this run." in text
     assert "Mixed load ≥ 35% of the floor's throughput, zero errors: not measured." in text
+
+
+def test_the_access_log_write_compares_as_a_ratio_to_its_floor():
+    """The in-process write is compared by its ratio to the floor timed beside it: 26 ms against 20 ms is a slower
+    machine when the floor slowed as much (10.4× against 10.0×); a ratio 20 % higher is growth."""
+    log = _results()["log"]
+    assert bench.log_result(log["small"], log["large"])["checks"]["write"] is True
+    assert "| write: one page view's rows (50) | 20.00 | 10.00× | p95 30.00 ms | 26.00 | 10.40× |" in (
+        bench.log_section(log["small"], log["large"])
+    )
+    log["large"]["write"] = {**log["large"]["write"], "r_median": 12.0}
+    result = bench.log_result(log["small"], log["large"])
+    assert result["met"] is False and result["checks"]["write"] is False
