@@ -527,11 +527,21 @@ PAGES = [
         "programme_results:overview",
         pw.STAFF,
         f"{RESULTS} for leaders; for case roles only links to their own caseload (no citizen data); a staff account "
-        "with neither role gets 404 (samspil/results/tests/test_dashboard.py)",
+        "with neither role gets 404 (samspil/results/tests/test_dashboard.py); counting the figures again (POST): "
+        "leaders",
         get=200,
+        post=302,
+        post_who=pw.AGGREGATES,
     ),
     Page("programme_results:overview_export", pw.AGGREGATES, f"{RESULTS}, as XLSX", get=200),
-    Page("programme_results:programme", pw.AGGREGATES, RESULTS, get=200, args=("code",)),
+    Page(
+        "programme_results:programme",
+        pw.AGGREGATES,
+        f"{RESULTS}; POST counts the figures again",
+        get=200,
+        post=302,
+        args=("code",),
+    ),
     Page("programme_results:export", pw.AGGREGATES, f"{RESULTS}, as XLSX", get=200, args=("code",)),
     Page(
         "programme_results:caseload",

@@ -10,6 +10,7 @@ import math
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -133,7 +134,7 @@ class OverviewView(RoleRequiredMixin, View):
     def post(self, request):
         """Every programme's figures counted again now, then the page again."""
         if not can_read_figures(request.user):
-            deny(request)
+            raise PermissionDenied  # a case role may read the page, not count the leaders' figures
         documentation.programmes_overview(actor=request.user, recount=True)
         messages.success(request, _("The figures have been counted again."))
         return redirect("programme_results:overview")

@@ -310,7 +310,7 @@ def test_the_overview_reads_the_kept_figures_and_only_leaders_count_again(client
         overview = page(client, world.leader, "overview").context["overview"]
         assert [item.figures.in_education.value for item in overview if item.programme == world.programme] == [6]
         client.force_login(world.a)  # a caseworker sees the overview of the own caseload, and cannot count
-        assert client.post(reverse("programme_results:overview")).status_code == 404
+        assert client.post(reverse("programme_results:overview")).status_code == 403
         client.force_login(world.leader)
         assert client.post(reverse("programme_results:overview")).status_code == 302
         overview = page(client, world.leader, "overview").context["overview"]
