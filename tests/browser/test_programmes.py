@@ -71,6 +71,13 @@ def walk(browser, base, viewport):
     expect(page.locator("#headline-text")).to_contain_text("%")
     expect(page.locator("#headline-table")).to_be_visible()
     check(page, "programme-results")
+    # The figures are kept for a while; the page says when they were counted and counts them again on request.
+    expect(page.locator("#counted-at")).to_be_visible()
+    with page.expect_navigation():
+        page.locator("#recount-form button[type=submit]").click()
+    assert page.url.endswith(reverse("programme_results:programme", args=[ROAD]))
+    expect(page.locator("#counted-at")).to_be_visible()
+    expect(page.locator("#coordinator-table")).to_be_visible()
 
     # A follow-up round against the baseline, on the cross-sector programme: each measure beside the baseline.
     response = page.goto(f"{base}{reverse('evaluation:rounds', args=[CROSS])}")
