@@ -69,7 +69,12 @@ class TeamWorld:
             return services.case_assign(actor=self.coordinator, team=self.team, pathway=pathway)
 
     def schedule(self, starts_at: datetime.datetime | None = None) -> CaseloadMeeting:
-        starts_at = starts_at or timezone.now() - datetime.timedelta(hours=1)
+        if starts_at is None:
+            # An hour ago, but never before today began in Copenhagen: the members are on the team from today, so a
+            # meeting that began yesterday (in the first hour after midnight) would have none of them.
+            now = timezone.now()
+            midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(now), datetime.time.min))
+            starts_at = max(now - datetime.timedelta(hours=1), midnight)
         with context.bound(actor_id=self.leader.pk, request_id="test"):
             return services.meeting_schedule(
                 actor=self.leader,
