@@ -48,7 +48,8 @@ test-postgres: install
 
 # A Copenhagen-scale municipality in its own PostgreSQL database (BENCH_DATABASE_URL; beside it <name>_small with
 # 3,500 pathways and the access-log copies <name>_log, <name>_log_large), every page measured as a ratio to the
-# bench-only floor view (SAMSPIL_BENCH=1 mounts it for the bench's own gunicorn on BENCH_PORT); writes
+# bench-only floor view (SAMSPIL_BENCH=1 mounts it for the bench's own gunicorn on BENCH_PORT, the small size's on
+# BENCH_PORT + 1); writes
 # docs/benchmarks.md. Options in BENCH_ARGS, e.g. BENCH_ARGS="--requests 20 --seconds 30 --log-rows-large 10000000".
 # Both benchmark commands refuse any database whose name does not start with `samspil_bench` (samspil/demo/guards.py).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/samspil_bench

@@ -8,8 +8,9 @@ machine's noise falls on both; each page's median and p95 are reported in ms and
 and p95 of the same run. Also: *Mine forløb* of a user with five pathways at both sizes, a mixed load of 16 clients
 against the floor under the same load, saving an agreement on a 1,000-item plan against a 30-item plan, and the
 access log at about 100,000 rows and at a large size generated inside PostgreSQL (`<name>_log`, `<name>_log_large`,
-copies of the small database). The small size and the access log run as subprocesses of this command with their own
-DATABASE_URL (`--phase small`, `--phase log`), each answering with one JSON document.
+copies of the small database). The small size is seeded and the access log measured by subprocesses of this command
+with their own DATABASE_URL (`--phase small`, `--phase log`), each answering with one JSON document; the two sizes
+are then measured side by side, the small one on a second gunicorn (`--small-port`, default the port + 1).
 """
 
 import datetime
@@ -621,6 +622,7 @@ class Page:
     body: str = ""
     expect: tuple = (200,)
     csrf_cookie: str = ""
+    port: int = 0  # another server than the run's (the small size's); 0: the run's own
 
 
 class HttpClient:
@@ -666,10 +668,12 @@ def _require_free_port(port: int) -> None:
 
 
 class Server:
-    """gunicorn with `os.cpu_count()` sync workers on the current DATABASE_URL, the bench pages mounted."""
+    """gunicorn with `os.cpu_count()` sync workers on the current DATABASE_URL (or `database_url`), the bench pages
+    mounted."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, *, database_url: str = ""):
         self.port = port
+        self.database_url = database_url
         self.process = None
 
     def __enter__(self):
@@ -680,6 +684,8 @@ class Server:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
             "SAMSPIL_BENCH": "1",
         }
+        if self.database_url:
+            env["DATABASE_URL"] = self.database_url
         self.process = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
             [
                 sys.executable,
@@ -717,12 +723,31 @@ class Server:
 def interleaved(port: int, floor: Page, pages: list[Page], *, rounds: int, warmup: int = 3) -> dict[str, list[float]]:
     """One client, round-robin over [floor, page 1, floor, page 2, …]; `rounds` samples of each page and
     `rounds × len(pages)` of the floor. The first `warmup` rounds are not kept."""
-    client = HttpClient(port)
-    timings = {floor.name: []} | {page.name: [] for page in pages}
+    return interleaved_pairs(port, [(floor, page) for page in pages], rounds=rounds, warmup=warmup)
+
+
+def interleaved_pairs(
+    port: int, pairs: list[tuple[Page, Page]], *, rounds: int, warmup: int = 3
+) -> dict[str, list[float]]:
+    """One client, round-robin over the pairs, each page after its own floor: [floor a, page a, floor b, page b, …].
+    A page with its own `port` is asked there (one connection per server), so pages of two servers (the two
+    municipality sizes) are measured in the same run. The first `warmup` rounds are not kept."""
+    clients: dict[int, HttpClient] = {}
+
+    def client(page: Page) -> HttpClient:
+        at = page.port or port
+        if at not in clients:
+            clients[at] = HttpClient(at)
+        return clients[at]
+
+    timings: dict[str, list[float]] = {}
+    for floor, page in pairs:
+        timings.setdefault(floor.name, [])
+        timings.setdefault(page.name, [])
     for round_ in range(warmup + rounds):
-        for page in pages:
-            floor_ms = client.timed(floor)
-            page_ms = client.timed(page)
+        for floor, page in pairs:
+            floor_ms = client(floor).timed(floor)
+            page_ms = client(page).timed(page)
             if round_ >= warmup:
                 timings[floor.name].append(floor_ms)
                 timings[page.name].append(page_ms)
@@ -869,8 +894,19 @@ def page_set(seeded: Seeded, cookies: dict) -> list[Page]:
     return pages
 
 
-def run_main(seeded: Seeded, *, port: int, requests: int, writes: int, clients: int, seconds: float) -> dict:
-    """The ratio table, the writes and the mixed load against the bench database."""
+def run_main(
+    seeded: Seeded,
+    *,
+    port: int,
+    requests: int,
+    writes: int,
+    clients: int,
+    seconds: float,
+    small: dict | None = None,
+    small_port: int = 0,
+) -> dict:
+    """The ratio table, both municipality sizes side by side (with `small`, from `prepare_small` and its database's
+    `url`, on `small_port`), the writes and the mixed load against the bench database."""
     cookies = _cookies(seeded)
     floor = floor_page(cookies["user"])
     pages = page_set(seeded, cookies)
@@ -882,6 +918,10 @@ def run_main(seeded: Seeded, *, port: int, requests: int, writes: int, clients: 
         _log(f"ratio table: {time.monotonic() - started:.0f} s")
         for row in results["pages"]:
             _log(f"  {row['page']}: {row['median']:.1f} / {row['p95']:.1f} ms, {row['r_median']:.2f}×")
+        if small and "five" in cookies:
+            started = time.monotonic()
+            results["sizes"] = measure_sizes(port, cookies, small, small_port=small_port, requests=requests)
+            _log(f"both sizes: {time.monotonic() - started:.0f} s")
         if writes and seeded.plan_1000 and seeded.plan_30:
             started = time.monotonic()
             pair = csrf(port, Page("plan", reverse("plans:plan", args=[seeded.plan_30.public_id]), cookies["user"]))
@@ -911,14 +951,39 @@ def run_main(seeded: Seeded, *, port: int, requests: int, writes: int, clients: 
     return results
 
 
-def run_small(seeded: Seeded, *, port: int, requests: int) -> dict:
-    """Mine forløb of the five-pathway user against the floor, in this (the small) database."""
+def prepare_small(seeded: Seeded) -> dict:
+    """The small size, seeded in this database: its size and the sessions of the floor's user and the five-pathway
+    user, for the run that measures both sizes side by side (`measure_sizes`)."""
     cookies = _cookies(seeded)
-    floor = floor_page(cookies["user"])
-    page = Page(FIVE_PAGE, reverse("pathways:mine"), cookies["five"])
-    with Server(port):
-        rows = ratio_rows(interleaved(port, floor, [page], rounds=requests))
-    return {"pathways": Pathway.objects.filter(municipality_id=seeded.user.municipality_id).count(), "pages": rows}
+    return {
+        "pathways": Pathway.objects.filter(municipality_id=seeded.user.municipality_id).count(),
+        "cookies": {"user": cookies["user"], "five": cookies["five"]},
+    }
+
+
+SMALL_FLOOR = "floor (small size)"
+
+
+def measure_sizes(port: int, cookies: dict, small: dict, *, small_port: int, requests: int) -> dict:
+    """*Mine forløb* of the five-pathway user at both sizes in one run: the large size on the running server, the
+    small one on a second gunicorn on its own database (`small["url"]`, prepared by `prepare_small`), requests
+    round-robin [floor, page] at the large size, then at the small, so a slower moment of the machine falls on both
+    sizes; each size's ratio is to its own floor. The answer is what `sizes_result` takes."""
+    mine = reverse("pathways:mine")
+    large_pair = (floor_page(cookies["user"]), Page(FIVE_PAGE, mine, cookies["five"]))
+    small_pair = (
+        Page(SMALL_FLOOR, FLOOR_PATH, small["cookies"]["user"], port=small_port),
+        Page(FIVE_PAGE + " (small size)", mine, small["cookies"]["five"], port=small_port),
+    )
+    with Server(small_port, database_url=small["url"]):
+        timings = interleaved_pairs(port, [large_pair, small_pair], rounds=requests)
+
+    def rows(pair):
+        floor, page = pair
+        own = ratio_rows({floor.name: timings[floor.name], FIVE_PAGE: timings[page.name]}, floor=floor.name)
+        return [{**row, "page": "floor"} if row["page"] == floor.name else row for row in own]
+
+    return {"small": {"pathways": small["pathways"], "pages": rows(small_pair)}, "large": rows(large_pair)}
 
 
 # --- the access log ------------------------------------------------------------------------------------------------
@@ -1239,7 +1304,9 @@ def sizes_section(sizes: dict | None, large_pathways: int) -> str:
         [
             "## Municipality size: *Mine forløb* of a coordinator with five pathways",
             "",
-            "Each size against its own floor, in its own database and run.",
+            "Both sizes in the same run, each against its own floor: a second gunicorn serves the small size's"
+            " database, and one client asks [floor, page] at the large size, then at the small, round after round, so"
+            " the machine's noise falls on both.",
             "",
             "| pathways in the municipality | median ms | p95 ms | median ÷ floor | p95 ÷ floor |",
             "|---:|---:|---:|---:|---:|",

@@ -55,6 +55,49 @@ def test_the_order_puts_the_floor_before_every_page():
     assert bench.interleaved_order(["a", "b"]) == ["floor", "a", "floor", "b"]
 
 
+def test_pairs_are_asked_in_turn_each_page_on_its_own_server():
+    """Two HTTP servers (the two municipality sizes): each pair's floor before its page, a page with its own port
+    asked there, the warm-up rounds not kept."""
+    import http.server
+    import threading
+
+    asked = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # the standard library's name
+            asked.append((self.server.server_address[1], self.path))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    servers = [http.server.HTTPServer(("127.0.0.1", 0), Handler) for _ in range(2)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    large, small = (server.server_address[1] for server in servers)
+    try:
+        pairs = [
+            (bench.Page("floor", "/gulv/", "a"), bench.Page("side", "/side/", "a")),
+            (bench.Page("gulv lille", "/gulv/", "b", port=small), bench.Page("side lille", "/side/", "b", port=small)),
+        ]
+        timings = bench.interleaved_pairs(large, pairs, rounds=3, warmup=1)
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+    one_round = [(large, "/gulv/"), (large, "/side/"), (small, "/gulv/"), (small, "/side/")]
+    assert asked == one_round * 4
+    assert {name: len(values) for name, values in timings.items()} == {
+        "floor": 3,
+        "side": 3,
+        "gulv lille": 3,
+        "side lille": 3,
+    }
+
+
 def test_ratio_rows_divide_by_the_floor_of_the_same_run_and_judge_the_goal():
     timings = {
         "floor": [10.0] * 19 + [20.0],

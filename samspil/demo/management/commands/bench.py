@@ -45,6 +45,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--port", type=int, default=bench.bench_port(), help="where the measured gunicorn listens (BENCH_PORT)"
         )
+        parser.add_argument(
+            "--small-port", type=int, default=0, help="where the small size's gunicorn listens (default: --port + 1)"
+        )
         parser.add_argument("--phase", choices=PHASES, default="all", help=("internal: one part, answering JSON"))
         parser.add_argument("--log-rows", type=int, default=0, help="internal: the rows of --phase log")
         parser.add_argument("--report", default=str(Path(settings.BASE_DIR) / "docs" / "benchmarks.md"))
@@ -57,8 +60,7 @@ class Command(BaseCommand):
             return
         if phase == "small":
             seeded = bench.seed(pathways=options["small_pathways"])
-            result = bench.run_small(seeded, port=options["port"], requests=options["requests"])
-            self.stdout.write(json.dumps(result))
+            self.stdout.write(json.dumps(bench.prepare_small(seeded)))
             return
         if phase == "log":
             seeded = bench.seed(pathways=options["small_pathways"])
@@ -84,7 +86,8 @@ class Command(BaseCommand):
         if "small" not in skip:
             bench.create_database(url, small_name)
             bench._log(f"small size: {small_name}")
-            small = bench.run_phase(bench.database_url_with_name(url, small_name), "small", common)
+            small_url = bench.database_url_with_name(url, small_name)
+            small = {**bench.run_phase(small_url, "small", common), "url": small_url}
 
         from samspil.pathways.models import Pathway
         from samspil.plans.models import Agreement, Goal
@@ -102,7 +105,10 @@ class Command(BaseCommand):
             writes=0 if "writes" in skip else options["writes"],
             clients=options["clients"],
             seconds=0 if "mixed" in skip else options["seconds"],
+            small=small,
+            small_port=options["small_port"] or options["port"] + 1,
         )
+        sizes = main.pop("sizes", None)
         connection.close()  # the log databases are copied from the small one, not from this
 
         log = {"note": options["log_note"]}
@@ -126,7 +132,7 @@ class Command(BaseCommand):
             "load_end": bench.load_average(),
             "note": options["note"],
             "counts": counts,
-            "sizes": bench.sizes_result(small, main.get("pages")),
+            "sizes": bench.sizes_result(sizes["small"], sizes["large"]) if sizes else None,
             "write_count": options["writes"],
             "log": log,
         }
