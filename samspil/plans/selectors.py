@@ -25,9 +25,14 @@ from samspil.plans.snapshot import PlanDiff, diff_snapshots
 
 def _plan_or_empty(pathway: Pathway) -> Plan:
     """The saved plan, or an empty unsaved one: reading never creates it (`services.plan_for` does, on the first
-    change), and the empty plan's version is the one the first save will expect."""
-    plan = Plan.objects.filter(pathway=pathway).first()
-    return plan if plan is not None else Plan(municipality_id=pathway.municipality_id, pathway=pathway)
+    change), and the empty plan's version is the one the first save will expect. The query is compiled once per
+    connection (`core.db.precompiled_rows`)."""
+    plans = precompiled_rows(
+        lambda values: Plan.objects.filter(pathway_id=values["pathway"]).order_by("pk")[:1],
+        key=("plan_or_empty",),
+        variables={"pathway": _pathway_variable(pathway)},
+    )
+    return plans[0] if plans else Plan(municipality_id=pathway.municipality_id, pathway=pathway)
 
 
 @dataclass
@@ -477,14 +482,21 @@ class PlanDocument:
 
 
 def plan_document(*, actor, pathway: Pathway) -> PlanDocument:
+    """The plan and its latest saved version (each query compiled once per connection, `core.db.precompiled_rows`:
+    the portal's and the partners' plan pages read them on every view)."""
     from samspil.plans.snapshot import build_snapshot
 
     plan = _plan_or_empty(pathway)
-    revision = (
-        PlanRevision.objects.filter(plan=plan).select_related("saved_by").order_by("-number").first()
-        if plan.pk
-        else None
-    )
+    revision = None
+    if plan.pk:
+        revisions = precompiled_rows(
+            lambda values: (
+                PlanRevision.objects.filter(plan_id=values["plan"]).select_related("saved_by").order_by("-number")[:1]
+            ),
+            key=("plan_document.revision",),
+            variables={"plan": Variable(plan.pk, -1, -2, PlanRevision._meta.get_field("plan"))},
+        )
+        revision = revisions[0] if revisions else None
     if revision is not None:
         snapshot = revision.snapshot
     elif plan.pk:

@@ -26,7 +26,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import CharField, OuterRef, Q, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,6 +41,7 @@ from samspil.citizens.models import (
     household_member_current_on,
     years_ago,
 )
+from samspil.core.db import Variable, precompiled_rows
 from samspil.partners.choices import PartnerLevel
 from samspil.pathways.choices import PathwayStatus
 from samspil.pathways.models import Pathway
@@ -98,15 +99,21 @@ def own_access_birth_limit(today: datetime.date) -> datetime.date:
 
 
 def _children_in_custody(person: Citizen, today: datetime.date) -> list[int]:
-    """The ids of the minors the person holds custody of today."""
-    return list(
-        Guardianship.objects.filter(
+    """The ids of the minors the person holds custody of on `today`. For the current day the query is compiled
+    once per person and day (`core.db.precompiled_rows`, whose key holds the day the dates come from)."""
+
+    def build(values):
+        return Guardianship.objects.filter(
             custody_held_on(today),
             municipality_id=person.municipality_id,
-            guardian=person,
+            guardian_id=values["person"],
             child__birth_date__gt=years_ago(today, ADULT_AGE),
         ).values_list("child_id", flat=True)
-    )
+
+    person_variable = {"person": Variable(person.pk, -1, -2, Guardianship._meta.get_field("guardian"))}
+    if today != timezone.localdate():
+        return list(build({"person": person.pk}))
+    return precompiled_rows(build, key=("children_in_custody", person.municipality_id), variables=person_variable)
 
 
 def _subject_filter(citizen_ids, today: datetime.date) -> Q:
@@ -198,11 +205,16 @@ def _refuse(*, user, path: str, pathway: Pathway | None):
     raise Http404
 
 
-def portal_pathway_get(
-    *, user, public_id, write: bool = False, path: str = "", annotations: dict | None = None
-) -> Pathway:
-    """The pathway if the portal account reaches it (and may write, when `write`); else 404, logged. `annotations`
-    are read with it (the pages' tab of unread messages).
+_STAND_IN_IDS = (uuid.UUID(int=1), uuid.UUID(int=2))
+
+
+def portal_pathway_get(*, user, public_id, write: bool = False, path: str = "", with_unread: bool = False) -> Pathway:
+    """The pathway if the portal account reaches it (and may write, when `write`); else 404, logged. With
+    `with_unread`, the number of messages the account has not read comes with it (the pages' tab of unread
+    messages, `documents_unread_messages`).
+
+    The pathway, its related rows and the account's right on it are one query, compiled once per account and day
+    (`core.db.precompiled_rows`): building it cost more than PostgreSQL spent running it.
 
     404 also for a pathway the account may read but not write to: the portal has no 403, so a read-only custody
     holder learns nothing from a write URL that a stranger would not.
@@ -215,22 +227,41 @@ def portal_pathway_get(
     pathway = None
     if person is not None:
         today = timezone.localdate()
-        pathway = (
-            Pathway.objects.filter(municipality_id=person.municipality_id, public_id=public_id)
-            .select_related("programme", "citizen", "household", "coordinator", "lead_department")
-            .annotate(**(annotations or {}))
-            .first()
-        )
-        if pathway is not None:
-            right = PortalRight.objects.filter(
-                municipality_id=person.municipality_id, pathway=pathway, citizen=person
-            ).first()
-            if right is not None and right.level != PortalLevel.NONE:
-                access = _access_for(pathway, person, _children_in_custody(person, today), right.level, today)
-                if access is not None and (access.may_write or not write):
-                    pathway.portal_access = access
-                    return pathway
+        pathway = _portal_pathway_row(user, person, public_id, with_unread=with_unread)
+        level = getattr(pathway, "portal_right_level", None)
+        if level is not None and level != PortalLevel.NONE:
+            access = _access_for(pathway, person, _children_in_custody(person, today), level, today)
+            if access is not None and (access.may_write or not write):
+                pathway.portal_access = access
+                return pathway
     _refuse(user=user, path=path, pathway=pathway)
+
+
+def _portal_pathway_row(user, person: Citizen, public_id: uuid.UUID, *, with_unread: bool) -> Pathway | None:
+    """The pathway of the person's municipality with `portal_right_level` (the person's right on it, or None) and,
+    with `with_unread`, the account's unread messages."""
+    from samspil.documents.selectors import unread_messages_annotation
+
+    def build(values):
+        right = PortalRight.objects.filter(
+            municipality_id=person.municipality_id, pathway=OuterRef("pk"), citizen=person
+        ).values("level")[:1]
+        return (
+            Pathway.objects.filter(municipality_id=person.municipality_id, public_id=values["public_id"])
+            .select_related("programme", "citizen", "household", "coordinator", "lead_department")
+            .annotate(
+                portal_right_level=Subquery(right, output_field=CharField()),
+                **(unread_messages_annotation(user) if with_unread else {}),
+            )
+            .order_by("pk")[:1]
+        )
+
+    rows = precompiled_rows(
+        build,
+        key=("portal_pathway_get", user.pk, person.pk, person.municipality_id, with_unread),
+        variables={"public_id": Variable(public_id, *_STAND_IN_IDS, Pathway._meta.get_field("public_id"))},
+    )
+    return rows[0] if rows else None
 
 
 # --- partners: external professionals invited to a pathway (`samspil.partners`) ------------------------------

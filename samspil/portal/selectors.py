@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from samspil.assessments.selectors import approved_reports_for_reader
 from samspil.citizens.models import Citizen, Guardianship, eighteenth_birthday
+from samspil.core.db import Variable, precompiled_rows
 from samspil.meetings.choices import MeetingStatus
 from samspil.meetings.selectors import meetings_with_citizen
 from samspil.pathways.choices import TeamMemberKind
@@ -198,7 +199,15 @@ def snapshot_groups(snapshot: dict) -> list[tuple[str, list[dict]]]:
 def goal_comments(pathway: Pathway) -> dict[str, list[GoalComment]]:
     """The comments on the plan's goals, by the goal's public id, oldest first (one query)."""
     comments: dict[str, list] = {}
-    rows = GoalComment.objects.filter(pathway=pathway).select_related("person", "goal").order_by("created_at", "id")
+    rows = precompiled_rows(
+        lambda values: (
+            GoalComment.objects.filter(pathway_id=values["pathway"])
+            .select_related("person", "goal")
+            .order_by("created_at", "id")
+        ),
+        key=("portal_goal_comments",),
+        variables={"pathway": Variable(pathway.pk, -1, -2, GoalComment._meta.get_field("pathway"))},
+    )
     for comment in rows:
         comments.setdefault(str(comment.goal.public_id), []).append(comment)
     return comments

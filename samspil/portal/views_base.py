@@ -16,7 +16,6 @@ from django.shortcuts import redirect
 
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose
 from samspil.audit.services import access_denied_record, access_record, access_record_each
-from samspil.documents.selectors import unread_messages_annotation
 from samspil.pathways.selectors import logged_citizens, subject_citizens
 from samspil.pathways.views import shows_pathway
 from samspil.portal.access import portal_pathway_get, portal_person
@@ -57,7 +56,7 @@ class PortalPathwayMixin(PortalMixin):
             public_id=kwargs["pathway_id"],
             write=write,
             path=request.path,
-            annotations=unread_messages_annotation(request.user),
+            with_unread=True,
         )
         self.access = self.pathway.portal_access
         response = super().dispatch(request, *args, **kwargs)
