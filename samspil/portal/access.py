@@ -100,7 +100,7 @@ def own_access_birth_limit(today: datetime.date) -> datetime.date:
 
 def _children_in_custody(person: Citizen, today: datetime.date) -> list[int]:
     """The ids of the minors the person holds custody of on `today`. For the current day the query is compiled
-    once per person and day (`core.db.precompiled_rows`, whose key holds the day the dates come from)."""
+    once per municipality and day (`core.db.precompiled_rows`; the person is its parameter)."""
 
     def build(values):
         return Guardianship.objects.filter(
@@ -113,7 +113,10 @@ def _children_in_custody(person: Citizen, today: datetime.date) -> list[int]:
     person_variable = {"person": Variable(person.pk, -1, -2, Guardianship._meta.get_field("guardian"))}
     if today != timezone.localdate():
         return list(build({"person": person.pk}))
-    return precompiled_rows(build, key=("children_in_custody", person.municipality_id), variables=person_variable)
+    # The day its SQL holds is in the key as well: `precompiled_rows` adds the day it reads itself, which after
+    # midnight may be the day after `today`.
+    key = ("children_in_custody", person.municipality_id, today)
+    return precompiled_rows(build, key=key, variables=person_variable)
 
 
 def _subject_filter(citizen_ids, today: datetime.date) -> Q:
@@ -213,7 +216,7 @@ def portal_pathway_get(*, user, public_id, write: bool = False, path: str = "", 
     `with_unread`, the number of messages the account has not read comes with it (the pages' tab of unread
     messages, `documents_unread_messages`).
 
-    The pathway, its related rows and the account's right on it are one query, compiled once per account and day
+    The pathway, its related rows and the account's right on it are one query, compiled once per municipality and day
     (`core.db.precompiled_rows`): building it cost more than PostgreSQL spent running it.
 
     404 also for a pathway the account may read but not write to: the portal has no 403, so a read-only custody
@@ -237,29 +240,41 @@ def portal_pathway_get(*, user, public_id, write: bool = False, path: str = "", 
     _refuse(user=user, path=path, pathway=pathway)
 
 
+_STAND_IN_PEOPLE = (-1_000_001, -1_000_002)  # the person whose right is read
+_STAND_IN_ACCOUNTS = (-2_000_001, -2_000_002)  # the account whose unread messages are counted
+
+
 def _portal_pathway_row(user, person: Citizen, public_id: uuid.UUID, *, with_unread: bool) -> Pathway | None:
     """The pathway of the person's municipality with `portal_right_level` (the person's right on it, or None) and,
-    with `with_unread`, the account's unread messages."""
+    with `with_unread`, the account's unread messages. Compiled once per municipality (the pathway, the person
+    and the account are the query's parameters), so every portal account of a worker shares it."""
+    from samspil.accounts.models import User
     from samspil.documents.selectors import unread_messages_annotation
 
     def build(values):
         right = PortalRight.objects.filter(
-            municipality_id=person.municipality_id, pathway=OuterRef("pk"), citizen=person
+            municipality_id=person.municipality_id, pathway=OuterRef("pk"), citizen_id=values["person"]
         ).values("level")[:1]
+        unread = {}
+        if with_unread:  # the account as the annotation needs it: its id and that it is a citizen's
+            unread = unread_messages_annotation(User(pk=values["account"], kind=user.kind))
         return (
             Pathway.objects.filter(municipality_id=person.municipality_id, public_id=values["public_id"])
             .select_related("programme", "citizen", "household", "coordinator", "lead_department")
-            .annotate(
-                portal_right_level=Subquery(right, output_field=CharField()),
-                **(unread_messages_annotation(user) if with_unread else {}),
-            )
+            .annotate(portal_right_level=Subquery(right, output_field=CharField()), **unread)
             .order_by("pk")[:1]
         )
 
+    variables = {
+        "public_id": Variable(public_id, *_STAND_IN_IDS, Pathway._meta.get_field("public_id")),
+        "person": Variable(person.pk, *_STAND_IN_PEOPLE, PortalRight._meta.get_field("citizen")),
+    }
+    if with_unread:
+        variables["account"] = Variable(user.pk, *_STAND_IN_ACCOUNTS, User._meta.get_field("id"))
     rows = precompiled_rows(
         build,
-        key=("portal_pathway_get", user.pk, person.pk, person.municipality_id, with_unread),
-        variables={"public_id": Variable(public_id, *_STAND_IN_IDS, Pathway._meta.get_field("public_id"))},
+        key=("portal_pathway_get", person.municipality_id, user.kind, with_unread),
+        variables=variables,
     )
     return rows[0] if rows else None
 

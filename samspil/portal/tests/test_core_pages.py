@@ -25,6 +25,7 @@ from samspil.pathways.models import Programme
 from samspil.pathways.programmes import ONE_FAMILY, ROAD_TO_EDUCATION
 from samspil.plans.models import Agreement, GoalComment, Plan, PlanRevision
 from samspil.portal.choices import PortalLevel
+from samspil.portal.models import PortalRight
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -620,3 +621,34 @@ def test_no_notice_when_the_parents_never_had_portal_access(client, turning_18):
     with _at(BIRTHDAY):
         client.force_login(young_account)
         assert NOTICE not in client.get(reverse("portal:home")).content.decode()
+
+
+def test_one_kept_pathway_query_serves_each_account_with_its_own_right_and_unread_messages(pw):
+    """`portal_pathway_get` keeps one compiled query per municipality (`core.db.precompiled_rows`): the person and
+    the account are its parameters, so accounts asked in turn on one connection each get their own answer."""
+    from django.http import Http404
+
+    from samspil.documents.services import message_send, thread_mark_read
+    from samspil.portal.access import portal_pathway_get
+
+    message_send(actor=pw.coordinator, pathway=pw.pathway, body="Husk mødet i morgen")
+    thread_mark_read(reader=pw.young_account, pathway=pw.pathway)
+
+    def unread(account):
+        pathway = portal_pathway_get(user=account, public_id=pw.pathway.public_id, with_unread=True)
+        return pathway.documents_unread_messages
+
+    for _ in range(2):  # the second round runs the kept query
+        assert unread(pw.young_account) == 0  # read by the young person
+        assert unread(pw.mother_account) == 1  # not by the mother, who holds custody
+        young = portal_pathway_get(user=pw.young_account, public_id=pw.pathway.public_id, with_unread=True)
+        assert young.portal_access.person == pw.young and young.portal_access.may_write
+        for stranger in (pw.reader_account, pw.other_account):  # no right on this pathway: 404, as for none
+            with pytest.raises(Http404):
+                portal_pathway_get(user=stranger, public_id=pw.pathway.public_id, with_unread=True)
+    # A right taken away counts at once: the right is read in the query, not kept with it.
+    right = PortalRight.objects.get(pathway=pw.pathway, citizen=pw.mother)
+    right.level = PortalLevel.NONE
+    right.save()
+    with pytest.raises(Http404):
+        portal_pathway_get(user=pw.mother_account, public_id=pw.pathway.public_id, with_unread=True)
