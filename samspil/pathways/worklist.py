@@ -29,6 +29,7 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncDate
 from django.utils import timezone
@@ -394,19 +395,11 @@ def worklist_totals(*, actor, moment: _Moment | None = None) -> Worklist:
 
     def build(values):
         at = _Moment(**values)
-        rules = _rules(at)
         return (
             _rules_queryset(actor, at)
             .order_by()
             .values("municipality_id")  # one group: the actor's municipality
-            .annotate(
-                overdue_agreements=Coalesce(Sum("n_overdue"), 0),
-                meetings_to_record=Coalesce(Sum("n_to_record"), 0),
-                meetings_to_hold=Coalesce(Sum("n_to_hold"), 0),
-                status_meetings_due=Count("pk", filter=rules["status_due"]),
-                plans_stale=Count("pk", filter=rules["stale"]),
-                transitions_due=Count("pk", filter=rules["transition"]),
-            )
+            .annotate(**{name: Coalesce(total, 0) for name, total in _total_expressions(_rules(at)).items()})
             .values(*TOTALS)
         )
 
@@ -422,6 +415,26 @@ TOTALS = (
     "plans_stale",
     "transitions_due",
 )
+
+
+def _total_expressions(rules: dict[str, Q]) -> dict:
+    """The worklist's figures as aggregates over `_rules_queryset`'s rows (`TOTALS`). A sum over no rows is NULL;
+    each row's own counts are 0, never NULL."""
+    return {
+        "overdue_agreements": Sum("n_overdue"),
+        "meetings_to_record": Sum("n_to_record"),
+        "meetings_to_hold": Sum("n_to_hold"),
+        "status_meetings_due": Count("pk", filter=rules["status_due"]),
+        "plans_stale": Count("pk", filter=rules["stale"]),
+        "transitions_due": Count("pk", filter=rules["transition"]),
+    }
+
+
+# The figures read with the first page's rows as window aggregates over every row with a task (`worklist_page`).
+# Each figure counts only rows with a task (an overdue agreement, a meeting to record or hold, a status meeting
+# due, an old plan, a transition: each is one of `_has_tasks`'s rules), so over those rows it is the same as over
+# all the actor's pathways (`worklist_totals`; a test holds the two to the same figures).
+_WINDOW_TOTALS = {f"window_{name}": name for name in TOTALS}
 
 
 # --- the rows a page shows ----------------------------------------------------------------------------------
@@ -484,7 +497,8 @@ def worklist_page(*, actor, cursor: str = "", page_size: int | None = None) -> W
     something to do, the most urgent first (something late, then due soon, then only an old plan; within each the
     longest open first), by keyset pagination on (urgency, opened on, public id). `page_size=None`: every row.
 
-    Two queries for the rows whatever the caseload (the pathways, their planned meetings), one for the figures.
+    Two queries whatever the caseload: the pathways, their planned meetings. The first page's query carries the
+    figures too (window aggregates over every row with a task); a later page reads them in a query of their own.
     """
     moment = _Moment.current()
     variables = moment.variables()
@@ -510,6 +524,9 @@ def worklist_page(*, actor, cursor: str = "", page_size: int | None = None) -> W
                 | Q(tier=tier, opened_on__gt=opened_on)
                 | Q(tier=tier, opened_on=opened_on, public_id__gt=public_id)
             )
+        else:  # the first page: the figures with it, computed before the page is cut (`_WINDOW_TOTALS`)
+            totals = _total_expressions(rules)
+            pathways = pathways.annotate(**{column: Window(totals[name]) for column, name in _WINDOW_TOTALS.items()})
         return pathways if page_size is None else pathways[: page_size + 1]
 
     # Compiled once per user, day, page size and whether a cursor is given (`core.db.precompiled_rows`).
@@ -524,7 +541,12 @@ def worklist_page(*, actor, cursor: str = "", page_size: int | None = None) -> W
         planned = planned_meetings_until(moment.now).filter(pathway__in=[p.pk for p in pathways])
         for meeting in planned:
             meetings_of.setdefault(meeting.pathway_id, []).append(meeting)
-    worklist = worklist_totals(actor=actor, moment=moment)
+    if position is not None:
+        worklist = worklist_totals(actor=actor, moment=moment)
+    elif pathways:  # every figure is on each row of the first page
+        worklist = Worklist(rows=[], **{name: getattr(pathways[0], column) for column, name in _WINDOW_TOTALS.items()})
+    else:  # no pathway has a task: nothing to count
+        worklist = Worklist(rows=[], **dict.fromkeys(TOTALS, 0))
     worklist.rows = [_pathway_tasks(p, meetings_of.get(p.pk, []), moment) for p in pathways]
     worklist.next_cursor = next_cursor
     return worklist

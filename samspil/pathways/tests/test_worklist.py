@@ -231,6 +231,11 @@ def assert_rules_agree(actor):
     assert totals.status_meetings_due == sum(1 for t in python.values() if t.status_meeting_due)
     assert totals.plans_stale == sum(1 for t in python.values() if t.plan_stale)
     assert totals.transitions_due == sum(1 for t in python.values() if t.transition_18_on)
+    # The first page reads the figures with its rows (window aggregates): the same figures, whatever the page size.
+    figures = {name: getattr(totals, name) for name in worklist.TOTALS}
+    for page_size in (None, 1, 3):
+        first = worklist.worklist_page(actor=actor, page_size=page_size)
+        assert {name: getattr(first, name) for name in worklist.TOTALS} == figures
     return python
 
 
@@ -292,6 +297,7 @@ def test_the_worklist_page_shows_and_logs_one_page_the_most_urgent_first(world, 
     while page.next_cursor:
         page = client.get(url, {"efter": page.next_cursor}).context["worklist"]
         assert len(page.rows) <= 2
+        assert (page.overdue_agreements, page.meetings_to_hold) == (3, 3)  # a later page reads them on its own
         seen.extend(row.pathway.pk for row in page.rows)
     expected = {row.pathway.pk for row in worklist.worklist_counts(actor=world.coordinator).rows}
     assert len(seen) == len(set(seen)) and set(seen) == expected
