@@ -38,6 +38,30 @@ def test_the_port_comes_from_bench_port():
         bench.bench_port({"BENCH_PORT": "many"})
 
 
+def test_the_ports_are_checked_before_the_run():
+    import socket
+
+    with pytest.raises(RuntimeError, match="is the run's own port"):
+        bench.require_ports(9001, 9001)
+    with pytest.raises(RuntimeError, match="--small-port 65536 is not a port"):
+        bench.require_ports(65535, 65536)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        with pytest.raises(RuntimeError, match=f"port {busy} is in use: stop what listens there or set --small-port"):
+            bench.require_ports(_free_port(), busy)
+    bench.require_ports(_free_port(), None)  # the small size not measured: only the run's port
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 # --- percentiles and ratios
 
 
@@ -96,6 +120,43 @@ def test_pairs_are_asked_in_turn_each_page_on_its_own_server():
         "gulv lille": 3,
         "side lille": 3,
     }
+
+
+def test_both_sizes_are_measured_in_one_run_each_against_its_own_floor(monkeypatch):
+    """`measure_sizes`: the small size on a second server on its own database, both pairs in one interleaved run, and
+    its answer is what the report's `sizes_result` takes."""
+    started = []
+
+    class FakeServer:
+        def __init__(self, port, *, database_url=""):
+            started.append((port, database_url))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    def fake_pairs(port, pairs, *, rounds, warmup):
+        assert port == 9001 and rounds == 20 and warmup >= 3
+        (large_floor, large_page), (small_floor, small_page) = pairs
+        assert (large_floor.port, large_page.port, small_floor.port, small_page.port) == (0, 0, 9002, 9002)
+        assert (large_page.cookie, small_floor.cookie, small_page.cookie) == ("five-l", "user-s", "five-s")
+        times = {large_floor.name: 10.0, large_page.name: 30.0, small_floor.name: 8.0, small_page.name: 22.0}
+        return {name: [value] * rounds for name, value in times.items()}
+
+    monkeypatch.setattr(bench, "Server", FakeServer)
+    monkeypatch.setattr(bench, "interleaved_pairs", fake_pairs)
+    small = {
+        "pathways": 3507,
+        "cookies": {"user": "user-s", "five": "five-s"},
+        "url": "postgres:///samspil_bench_small",
+    }
+    sizes = bench.measure_sizes(9001, {"user": "user-l", "five": "five-l"}, small, small_port=9002, requests=20)
+    assert started == [(9002, "postgres:///samspil_bench_small")]
+    result = bench.sizes_result(sizes["small"], sizes["large"])
+    assert result["small"]["r_median"] == pytest.approx(2.75) and result["large"]["r_median"] == pytest.approx(3.0)
+    assert result["small_pathways"] == 3507 and result["met"] is True  # 3.0 / 2.75: 9 % apart
 
 
 def test_ratio_rows_divide_by_the_floor_of_the_same_run_and_judge_the_goal():

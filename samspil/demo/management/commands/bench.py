@@ -71,6 +71,8 @@ class Command(BaseCommand):
 
     def run_all(self, options):
         started = time.monotonic()
+        small_port = options["small_port"] or options["port"] + 1
+        bench.require_ports(options["port"], None if "small" in options["skip"] else small_port)
         load_start = bench.load_average()
         # The server runs with DEBUG off, so it serves the collected, hashed static files: collect them first.
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -106,7 +108,7 @@ class Command(BaseCommand):
             clients=options["clients"],
             seconds=0 if "mixed" in skip else options["seconds"],
             small=small,
-            small_port=options["small_port"] or options["port"] + 1,
+            small_port=small_port,
         )
         sizes = main.pop("sizes", None)
         connection.close()  # the log databases are copied from the small one, not from this
