@@ -1645,4 +1645,15 @@ forløb 9 queries, p95 54 ms; Arbejdsliste 8 / 93 ms; Forløbsoverblik 10 / 35 m
   10 % is not firm. The first run's access-log write was timed against a floor reading one row (1.1 and 0.5 ms):
   too light to cancel noise, it read 2.15× and 2.47× while the write itself took 2.40 and 1.30 ms; it is now timed
   against the same statement into an empty table like the log.
+- 05.12.2026, on a new machine with freshly seeded data, the same harness (20–40 rounds): the two municipality
+  sizes are now measured side by side in one run (a second gunicorn on the small database), and three such runs
+  read +2 %, +0 % and −2 % for *Mine forløb* of the five-pathway coordinator, where two separate runs the day
+  before had read −2 % and +14 %. The portal's plan 6.5× → 4.2× once the pathway, the account's right and the
+  unread count were one query and the plan's, its latest version's, the comments' and the custody query were each
+  compiled once per connection. The worklist 7.9× → 6.3–6.5× once its 25 rows were written by a tag; reading its
+  figures with the first page's rows as window aggregates removed the second pass over the rules (5 ms) but made
+  the rows' query ~3 ms slower, a small net gain. Counting overdue agreements with COUNT(*) lets PostgreSQL count
+  them in the (pathway, status, due_on) index (~2.6 → ~1.4 ms over 202 pathways). Still the largest parts: the
+  rights query's planning (3.5–6 ms on the overview and the plan; `DATABASE_PREPARE_THRESHOLD` removes it, but the
+  floor gains as much in ratio terms) and the template engine.
 """
