@@ -46,8 +46,9 @@ class SamspilBackend(ModelBackend):
         return user
 
     def get_user(self, user_id):
-        # The page header shows the user's municipality on every page: load it with the user.
-        user = get_user_model()._default_manager.select_related("municipality").filter(pk=user_id).first()
+        # The page header shows the user's municipality on every page, and a portal page starts from the account's
+        # citizen (`portal.access.portal_person`): load both with the user (staff have no citizen: a NULL join).
+        user = get_user_model()._default_manager.select_related("municipality", "citizen").filter(pk=user_id).first()
         return user if user is not None and self.may_hold_session(user) else None
 
     def may_hold_session(self, user) -> bool:

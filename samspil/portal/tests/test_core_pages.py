@@ -652,3 +652,24 @@ def test_one_kept_pathway_query_serves_each_account_with_its_own_right_and_unrea
     right.save()
     with pytest.raises(Http404):
         portal_pathway_get(user=pw.mother_account, public_id=pw.pathway.public_id, with_unread=True)
+
+
+def test_each_account_gets_its_own_open_agreements_from_the_kept_query(pw):
+    """`plan_for_citizen`'s own agreements are one query kept per kind of account with the pathway and the person as
+    parameters: asked in turn, the young person and the custody holder each get only theirs."""
+    from samspil.plans.choices import OwnerKind
+    from samspil.portal.access import portal_pathway_get
+    from samspil.portal.selectors import plan_for_citizen
+
+    hers = f.AgreementFactory(
+        goal=pw.goal, what="Ringe til skolen", owner_kind=OwnerKind.CITIZEN, owner_member=pw.mother
+    )
+
+    def own(account):
+        pathway = portal_pathway_get(user=account, public_id=pw.pathway.public_id)
+        return set(plan_for_citizen(user=account, pathway=pathway).mine)
+
+    for _ in range(2):  # the second round runs the kept queries
+        young = own(pw.young_account)
+        assert str(pw.own_agreement.public_id) in young and str(hers.public_id) not in young
+        assert own(pw.mother_account) == {str(hers.public_id)}
