@@ -86,7 +86,8 @@ def _current_roles(user) -> set[str]:
 def current_roles_subquery(user) -> models.Subquery:
     """The user's current roles as one text value, to read in a query the page makes anyway (one query less).
 
-    Hand the value to `remember_roles`; it is the same set `_current_roles` would read.
+    `user` is a user, or `OuterRef("pk")` in a query of users (the session's user, `accounts.backends`). Hand the
+    value to `remember_roles`; it is the same set `_current_roles` would read.
     """
     from samspil.organisations.models import Membership
 

@@ -2,9 +2,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef
 
+from samspil.access import policy
 from samspil.accounts.throttle import LoginThrottle
 from samspil.accounts.usernames import normalise_username
+from samspil.core.db import Variable, precompiled_rows
 
 
 class SamspilBackend(ModelBackend):
@@ -48,8 +51,24 @@ class SamspilBackend(ModelBackend):
     def get_user(self, user_id):
         # The page header shows the user's municipality on every page, and a portal page starts from the account's
         # citizen (`portal.access.portal_person`): load both with the user (staff have no citizen: a NULL join).
-        user = get_user_model()._default_manager.select_related("municipality", "citizen").filter(pk=user_id).first()
-        return user if user is not None and self.may_hold_session(user) else None
+        # The main menu and every staff page ask for the user's current roles: read them in the same query
+        # (`policy.current_roles_subquery`; none for a citizen or partner account), which saves each page one.
+        # Every request makes this query: compiled once per connection and day, the user's id its one variable.
+        model = get_user_model()
+        users = precompiled_rows(
+            lambda values: (
+                model._default_manager.select_related("municipality", "citizen")
+                .annotate(session_roles=policy.current_roles_subquery(OuterRef("pk")))
+                .filter(pk=values["user"])[:1]
+            ),
+            key=("session_user",),
+            variables={"user": Variable(user_id, -1, -2, model._meta.pk)},
+        )
+        user = users[0] if users else None
+        if user is None or not self.may_hold_session(user):
+            return None
+        policy.remember_roles(user, user.session_roles)
+        return user
 
     def may_hold_session(self, user) -> bool:
         """Any active account, of any kind; a demo account only in demo mode."""

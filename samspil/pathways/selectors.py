@@ -194,6 +194,20 @@ def programmes_to_coordinate(*, actor):
     )
 
 
+def programmes_to_filter_by(*, actor) -> list:
+    """The programmes *Mine forløb* offers as a filter: every one the actor may see, by name. The query is compiled
+    once per municipality (`core.db.precompiled_rows`): the list is the same for all its staff."""
+    from samspil.pathways.models import Programme
+
+    if not policy.is_municipal_staff(actor):
+        return []  # `visible_to` is empty: no query to keep
+    return precompiled_rows(
+        lambda values: Programme.objects.visible_to(actor, policy.VIEW).order_by("name"),
+        key=("programmes_to_filter_by", actor.municipality_id),
+        variables={},
+    )
+
+
 # --- "Mine forløb" -----------------------------------------------------------------------------------------
 
 

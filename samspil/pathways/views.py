@@ -21,7 +21,7 @@ from samspil.citizens import services as citizen_services
 from samspil.core.views import FormPostMixin
 from samspil.pathways import form_cache, forms, selectors, services, worklist
 from samspil.pathways.choices import PathwayStatus, TeamMemberKind
-from samspil.pathways.models import Pathway, Programme, TeamMember
+from samspil.pathways.models import Pathway, TeamMember
 
 
 def shows_pathway(response) -> bool:
@@ -582,7 +582,7 @@ class MyPathwaysView(StaffRequiredMixin, View):
         if status not in PathwayStatus.values:
             status = ""
         programme = request.GET.get("programme", "")
-        programmes = Programme.objects.visible_to(request.user, policy.VIEW).order_by("name")
+        programmes = selectors.programmes_to_filter_by(actor=request.user)
         if programme and not any(str(p.public_id) == programme for p in programmes):
             programme = ""
         page = selectors.pathway_list_mine(

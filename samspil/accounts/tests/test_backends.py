@@ -1,7 +1,10 @@
 """Password log-in: staff only; demo accounts only in demo mode; citizens never (they will use MitID)."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import authenticate
+from django.utils import timezone
 
 from tests import factories as f
 
@@ -101,3 +104,49 @@ def test_the_log_in_page_lists_every_demo_staff_user_with_a_description(client, 
     assert set(listed) == expected  # README's demo users, the controller, project leader and drop-in staff included
     assert all(str(description) for description in listed.values())
     assert f"<code>demo-controller</code> – {listed['demo-controller']}" in response.content.decode()
+
+
+# --- the session's user: one query, with the current roles ----------------------------------------------------
+
+
+def session_user(user_id):
+    from samspil.accounts.backends import SamspilBackend
+
+    return SamspilBackend().get_user(user_id)
+
+
+def test_the_session_user_comes_with_municipality_and_roles_in_one_query(world, django_assert_num_queries):
+    from samspil.access import policy
+
+    with django_assert_num_queries(1):
+        user = session_user(world.coordinator.pk)
+        assert user.municipality == world.municipality
+        assert policy.can_do_case_work(user) and not policy.can_see_aggregates(user)
+    assert user == world.coordinator
+
+
+def test_users_asked_in_turn_each_get_their_own_roles(world):
+    """The query is compiled once and kept: every user still gets their own row and roles, and a role that ends
+    counts from the next request."""
+    from samspil.access import policy
+    from samspil.organisations.models import Membership
+
+    for _ in range(2):
+        head, coordinator = session_user(world.head.pk), session_user(world.coordinator.pk)
+        assert (head, coordinator) == (world.head, world.coordinator)
+        assert policy.can_see_aggregates(head) and not policy.can_do_case_work(head)
+        assert policy.can_do_case_work(coordinator) and not policy.can_see_aggregates(coordinator)
+    stranger = session_user(world.stranger.pk)
+    assert stranger.municipality == world.other_municipality
+    today = timezone.localdate()
+    ended = {"active_from": today - datetime.timedelta(days=30), "active_to": today - datetime.timedelta(days=1)}
+    Membership.objects.filter(user=world.coordinator).update(**ended)
+    assert not policy.can_do_case_work(session_user(world.coordinator.pk))
+    assert session_user(world.coordinator.pk + 10_000) is None
+
+
+def test_a_citizen_account_has_no_roles(world):
+    from samspil.access import policy
+
+    account = session_user(f.CitizenAccountFactory(municipality=world.municipality).pk)
+    assert account is not None and policy._current_roles(account) == set()

@@ -259,3 +259,18 @@ def test_mine_filters_by_status_and_programme(world):
         by_programme = selectors.pathway_list_mine(actor=world.coordinator, programme_id=world.programme.public_id)
     assert [p.pk for p in by_status.rows] == [paused.pk]
     assert [p.pk for p in by_programme.rows] == [world.pathway.pk]
+
+
+def test_mine_offers_each_municipality_its_own_programmes_to_filter_by(world):
+    """The filter's query is kept per municipality: asked in turn, each user gets their own municipality's."""
+    from samspil.pathways.models import Programme
+
+    other = f.ProgrammeFactory(municipality=world.other_municipality, name="Andet program")
+    own = list(Programme.objects.filter(municipality=world.municipality).order_by("name"))
+    theirs = list(Programme.objects.filter(municipality=world.other_municipality).order_by("name"))
+    assert world.programme in own and other in theirs and not set(own) & set(theirs)
+    for _ in range(2):
+        assert selectors.programmes_to_filter_by(actor=world.coordinator) == own
+        assert selectors.programmes_to_filter_by(actor=world.stranger) == theirs
+    account = f.CitizenAccountFactory(municipality=world.municipality)
+    assert selectors.programmes_to_filter_by(actor=account) == []
