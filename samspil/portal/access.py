@@ -186,10 +186,15 @@ def _read_family_subjects(pathways: list[Pathway], today: datetime.date | None =
 
 
 def _access_for(pathway, person, children, level, today) -> PortalAccess | None:
+    """How the person reaches the pathway: as a subject of 15 or more, else as custody holder of a subject. `children`
+    is the ids of the minors the person holds custody of, or a function that reads them: it is called only when
+    the person does not reach the pathway as themselves, so a young person's or an adult's page skips the query."""
     subjects = {citizen.pk: citizen for citizen in subject_citizens(pathway)}
     closed = pathway.status == PathwayStatus.CLOSED
     if person.pk in subjects and person.birth_date <= own_access_birth_limit(today):
         return PortalAccess(Capacity.SELF, person, None, level, closed)
+    if callable(children):
+        children = children()
     for child_id in children:
         if child_id in subjects:
             return PortalAccess(Capacity.CUSTODY, person, subjects[child_id], level, closed)
@@ -233,7 +238,7 @@ def portal_pathway_get(*, user, public_id, write: bool = False, path: str = "", 
         pathway = _portal_pathway_row(user, person, public_id, with_unread=with_unread)
         level = getattr(pathway, "portal_right_level", None)
         if level is not None and level != PortalLevel.NONE:
-            access = _access_for(pathway, person, _children_in_custody(person, today), level, today)
+            access = _access_for(pathway, person, lambda: _children_in_custody(person, today), level, today)
             if access is not None and (access.may_write or not write):
                 pathway.portal_access = access
                 return pathway

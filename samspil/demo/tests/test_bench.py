@@ -201,6 +201,7 @@ def test_the_log_insert_is_one_statement_from_generate_series():
     sql = bench.log_insert_sql("audit_accesslogentry")
     assert sql.count("INSERT INTO audit_accesslogentry") == 1 and "generate_series" in sql
     assert "%(target)s" in sql  # the measured citizen's pathway is left out of the generated rows
+    assert "(g - %(start)s) * 730 / (%(stop)s - %(start)s + 1)" in sql  # a step fills the days in order, newest first
 
 
 # --- the report

@@ -273,6 +273,28 @@ def test_custody_holder_of_a_child_under_15_and_the_child_itself(client, pw):
     assert AuditEvent.objects.filter(code="access.denied", pathway=pw.child_pathway).count() == 1
 
 
+def test_the_custody_query_is_made_only_for_someone_who_is_not_a_subject_of_their_own(pw):
+    """A young person or an adult reaches their pathway as themselves: the minors they hold custody of are not read.
+    A custody holder's page reads them, and the mother, who is a subject of the family pathway, reaches it as
+    herself and the child's pathway as custody holder."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samspil.portal.access import Capacity, portal_pathway_get
+
+    def get(account, pathway):
+        with CaptureQueriesContext(connection) as queries:
+            found = portal_pathway_get(user=account, public_id=pathway.public_id)
+        return found.portal_access, sum("citizens_guardianship" in query["sql"] for query in queries)
+
+    access, custody_queries = get(pw.young_account, pw.pathway)
+    assert access.capacity == Capacity.SELF and custody_queries == 0
+    access, custody_queries = get(pw.mother_account, pw.pathway)
+    assert (access.capacity, access.child) == (Capacity.CUSTODY, pw.young) and custody_queries == 1
+    assert get(pw.mother_account, pw.family_pathway)[0].capacity == Capacity.SELF
+    assert get(pw.mother_account, pw.child_pathway)[0].child == pw.child
+
+
 def test_another_citizen_gets_404_and_the_refusal_is_logged(client, pw):
     client.force_login(pw.other_account)
     for address in page_urls(pw)[1:]:
