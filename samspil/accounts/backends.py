@@ -1,3 +1,4 @@
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -69,6 +70,11 @@ class SamspilBackend(ModelBackend):
             return None
         policy.remember_roles(user, user.session_roles)
         return user
+
+    async def aget_user(self, user_id):
+        """`get_user` for `request.auser()`: the same rule (ModelBackend's own asks `user_can_authenticate`, which is
+        the password log-in's and would turn a citizen's session away) and the same one query."""
+        return await sync_to_async(self.get_user)(user_id)
 
     def may_hold_session(self, user) -> bool:
         """Any active account, of any kind; a demo account only in demo mode."""

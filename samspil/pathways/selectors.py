@@ -48,12 +48,11 @@ def pathway_get(*, actor, public_id, action: str = policy.VIEW, path: str = "", 
     """The pathway if `actor` may do `action` on it. Out of scope is 404, exactly like missing, and logged.
 
     One query reads the pathway of the actor's municipality with the actor's rights on it (`scopes.pathway_rights`,
-    the pathway scope's own rules), the actor's current roles (for the navigation), and any `annotations` the
-    page wants from the same row (`annotations`: a dict, or a callable that makes it, such as a view's
-    `pathway_annotations`); the query is compiled once per user, day and annotations (`_pathway_with_rights`). The
-    rights then decide 404 (not visible), 403 (visible, not allowed) or the pathway. The rights stay on the
-    returned pathway as `pathway.access` (`access.PathwayAccess`): every selector, template and view takes its
-    answers from it, and the access log its basis (`via`).
+    the pathway scope's own rules) and any `annotations` the page wants from the same row (`annotations`: a dict,
+    or a callable that makes it, such as a view's `pathway_annotations`); the query is compiled once per user, day
+    and annotations (`_pathway_with_rights`). The rights then decide 404 (not visible), 403 (visible, not allowed)
+    or the pathway. The rights stay on the returned pathway as `pathway.access` (`access.PathwayAccess`): every
+    selector, template and view takes its answers from it, and the access log its basis (`via`).
     """
     try:
         public_id = uuid.UUID(str(public_id))
@@ -65,7 +64,6 @@ def pathway_get(*, actor, public_id, action: str = policy.VIEW, path: str = "", 
         raise Http404
     pathway = _pathway_with_rights(actor, public_id, annotations)
     if pathway is not None:
-        policy.remember_roles(actor, pathway.actor_roles)
         pathway.access = PathwayAccess.from_row(pathway)
         if pathway.access.allows(action):
             return pathway
@@ -84,10 +82,11 @@ _STAND_IN_MOMENTS = (
 
 
 def _pathway_with_rights(actor, public_id: uuid.UUID, annotations) -> Pathway | None:
-    """The pathway of the actor's municipality with the actor's rights, roles and the page's `annotations`, in one
-    query compiled once per user, day and view (`core.db.precompiled_rows`): building and compiling the rules took
-    longer than the database took to run them. `annotations` is a dict, or a view's `pathway_annotations` method
-    (called only when the query is built)."""
+    """The pathway of the actor's municipality with the actor's rights and the page's `annotations`, in one query
+    compiled once per user, day and view (`core.db.precompiled_rows`): building and compiling the rules took longer
+    than the database took to run them. `annotations` is a dict, or a view's `pathway_annotations` method (called
+    only when the query is built). The actor's roles (the navigation's) came with the session's user
+    (`accounts.backends`)."""
 
     def build(values):
         extra = annotations() if callable(annotations) else (annotations or {})
@@ -95,7 +94,6 @@ def _pathway_with_rights(actor, public_id: uuid.UUID, annotations) -> Pathway | 
             Pathway.objects.filter(municipality_id=actor.municipality_id, public_id=values["public_id"])
             .annotate(
                 **scopes.pathway_rights(actor, at=values["now"]),
-                actor_roles=policy.current_roles_subquery(actor),
                 **extra,
             )
             .select_related("programme", "citizen", "household", "coordinator", "lead_department", "target_group")

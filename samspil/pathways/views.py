@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -582,7 +583,8 @@ class MyPathwaysView(StaffRequiredMixin, View):
         if status not in PathwayStatus.values:
             status = ""
         programme = request.GET.get("programme", "")
-        programmes = selectors.programmes_to_filter_by(actor=request.user)
+        # Read only when asked: the filter form is not shown on an empty list without a filter.
+        programmes = SimpleLazyObject(lambda: selectors.programmes_to_filter_by(actor=request.user))
         if programme and not any(str(p.public_id) == programme for p in programmes):
             programme = ""
         page = selectors.pathway_list_mine(

@@ -23,6 +23,7 @@ whose `via` is `AccessVia.PARTNER`. The partner pages (`partners.views`) resolve
 """
 
 import datetime
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -421,7 +422,9 @@ def portal_readers(pathway: Pathway, *, today: datetime.date | None = None) -> l
     return [
         right.citizen
         for right in rights
-        if _access_for(pathway, right.citizen, _children_in_custody(right.citizen, today), right.level, today)
+        if _access_for(
+            pathway, right.citizen, functools.partial(_children_in_custody, right.citizen, today), right.level, today
+        )
         is not None
     ]
 

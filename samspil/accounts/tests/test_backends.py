@@ -128,11 +128,17 @@ def test_the_session_user_comes_with_municipality_and_roles_in_one_query(world, 
 def test_users_asked_in_turn_each_get_their_own_roles(world):
     """The query is compiled once and kept: every user still gets their own row and roles, and a role that ends
     counts from the next request."""
+    from django.db import connections
+
     from samspil.access import policy
+    from samspil.core import db
     from samspil.organisations.models import Membership
 
     for _ in range(2):
         head, coordinator = session_user(world.head.pk), session_user(world.coordinator.pk)
+        kept_queries = connections["default"].__dict__["_samspil_precompiled"]
+        kept = [entry for key, entry in kept_queries.items() if key[0] == "session_user"]
+        assert kept and all(entry[1] is not db._UNCACHED for entry in kept)  # compiled once, kept
         assert (head, coordinator) == (world.head, world.coordinator)
         assert policy.can_see_aggregates(head) and not policy.can_do_case_work(head)
         assert policy.can_do_case_work(coordinator) and not policy.can_see_aggregates(coordinator)
@@ -149,4 +155,18 @@ def test_a_citizen_account_has_no_roles(world):
     from samspil.access import policy
 
     account = session_user(f.CitizenAccountFactory(municipality=world.municipality).pk)
-    assert account is not None and policy._current_roles(account) == set()
+    assert account is not None and account._samspil_roles == set()  # read with the user: none
+    assert policy._current_roles(account) == set()
+
+
+def test_the_async_session_user_is_the_same_user_by_the_same_rule(world):
+    """`request.auser()` asks `aget_user`: a citizen's session holds (ModelBackend's own would refuse it as a
+    password log-in), with the roles read in the same query."""
+    from asgiref.sync import async_to_sync
+
+    from samspil.accounts.backends import SamspilBackend
+
+    citizen = f.CitizenAccountFactory(municipality=world.municipality)
+    assert async_to_sync(SamspilBackend().aget_user)(citizen.pk) == citizen
+    coordinator = async_to_sync(SamspilBackend().aget_user)(world.coordinator.pk)
+    assert coordinator == world.coordinator and coordinator._samspil_roles

@@ -259,6 +259,26 @@ def test_mine_lists_my_pathways_and_logs_each_citizen_once(client, world):
     assert Pathway.objects.count() == 3
 
 
+def test_mine_reads_the_programmes_only_when_it_shows_the_filter(client, world):
+    """The filter form (with its programmes) is shown with rows or a filter; an empty list reads no programmes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def programme_queries(user, **params):
+        with CaptureQueriesContext(connection) as queries:
+            response = as_user(client, user).get(reverse("pathways:mine"), params)
+        assert response.status_code == 200
+        return sum('FROM "pathways_programme"' in query["sql"] for query in queries), response.content.decode()
+
+    count, content = programme_queries(world.coordinator)
+    assert count == 1 and f'value="{world.programme.public_id}"' in content
+    newcomer = f.make_staff(world.health)  # a caseworker with no pathways yet
+    count, content = programme_queries(newcomer)
+    assert count == 0 and 'id="filter-programme"' not in content
+    count, content = programme_queries(newcomer, programme=str(world.programme.public_id))
+    assert count == 1 and f'value="{world.programme.public_id}" selected' in content
+
+
 def test_mine_pages_through_the_next_link(client, world, settings):
     settings.SAMSPIL_PAGE_SIZE = 2
     for _ in range(2):
