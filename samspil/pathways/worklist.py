@@ -407,6 +407,47 @@ def worklist_totals(*, actor, moment: _Moment | None = None) -> Worklist:
     return Worklist(rows=[], **(rows[0] if rows else dict.fromkeys(TOTALS, 0)))
 
 
+# *Mine forløb* shows the figures on every view; it is the coordinator's start page. They are kept per user for
+# `TOTALS_TTL_SECONDS` with a generation token that a change in one of the user's pathways replaces
+# (`forget_worklist_totals`, after the commit): an agreement, a meeting, a saved plan version or the pathway itself,
+# as the figures count them. What else moves a figure is at most this old: a rule's time passing (a meeting that
+# has begun, a plan that grows old, at the minute), a changed membership, programme cadence or birth date. The
+# worklist page itself always counts afresh.
+TOTALS_TTL_SECONDS = 60
+
+
+def _totals_keys(user_id: int) -> tuple[str, str]:
+    return f"samspil:worklist-totals:{user_id}", f"samspil:worklist-totals-generation:{user_id}"
+
+
+def worklist_totals_kept(*, actor) -> Worklist:
+    """`worklist_totals`, kept (see above): one cache read when kept, else the query and one cache write. Kept with
+    the day and the generation it was counted in; another day or a replaced generation counts again."""
+    from django.core.cache import cache
+
+    totals_key, generation_key = _totals_keys(actor.pk)
+    kept = cache.get_many([totals_key, generation_key])
+    generation = kept.get(generation_key)
+    if generation is None:  # never changed, or evicted: start a generation (another request may have just begun one)
+        cache.add(generation_key, uuid.uuid4().hex, None)
+        generation = cache.get(generation_key)
+    today = timezone.localdate()
+    if totals_key in kept and generation is not None and kept[totals_key][:2] == (today, generation):
+        return Worklist(rows=[], **kept[totals_key][2])
+    worklist = worklist_totals(actor=actor)
+    if generation is not None:
+        figures = {name: getattr(worklist, name) for name in TOTALS}
+        cache.set(totals_key, (today, generation, figures), TOTALS_TTL_SECONDS)
+    return worklist
+
+
+def forget_worklist_totals(*user_ids) -> None:
+    """A new generation for each user: their kept figures count again on the next view."""
+    from django.core.cache import cache
+
+    cache.set_many({_totals_keys(user_id)[1]: uuid.uuid4().hex for user_id in user_ids if user_id}, None)
+
+
 TOTALS = (
     "overdue_agreements",
     "meetings_to_record",

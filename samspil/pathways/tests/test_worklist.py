@@ -341,3 +341,118 @@ def test_the_kept_queries_judge_each_request_at_its_own_moment(world):
     kept = connections["default"].__dict__["_samspil_precompiled"]
     names = {key[0] for key, (_generation, query) in kept.items() if query is not db._UNCACHED}
     assert {"worklist_rows", "worklist_totals"} <= names
+
+
+# --- *Mine forløb*'s figures, kept -------------------------------------------------------------------------------
+
+
+def mine_figures(client, user) -> int:
+    response = client.get(reverse("pathways:mine"))
+    assert response.status_code == 200 and response.context["tasks"] is not None
+    return response.context["tasks"].overdue_agreements
+
+
+def totals_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("pathways:mine")).status_code == 200
+    return sum("overdue_agreements" in query["sql"] for query in queries)
+
+
+def test_mine_keeps_its_figures_and_counts_again_after_a_change_in_a_coordinated_pathway(
+    world, client, django_capture_on_commit_callbacks
+):
+    client.force_login(world.coordinator)
+    assert mine_figures(client, world.coordinator) == 0
+    assert totals_queries(client) == 0  # kept: no query
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement = overdue_agreement(world, world.pathway)
+    assert mine_figures(client, world.coordinator) == 1  # the change counts at once
+    assert totals_queries(client) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement.status = AgreementStatus.DONE
+        agreement.save()
+    assert mine_figures(client, world.coordinator) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement.delete()
+    assert totals_queries(client) == 1  # a deleted agreement counts again too
+
+
+def test_a_change_counts_only_once_committed_and_only_for_the_pathways_coordinators(
+    world, client, django_capture_on_commit_callbacks
+):
+    other = f.PathwayFactory(coordinator=world.outsider, lead_department=world.children)
+    client.force_login(world.coordinator)
+    mine_figures(client, world.coordinator)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        overdue_agreement(world, world.pathway)
+    assert callbacks and totals_queries(client) == 0  # not committed yet: the kept figures stand
+    for callback in callbacks:
+        callback()
+    assert totals_queries(client) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        overdue_agreement(world, other)  # someone else's pathway
+    assert totals_queries(client) == 0
+
+
+def test_a_handover_counts_again_for_the_coordinator_before_and_after(
+    world, client, django_capture_on_commit_callbacks
+):
+    overdue_agreement(world, world.pathway)
+    client.force_login(world.coordinator)
+    assert mine_figures(client, world.coordinator) == 1
+    heir = f.make_staff(world.children)
+    client.force_login(heir)
+    assert mine_figures(client, heir) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        world.pathway.coordinator = heir
+        world.pathway.save()
+    assert mine_figures(client, heir) == 1
+    client.force_login(world.coordinator)
+    assert mine_figures(client, world.coordinator) == 0
+
+
+def test_kept_figures_count_again_after_a_minute_and_on_another_day(world, clock_cache):
+    from unittest import mock
+
+    import time_machine
+
+    start = timezone.now()
+    with mock.patch.object(worklist, "worklist_totals", wraps=worklist.worklist_totals) as counted:
+        with time_machine.travel(start, tick=False):
+            worklist.worklist_totals_kept(actor=world.coordinator)
+        with time_machine.travel(start + datetime.timedelta(seconds=worklist.TOTALS_TTL_SECONDS - 1), tick=False):
+            worklist.worklist_totals_kept(actor=world.coordinator)
+        assert counted.call_count == 1  # kept
+        with time_machine.travel(start + datetime.timedelta(seconds=worklist.TOTALS_TTL_SECONDS + 1), tick=False):
+            worklist.worklist_totals_kept(actor=world.coordinator)
+        assert counted.call_count == 2  # a minute on: a meeting may have begun, so counted again
+    midnight = timezone.localtime(start).replace(hour=23, minute=59, second=50)
+    with mock.patch.object(worklist, "worklist_totals", wraps=worklist.worklist_totals) as counted:
+        with time_machine.travel(midnight, tick=False):
+            worklist.worklist_totals_kept(actor=world.coordinator)
+        with time_machine.travel(midnight + datetime.timedelta(seconds=20), tick=False):
+            worklist.worklist_totals_kept(actor=world.coordinator)
+        assert counted.call_count == 2  # past midnight, within the minute: another day's rules count again
+
+
+def test_a_change_while_counting_is_not_kept_as_the_new_figures(world):
+    """The figures counted before a change commits are kept with the generation they began in; the change replaces
+    it, so the next view counts again instead of showing them for a minute."""
+    from unittest import mock
+
+    real = worklist.worklist_totals
+
+    def counted_then_changed(**kwargs):
+        figures = real(**kwargs)
+        worklist.forget_worklist_totals(world.coordinator.pk)  # a change commits while the view is counting
+        return figures
+
+    with mock.patch.object(worklist, "worklist_totals", side_effect=counted_then_changed):
+        worklist.worklist_totals_kept(actor=world.coordinator)
+    with mock.patch.object(worklist, "worklist_totals", wraps=real) as counted:
+        worklist.worklist_totals_kept(actor=world.coordinator)
+        worklist.worklist_totals_kept(actor=world.coordinator)
+    assert counted.call_count == 1  # counted again once, then kept
