@@ -21,6 +21,8 @@ class WishesForm(DkfdsFormMixin, forms.Form):
 
 
 class GoalCommentForm(DkfdsFormMixin, forms.Form):
+    renders_alike = True  # one field fixed here: its empty form is rendered once per process (`row_form_fields`)
+
     text = forms.CharField(
         label=_("Your comment on the goal"),
         max_length=COMMENT_MAX,

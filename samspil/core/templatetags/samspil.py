@@ -82,13 +82,29 @@ def row_form_fields(context, form):
     cache = context.render_context.setdefault("_row_form_fields", {})
     html = cache.get(type(form))
     if html is None:
-        template_form = copy.copy(form)  # shares the fields, which rendering only reads
-        template_form.prefix = _PREFIX_PLACEHOLDER
-        template_form._bound_fields_cache = {}  # bound fields of its own, named with the placeholder
-        html = render_to_string("includes/form_fields.html", {"form": template_form})
+        html = _placeholder_rendering(form)
         cache[type(form)] = html
     # Safe: the form's own rendering; a prefix is the page's key for the row (`form_key`), never user input.
     return mark_safe(html.replace(_PREFIX_PLACEHOLDER, form.prefix))
+
+
+def _placeholder_rendering(form) -> str:
+    """The form's fields rendered under the placeholder prefix. A form class that says every unbound instance of
+    it renders alike (`renders_alike = True`: fields fixed in the class, nothing read in `__init__`) is rendered once
+    per process, language and day (`pathways.form_cache`); any other once per page."""
+
+    def placeholder_form():
+        template_form = copy.copy(form)  # shares the fields, which rendering only reads
+        template_form.prefix = _PREFIX_PLACEHOLDER
+        template_form._bound_fields_cache = {}  # bound fields of its own, named with the placeholder
+        return template_form
+
+    if getattr(type(form), "renders_alike", False):
+        from samspil.pathways import form_cache
+
+        key = ("row_form_fields", type(form).__module__, type(form).__qualname__)
+        return str(form_cache.unbound_form(placeholder_form, key=key).prerendered)
+    return render_to_string("includes/form_fields.html", {"form": placeholder_form()})
 
 
 @register.simple_tag(takes_context=True)

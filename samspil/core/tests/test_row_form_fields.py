@@ -46,3 +46,32 @@ def test_the_form_given_is_not_changed():
     COPIED.render({"forms": [form]})
     assert form.prefix == "row-7"
     assert form["text"].html_name == "row-7-text"
+
+
+def test_a_form_that_renders_alike_is_rendered_once_per_process_and_language():
+    """`renders_alike` (GoalCommentForm): rendered on the first page and copied on every later one, in the page's
+    language; a form class without it is rendered once per page."""
+    from unittest import mock
+
+    from django.utils import translation
+
+    from samspil.core.templatetags import samspil as tags
+    from samspil.pathways import form_cache
+
+    form_cache.clear()
+    with (
+        mock.patch.object(tags, "render_to_string", wraps=tags.render_to_string) as per_page,
+        mock.patch.object(form_cache, "render_to_string", wraps=form_cache.render_to_string) as per_process,
+    ):
+        for _page in range(3):
+            for form_class in (GoalCommentForm, WithChoices):
+                included, copied = both([form_class(prefix=f"row-{n}") for n in range(2)])
+                assert copied == included
+    # (The included forms are rendered by the template engine's include, which neither function is.)
+    assert per_page.call_count == 3  # WithChoices, once on each of the three pages
+    assert per_process.call_count == 1  # GoalCommentForm, once
+    with translation.override("en"):
+        included, copied = both([GoalCommentForm(prefix="row-0")])
+    assert copied == included and "Your comment on the goal" in copied
+    with translation.override("da"):
+        assert "Your comment on the goal" not in both([GoalCommentForm(prefix="row-0")])[1]
