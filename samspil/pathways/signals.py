@@ -36,7 +36,7 @@ def _figures_changed(sender, instance, raw=False, **kwargs):
 
     coordinators = _coordinators_of(instance)
     if coordinators:
-        transaction.on_commit(lambda: forget_worklist_totals(*coordinators))
+        transaction.on_commit(lambda: forget_worklist_totals(*coordinators), robust=True)
 
 
 def _remember_coordinator(sender, instance, raw=False, **kwargs):

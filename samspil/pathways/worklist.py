@@ -8,6 +8,7 @@ import base64
 import binascii
 import dataclasses
 import datetime
+import logging
 import uuid
 from dataclasses import dataclass, field
 
@@ -41,6 +42,8 @@ from samspil.citizens.models import ADULT_AGE, eighteenth_birthday
 from samspil.core.db import Variable, precompiled_rows
 from samspil.pathways.choices import PathwayStatus
 from samspil.pathways.models import Pathway
+
+logger = logging.getLogger(__name__)
 
 UPCOMING_DAYS = 14  # meetings to hold: those starting within the next two weeks
 DUE_SOON_DAYS = 7  # status meetings shown when due within a week (or overdue)
@@ -414,6 +417,7 @@ def worklist_totals(*, actor, moment: _Moment | None = None) -> Worklist:
 # has begun, a plan that grows old, at the minute), a changed membership, programme cadence or birth date. The
 # worklist page itself always counts afresh.
 TOTALS_TTL_SECONDS = 60
+GENERATION_TTL_SECONDS = 24 * 60 * 60  # longer than the figures live; a new token never matches an old entry
 
 
 def _totals_keys(user_id: int) -> tuple[str, str]:
@@ -426,26 +430,38 @@ def worklist_totals_kept(*, actor) -> Worklist:
     from django.core.cache import cache
 
     totals_key, generation_key = _totals_keys(actor.pk)
-    kept = cache.get_many([totals_key, generation_key])
-    generation = kept.get(generation_key)
-    if generation is None:  # never changed, or evicted: start a generation (another request may have just begun one)
-        cache.add(generation_key, uuid.uuid4().hex, None)
-        generation = cache.get(generation_key)
     today = timezone.localdate()
+    try:
+        kept = cache.get_many([totals_key, generation_key])
+        generation = kept.get(generation_key)
+        if generation is None:  # never changed, or expired: start one (another request may have just begun one)
+            cache.add(generation_key, uuid.uuid4().hex, GENERATION_TTL_SECONDS)
+            generation = cache.get(generation_key)
+    except Exception:  # the cache is down: count, as without it
+        logger.warning("worklist figures: the cache could not be read", exc_info=True)
+        return worklist_totals(actor=actor)
     if totals_key in kept and generation is not None and kept[totals_key][:2] == (today, generation):
         return Worklist(rows=[], **kept[totals_key][2])
     worklist = worklist_totals(actor=actor)
     if generation is not None:
         figures = {name: getattr(worklist, name) for name in TOTALS}
-        cache.set(totals_key, (today, generation, figures), TOTALS_TTL_SECONDS)
+        try:
+            cache.set(totals_key, (today, generation, figures), TOTALS_TTL_SECONDS)
+        except Exception:
+            logger.warning("worklist figures: the cache could not be written", exc_info=True)
     return worklist
 
 
 def forget_worklist_totals(*user_ids) -> None:
-    """A new generation for each user: their kept figures count again on the next view."""
+    """A new generation for each user: their kept figures count again on the next view. A cache that cannot be
+    written is logged, never raised: the change it follows is committed."""
     from django.core.cache import cache
 
-    cache.set_many({_totals_keys(user_id)[1]: uuid.uuid4().hex for user_id in user_ids if user_id}, None)
+    tokens = {_totals_keys(user_id)[1]: uuid.uuid4().hex for user_id in user_ids if user_id}
+    try:
+        cache.set_many(tokens, GENERATION_TTL_SECONDS)
+    except Exception:
+        logger.warning("worklist figures: the cache could not be written; they may be a minute old", exc_info=True)
 
 
 TOTALS = (

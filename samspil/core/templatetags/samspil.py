@@ -99,7 +99,7 @@ def _placeholder_rendering(form) -> str:
         template_form._bound_fields_cache = {}  # bound fields of its own, named with the placeholder
         return template_form
 
-    if getattr(type(form), "renders_alike", False):
+    if type(form).__dict__.get("renders_alike", False):  # declared by the class itself, not inherited
         from samspil.pathways import form_cache
 
         key = ("row_form_fields", type(form).__module__, type(form).__qualname__)
