@@ -130,6 +130,35 @@ def test_worklist_queries_do_not_grow_with_the_caseload(world, client, django_as
     assert count() == few
 
 
+def test_the_worklist_judges_each_pathway_once_and_reads_only_the_rows_it_shows(world, client, monkeypatch):
+    """The facts query writes the overdue count into its SQL once (not once per use: in the select, the urgency,
+    the filter and the figures), and the page reads only its own pathways, padded places and all."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(worklist, "PAGE_SIZE", 3)
+    late = []
+    for _ in range(4):
+        pathway = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children)
+        overdue_agreement(world, pathway)
+        late.append(pathway)
+    client.force_login(world.coordinator)
+    url = reverse("pathways:worklist")
+    with CaptureQueriesContext(connection) as captured:
+        first = client.get(url).context["worklist"]
+    facts = [q["sql"] for q in captured if '"pk"' in q["sql"] and "plans_agreement" in q["sql"]]
+    assert len(facts) == 1 and facts[0].count('FROM "plans_agreement"') == 1
+    assert (len(first.rows), first.overdue_agreements) == (3, 4)
+    second = client.get(url, {"efter": first.next_cursor}).context["worklist"]  # one row in three places
+    assert [row.pathway.pk for row in second.rows] == [
+        p.pk for p in late if p.pk not in {r.pathway.pk for r in first.rows}
+    ]
+    assert second.next_cursor is None and second.overdue_agreements == 4
+    (shown,) = [row.pathway for row in second.rows]
+    rest = next(p for p in late if p.pk == shown.pk)
+    assert (shown.programme.name, shown.subject_name) == (rest.programme.name, rest.subject_name)
+
+
 # --- the rules in SQL agree with the rules in Python ---------------------------------------------------------
 
 
@@ -231,7 +260,7 @@ def assert_rules_agree(actor):
     assert totals.status_meetings_due == sum(1 for t in python.values() if t.status_meeting_due)
     assert totals.plans_stale == sum(1 for t in python.values() if t.plan_stale)
     assert totals.transitions_due == sum(1 for t in python.values() if t.transition_18_on)
-    # The first page reads the figures with its rows (window aggregates): the same figures, whatever the page size.
+    # The page counts the figures from its facts query: the same figures as the aggregate, whatever the page size.
     figures = {name: getattr(totals, name) for name in worklist.TOTALS}
     for page_size in (None, 1, 3):
         first = worklist.worklist_page(actor=actor, page_size=page_size)
@@ -340,7 +369,7 @@ def test_the_kept_queries_judge_each_request_at_its_own_moment(world):
     assert {row.pathway for row in second.rows} <= {row.pathway for row in every.rows}
     kept = connections["default"].__dict__["_samspil_precompiled"]
     names = {key[0] for key, (_generation, query) in kept.items() if query is not db._UNCACHED}
-    assert {"worklist_rows", "worklist_totals"} <= names
+    assert {"worklist_facts", "worklist_totals"} <= names
 
 
 # --- *Mine forløb*'s figures, kept -------------------------------------------------------------------------------
