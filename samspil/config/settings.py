@@ -195,11 +195,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis, when configured, backs the cache, the sessions and Celery.
 REDIS_URL = env.str("REDIS_URL", default="")
+# Every cache key starts with this: two deployments that share a Redis database (a test and a production site, two
+# municipalities' sites) never read each other's entries. Without it, one would show the other's kept worklist
+# figures for the user of the same id, count the other's failed log-ins, and find the other's sessions (refused
+# only by the user's session hash). By default the database's name, which differs between deployments on one
+# database server.
+CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="") or str(DATABASES["default"]["NAME"])
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": CACHE_KEY_PREFIX}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

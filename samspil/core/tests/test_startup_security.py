@@ -112,3 +112,30 @@ def test_a_portal_window_moved_every_29_minutes_of_30_starts():
         SAMSPIL_RESULTS_FIGURES_MAX_AGE_SECONDS="0",
     )
     assert started.returncode == 0, started.stderr[-2000:]
+
+
+def cache_prefix(**env) -> str:
+    environment = {"SAMSPIL_CPR_ENCRYPTION_KEYS": GOOD_FERNET, "SAMSPIL_CPR_INDEX_KEY": GOOD_INDEX, **env}
+    started = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.core.cache import cache; print(cache.make_key('k'))",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "samspil.config.settings", **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert started.returncode == 0, started.stderr[-2000:]
+    return started.stdout.strip()
+
+
+def test_deployments_sharing_a_redis_database_keep_their_cache_keys_apart():
+    redis = "redis://127.0.0.1:6379/15"
+    one = cache_prefix(REDIS_URL=redis, DATABASE_URL="postgres://postgres@127.0.0.1:5432/samspil_one")
+    other = cache_prefix(REDIS_URL=redis, DATABASE_URL="postgres://postgres@127.0.0.1:5432/samspil_other")
+    assert one == "samspil_one:1:k" and other == "samspil_other:1:k"
+    named = cache_prefix(REDIS_URL=redis, DATABASE_URL="postgres://x@h/db", CACHE_KEY_PREFIX="aarhus")
+    assert named == "aarhus:1:k"
