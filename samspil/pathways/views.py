@@ -19,8 +19,9 @@ from samspil.access.models import AccessGrant, Consent
 from samspil.access.views import RoleRequiredMixin, StaffRequiredMixin, deny
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose
 from samspil.citizens import services as citizen_services
+from samspil.core import form_cache
 from samspil.core.views import FormPostMixin
-from samspil.pathways import form_cache, forms, selectors, services, worklist
+from samspil.pathways import forms, selectors, services, worklist
 from samspil.pathways.choices import PathwayStatus, TeamMemberKind
 from samspil.pathways.models import Pathway, TeamMember
 

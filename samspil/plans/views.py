@@ -18,10 +18,10 @@ from django.views import View
 
 from samspil.access import policy
 from samspil.audit.services import access_denied_record
+from samspil.core import form_cache
 from samspil.core.exceptions import ConflictError
 from samspil.core.forms import form_on_saved_version
 from samspil.core.redirects import safe_next_url
-from samspil.pathways import form_cache
 from samspil.pathways.views import PathwayMixin, PathwayWriteView
 from samspil.plans import forms, selectors, services
 from samspil.plans.choices import PdfEdition
@@ -34,7 +34,7 @@ def _plan_context(request, pathway, bound_forms=None, conflict=""):
     context = {"page": page, "pathway": pathway, "forms": {}, "open_form": "", "conflict": conflict}
     if page.can_contribute:
         # The two empty forms depend only on what their keys name (and the language): rendered once per process for
-        # each (`pathways.form_cache`); a bound form (errors, a conflict) replaces them below.
+        # each (`core.form_cache`); a bound form (errors, a conflict) replaces them below.
         plan = page.plan
         context["forms"] = {
             "wishes": form_cache.unbound_form(

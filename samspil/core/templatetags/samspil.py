@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose, AccessVia
+from samspil.core import form_cache
 
 register = template.Library()
 
@@ -91,7 +92,7 @@ def row_form_fields(context, form):
 def _placeholder_rendering(form) -> str:
     """The form's fields rendered under the placeholder prefix. A form class that says every unbound instance of
     it renders alike (`renders_alike = True`: fields fixed in the class, nothing read in `__init__`) is rendered once
-    per process, language and day (`pathways.form_cache`); any other once per page."""
+    per process, language and day (`core.form_cache`); any other once per page."""
 
     def placeholder_form():
         template_form = copy.copy(form)  # shares the fields, which rendering only reads
@@ -100,8 +101,6 @@ def _placeholder_rendering(form) -> str:
         return template_form
 
     if type(form).__dict__.get("renders_alike", False):  # declared by the class itself, not inherited
-        from samspil.pathways import form_cache
-
         key = ("row_form_fields", type(form).__module__, type(form).__qualname__)
         return str(form_cache.unbound_form(placeholder_form, key=key).prerendered)
     return render_to_string("includes/form_fields.html", {"form": placeholder_form()})

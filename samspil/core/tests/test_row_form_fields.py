@@ -55,8 +55,8 @@ def test_a_form_that_renders_alike_is_rendered_once_per_process_and_language():
 
     from django.utils import translation
 
+    from samspil.core import form_cache
     from samspil.core.templatetags import samspil as tags
-    from samspil.pathways import form_cache
 
     form_cache.clear()
     with (

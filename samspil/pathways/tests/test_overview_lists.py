@@ -106,7 +106,7 @@ def test_the_overview_selector_reads_one_more_row_than_it_shows(world):
 
 
 def test_the_empty_status_form_follows_the_pathways_status_and_version(client, world):
-    """The empty forms are rendered once per process per key (`pathways.form_cache`): a changed pathway gets its own."""
+    """The empty forms are rendered once per process per key (`core.form_cache`): a changed pathway gets its own."""
     from samspil.pathways import services
     from samspil.pathways.choices import PathwayStatus
 
