@@ -61,6 +61,29 @@ def random_cpr(*, born: datetime.date | None = None) -> str:
             return cpr_watch.register(digits)
 
 
+# --- names no page holds by chance ------------------------------------------------------------------------
+
+_NAME_CONSONANTS = "bdfgklmnprstv"
+_NAME_VOWELS = "aeiou"
+_NAMES_GIVEN: set[str] = set()
+
+
+def unmistakable_name() -> str:
+    """A made-up name, never handed out before in this session, that no page or e-mail holds by chance.
+
+    Tests assert that a citizen's name is *not* on a page; a real first name such as "Sam" is in "Samspil",
+    and a staff member in the same test may draw the same real name. Each name is seven letters of the shape
+    "Kavozet" (a "z" fifth), which no Danish or English text of the site contains, and no name is a part of
+    another (all have the same length).
+    """
+    while True:
+        c, v = random.choice, _NAME_VOWELS
+        name = f"{c(_NAME_CONSONANTS).upper()}{c(v)}{c(_NAME_CONSONANTS)}{c(v)}z{c(v)}{c(_NAME_CONSONANTS)}"
+        if name not in _NAMES_GIVEN:
+            _NAMES_GIVEN.add(name)
+            return name
+
+
 # --- organisation ------------------------------------------------------------------------------------------
 
 
@@ -162,7 +185,7 @@ class ExternalContactFactory(DjangoModelFactory):
 
     organisation = factory.SubFactory(ExternalOrganisationFactory)
     municipality = factory.LazyAttribute(lambda o: o.organisation.municipality)
-    name = factory.Faker("name", locale="da_DK")
+    name = factory.LazyFunction(lambda: f"{unmistakable_name()} {unmistakable_name()}")
     title = "Medarbejder"
 
 
@@ -182,8 +205,8 @@ class CitizenFactory(DjangoModelFactory):
         born = factory.LazyFunction(lambda: years_ago(random.randint(18, 80), days=random.randint(0, 364)))
 
     municipality = factory.SubFactory(MunicipalityFactory)
-    first_name = factory.Faker("first_name", locale="da_DK")
-    last_name = factory.Faker("last_name", locale="da_DK")
+    first_name = factory.LazyFunction(unmistakable_name)
+    last_name = factory.LazyFunction(unmistakable_name)
     cpr = factory.LazyAttribute(lambda o: random_cpr(born=o.born))
     street = factory.Faker("street_address", locale="da_DK")
     postcode = "8000"
