@@ -483,10 +483,49 @@ def _seed_additions(bench_user: User) -> list[str]:
         added.append("a joint assessment on the overview pathway")
     if _seed_plan_version(bench_user, overview):
         added.append("a saved version of the overview pathway's plan")
+    meetings = _seed_meetings(municipality)
+    if meetings:
+        added.append(f"{meetings:,} meetings")
     if added:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return added
+
+
+def _seed_meetings(municipality) -> int:
+    """Meetings on every pathway of the municipality, as a year of use leaves them (the worklist and *Mine forløb*
+    judge each pathway by its meetings; without any the bench measured them on empty indexes): a held start meeting
+    a week after the opening, a held status meeting one to two months ago, a status meeting planned in the next two
+    weeks on one in four, and one held but not yet recorded (planned, two days ago) on one in twenty. In one
+    statement; none when the municipality has meetings already. Returns how many were made."""
+    from samspil.meetings.models import Meeting
+
+    if Meeting.objects.filter(municipality=municipality).exists():
+        return 0
+    sql = """
+        INSERT INTO meetings_meeting (public_id, created_at, updated_at, municipality_id, pathway_id, meeting_type,
+            starts_at, ends_at, location, online_link, status, minutes, cancel_reason, scheduled_by_id,
+            recorded_by_id, recorded_at, version)
+        SELECT gen_random_uuid(), c.now, c.now, p.municipality_id, p.id, m.meeting_type, m.starts_at,
+            m.starts_at + interval '1 hour', 'Rådhuset', '', m.status,
+            CASE WHEN m.status = 'held' THEN 'Referat fra mødet.' ELSE '' END, '', p.coordinator_id,
+            CASE WHEN m.status = 'held' THEN p.coordinator_id END,
+            CASE WHEN m.status = 'held' THEN m.starts_at + interval '2 hours' END, 1
+        FROM pathways_pathway p
+        CROSS JOIN (SELECT %s::timestamptz AS now) c
+        CROSS JOIN LATERAL (
+            VALUES
+                ('start', p.opened_on + interval '7 days 10 hours', 'held', true),
+                ('status', c.now - (30 + p.id %% 30) * interval '1 day', 'held', true),
+                ('status', c.now + (1 + p.id %% 13) * interval '1 day', 'planned', p.id %% 4 = 0),
+                ('status', c.now - interval '2 days', 'planned', p.id %% 20 = 0)
+        ) AS m (meeting_type, starts_at, status, wanted)
+        WHERE p.municipality_id = %s AND p.coordinator_id IS NOT NULL AND m.wanted
+            AND (m.meeting_type <> 'start' OR m.starts_at < c.now)
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), municipality.pk])
+        return cursor.rowcount
 
 
 def _seed_assessment(bench_user: User, pathway: Pathway) -> bool:

@@ -330,3 +330,42 @@ def test_the_access_log_write_compares_as_a_ratio_to_its_floor():
     log["large"]["write"] = {**log["large"]["write"], "r_median": 12.0}
     result = bench.log_result(log["small"], log["large"])
     assert result["met"] is False and result["checks"]["write"] is False
+
+
+# --- the seeded meetings
+
+
+@pytest.mark.django_db
+def test_the_bench_seeds_meetings_on_every_pathway_once(world):
+    import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from samspil.meetings.models import Meeting
+    from samspil.pathways import worklist
+    from tests import factories as f
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the bench runs on PostgreSQL")
+    opened = [
+        f.PathwayFactory(
+            coordinator=world.coordinator,
+            lead_department=world.children,
+            programme=world.programme,
+            opened_on=timezone.localdate() - datetime.timedelta(days=200),
+        )
+        for _ in range(7)
+    ]
+    made = bench._seed_meetings(world.municipality)
+    meetings = Meeting.objects.filter(municipality=world.municipality)
+    assert made == meetings.count() > 0
+    for pathway in opened:
+        held = meetings.filter(pathway=pathway, status="held")
+        assert {m.meeting_type for m in held} == {"start", "status"}
+        assert all(m.recorded_by_id == pathway.coordinator_id and m.ends_at > m.starts_at for m in held)
+    assert bench._seed_meetings(world.municipality) == 0  # once
+    # The worklist reads them: every pathway has a status meeting held, the figures count the planned ones.
+    figures = worklist.worklist_totals(actor=world.coordinator)
+    planned = meetings.filter(pathway__coordinator=world.coordinator, status="planned")
+    assert figures.meetings_to_hold + figures.meetings_to_record == planned.count()
