@@ -647,7 +647,9 @@ def worklist_page(*, actor, cursor: str = "", page_size: int | None = None) -> W
     for meeting in planned_meetings_until(moment.now).filter(pathway__in=ids):
         meetings_of.setdefault(meeting.pathway_id, []).append(meeting)
     for *_, row in chosen:
-        pathway = loaded[row.pk]
+        pathway = loaded.get(row.pk)
+        if pathway is None:  # gone between the two queries
+            continue
         for name in _READ_BY_TASKS:
             setattr(pathway, name, getattr(row, name))
         worklist.rows.append(_pathway_tasks(pathway, meetings_of.get(pathway.pk, []), moment))

@@ -123,7 +123,12 @@ def cache_prefix(**env) -> str:
             "import django; django.setup(); from django.core.cache import cache; print(cache.make_key('k'))",
         ],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SETTINGS_MODULE": "samspil.config.settings", **environment},
+        env={
+            **{name: value for name, value in os.environ.items() if name != "CACHE_KEY_PREFIX"},
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SETTINGS_MODULE": "samspil.config.settings",
+            **environment,
+        },
         capture_output=True,
         text=True,
         timeout=60,
