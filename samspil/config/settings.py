@@ -182,6 +182,14 @@ else:
         _server_settings.append(f"-c statement_timeout={_statement_timeout}s")
     if _server_settings:
         _pg_options["options"] = " ".join(_server_settings)
+    # The kept queries (`core.db.precompiled_rows`: the rights, the worklist, the plan's goals) run as prepared
+    # statements whatever the threshold; DATABASE_PREPARE_KEPT_QUERIES=0 turns that off (see core/db.py).
+    DATABASES["default"]["PREPARE_KEPT_QUERIES"] = env.bool("DATABASE_PREPARE_KEPT_QUERIES", default=True)
+    if DATABASES["default"]["PREPARE_KEPT_QUERIES"]:
+        # psycopg prepares nothing on a connection whose threshold is None (Django's default), not even when asked
+        # to. Django's cursors bind on the client and never prepare, whatever the threshold; only the kept queries'
+        # cursors ask for it.
+        _pg_options.setdefault("prepare_threshold", 1_000_000)
     # Server-side prepared statements (opt-in): psycopg prepares a query after DATABASE_PREPARE_THRESHOLD runs on a
     # connection and PostgreSQL then skips planning it (the access-rights query of every pathway page is planned in
     # ~3 ms and run in ~0.2 ms). Needs server-side parameter binding, which changes how every query is sent, and

@@ -210,3 +210,75 @@ def test_a_kept_query_keeps_no_rows_of_a_past_run_in_its_prefetches(world):
         )
     kept = next(entry for key, entry in kept_queries().items() if key[0] == "test prefetch")[1][0]
     assert all(not lookup.queryset._hints for lookup in kept._prefetch_related_lookups)
+
+
+def prepared_runs(prefix: str) -> int:
+    """How often this connection ran prepared statements that start with `prefix` (custom and generic plans)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COALESCE(SUM(generic_plans + custom_plans), 0) FROM pg_prepared_statements WHERE statement LIKE %s",
+            [prefix + "%"],
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_a_kept_query_runs_prepared_with_the_same_answers(world, monkeypatch):
+    """The kept SQL runs as a prepared statement (planned once per connection, not on every read), answers as the
+    built query does, timestamps included, and runs unprepared when DATABASE_PREPARE_KEPT_QUERIES is off."""
+    assert connection.settings_dict["PREPARE_KEPT_QUERIES"]  # on by default
+    statement = 'SELECT "pathways_pathway"."id"'
+    before = prepared_runs(statement)
+    for _ in range(3):
+        row = precompiled(world.coordinator, world.pathway)
+        reference = built(world.coordinator, world.pathway)
+        same(row, reference)
+        assert (row.created_at, row.opened_on, row.citizen.created_at) == (
+            reference.created_at,
+            reference.opened_on,
+            reference.citizen.created_at,
+        )
+        assert row.created_at.utcoffset() == reference.created_at.utcoffset()
+    assert prepared_runs(statement) >= before + 3
+    monkeypatch.setitem(connection.settings_dict, "PREPARE_KEPT_QUERIES", False)
+    unprepared = prepared_runs(statement)
+    same(precompiled(world.coordinator, world.pathway), built(world.coordinator, world.pathway))
+    assert prepared_runs(statement) == unprepared
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_prepared_statement_survives_a_migration_elsewhere_that_changes_a_column_it_reads():
+    """PostgreSQL refuses a prepared statement whose result type changed ("cached plan must not change result
+    type"), as after a migration run by another process changes a column's length. Outside a transaction the kept
+    queries' cursor forgets the connection's prepared statements and runs the statement again, prepared afresh.
+    (Two connections of their own, outside the test's transaction: the change needs a lock the test would hold.)"""
+    import psycopg
+
+    settings_dict = connection.settings_dict
+
+    def connect():
+        return psycopg.connect(
+            dbname=settings_dict["NAME"],
+            user=settings_dict["USER"],
+            host=settings_dict["HOST"] or None,
+            port=settings_dict["PORT"] or None,
+            password=settings_dict["PASSWORD"] or None,
+            autocommit=True,
+            prepare_threshold=1_000_000,  # as the settings give the app's connections
+        )
+
+    select = "SELECT name FROM samspil_test_prepared WHERE name = %s"
+    with connect() as migrating, connect() as app:
+        migrating.execute("CREATE TABLE samspil_test_prepared (name varchar(5))")
+        try:
+            migrating.execute("INSERT INTO samspil_test_prepared VALUES ('Aarhu')")
+            cursor = db._prepared_cursor_class()(app)
+            for _ in range(2):
+                assert cursor.execute(select, ["Aarhu"]).fetchall() == [("Aarhu",)]
+            migrating.execute("ALTER TABLE samspil_test_prepared ALTER COLUMN name TYPE varchar(6)")
+            for _ in range(2):
+                assert cursor.execute(select, ["Aarhu"]).fetchall() == [("Aarhu",)]
+            prepared = app.execute("SELECT statement FROM pg_prepared_statements").fetchall()
+            assert [row[0] for row in prepared] == [select.replace("%s", "$1")]
+        finally:
+            migrating.execute("DROP TABLE samspil_test_prepared")
