@@ -11,6 +11,7 @@ from samspil.audit import context
 from samspil.audit.choices import AccessVia
 from samspil.audit.events import EVENTS
 from samspil.audit.models import AccessLogEntry, AuditEvent
+from samspil.audit.signals import pathway_changed
 
 logger = logging.getLogger("samspil.audit")
 
@@ -19,7 +20,7 @@ def event_record(*, actor, code: str, municipality_id: int, pathway=None, data: 
     """Record a business event. The code must be registered, so every event has a display text."""
     if code not in EVENTS:
         raise ValueError(f"Unregistered audit event code: {code}")
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         municipality_id=municipality_id,
         actor=actor,
         request_id=context.current().request_id,
@@ -27,6 +28,8 @@ def event_record(*, actor, code: str, municipality_id: int, pathway=None, data: 
         pathway=pathway,
         data={key: str(value) for key, value in (data or {}).items()},
     )
+    pathway_changed(event.pathway_id)  # the pathway's pages show its events
+    return event
 
 
 class AccessRow(NamedTuple):

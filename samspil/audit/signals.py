@@ -1,8 +1,39 @@
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 
 from samspil.audit import context
 from samspil.audit.models import ChangeLogEntry, ChangeLogged
+
+
+def pathway_changed(pathway_id: int | None) -> None:
+    """Move the pathway's `content_generation` on: something of it changed (a change-log row or a business event
+    was written for it). In the writer's transaction, so a reader sees the new number only with the change; a page
+    kept under the old number (`pathways.fragments`) is never shown again."""
+    if pathway_id is None:
+        return
+    if connection.in_atomic_block:
+        changed = _changed_pathways()
+        changed.add(pathway_id)
+        transaction.on_commit(lambda: changed.discard(pathway_id))
+    pathways = apps.get_model("pathways", "Pathway")._base_manager
+    pathways.filter(pk=pathway_id).update(content_generation=F("content_generation") + 1)
+
+
+def _changed_pathways() -> set:
+    """The pathways changed in the connection's open transaction (left over after a rollback, which only means that
+    a page of them is not kept until they are changed and committed again)."""
+    changed = getattr(connection, "samspil_changed_pathways", None)
+    if changed is None:
+        changed = connection.samspil_changed_pathways = set()
+    return changed
+
+
+def changed_in_transaction(pathway_id: int) -> bool:
+    """Whether the open transaction has changed the pathway: what it renders of it may yet be rolled back."""
+    return connection.in_atomic_block and pathway_id in _changed_pathways()
 
 
 def _write(instance: ChangeLogged, action: str, before: dict | None, after: dict | None) -> None:
@@ -19,6 +50,7 @@ def _write(instance: ChangeLogged, action: str, before: dict | None, after: dict
         before=before,
         after=after,
     )
+    pathway_changed(instance.change_log_pathway_id)
 
 
 def on_save(sender, instance, created, raw=False, **kwargs):

@@ -222,6 +222,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": CACHE_KEY_PREFIX}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# How long a rendered part of a pathway's page is kept (`pathways.fragments`): it is keyed by the pathway's content
+# generation, so a change shows at once; the time bounds only names kept outside the pathway (a department or a
+# staff user renamed). 0 keeps nothing.
+FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=900)
+
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True

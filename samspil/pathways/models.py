@@ -157,6 +157,11 @@ class Pathway(ChangeLogged, TenantModel):
         _("pilot case"), default=False, help_text=_("One of the cases the programme was tried on before scale-up.")
     )
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Moved on by the database whenever anything of the pathway changes (`audit.signals.pathway_changed`): the
+    # rendered pages are kept by it (`pathways.fragments`). Never written by a save (`save` below).
+    content_generation = models.BigIntegerField(_("content generation"), default=0, editable=False)
+
+    change_log_ignored = ChangeLogged.change_log_ignored | {"content_generation"}
 
     class Meta:
         verbose_name = _("pathway")
@@ -186,6 +191,19 @@ class Pathway(ChangeLogged, TenantModel):
 
     def __str__(self):
         return f"{self.programme} · {self.subject_name}"
+
+    def save(self, **kwargs):
+        """Saves every field but `content_generation`, which only the database moves on: a pathway read before a
+        change elsewhere must not write back the number it read (a page kept under it would be shown again)."""
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = [name for name in kwargs["update_fields"] if name != "content_generation"]
+        elif not self._state.adding and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "content_generation"
+            ]
+        super().save(**kwargs)
 
     @property
     def subject_name(self) -> str:

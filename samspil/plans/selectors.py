@@ -385,6 +385,12 @@ def _page_goals(plan: Plan, team: list, findings: list) -> list[Goal]:
     return goals
 
 
+def plan_page_variant(access) -> tuple:
+    """What of the viewer's rights the plan page shows differently: `plan_page` reads these and no others (the
+    plan page's body is kept per variant, `plans.views._plan_kept_context`)."""
+    return (access.may_contribute, access.is_coordinator, access.shows_internal_notes)
+
+
 def plan_page(*, actor, pathway: Pathway) -> PlanPage:
     """Everything on the plan page in a constant number of queries.
 

@@ -22,6 +22,7 @@ from samspil.core import form_cache
 from samspil.core.exceptions import ConflictError
 from samspil.core.forms import form_on_saved_version
 from samspil.core.redirects import safe_next_url
+from samspil.pathways import fragments
 from samspil.pathways.views import PathwayMixin, PathwayWriteView
 from samspil.plans import forms, selectors, services
 from samspil.plans.choices import PdfEdition
@@ -58,6 +59,20 @@ def _plan_context(request, pathway, bound_forms=None, conflict=""):
     return context
 
 
+def _plan_kept_context(request, pathway):
+    """The plan page with no form bound: its body rendered once per change of the pathway and viewer's rights
+    (`pathways.fragments`); only a miss reads the plan."""
+    body = fragments.pathway_part(
+        request,
+        pathway=pathway,
+        name="plan",
+        variant=selectors.plan_page_variant(pathway.access),
+        template_name="plans/_plan_body.html",
+        context=lambda: _plan_context(request, pathway),
+    )
+    return {"pathway": pathway, "plan_body": body}
+
+
 def _goal_context(request, pathway, goal_public_id, bound_forms=None, conflict=""):
     page, goal = selectors.plan_goal(actor=request.user, pathway=pathway, goal_public_id=goal_public_id)
     context = {"page": page, "pathway": pathway, "goal": goal, "forms": {}, "open_form": "", "conflict": conflict}
@@ -84,7 +99,7 @@ class PlanView(PathwayMixin, View):
     access_shown = "plan"
 
     def get(self, request, pathway_id):
-        return render(request, "plans/plan.html", _plan_context(request, self.pathway))
+        return render(request, "plans/plan.html", _plan_kept_context(request, self.pathway))
 
 
 class GoalView(PathwayMixin, View):
@@ -142,7 +157,9 @@ class PlanActionView(PathwayWriteView):
 
     def success(self):
         if self.request.htmx:
-            return self.render_page(self.context())
+            if self.on_goal_page:
+                return self.render_page(self.context())
+            return self.render_page(_plan_kept_context(self.request, self.pathway))
         return HttpResponseRedirect(self.page_url)
 
     def failure(self, form):

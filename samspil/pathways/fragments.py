@@ -1,0 +1,74 @@
+"""Rendered parts of a pathway's pages, kept in the cache and keyed by what they show.
+
+A part is kept under its name, the pathway, the pathway's `content_generation`, what the viewer's rights change in
+it (the caller's `variant`), the language, the day and the version of the code that renders it. The database moves
+the generation on in the writer's own transaction whenever anything of the pathway changes (every change-log row
+and every business event written for it: `audit.signals.pathway_changed`), so a part kept under a generation shows
+that generation or a later one, never an earlier: the reader reads the pathway (and its generation) before the
+rows it renders. A new deploy renders afresh (`code_version`). Nothing is kept that a transaction which changed the
+pathway has rendered before committing (it may still roll back).
+
+What the key does not name: names kept outside the pathway (a department renamed, a staff user or citizen whose
+name changes). A part is kept `settings.FRAGMENT_CACHE_SECONDS` at most (README: limits); 0 keeps nothing.
+
+The CSRF token of the part's forms differs per session: the part is rendered with a stand-in that no saved text can
+contain (forms refuse the null character), put in its place on every use.
+"""
+
+import hashlib
+import pathlib
+from functools import cache
+
+from django.conf import settings
+from django.core.cache import cache as default_cache
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
+
+from samspil.audit.signals import changed_in_transaction
+
+CSRF_STAND_IN = "\x00csrf\x00"
+_CODE_SUFFIXES = (".py", ".html", ".mo")
+
+
+@cache
+def code_version() -> str:
+    """A digest of the code and templates that render the pages (read once per process): parts rendered by another
+    version of the code are never shown."""
+    root = pathlib.Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(digest_size=12)
+    for path in sorted(root.rglob("*")):
+        if path.suffix in _CODE_SUFFIXES and "tests" not in path.parts and path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _key(name: str, pathway, variant: tuple) -> str:
+    parts = (
+        name,
+        pathway.pk,
+        pathway.content_generation,
+        variant,
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+        code_version(),
+    )
+    return "fragment:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def pathway_part(request, *, pathway, name: str, variant: tuple, template_name: str, context) -> SafeString:
+    """The part `template_name` renders with `context()` (called only when the part is not kept) for this viewer of
+    `pathway`. `variant` names everything of the viewer the part shows differently (the rights it asks); the caller
+    must name all of it. The part's CSRF tokens are the request's own."""
+    seconds = settings.FRAGMENT_CACHE_SECONDS
+    key = _key(name, pathway, variant) if seconds else None
+    html = default_cache.get(key) if key else None
+    if html is None:
+        html = render_to_string(template_name, {**context(), "csrf_token": CSRF_STAND_IN}, request)
+        if key and not changed_in_transaction(pathway.pk):
+            default_cache.set(key, html, seconds)
+    if CSRF_STAND_IN in html:
+        html = html.replace(CSRF_STAND_IN, get_token(request))
+    return SafeString(html)

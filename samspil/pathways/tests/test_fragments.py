@@ -1,0 +1,178 @@
+"""Kept parts of a pathway's pages (`pathways.fragments`): the pathway's content generation, moved on by the
+database with every change, keys them; the viewer's rights, the day and the CSRF token are their own per view."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from samspil.audit.services import event_record
+from samspil.pathways.models import Pathway
+from samspil.plans import services
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def generation(pathway) -> int:
+    return Pathway.objects.values_list("content_generation", flat=True).get(pk=pathway.pk)
+
+
+def as_committed():
+    """What the test wrote counts as committed: the test's own transaction never commits, and a page that a
+    transaction which changed the pathway renders is not kept (it could still be rolled back)."""
+    getattr(connection, "samspil_changed_pathways", set()).clear()
+
+
+def plan_url(pathway) -> str:
+    return reverse("plans:plan", args=[pathway.public_id])
+
+
+def goals_read(queries) -> int:
+    return sum('"plans_goal"' in query["sql"] or '"plans_agreement"' in query["sql"] for query in queries)
+
+
+@pytest.fixture
+def plan(world):
+    goal = services.goal_add(
+        actor=world.coordinator,
+        pathway=world.pathway,
+        life_area="housing",
+        description="Få egen bolig",
+        goal_type="10752a63-00b4-4958-b7f4-9f3a18f74266",
+        indicator="Bor i egen bolig",
+        horizon="long",
+    )
+    services.agreement_create(
+        actor=world.coordinator,
+        goal=goal,
+        what="Søge boligstøtte",
+        owner_kind="citizen",
+        due_on=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    services.goal_follow_up(
+        actor=world.coordinator,
+        goal=goal,
+        result="E4",
+        assessed_on=timezone.localdate(),
+        note="Vi ser på det igen",
+        internal_note="FORTROLIGT: bekymring fra skolen",
+    )
+    as_committed()
+    return goal
+
+
+def test_every_change_of_a_pathway_moves_its_generation_on_and_no_save_writes_back_an_old_one(world):
+    read_before = Pathway.objects.get(pk=world.pathway.pk)
+    start = read_before.content_generation
+    services.plan_update_wishes(actor=world.coordinator, pathway=world.pathway, wishes="Et hjem", expected_version=1)
+    after_change = generation(world.pathway)
+    assert after_change > start
+    event_record(
+        actor=world.coordinator,
+        code="pathway.status_changed",
+        municipality_id=world.pathway.municipality_id,
+        pathway=world.pathway,
+    )
+    assert generation(world.pathway) == after_change + 1
+    # A pathway read before those changes and saved now keeps the database's number (and moves it on: it changed).
+    read_before.referral_reason = "Ny henvisningsgrund"
+    read_before.save()
+    assert generation(world.pathway) == after_change + 2
+    read_before.refresh_from_db()
+    read_before.save(update_fields=["referral_reason", "content_generation"])  # asked to: still not written
+    assert generation(world.pathway) == after_change + 2
+
+
+def test_the_plan_page_is_rendered_once_per_change_and_shows_every_change_at_once(client, world, plan):
+    client.force_login(world.coordinator)
+    first = client.get(plan_url(world.pathway))
+    with CaptureQueriesContext(connection) as queries:
+        kept = client.get(plan_url(world.pathway))
+    assert kept.status_code == 200 and goals_read(queries) == 0
+    assert TOKEN.sub("", kept.content.decode()) == TOKEN.sub("", first.content.decode())
+    assert "Søge boligstøtte" in kept.content.decode()
+
+    services.agreement_create(actor=world.coordinator, goal=plan, what="Ringe til udlejer", owner_kind="citizen")
+    as_committed()
+    with CaptureQueriesContext(connection) as queries:
+        changed = client.get(plan_url(world.pathway)).content.decode()
+    assert goals_read(queries) > 0 and "Ringe til udlejer" in changed and "Søge boligstøtte" in changed
+
+
+def test_a_page_rendered_by_a_transaction_that_changed_the_pathway_is_not_kept(client, world, plan):
+    services.agreement_create(actor=world.coordinator, goal=plan, what="Ringe til udlejer", owner_kind="citizen")
+    client.force_login(world.coordinator)
+    client.get(plan_url(world.pathway))
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(plan_url(world.pathway))
+    assert goals_read(queries) > 0 and "Ringe til udlejer" in again.content.decode()
+
+
+@pytest.mark.parametrize("coordinator_first", [True, False])
+def test_each_viewers_rights_get_their_own_page(client, world, plan, coordinator_first):
+    reader = f.make_staff(world.health, "caseworker")
+    f.AccessGrantFactory(pathway=world.pathway, user=reader)
+    as_committed()
+    coordinator, granted = Client(), Client()
+    coordinator.force_login(world.coordinator)
+    granted.force_login(reader)
+    order = [coordinator, granted] if coordinator_first else [granted, coordinator]
+    pages = {id(viewer): viewer.get(plan_url(world.pathway)).content.decode() for viewer in order * 2}
+    assert "FORTROLIGT" in pages[id(coordinator)] and 'name="wishes-citizen_wishes"' in pages[id(coordinator)]
+    assert "FORTROLIGT" not in pages[id(granted)] and 'name="wishes-citizen_wishes"' not in pages[id(granted)]
+
+
+def test_a_kept_page_carries_each_sessions_own_csrf_token(world, plan):
+    other = f.make_staff(world.children, "professional")
+    f.TeamMemberFactory(pathway=world.pathway, user=other, department=world.children)
+    as_committed()
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(world.colleague)
+    assert first.get(plan_url(world.pathway)).status_code == 200
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(other)
+    with CaptureQueriesContext(connection) as queries:
+        response = second.get(plan_url(world.pathway))
+    page = response.content.decode()
+    # The page the colleague's view kept: two team places of a covered department have the same rights.
+    assert response.status_code == 200 and goals_read(queries) == 0 and 'name="wishes-citizen_wishes"' in page
+    assert "\x00" not in page
+    token = TOKEN.search(page).group(1)
+    response = second.post(
+        reverse("plans:wishes", args=[world.pathway.public_id]),
+        {"wishes-citizen_wishes": "Et hjem med have", "wishes-version": 1, "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
+    as_committed()
+    assert "Et hjem med have" in second.get(plan_url(world.pathway)).content.decode()
+
+
+def test_a_kept_page_follows_the_day(client, world, plan):
+    evening = timezone.localtime().replace(hour=23, minute=50)
+    with time_machine.travel(evening, tick=False) as clock:
+        services.agreement_create(
+            actor=world.coordinator, goal=plan, what="Ringe til udlejer", owner_kind="citizen", due_on=evening.date()
+        )
+        as_committed()
+        client.force_login(world.coordinator)
+        assert "Overskredet" not in client.get(plan_url(world.pathway)).content.decode()
+        clock.shift(datetime.timedelta(minutes=20))  # past midnight: the agreement due yesterday is overdue
+        assert "Overskredet" in client.get(plan_url(world.pathway)).content.decode()
+
+
+def test_nothing_is_kept_when_the_setting_is_zero(client, world, plan, settings):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    client.force_login(world.coordinator)
+    client.get(plan_url(world.pathway))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(plan_url(world.pathway))
+    assert goals_read(queries) > 0
