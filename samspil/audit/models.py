@@ -95,6 +95,12 @@ class ChangeLogged(models.Model):
     def change_log_pathway_id(self) -> int | None:
         return getattr(self, "pathway_id", None)
 
+    def change_log_shown_on(self):
+        """The pathways besides `change_log_pathway_id`'s whose pages show this row (a citizen on each of their
+        pathways): a filter on `Pathway`, or None. Their content generation moves on with the row (`audit.signals`),
+        so no kept page of theirs shows it as it was."""
+        return None
+
 
 class ChangeLogEntry(AppendOnlyModel):
     """One change of one record: who, when, in which request, before and after."""

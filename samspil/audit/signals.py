@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_save
 
 from samspil.audit import context
@@ -12,14 +12,28 @@ def pathway_changed(pathway_id: int | None) -> None:
     """Move the pathway's `content_generation` on: something of it changed (a change-log row or a business event
     was written for it). In the writer's transaction, so a reader sees the new number only with the change; a page
     kept under the old number (`pathways.fragments`) is never shown again."""
-    if pathway_id is None:
-        return
+    if pathway_id is not None:
+        _move_on(Q(pk=pathway_id), [pathway_id])
+
+
+def _move_on(which: Q, pathway_ids: list) -> None:
     if connection.in_atomic_block:
         changed = _changed_pathways()
-        changed.add(pathway_id)
-        transaction.on_commit(lambda: changed.discard(pathway_id))
+        changed.update(pathway_ids)
+        transaction.on_commit(lambda: changed.difference_update(pathway_ids))
     pathways = apps.get_model("pathways", "Pathway")._base_manager
-    pathways.filter(pk=pathway_id).update(content_generation=F("content_generation") + 1)
+    pathways.filter(which).update(content_generation=F("content_generation") + 1)
+
+
+def _shown_on_changed(instance: ChangeLogged) -> None:
+    """The pathways whose pages show the row besides its own (`ChangeLogged.change_log_shown_on`) move on too."""
+    which = instance.change_log_shown_on()
+    if which is None:
+        return
+    pathways = apps.get_model("pathways", "Pathway")._base_manager
+    ids = list(pathways.filter(which).values_list("pk", flat=True).distinct())
+    if ids:
+        _move_on(Q(pk__in=ids), ids)
 
 
 def _changed_pathways() -> set:
@@ -51,6 +65,7 @@ def _write(instance: ChangeLogged, action: str, before: dict | None, after: dict
         after=after,
     )
     pathway_changed(instance.change_log_pathway_id)
+    _shown_on_changed(instance)
 
 
 def on_save(sender, instance, created, raw=False, **kwargs):

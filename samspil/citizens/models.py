@@ -39,6 +39,12 @@ def adult_birth_date_limit() -> datetime.date:
     return years_ago(timezone.localdate(), ADULT_AGE)
 
 
+def citizen_pathways(citizen_id: int, through: str = "pk") -> Q:
+    """A filter on `Pathway`: the pathways about the citizen whose `through` (a lookup from the citizen) is
+    `citizen_id`, alone or as a member of a family (`ChangeLogged.change_log_shown_on`)."""
+    return Q(**{f"citizen__{through}": citizen_id}) | Q(**{f"household__memberships__citizen__{through}": citizen_id})
+
+
 class Citizen(ChangeLogged, TenantModel):
     """A citizen. The CPR number is stored encrypted and found through a keyed blind index."""
 
@@ -79,6 +85,10 @@ class Citizen(ChangeLogged, TenantModel):
             models.UniqueConstraint(fields=["municipality", "cpr_index"], name="citizen_unique_cpr"),
         ]
         indexes = [models.Index(fields=["municipality", "last_name", "first_name"])]
+
+    def change_log_shown_on(self) -> Q:
+        """The pathways about the citizen (alone or in a family) and about children they hold custody of."""
+        return citizen_pathways(self.pk) | citizen_pathways(self.pk, through="guardianships__guardian_id")
 
     def __str__(self):
         return self.full_name
@@ -140,6 +150,9 @@ class Guardianship(ChangeLogged, TenantModel):
             models.CheckConstraint(condition=~Q(child=models.F("guardian")), name="guardianship_not_self"),
         ]
 
+    def change_log_shown_on(self) -> Q:
+        return citizen_pathways(self.child_id)
+
     def __str__(self):
         return f"{self.guardian} → {self.child}"
 
@@ -156,6 +169,9 @@ class Household(ChangeLogged, TenantModel):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["name"]
+
+    def change_log_shown_on(self) -> Q:
+        return Q(household_id=self.pk)
 
     def __str__(self):
         return self.name
@@ -237,6 +253,9 @@ class HouseholdMember(ChangeLogged, TenantModel):
                 name="household_member_dates_ordered",
             ),
         ]
+
+    def change_log_shown_on(self) -> Q:
+        return Q(household_id=self.household_id)
 
     def __str__(self):
         return f"{self.citizen} ({self.get_relation_display() or self.get_role_display()})"

@@ -17,6 +17,7 @@ contain (forms refuse the null character), put in its place on every use.
 
 import hashlib
 import pathlib
+from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
@@ -28,7 +29,6 @@ from django.utils.safestring import SafeString
 
 from samspil.audit.signals import changed_in_transaction
 
-CSRF_STAND_IN = "\x00csrf\x00"
 _CODE_SUFFIXES = (".py", ".html", ".mo")
 
 
@@ -58,17 +58,51 @@ def _key(name: str, pathway, variant: tuple) -> str:
     return "fragment:" + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
 
-def pathway_part(request, *, pathway, name: str, variant: tuple, template_name: str, context) -> SafeString:
+@dataclass
+class Part:
+    html: SafeString
+    remembered: object  # what `remember` took from the context the part was rendered with (None without)
+
+
+def stand_in(name: str) -> str:
+    """The mark a per-view value takes in a kept part: no saved text can contain it (forms refuse the null character),
+    and escaping leaves it as it is."""
+    return f"\x00{name}\x00"
+
+
+CSRF_STAND_IN = stand_in("csrf")
+
+
+def pathway_part(
+    request,
+    *,
+    pathway,
+    name: str,
+    variant: tuple,
+    template_name: str,
+    context,
+    remember=None,
+    per_view: dict | None = None,
+) -> Part:
     """The part `template_name` renders with `context()` (called only when the part is not kept) for this viewer of
     `pathway`. `variant` names everything of the viewer the part shows differently (the rights it asks); the caller
-    must name all of it. The part's CSRF tokens are the request's own."""
+    must name all of it. `remember(context)` takes what the response needs besides the HTML (the citizens it names,
+    for the access log), kept with it. `per_view` names context values that differ per view (the viewer's own
+    unread messages): the template gets a stand-in for each, and each view puts in what `per_view[name]()` renders.
+    The part's CSRF tokens are the request's own."""
     seconds = settings.FRAGMENT_CACHE_SECONDS
     key = _key(name, pathway, variant) if seconds else None
-    html = default_cache.get(key) if key else None
-    if html is None:
-        html = render_to_string(template_name, {**context(), "csrf_token": CSRF_STAND_IN}, request)
+    kept = default_cache.get(key) if key else None
+    if kept is None:
+        rendered = context()
+        stand_ins = {"csrf_token": CSRF_STAND_IN, **{value: stand_in(value) for value in per_view or {}}}
+        html = render_to_string(template_name, {**rendered, **stand_ins}, request)
+        kept = (html, remember(rendered) if remember else None)
         if key and not changed_in_transaction(pathway.pk):
-            default_cache.set(key, html, seconds)
+            default_cache.set(key, kept, seconds)
+    html, remembered = kept
     if CSRF_STAND_IN in html:
         html = html.replace(CSRF_STAND_IN, get_token(request))
-    return SafeString(html)
+    for value, render in (per_view or {}).items():
+        html = html.replace(stand_in(value), render())
+    return Part(SafeString(html), remembered)

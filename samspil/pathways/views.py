@@ -8,6 +8,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -21,7 +22,7 @@ from samspil.audit.choices import SHOWN_LABELS, AccessPurpose
 from samspil.citizens import services as citizen_services
 from samspil.core import form_cache
 from samspil.core.views import FormPostMixin
-from samspil.pathways import forms, selectors, services, worklist
+from samspil.pathways import forms, fragments, selectors, services, worklist
 from samspil.pathways.choices import PathwayStatus, TeamMemberKind
 from samspil.pathways.models import Pathway, TeamMember
 
@@ -175,7 +176,25 @@ class PathwayOverviewView(OverviewRenderMixin, PathwayMixin, View):
         }
 
     def get(self, request, pathway_id):
-        return render(request, "pathways/overview.html", self.overview_context())
+        """The overview's body is rendered once per change of the pathway, viewer's rights and "show all"
+        (`pathways.fragments`); the viewer's own unread messages are put in on every view, and the citizens the
+        body names (for the access log) are kept with it."""
+        from samspil.citizens.models import Citizen
+
+        pathway, access = self.pathway, self.pathway.access
+        show_all = request.GET.get(SHOW_ALL_PARAMETER) == SHOW_ALL_VALUE
+        body = fragments.pathway_part(
+            request,
+            pathway=pathway,
+            name="overview",
+            variant=(access.may_contribute, access.is_coordinator, access.via, show_all),
+            template_name="pathways/_overview_body.html",
+            context=lambda: _overview_context(request, pathway),
+            remember=lambda context: [(c.pk, c.municipality_id) for c in context["overview"].shown_citizens],
+            per_view={"unread_badge": lambda: render_to_string("pathways/_unread_badge.html", {"p": pathway}, request)},
+        )
+        self.access_citizens = [Citizen(pk=pk, municipality_id=municipality) for pk, municipality in body.remembered]
+        return render(request, "pathways/overview.html", {"pathway": pathway, "overview_body": body.html})
 
 
 class PathwayWriteView(PathwayMixin, FormPostMixin, View):

@@ -70,7 +70,7 @@ def _plan_kept_context(request, pathway):
         template_name="plans/_plan_body.html",
         context=lambda: _plan_context(request, pathway),
     )
-    return {"pathway": pathway, "plan_body": body}
+    return {"pathway": pathway, "plan_body": body.html}
 
 
 def _goal_context(request, pathway, goal_public_id, bound_forms=None, conflict=""):

@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from samspil.audit.models import AccessLogEntry
 from samspil.audit.services import event_record
+from samspil.documents.models import Message
 from samspil.pathways.models import Pathway
 from samspil.plans import services
 from tests import factories as f
@@ -176,3 +178,63 @@ def test_nothing_is_kept_when_the_setting_is_zero(client, world, plan, settings)
     with CaptureQueriesContext(connection) as queries:
         client.get(plan_url(world.pathway))
     assert goals_read(queries) > 0
+
+
+# --- the overview ----------------------------------------------------------------------------------------------
+
+
+def overview_url(pathway) -> str:
+    return reverse("pathways:overview", args=[pathway.public_id])
+
+
+def overview_read(queries) -> int:
+    return sum('FROM "pathways_statuschange"' in query["sql"] for query in queries)  # the status history
+
+
+def test_the_overview_is_rendered_once_per_change_and_logs_the_same_citizens_each_time(client, world):
+    guardian = f.CitizenFactory(municipality=world.municipality)
+    child = f.CitizenFactory(municipality=world.municipality, born=f.years_ago(9))
+    pathway = f.PathwayFactory(
+        coordinator=world.coordinator, lead_department=world.children, programme=world.programme, citizen=child
+    )
+    f.GuardianshipFactory(child=child, guardian=guardian)
+    as_committed()
+    client.force_login(world.coordinator)
+    first = client.get(overview_url(pathway))
+    with CaptureQueriesContext(connection) as queries:
+        kept = client.get(overview_url(pathway))
+    assert kept.status_code == 200 and overview_read(queries) == 0
+    assert TOKEN.sub("", kept.content.decode()) == TOKEN.sub("", first.content.decode())
+    logged = [
+        set(AccessLogEntry.objects.filter(request_id=response["X-Request-Id"]).values_list("citizen_id", flat=True))
+        for response in (first, kept)
+    ]
+    assert logged[0] == logged[1] == {child.pk, guardian.pk}
+
+    # The custody holder's name changes in the citizen's own record: the child's overview shows it at once.
+    guardian.first_name = "Zuvakeb"
+    guardian.save()
+    as_committed()
+    assert "Zuvakeb" in client.get(overview_url(pathway)).content.decode()
+
+
+def test_a_kept_overview_shows_each_viewer_their_own_unread_messages(client, world):
+    account = f.portal_account(world.citizen)
+    f.grant_portal(world.pathway, world.citizen, "write", by=world.coordinator)
+    Message.objects.create(
+        municipality=world.municipality,
+        pathway=world.pathway,
+        author=account,
+        author_person=world.citizen,
+        body="Jeg kan ikke komme i morgen",
+    )
+    as_committed()
+    colleague = Client()
+    colleague.force_login(world.colleague)
+    client.force_login(world.coordinator)
+    assert "1 ny" in colleague.get(overview_url(world.pathway)).content.decode()
+    colleague.get(reverse("documents:messages", args=[world.pathway.public_id]))  # the colleague reads the thread
+    with CaptureQueriesContext(connection) as queries:
+        seen = colleague.get(overview_url(world.pathway)).content.decode()
+    assert overview_read(queries) == 0 and "1 ny" not in seen
+    assert "1 ny" in client.get(overview_url(world.pathway)).content.decode()
