@@ -16,6 +16,11 @@ from samspil.audit.signals import pathway_changed
 logger = logging.getLogger("samspil.audit")
 
 
+# Events no pathway page shows (the overview's timeline leaves them out): they do not move the pathway's content
+# generation on, so a refused read neither throws away its kept pages nor waits for a writer's lock on its row.
+EVENTS_NOT_SHOWN = frozenset({"access.denied"})
+
+
 def event_record(*, actor, code: str, municipality_id: int, pathway=None, data: dict | None = None) -> AuditEvent:
     """Record a business event. The code must be registered, so every event has a display text."""
     if code not in EVENTS:
@@ -28,7 +33,8 @@ def event_record(*, actor, code: str, municipality_id: int, pathway=None, data: 
         pathway=pathway,
         data={key: str(value) for key, value in (data or {}).items()},
     )
-    pathway_changed(event.pathway_id)  # the pathway's pages show its events
+    if code not in EVENTS_NOT_SHOWN:
+        pathway_changed(event.pathway_id)  # the pathway's pages show its events
     return event
 
 

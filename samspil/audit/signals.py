@@ -26,12 +26,16 @@ def _move_on(which: Q, pathway_ids: list) -> None:
 
 
 def _shown_on_changed(instance: ChangeLogged) -> None:
-    """The pathways whose pages show the row besides its own (`ChangeLogged.change_log_shown_on`) move on too."""
+    """The pathways whose pages show the row besides its own (`ChangeLogged.change_log_shown_on`) move on too. In a
+    transaction their rows are locked in the order of their ids first, so two writers of overlapping sets wait for
+    each other instead of deadlocking."""
     which = instance.change_log_shown_on()
     if which is None:
         return
-    pathways = apps.get_model("pathways", "Pathway")._base_manager
-    ids = list(pathways.filter(which).values_list("pk", flat=True).distinct())
+    pathways = apps.get_model("pathways", "Pathway")._base_manager.filter(which).order_by("pk")
+    if connection.in_atomic_block:
+        pathways = pathways.select_for_update(of=("self",))
+    ids = sorted(set(pathways.values_list("pk", flat=True)))
     if ids:
         _move_on(Q(pk__in=ids), ids)
 

@@ -222,9 +222,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": CACHE_KEY_PREFIX}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
-# How long a rendered part of a pathway's page is kept (`pathways.fragments`): it is keyed by the pathway's content
-# generation, so a change shows at once; the time bounds only names kept outside the pathway (a department or a
-# staff user renamed). 0 keeps nothing.
+# How long the rendered body of a pathway's overview or plan is kept (`pathways.fragments`). It is keyed by the
+# pathway's content generation, which every change of the pathway, its citizens, programme, target group, core team
+# and external contacts moves on, so those show at once. This time bounds what is not in the key: the names of
+# departments and the names and contact details of staff users, and states that change during a day (a partner
+# invitation's or a grant's expiry). 0 keeps nothing.
 FRAGMENT_CACHE_SECONDS = env.int("FRAGMENT_CACHE_SECONDS", default=900)
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

@@ -47,6 +47,10 @@ class CoreTeam(ChangeLogged, TenantModel):
             models.UniqueConstraint(fields=["municipality", "programme", "name"], name="core_team_name_unique"),
         ]
 
+    def change_log_shown_on(self):
+        """The overview of each pathway the core team has (had) names it."""
+        return models.Q(core_team_cases__team_id=self.pk)
+
     def __str__(self):
         return self.name
 

@@ -131,6 +131,10 @@ class ExternalOrganisation(ChangeLogged, TenantModel):
             models.UniqueConstraint(fields=["municipality", "name"], name="external_org_unique_name"),
         ]
 
+    def change_log_shown_on(self):
+        """The team tables that name one of its contacts."""
+        return models.Q(team__external_contact__organisation_id=self.pk)
+
     def __str__(self):
         return self.name
 
@@ -150,6 +154,10 @@ class ExternalContact(ChangeLogged, TenantModel):
         verbose_name = _("external contact")
         verbose_name_plural = _("external contacts")
         ordering = ["name"]
+
+    def change_log_shown_on(self):
+        """The team tables that name the contact, with their phone and e-mail."""
+        return models.Q(team__external_contact_id=self.pk)
 
     def __str__(self):
         return f"{self.name} ({self.organisation})"

@@ -48,7 +48,7 @@ def code_version() -> str:
 def _key(name: str, pathway, variant: tuple) -> str:
     parts = (
         name,
-        pathway.pk,
+        str(pathway.public_id),  # not the id: a database made again under the same name numbers from 1 again
         pathway.content_generation,
         variant,
         translation.get_language(),

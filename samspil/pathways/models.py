@@ -70,6 +70,10 @@ class Programme(ChangeLogged, TenantModel):
             ),
         ]
 
+    def change_log_shown_on(self):
+        """Every pathway of the programme shows its name, and its meeting rules decide what is due."""
+        return models.Q(programme_id=self.pk)
+
     def __str__(self):
         return self.name
 
@@ -94,6 +98,9 @@ class TargetGroup(ChangeLogged, TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["municipality", "programme", "code"], name="target_group_unique_code"),
         ]
+
+    def change_log_shown_on(self):
+        return models.Q(target_group_id=self.pk)
 
     def __str__(self):
         return self.name
@@ -192,18 +199,19 @@ class Pathway(ChangeLogged, TenantModel):
     def __str__(self):
         return f"{self.programme} · {self.subject_name}"
 
-    def save(self, **kwargs):
+    def save(self, *args, **kwargs):
         """Saves every field but `content_generation`, which only the database moves on: a pathway read before a
         change elsewhere must not write back the number it read (a page kept under it would be shown again)."""
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = [name for name in kwargs["update_fields"] if name != "content_generation"]
-        elif not self._state.adding and not kwargs.get("force_insert"):
+        elif self.pk is not None and not self._state.adding and not args and not kwargs.get("force_insert"):
+            deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
                 field.name
                 for field in self._meta.concrete_fields
-                if not field.primary_key and field.name != "content_generation"
+                if not field.primary_key and field.name != "content_generation" and field.attname not in deferred
             ]
-        super().save(**kwargs)
+        super().save(*args, **kwargs)
 
     @property
     def subject_name(self) -> str:

@@ -159,6 +159,8 @@ class PlanActionView(PathwayWriteView):
         if self.request.htmx:
             if self.on_goal_page:
                 return self.render_page(self.context())
+            # The pathway was read before the save: the page is kept under the generation the save moved it to.
+            self.pathway.refresh_from_db(fields=["content_generation"])
             return self.render_page(_plan_kept_context(self.request, self.pathway))
         return HttpResponseRedirect(self.page_url)
 

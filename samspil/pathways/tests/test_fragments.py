@@ -238,3 +238,37 @@ def test_a_kept_overview_shows_each_viewer_their_own_unread_messages(client, wor
         seen = colleague.get(overview_url(world.pathway)).content.decode()
     assert overview_read(queries) == 0 and "1 ny" not in seen
     assert "1 ny" in client.get(overview_url(world.pathway)).content.decode()
+
+
+def test_a_plan_form_saved_through_htmx_answers_with_the_plan_as_saved(client, world, plan):
+    client.force_login(world.coordinator)
+    client.get(plan_url(world.pathway))  # kept under the generation before the save
+    response = client.post(
+        reverse("plans:wishes", args=[world.pathway.public_id]),
+        {"wishes-citizen_wishes": "Et hjem med have", "wishes-version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200 and "Et hjem med have" in response.content.decode()
+
+
+@pytest.mark.parametrize("what", ["programme", "external contact", "custody"])
+def test_a_change_of_what_a_pathway_shows_from_outside_it_moves_it_on(world, what):
+    contact = f.TeamMemberFactory(pathway=world.pathway, external=True).external_contact
+    other = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children)
+    before = generation(world.pathway), generation(other)
+    if what == "programme":
+        world.programme.name = "Nyt navn"
+        world.programme.save()
+    elif what == "external contact":
+        contact.phone = "12345678"
+        contact.save()
+    else:
+        f.GuardianshipFactory(child=world.citizen, guardian=f.CitizenFactory(municipality=world.municipality))
+    assert generation(world.pathway) > before[0] and generation(other) == before[1]
+
+
+def test_a_refused_read_does_not_move_the_pathway_on(client, world):
+    start = generation(world.pathway)
+    client.force_login(world.stranger)
+    assert client.get(overview_url(world.pathway)).status_code == 404
+    assert generation(world.pathway) == start
