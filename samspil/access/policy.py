@@ -7,9 +7,10 @@ calls it; a model without a registered scope raises instead of returning everyth
 from collections.abc import Callable
 
 from django.db import models
+from django.utils import timezone
 
 from samspil.accounts.choices import AccountKind
-from samspil.core.db import JoinedText
+from samspil.core.db import STAND_IN_MOMENTS, JoinedText, Variable, precompiled_rows
 from samspil.organisations.choices import AGGREGATE_ROLES, BREAK_GLASS_ROLES, CASE_ROLES, COST_ROLES, StaffRole
 
 
@@ -163,16 +164,30 @@ def require(user, action: str, pathway):
 
     from samspil.access import scopes
     from samspil.access.access import PathwayAccess
+    from samspil.access.models import AccessGrant
     from samspil.pathways.models import Pathway
 
-    locked = (
-        Pathway.objects.visible_to(user, action)
-        # Only the pathway row: the rights read the subject's birth date through an outer join to the citizen.
-        .select_for_update(of=("self",))
-        .filter(pk=pathway.pk)
-        .annotate(**scopes.pathway_rights(user))
-        .first()
+    def build(values):
+        return (
+            Pathway.objects.visible_to(user, action)
+            # Only the pathway row: the rights read the subject's birth date through an outer join to the citizen.
+            .select_for_update(of=("self",))
+            .filter(pk=values["pk"])
+            .annotate(**scopes.pathway_rights(user, at=values["now"]))
+            .order_by("pk")[:1]
+        )
+
+    # Compiled once per user, action and day, as `pathways.selectors.pathway_get`'s read (building the scope and the
+    # rights cost a write more than the database did). VIEW's scope reads the clock itself: built every time.
+    rows = precompiled_rows(
+        build,
+        key=("policy.require", action, user.pk, user.municipality_id, user.kind, user.is_active),
+        variables={
+            "pk": Variable(pathway.pk, -1, -2, Pathway._meta.pk),
+            "now": Variable(timezone.now(), *STAND_IN_MOMENTS, AccessGrant._meta.get_field("valid_until")),
+        },
     )
+    locked = rows[0] if rows else None
     if locked is not None:
         locked.access = PathwayAccess.from_row(locked)
         return locked

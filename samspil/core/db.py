@@ -1,6 +1,7 @@
 """Database helpers shared by the apps."""
 
 import copy
+import datetime
 import functools
 import threading
 from collections import OrderedDict
@@ -53,6 +54,13 @@ class Variable:
     def param(self, value, connection):
         return self.field.get_db_prep_value(value, connection, prepared=False)
 
+
+# Stand-ins for "now" in a kept query whose rules compare with the moment of the run (grants in force): far apart,
+# other days and hours, each with its own microsecond.
+STAND_IN_MOMENTS = (
+    datetime.datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=datetime.UTC),
+    datetime.datetime(1981, 7, 15, 13, 37, 0, 2, tzinfo=datetime.UTC),
+)
 
 _UNCACHED = object()
 PRECOMPILED_PER_CONNECTION = 256

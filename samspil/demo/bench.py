@@ -771,7 +771,14 @@ class Server:
         self.process.wait(timeout=60)
 
 
-def interleaved(port: int, floor: Page, pages: list[Page], *, rounds: int, warmup: int = 3) -> dict[str, list[float]]:
+# Rounds asked before measuring: enough that each gunicorn worker has served every page once (a worker compiles its
+# kept queries and, with the local-memory cache, keeps its own page bodies), as in a server that has been running.
+WARMUP_ROUNDS = 8
+
+
+def interleaved(
+    port: int, floor: Page, pages: list[Page], *, rounds: int, warmup: int = WARMUP_ROUNDS
+) -> dict[str, list[float]]:
     """One client, round-robin over [floor, page 1, floor, page 2, …]; `rounds` samples of each page and
     `rounds × len(pages)` of the floor. The first `warmup` rounds are not kept."""
     return interleaved_pairs(port, [(floor, page) for page in pages], rounds=rounds, warmup=warmup)
@@ -1029,7 +1036,7 @@ def measure_sizes(port: int, cookies: dict, small: dict, *, small_port: int, req
     with Server(small_port, database_url=small["url"]):
         # The large size's workers have served the page in the ratio table; the small size's are new: enough rounds
         # not kept for each of its workers to have served both pages (imports, templates, kept queries) first.
-        warmup = max(3, 2 * (os.cpu_count() or 2))
+        warmup = max(WARMUP_ROUNDS, 2 * (os.cpu_count() or 2))
         timings = interleaved_pairs(port, [large_pair, small_pair], rounds=requests, warmup=warmup)
 
     def rows(pair):

@@ -282,3 +282,43 @@ def test_a_prepared_statement_survives_a_migration_elsewhere_that_changes_a_colu
             assert [row[0] for row in prepared] == [select.replace("%s", "$1")]
         finally:
             migrating.execute("DROP TABLE samspil_test_prepared")
+
+
+@pytest.mark.parametrize("action", ["contribute", "manage", "view"])
+def test_a_services_locked_re_read_gives_the_built_answer_for_every_user_and_keeps_contribute_and_manage(
+    world, action
+):
+    """`policy.require` (a service's locked re-read) is kept like `pathway_get`: the same row or the same refusal
+    for every user, compiled once per user and action (VIEW's scope reads the clock: built every time)."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+    from django.http import Http404
+
+    from samspil.access import policy
+
+    f.AccessGrantFactory(pathway=world.pathway, user=world.outsider)
+    other = f.PathwayFactory(municipality=world.other_municipality)
+
+    def answer(user, pathway):
+        try:
+            with transaction.atomic():
+                row = policy.require(user, action, pathway)
+        except (Http404, PermissionDenied) as refused:
+            return type(refused).__name__
+        return row.pk, PathwayAccess.from_row(row)
+
+    users = [world.coordinator, world.colleague, world.jobworker, world.outsider, world.head, world.stranger]
+    first = {(user.pk, pathway.pk): answer(user, pathway) for user in users for pathway in (world.pathway, other)}
+    again = {(user.pk, pathway.pk): answer(user, pathway) for user in users for pathway in (world.pathway, other)}
+    assert first == again
+    assert first[(world.coordinator.pk, world.pathway.pk)][0] == world.pathway.pk
+    assert first[(world.coordinator.pk, other.pk)] == "Http404"
+    assert first[(world.outsider.pk, world.pathway.pk)] == (
+        "PermissionDenied" if action != "view" else first[(world.outsider.pk, world.pathway.pk)]
+    )
+    for (user_pk, pathway_pk), given in first.items():
+        if isinstance(given, tuple):  # allowed: the rights the built `pathway_get` row gives
+            user = next(user for user in users if user.pk == user_pk)
+            assert given[1] == PathwayAccess.from_row(built(user, Pathway.objects.get(pk=pathway_pk)))
+    kept = [entry for key, entry in kept_queries().items() if key[0] == "policy.require"]
+    assert kept and all((entry[1] is db._UNCACHED) == (action == "view") for entry in kept)
