@@ -285,9 +285,7 @@ def test_a_prepared_statement_survives_a_migration_elsewhere_that_changes_a_colu
 
 
 @pytest.mark.parametrize("action", ["contribute", "manage", "view"])
-def test_a_services_locked_re_read_gives_the_built_answer_for_every_user_and_keeps_contribute_and_manage(
-    world, action
-):
+def test_a_services_locked_re_read_gives_the_built_answer_for_every_user_and_keeps_contribute_and_manage(world, action):
     """`policy.require` (a service's locked re-read) is kept like `pathway_get`: the same row or the same refusal
     for every user, compiled once per user and action (VIEW's scope reads the clock: built every time)."""
     from django.core.exceptions import PermissionDenied
