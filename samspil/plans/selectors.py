@@ -391,8 +391,9 @@ def plan_page_variant(access) -> tuple:
     return (access.may_contribute, access.is_coordinator, access.shows_internal_notes)
 
 
-def plan_page(*, actor, pathway: Pathway) -> PlanPage:
-    """Everything on the plan page in a constant number of queries.
+def plan_page(*, actor, pathway: Pathway, goals: bool = True) -> PlanPage:
+    """Everything on the plan page in a constant number of queries; with `goals=False` all but the goals (what a
+    posted form needs for its choices, whatever the plan's size).
 
     Changing the plan is for the coordinator and covered team places while the pathway is open; internal notes of
     follow-ups are shown to them only (not to a grant or break-glass reader), as in the PDF's case-file edition.
@@ -410,7 +411,7 @@ def plan_page(*, actor, pathway: Pathway) -> PlanPage:
         findings = findings_split(plan.findings_joined)
     elif can_contribute:
         findings = pathway_findings(pathway)
-    goals = _page_goals(plan, team, findings) if plan.pk else []
+    goals = _page_goals(plan, team, findings) if plan.pk and goals else []
     citizens = subject_citizens(pathway)
     is_family = not pathway.citizen_id
     whole = _("The whole family") if is_family else pathway.subject_name
