@@ -30,6 +30,14 @@ PASSWORD = "test-password-123"
 # --- CPR numbers and ages ----------------------------------------------------------------------------------
 
 
+def as_committed() -> None:
+    """What the test wrote counts as committed: the test's own transaction never commits, and what a transaction
+    that changed a pathway reads of it is not kept (it could still be rolled back)."""
+    from django.db import connection
+
+    getattr(connection, "samspil_changed_pathways", set()).clear()
+
+
 def years_ago(years: int, *, days: int = 0) -> datetime.date:
     """The date `years` whole years (and `days` more days) before today; 29 February falls back to the 28th."""
     today = timezone.localdate()

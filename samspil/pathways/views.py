@@ -615,7 +615,7 @@ class MyPathwaysView(StaffRequiredMixin, View):
             page_size=settings.SAMSPIL_PAGE_SIZE,
             as_rows=True,
         )
-        tasks = worklist.worklist_totals_kept(actor=request.user) if policy.can_do_case_work(request.user) else None
+        tasks = worklist.worklist_totals(actor=request.user) if policy.can_do_case_work(request.user) else None
         return render(
             request,
             "pathways/mine.html",

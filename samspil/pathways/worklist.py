@@ -1,37 +1,31 @@
 """The coordinator's worklist: what needs doing across the pathways they coordinate.
 
-Overdue agreements, meetings to hold and to record, status meetings due by the programme's cadence, and plans
-not revised for a while. Every count comes from a bounded number of aggregate queries, whatever the caseload.
+Overdue agreements, meetings to hold and to record, status meetings due by the programme's cadence, plans not
+revised for a while and transitions at 18 to prepare. Each pathway is judged in Python at the request's moment from
+facts kept under its content generation (`_facts_of`), so a view reads a bounded number of queries, whatever the
+caseload, and only the pathways whose content changed are read again.
 """
 
 import base64
 import binascii
+import bisect
 import datetime
 import logging
 import uuid
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
-    DateField,
     DateTimeField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
-    F,
     IntegerField,
     Max,
     OuterRef,
-    Q,
     Subquery,
-    Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Cast, Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncDate
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from samspil.access import policy
@@ -179,19 +173,21 @@ class Worklist:
     next_cursor: str | None = None  # the next page of rows (`worklist_page`), None on the last
 
 
-# --- the rules in SQL: each is judged in the database, so no pathway is loaded to count or choose rows ----------
+# --- the facts each pathway is judged from, kept under its content generation ------------------------------------
 #
-# Each rule below is the SQL form of the Python rule that `_pathway_tasks` applies to the rows a page shows
-# (`next_status_meeting_due`, `transition_due`, the stale plan); tests hold the two to the same answers. *Mine
-# forløb*'s figures are one aggregate query (`worklist_totals`); the worklist page reads one row of judged facts
-# per coordinated pathway and orders, cuts and sums those in Python (`worklist_page`).
+# The rules are judged in Python at the request's own moment (`_judged`), from facts of each pathway that change only
+# when the pathway's content does or the day does: `Pathway.content_generation` moves on in the writer's own
+# transaction for every change-logged row of the pathway (an agreement, a meeting, a saved plan version, the pathway
+# itself) and of what it shows (its programme's cadence and ages, its citizen's birth date), and the overdue count is
+# read for one day. Each user's facts are kept in one cache entry (`_facts_of`): a view reads the active pathways the
+# user coordinates with their generations (one query, compiled once per user), the entry, and afresh only the facts
+# of the pathways whose generation moved on (`_fresh_facts`). The worklist and *Mine forløb*'s figures both read
+# them, so a change shows at once and a meeting that begins shows as to record at the minute it begins.
 
 
 @dataclass(frozen=True)
 class _Moment:
-    """The moment the rules are judged at, and every day and time the SQL rules compare with, worked out here once
-    so that each is a parameter of the query as it is (the query is compiled once per user and day:
-    `core.db.precompiled_rows`; a value derived inside the query's build would not be)."""
+    """The moment the rules are judged at, and every day and time they compare with, worked out once per view."""
 
     today: datetime.date
     now: datetime.datetime
@@ -199,7 +195,6 @@ class _Moment:
     due_soon_before: datetime.date  # a status meeting due before this day is shown
     stale_before: datetime.datetime  # a plan revised before this is old
     stale_opened_before: datetime.date  # a pathway without a revision, opened before this day, has an old plan
-    born_by: datetime.date  # the latest birth date whose transition warning has begun
 
     @classmethod
     def current(cls) -> "_Moment":
@@ -209,7 +204,7 @@ class _Moment:
     def at(cls, now: datetime.datetime) -> "_Moment":
         today = timezone.localdate(now)
         stale_before = now - datetime.timedelta(days=settings.SAMSPIL_PLAN_REVISION_DAYS)
-        stale_day = timezone.localtime(stale_before).date()
+        stale_day = timezone.localdate(stale_before)
         # A pathway without a revision counts from the start of its opening day (Copenhagen): opened on the day of
         # `stale_before` is old too when that day began before it.
         if _start_of(stale_day) < stale_before:
@@ -221,69 +216,84 @@ class _Moment:
             due_soon_before=today + datetime.timedelta(days=DUE_SOON_DAYS + 1),
             stale_before=stale_before,
             stale_opened_before=stale_day,
-            born_by=_latest_birth_date_warned(today),
         )
-
-    def start_of(self, day: datetime.date) -> datetime.datetime:
-        return _start_of(day)
-
-    def variables(self) -> dict[str, Variable]:
-        """Each value as a variable of a precompiled query, with stand-ins far from any real moment and apart from
-        each other (see `core.db.precompiled_rows`)."""
-        date, moment = Pathway._meta.get_field("opened_on"), Pathway._meta.get_field("created_at")
-        utc = datetime.UTC
-        stand_ins = {
-            "today": (datetime.date(1901, 1, 2), datetime.date(1951, 6, 3), date),
-            "now": (datetime.datetime(1902, 2, 3, 4, 5, tzinfo=utc), datetime.datetime(1952, 7, 4, 6, 7, tzinfo=utc)),
-            "upcoming_until": (
-                datetime.datetime(1903, 3, 4, 5, 6, tzinfo=utc),
-                datetime.datetime(1953, 8, 5, 7, 8, tzinfo=utc),
-            ),
-            "due_soon_before": (datetime.date(1904, 4, 5), datetime.date(1954, 9, 6), date),
-            "stale_before": (
-                datetime.datetime(1905, 5, 6, 7, 8, tzinfo=utc),
-                datetime.datetime(1955, 10, 7, 8, 9, tzinfo=utc),
-            ),
-            "stale_opened_before": (datetime.date(1906, 6, 7), datetime.date(1956, 11, 8), date),
-            "born_by": (datetime.date(1907, 7, 8), datetime.date(1957, 12, 9), date),
-        }
-        return {
-            name: Variable(getattr(self, name), first, second, *(rest or (moment,)))
-            for name, (first, second, *rest) in stand_ins.items()
-        }
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _latest_birth_date_warned(today: datetime.date) -> datetime.date:
-    """The latest birth date whose transition warning has begun by `today` (`transition_warning_from` only grows
-    with the birth date, so every earlier birth date is warned too)."""
-    born = months_before(today, -TRANSITION_WARNING_MONTHS)
-    born = born.replace(year=born.year - ADULT_AGE, day=min(born.day, 28) if born.month == 2 else born.day)
-    day = datetime.timedelta(days=1)
-    while transition_warning_from(born) > today:
-        born -= day
-    while transition_warning_from(born + day) <= today:
-        born += day
-    return born
+class _Facts(NamedTuple):
+    """What the rules read of one pathway: its content as of its generation, and the overdue count of one day.
+    What does not depend on the moment is worked out when the facts are read, by the rules' own functions."""
+
+    opened_on: datetime.date
+    n_overdue: int  # open agreements due before the day the facts were read on
+    planned: tuple  # the start of every planned meeting, soonest first
+    plan_revised_at: datetime.datetime | None  # the last saved plan version
+    status_due_on: datetime.date | None  # the next status meeting's day (`next_status_meeting_due`)
+    transition: tuple | None  # (the first day of the warning, the 18th birthday) when `transition_due` can warn
+
+
+class _Row(NamedTuple):
+    """One pathway judged at a moment (`_judged`): the counts, and what is due."""
+
+    pk: int
+    public_id: uuid.UUID
+    opened_on: datetime.date
+    n_overdue: int
+    n_to_record: int  # planned meetings that have begun: their minutes are to write
+    n_to_hold: int  # planned meetings within `UPCOMING_DAYS`
+    status_due_on: datetime.date | None  # the next status meeting, when due within `DUE_SOON_DAYS` or overdue
+    is_status_overdue: bool
+    is_stale: bool  # the plan has not been revised for `SAMSPIL_PLAN_REVISION_DAYS`
+    transition_on: datetime.date | None  # the 18th birthday whose transition meeting is to be planned
+    plan_revised_at: datetime.datetime | None
+
+
+def _judged(pk: int, public_id: uuid.UUID, facts: _Facts, moment: _Moment) -> _Row:
+    """The rules for one pathway at `moment`: the one place they are judged (the page's rows, its figures and *Mine
+    forløb*'s figures all read these). A few steps per pathway: the page judges every pathway the user coordinates."""
+    planned = facts.planned
+    begun = bisect.bisect_right(planned, moment.now) if planned else 0  # started at or before now
+    ahead = bisect.bisect_left(planned, moment.upcoming_until) - begun if planned else 0
+    due = facts.status_due_on
+    if due is not None and due >= moment.due_soon_before:
+        due = None
+    revised = facts.plan_revised_at
+    transition = facts.transition
+    return _Row(
+        pk,
+        public_id,
+        facts.opened_on,
+        facts.n_overdue,
+        begun,
+        ahead,
+        due,
+        due is not None and due < moment.today,
+        revised < moment.stale_before if revised else facts.opened_on < moment.stale_opened_before,
+        transition[1] if transition is not None and moment.today >= transition[0] else None,
+        revised,
+    )
 
 
 def _per_pathway_count(queryset):
     """COUNT(*) of `queryset` rows of the outer pathway, as a scalar subquery (0 when there are none).
 
     COUNT(*), not of the id: the rows are then counted in an index that holds the filter's columns (an agreement's
-    (pathway, status, due_on)) without reading the table, which halved the worklist's counting of overdue
-    agreements (202 pathways: ~2.6 → ~1.4 ms on the bench data)."""
+    (pathway, status, due_on)) without reading the table."""
     counted = queryset.filter(pathway=OuterRef("pk")).order_by().values("pathway").annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _rules_queryset(actor, moment: _Moment):
-    """The actor's active coordinated pathways, each with what the rules need, as columns of one query."""
+FRESH_FACTS_BATCH = 500  # pathways per query when many are read afresh (the first view of the day)
+
+
+def _fresh_facts(ids: list[int], today: datetime.date) -> dict[int, _Facts]:
+    """The facts of the pathways `ids`, read now: two queries per `FRESH_FACTS_BATCH` pathways."""
     from samspil.meetings.choices import CADENCE_TYPES, MeetingStatus, MeetingType
     from samspil.meetings.models import Meeting
+    from samspil.meetings.selectors import next_status_meeting_due
     from samspil.plans.models import PlanRevision
 
     last_held = (
@@ -305,125 +315,50 @@ def _rules_queryset(actor, moment: _Moment):
         meeting_type=MeetingType.TRANSITION_18,
         status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD],
     )
-    planned = planned_meetings_before(moment.upcoming_until)
-    born = "citizen__birth_date"
-    # The 18th birthday and the opening day as comparable numbers (yyyymmdd); 29 February comes of age on 1 March
-    # (`eighteenth_birthday`: 18 years after a leap year is never one).
-    birthday_key = (ExtractYear(born) + ADULT_AGE) * 10000 + Case(
-        When(**{f"{born}__month": 2, f"{born}__day": 29}, then=Value(301)),
-        default=ExtractMonth(born) * 100 + ExtractDay(born),
-    )
-    day = Value(datetime.timedelta(days=1), output_field=DurationField())
-    cadence = ExpressionWrapper(F("programme__status_meeting_cadence_days"), output_field=IntegerField())
-    return active_pathways(actor, policy.MANAGE).annotate(
-        last_cadence_meeting=Subquery(last_held, output_field=DateTimeField()),
-        plan_revised_at=Subquery(last_revision, output_field=DateTimeField()),
-        has_transition_meeting=Exists(transition_meeting),
-        n_overdue=_per_pathway_count(overdue_agreements(moment.today)),
-        n_to_record=_per_pathway_count(planned.filter(starts_at__lte=moment.now)),
-        n_to_hold=_per_pathway_count(planned.filter(starts_at__gt=moment.now)),
-        cadence_base=Coalesce(
-            TruncDate("last_cadence_meeting", tzinfo=timezone.get_current_timezone()), F("opened_on")
-        ),
-        # The day the next status meeting is due (a date plus days is a timestamp in the database: cast back).
-        status_due_at=Cast(
-            ExpressionWrapper(
-                F("cadence_base") + ExpressionWrapper(cadence * day, output_field=DurationField()),
-                output_field=DateTimeField(),
-            ),
-            output_field=DateField(),
-        ),
-        birthday_key=ExpressionWrapper(birthday_key, output_field=IntegerField()),
-        opened_key=ExpressionWrapper(
-            ExtractYear("opened_on") * 10000 + ExtractMonth("opened_on") * 100 + ExtractDay("opened_on"),
-            output_field=IntegerField(),
-        ),
-    )
-
-
-def _rules(moment: _Moment) -> dict[str, Q]:
-    """Each rule as a condition on `_rules_queryset`."""
-    has_cadence = Q(programme__status_meeting_cadence_days__gt=0)
-
-    def due_before(day: datetime.date) -> Q:  # the next status meeting is due before `day`
-        return has_cadence & Q(status_due_at__lt=day)
-
-    return {
-        "overdue": Q(n_overdue__gt=0),
-        "to_record": Q(n_to_record__gt=0),
-        "to_hold": Q(n_to_hold__gt=0),
-        "status_due": due_before(moment.due_soon_before),
-        "status_overdue": due_before(moment.today),
-        "stale": Q(plan_revised_at__lt=moment.stale_before)
-        | Q(plan_revised_at__isnull=True, opened_on__lt=moment.stale_opened_before),
-        "transition": Q(
-            citizen__isnull=False,
-            programme__min_age__lt=ADULT_AGE,
-            has_transition_meeting=False,
-            citizen__birth_date__lte=moment.born_by,
-            birthday_key__gte=F("opened_key"),
-        ),
-    }
-
-
-# The rules a row's urgency and the page's figures read, each judged once per pathway in the facts query.
-_JUDGED = ("status_due", "status_overdue", "stale", "transition")
-_FACTS = (
-    "pk",
-    "opened_on",
-    "public_id",
-    "n_overdue",
-    "n_to_record",
-    "n_to_hold",
-    "last_cadence_meeting",
-    "plan_revised_at",
-    "has_transition_meeting",
-    *(f"is_{name}" for name in _JUDGED),
-)
-
-
-# The facts `_pathway_tasks` reads from a pathway, set on the page's pathways.
-_READ_BY_TASKS = ("n_overdue", "plan_revised_at", "last_cadence_meeting", "has_transition_meeting")
-
-
-def _facts_queryset(actor, moment: _Moment):
-    """One row of facts (`_FACTS`) per active pathway the actor coordinates: the counts, what `_pathway_tasks`
-    reads, and each of `_JUDGED`'s rules judged in SQL, as plain values, never model instances.
-
-    Each fact is a column of its own, so PostgreSQL runs each per-pathway subquery once or twice per row. Filtering,
-    ordering and window-counting on the rules in SQL wrote each subquery into the statement once per use (about 31
-    subplans for the worklist, planned on every request in ~1.6 ms and run in ~4.6 ms at 202 pathways); these
-    facts are planned and run in a fraction of that, and what is left (an urgency per row, a sort, six sums) is a
-    few steps of Python per pathway the actor coordinates."""
-    rules = _rules(moment)
-    judged = {
-        f"is_{name}": Case(When(rules[name], then=Value(True)), default=Value(False), output_field=BooleanField())
-        for name in _JUDGED
-    }
-    return _rules_queryset(actor, moment).annotate(**judged).order_by().values_list(*_FACTS, named=True)
-
-
-def _urgency(row) -> int | None:
-    """How urgent a pathway's tasks are: 0 something is late, 1 something is due soon, 2 only the plan is old;
-    None: nothing to do (a status meeting overdue is due too)."""
-    if row.n_overdue or row.n_to_record or row.is_status_overdue:
-        return 0
-    if row.n_to_hold or row.is_status_due or row.is_transition:
-        return 1
-    return 2 if row.is_stale else None
-
-
-def _figures(rows) -> dict:
-    """The worklist's figures (`TOTALS`) over the facts rows: the same as `_total_expressions` in SQL (a test holds
-    the two to the same figures)."""
-    return {
-        "overdue_agreements": sum(row.n_overdue for row in rows),
-        "meetings_to_record": sum(row.n_to_record for row in rows),
-        "meetings_to_hold": sum(row.n_to_hold for row in rows),
-        "status_meetings_due": sum(1 for row in rows if row.is_status_due),
-        "plans_stale": sum(1 for row in rows if row.is_stale),
-        "transitions_due": sum(1 for row in rows if row.is_transition),
-    }
+    facts = {}
+    for start in range(0, len(ids), FRESH_FACTS_BATCH):
+        batch = ids[start : start + FRESH_FACTS_BATCH]
+        planned: dict[int, list] = {}
+        meetings = Meeting.objects.filter(status=MeetingStatus.PLANNED, pathway_id__in=batch).order_by("starts_at")
+        for pathway_id, starts_at in meetings.values_list("pathway_id", "starts_at"):
+            planned.setdefault(pathway_id, []).append(starts_at)
+        rows = (
+            Pathway.objects.filter(pk__in=batch)
+            .annotate(
+                n_overdue=_per_pathway_count(overdue_agreements(today)),
+                last_cadence_meeting=Subquery(last_held, output_field=DateTimeField()),
+                plan_revised_at=Subquery(last_revision, output_field=DateTimeField()),
+                has_transition_meeting=Exists(transition_meeting),
+            )
+            .order_by()
+            .values_list(
+                "pk",
+                "opened_on",
+                "n_overdue",
+                "last_cadence_meeting",
+                "plan_revised_at",
+                "has_transition_meeting",
+                "programme__status_meeting_cadence_days",
+                "programme__min_age",
+                "citizen__birth_date",
+            )
+        )
+        for pk, opened_on, n_overdue, last_held_at, revised_at, has_transition, cadence, min_age, born in rows:
+            # The warning's last condition is the day: judged with no day after it, the rest decides alone.
+            birthday = transition_due(
+                born=born, opened_on=opened_on, min_age=min_age, has_meeting=has_transition, today=datetime.date.max
+            )
+            facts[pk] = _Facts(
+                opened_on=opened_on,
+                n_overdue=n_overdue,
+                planned=tuple(planned.get(pk, ())),
+                plan_revised_at=revised_at,
+                status_due_on=next_status_meeting_due(
+                    cadence_days=cadence, last_cadence_meeting=last_held_at, opened_on=opened_on
+                ),
+                transition=(transition_warning_from(born), birthday) if birthday else None,
+            )
+    return facts
 
 
 def _key(name: str, actor, *rest) -> tuple:
@@ -431,77 +366,83 @@ def _key(name: str, actor, *rest) -> tuple:
     return (name, actor.pk, actor.municipality_id, policy.is_municipal_staff(actor), *rest)
 
 
-def worklist_totals(*, actor, moment: _Moment | None = None) -> Worklist:
-    """The worklist's figures over every pathway the actor coordinates, in one aggregate query (no rows), compiled
-    once per user and day (`core.db.precompiled_rows`)."""
-    moment = moment or _Moment.current()
-
-    def build(values):
-        at = _Moment(**values)
-        return (
-            _rules_queryset(actor, at)
-            .order_by()
-            .values("municipality_id")  # one group: the actor's municipality
-            .annotate(**{name: Coalesce(total, 0) for name, total in _total_expressions(_rules(at)).items()})
-            .values(*TOTALS)
-        )
-
-    rows = precompiled_rows(build, key=_key("worklist_totals", actor), variables=moment.variables())
-    return Worklist(rows=[], **(rows[0] if rows else dict.fromkeys(TOTALS, 0)))
+def _coordinated(actor) -> list:
+    """(id, public id, content generation) of every active pathway the actor coordinates, compiled once per user
+    (`core.db.precompiled_rows`)."""
+    return precompiled_rows(
+        lambda values: (
+            active_pathways(actor, policy.MANAGE).order_by().values_list("pk", "public_id", "content_generation")
+        ),
+        key=_key("worklist_coordinated", actor),
+        variables={},
+    )
 
 
-# *Mine forløb* shows the figures on every view; it is the coordinator's start page. They are kept per user for
-# `TOTALS_TTL_SECONDS` with a generation token that a change in one of the user's pathways replaces
-# (`forget_worklist_totals`, after the commit): an agreement, a meeting, a saved plan version or the pathway itself,
-# as the figures count them. What else moves a figure is at most this old: a rule's time passing (a meeting that
-# has begun, a plan that grows old, at the minute), a changed membership, programme cadence or birth date. The
-# worklist page itself always counts afresh.
-TOTALS_TTL_SECONDS = 60
-GENERATION_TTL_SECONDS = 24 * 60 * 60  # longer than the figures live; a new token never matches an old entry
+FACTS_SECONDS = 24 * 60 * 60  # the entry is of one day; a day on, every pathway's facts are read again
 
 
-def _totals_keys(user_id: int) -> tuple[str, str]:
-    return f"samspil:worklist-totals:{user_id}", f"samspil:worklist-totals-generation:{user_id}"
+def _facts_key(actor) -> str:
+    from samspil.pathways.fragments import code_version
+
+    return f"samspil:worklist-facts:{actor.pk}:{code_version()}"
 
 
-def worklist_totals_kept(*, actor) -> Worklist:
-    """`worklist_totals`, kept (see above): one cache read when kept, else the query and one cache write. Kept with
-    the day and the generation it was counted in; another day or a replaced generation counts again."""
+def _facts_of(actor, coordinated: list, moment: _Moment) -> dict[int, _Facts]:
+    """The facts of the pathways `coordinated` (`_coordinated`'s rows): kept when their generation is the one kept
+    with them (and the public id, so that a database made again never matches), else read afresh and kept.
+
+    The generations were read before the facts, so a change committed in between leaves facts newer than their
+    generation, never older: the next view reads them again. Nothing a transaction that changed the pathway read is
+    kept (it may yet be rolled back). A cache that fails is logged, never raised: the facts are read as without it."""
     from django.core.cache import cache
 
-    totals_key, generation_key = _totals_keys(actor.pk)
-    today = timezone.localdate()
+    from samspil.audit.signals import changed_in_transaction
+
+    key = _facts_key(actor)
     try:
-        kept = cache.get_many([totals_key, generation_key])
-        generation = kept.get(generation_key)
-        if generation is None:  # never changed, or expired: start one (another request may have just begun one)
-            cache.add(generation_key, uuid.uuid4().hex, GENERATION_TTL_SECONDS)
-            generation = cache.get(generation_key)
-    except Exception:  # the cache is down: count, as without it
-        logger.warning("worklist figures: the cache could not be read", exc_info=True)
-        return worklist_totals(actor=actor)
-    if totals_key in kept and generation is not None and kept[totals_key][:2] == (today, generation):
-        return Worklist(rows=[], **kept[totals_key][2])
-    worklist = worklist_totals(actor=actor)
-    if generation is not None:
-        figures = {name: getattr(worklist, name) for name in TOTALS}
-        try:
-            cache.set(totals_key, (today, generation, figures), TOTALS_TTL_SECONDS)
-        except Exception:
-            logger.warning("worklist figures: the cache could not be written", exc_info=True)
-    return worklist
-
-
-def forget_worklist_totals(*user_ids) -> None:
-    """A new generation for each user: their kept figures count again on the next view. A cache that cannot be
-    written is logged, never raised: the change it follows is committed."""
-    from django.core.cache import cache
-
-    tokens = {_totals_keys(user_id)[1]: uuid.uuid4().hex for user_id in user_ids if user_id}
-    try:
-        cache.set_many(tokens, GENERATION_TTL_SECONDS)
+        kept = cache.get(key)
     except Exception:
-        logger.warning("worklist figures: the cache could not be written; they may be a minute old", exc_info=True)
+        logger.warning("worklist facts: the cache could not be read", exc_info=True)
+        kept = None
+    entries = kept[1] if kept and kept[0] == moment.today else {}
+    facts, missing = {}, []
+    for pk, public_id, generation in coordinated:
+        entry = entries.get(pk)
+        if entry is not None and entry[0] == public_id.int and entry[1] == generation:
+            facts[pk] = entry[2]
+        else:
+            missing.append(pk)
+    if not missing:
+        return facts
+    facts.update(_fresh_facts(missing, moment.today))
+    keep = {
+        pk: (public_id.int, generation, facts[pk])
+        for pk, public_id, generation in coordinated
+        if pk in facts and not changed_in_transaction(pk)
+    }
+    try:
+        cache.set(key, (moment.today, keep), FACTS_SECONDS)
+    except Exception:
+        logger.warning("worklist facts: the cache could not be written", exc_info=True)
+    return facts
+
+
+def _judged_rows(actor, moment: _Moment) -> list[_Row]:
+    """Every active pathway the actor coordinates, judged at `moment` (a pathway gone between the two reads is
+    left out)."""
+    coordinated = _coordinated(actor)
+    facts = _facts_of(actor, coordinated, moment)
+    return [_judged(pk, public_id, facts[pk], moment) for pk, public_id, _ in coordinated if pk in facts]
+
+
+def _urgency(row: _Row) -> int | None:
+    """How urgent a pathway's tasks are: 0 something is late, 1 something is due soon, 2 only the plan is old;
+    None: nothing to do (a status meeting overdue is due too)."""
+    if row.n_overdue or row.n_to_record or row.is_status_overdue:
+        return 0
+    if row.n_to_hold or row.status_due_on or row.transition_on:
+        return 1
+    return 2 if row.is_stale else None
 
 
 TOTALS = (
@@ -514,17 +455,21 @@ TOTALS = (
 )
 
 
-def _total_expressions(rules: dict[str, Q]) -> dict:
-    """The worklist's figures as aggregates over `_rules_queryset`'s rows (`TOTALS`). A sum over no rows is NULL;
-    each row's own counts are 0, never NULL."""
+def _figures(rows: list[_Row]) -> dict:
+    """The worklist's figures (`TOTALS`) over judged rows."""
     return {
-        "overdue_agreements": Sum("n_overdue"),
-        "meetings_to_record": Sum("n_to_record"),
-        "meetings_to_hold": Sum("n_to_hold"),
-        "status_meetings_due": Count("pk", filter=rules["status_due"]),
-        "plans_stale": Count("pk", filter=rules["stale"]),
-        "transitions_due": Count("pk", filter=rules["transition"]),
+        "overdue_agreements": sum(row.n_overdue for row in rows),
+        "meetings_to_record": sum(row.n_to_record for row in rows),
+        "meetings_to_hold": sum(row.n_to_hold for row in rows),
+        "status_meetings_due": sum(1 for row in rows if row.status_due_on),
+        "plans_stale": sum(1 for row in rows if row.is_stale),
+        "transitions_due": sum(1 for row in rows if row.transition_on),
     }
+
+
+def worklist_totals(*, actor, moment: _Moment | None = None) -> Worklist:
+    """The worklist's figures over every pathway the actor coordinates, judged now (*Mine forløb*)."""
+    return Worklist(rows=[], **_figures(_judged_rows(actor, moment or _Moment.current())))
 
 
 # --- the rows a page shows ----------------------------------------------------------------------------------
@@ -544,29 +489,18 @@ def _decode_cursor(cursor: str) -> tuple[int, datetime.date, uuid.UUID] | None:
         return None
 
 
-def _pathway_tasks(pathway: Pathway, meetings: list, moment: _Moment) -> PathwayTasks:
-    """The Python rules for one pathway read by `_rules_queryset`: what the worklist's row says."""
-    from samspil.meetings.selectors import next_status_meeting_due
-
-    tasks = PathwayTasks(pathway=pathway, overdue_agreements=pathway.n_overdue, plan_revised_at=pathway.plan_revised_at)
+def _pathway_tasks(pathway: Pathway, meetings: list, row: _Row, moment: _Moment) -> PathwayTasks:
+    """What the worklist's row says of a pathway judged as `row`, with its planned meetings of `moment`."""
+    tasks = PathwayTasks(
+        pathway=pathway,
+        overdue_agreements=row.n_overdue,
+        status_meeting_due=row.status_due_on,
+        plan_revised_at=row.plan_revised_at,
+        plan_stale=row.is_stale,
+        transition_18_on=row.transition_on,
+    )
     for meeting in meetings:
         (tasks.meetings_to_record if meeting.starts_at <= moment.now else tasks.meetings_to_hold).append(meeting)
-    due = next_status_meeting_due(
-        cadence_days=pathway.programme.status_meeting_cadence_days,
-        last_cadence_meeting=pathway.last_cadence_meeting,
-        opened_on=pathway.opened_on,
-    )
-    if due and due <= moment.today + datetime.timedelta(days=DUE_SOON_DAYS):
-        tasks.status_meeting_due = due
-    reference = pathway.plan_revised_at or moment.start_of(pathway.opened_on)
-    tasks.plan_stale = moment.now - reference > datetime.timedelta(days=settings.SAMSPIL_PLAN_REVISION_DAYS)
-    tasks.transition_18_on = transition_due(
-        born=pathway.citizen.birth_date if pathway.citizen_id else None,
-        opened_on=pathway.opened_on,
-        min_age=pathway.programme.min_age,
-        has_meeting=pathway.has_transition_meeting,
-        today=moment.today,
-    )
     return tasks
 
 
@@ -618,18 +552,14 @@ def worklist_page(*, actor, cursor: str = "", page_size: int | None = None) -> W
     something to do, the most urgent first (something late, then due soon, then only an old plan; within each the
     longest open first), by keyset pagination on (urgency, opened on, public id). `page_size=None`: every row.
 
-    Three queries whatever the caseload: the facts of every coordinated pathway (`_facts_queryset`, compiled once
-    per user and day by `core.db.precompiled_rows`), the page's pathways, and their planned meetings.
+    Every coordinated pathway is judged from its kept facts (`_judged_rows`); then two queries read the page's own
+    pathways and their planned meetings, whatever the caseload.
     """
     moment = _Moment.current()
     position = _decode_cursor(cursor) if cursor else None
-    facts = precompiled_rows(
-        lambda values: _facts_queryset(actor, _Moment(**values)),
-        key=_key("worklist_facts", actor),
-        variables=moment.variables(),
-    )
+    judged = _judged_rows(actor, moment)
     chosen = sorted(
-        (urgency, row.opened_on, row.public_id, row) for row in facts if (urgency := _urgency(row)) is not None
+        (urgency, row.opened_on, row.public_id, row) for row in judged if (urgency := _urgency(row)) is not None
     )
     if position is not None:
         chosen = [entry for entry in chosen if entry[:3] > position]
@@ -637,7 +567,7 @@ def worklist_page(*, actor, cursor: str = "", page_size: int | None = None) -> W
     if page_size is not None and len(chosen) > page_size:
         chosen = chosen[:page_size]
         next_cursor = _encode_cursor(*chosen[-1][:3])
-    worklist = Worklist(rows=[], **_figures(facts))
+    worklist = Worklist(rows=[], **_figures(judged))
     worklist.next_cursor = next_cursor
     if not chosen:
         return worklist
@@ -648,11 +578,8 @@ def worklist_page(*, actor, cursor: str = "", page_size: int | None = None) -> W
         meetings_of.setdefault(meeting.pathway_id, []).append(meeting)
     for *_, row in chosen:
         pathway = loaded.get(row.pk)
-        if pathway is None:  # gone between the two queries
-            continue
-        for name in _READ_BY_TASKS:
-            setattr(pathway, name, getattr(row, name))
-        worklist.rows.append(_pathway_tasks(pathway, meetings_of.get(pathway.pk, []), moment))
+        if pathway is not None:  # else gone between the queries
+            worklist.rows.append(_pathway_tasks(pathway, meetings_of.get(pathway.pk, []), row, moment))
     return worklist
 
 

@@ -28,12 +28,6 @@ def generation(pathway) -> int:
     return Pathway.objects.values_list("content_generation", flat=True).get(pk=pathway.pk)
 
 
-def as_committed():
-    """What the test wrote counts as committed: the test's own transaction never commits, and a page that a
-    transaction which changed the pathway renders is not kept (it could still be rolled back)."""
-    getattr(connection, "samspil_changed_pathways", set()).clear()
-
-
 def plan_url(pathway) -> str:
     return reverse("plans:plan", args=[pathway.public_id])
 
@@ -68,7 +62,7 @@ def plan(world):
         note="Vi ser på det igen",
         internal_note="FORTROLIGT: bekymring fra skolen",
     )
-    as_committed()
+    f.as_committed()
     return goal
 
 
@@ -104,7 +98,7 @@ def test_the_plan_page_is_rendered_once_per_change_and_shows_every_change_at_onc
     assert "Søge boligstøtte" in kept.content.decode()
 
     services.agreement_create(actor=world.coordinator, goal=plan, what="Ringe til udlejer", owner_kind="citizen")
-    as_committed()
+    f.as_committed()
     with CaptureQueriesContext(connection) as queries:
         changed = client.get(plan_url(world.pathway)).content.decode()
     assert goals_read(queries) > 0 and "Ringe til udlejer" in changed and "Søge boligstøtte" in changed
@@ -123,7 +117,7 @@ def test_a_page_rendered_by_a_transaction_that_changed_the_pathway_is_not_kept(c
 def test_each_viewers_rights_get_their_own_page(client, world, plan, coordinator_first):
     reader = f.make_staff(world.health, "caseworker")
     f.AccessGrantFactory(pathway=world.pathway, user=reader)
-    as_committed()
+    f.as_committed()
     coordinator, granted = Client(), Client()
     coordinator.force_login(world.coordinator)
     granted.force_login(reader)
@@ -136,7 +130,7 @@ def test_each_viewers_rights_get_their_own_page(client, world, plan, coordinator
 def test_a_kept_page_carries_each_sessions_own_csrf_token(world, plan):
     other = f.make_staff(world.children, "professional")
     f.TeamMemberFactory(pathway=world.pathway, user=other, department=world.children)
-    as_committed()
+    f.as_committed()
     first = Client(enforce_csrf_checks=True)
     first.force_login(world.colleague)
     assert first.get(plan_url(world.pathway)).status_code == 200
@@ -154,7 +148,7 @@ def test_a_kept_page_carries_each_sessions_own_csrf_token(world, plan):
         {"wishes-citizen_wishes": "Et hjem med have", "wishes-version": 1, "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
-    as_committed()
+    f.as_committed()
     assert "Et hjem med have" in second.get(plan_url(world.pathway)).content.decode()
 
 
@@ -164,7 +158,7 @@ def test_a_kept_page_follows_the_day(client, world, plan):
         services.agreement_create(
             actor=world.coordinator, goal=plan, what="Ringe til udlejer", owner_kind="citizen", due_on=evening.date()
         )
-        as_committed()
+        f.as_committed()
         client.force_login(world.coordinator)
         assert "Overskredet" not in client.get(plan_url(world.pathway)).content.decode()
         clock.shift(datetime.timedelta(minutes=20))  # past midnight: the agreement due yesterday is overdue
@@ -198,7 +192,7 @@ def test_the_overview_is_rendered_once_per_change_and_logs_the_same_citizens_eac
         coordinator=world.coordinator, lead_department=world.children, programme=world.programme, citizen=child
     )
     f.GuardianshipFactory(child=child, guardian=guardian)
-    as_committed()
+    f.as_committed()
     client.force_login(world.coordinator)
     first = client.get(overview_url(pathway))
     with CaptureQueriesContext(connection) as queries:
@@ -214,7 +208,7 @@ def test_the_overview_is_rendered_once_per_change_and_logs_the_same_citizens_eac
     # The custody holder's name changes in the citizen's own record: the child's overview shows it at once.
     guardian.first_name = "Zuvakeb"
     guardian.save()
-    as_committed()
+    f.as_committed()
     assert "Zuvakeb" in client.get(overview_url(pathway)).content.decode()
 
 
@@ -228,7 +222,7 @@ def test_a_kept_overview_shows_each_viewer_their_own_unread_messages(client, wor
         author_person=world.citizen,
         body="Jeg kan ikke komme i morgen",
     )
-    as_committed()
+    f.as_committed()
     colleague = Client()
     colleague.force_login(world.colleague)
     client.force_login(world.coordinator)
