@@ -205,7 +205,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 # Every cache key starts with this: two deployments that share a Redis database (a test and a production site, two
 # municipalities' sites) never read each other's entries. Without it, one would show the other's kept worklist
-# figures for the user of the same id, count the other's failed log-ins, and find the other's sessions (refused
+# facts and page bodies, count the other's failed log-ins, and find the other's sessions (refused
 # only by the user's session hash). By default the database's name, which differs between deployments on one
 # database server.
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="") or str(DATABASES["default"]["NAME"])

@@ -525,7 +525,13 @@ def _seed_meetings(municipality) -> int:
     """
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [timezone.now(), municipality.pk])
-        return cursor.rowcount
+        made = cursor.rowcount
+        # Written around the change log: the pathways' content moved on all the same (kept pages and worklist facts).
+        cursor.execute(
+            "UPDATE pathways_pathway SET content_generation = content_generation + 1 WHERE municipality_id = %s",
+            [municipality.pk],
+        )
+        return made
 
 
 def _seed_assessment(bench_user: User, pathway: Pathway) -> bool:
@@ -1002,10 +1008,11 @@ def run_main(
                     for n, pathway in enumerate(seeded.write_pool)
                 ],
             }
-            _log(f"mixed load: {clients} clients, {seconds:.0f} s, then the floor")
+            _log(f"mixed load: {clients} clients, {seconds:.0f} s each: the floor, the mix, the floor again")
+            floors = [load_run(port, lambda rng: floor, clients=clients, seconds=seconds)]
             mixed = load_run(port, weighted_picker(mix), clients=clients, seconds=seconds)
-            floor_load = load_run(port, lambda rng: floor, clients=clients, seconds=seconds)
-            results["mixed"] = {"clients": clients, "seconds": seconds, "mixed": mixed, "floor": floor_load}
+            floors.append(load_run(port, lambda rng: floor, clients=clients, seconds=seconds))
+            results["mixed"] = mixed_results(mixed, floors, clients=clients, seconds=seconds)
     return results
 
 
@@ -1387,11 +1394,20 @@ def sizes_section(sizes: dict | None, large_pathways: int) -> str:
     )
 
 
+def mixed_results(mixed: dict, floors: list[dict], *, clients: int, seconds: float) -> dict:
+    """The mix against the faster of the floor's runs before and after it: a floor slowed by something else (the
+    database vacuuming after the writes, another process) would flatter the mix, so the goal is held to the harder
+    of the two."""
+    fastest = max(floors, key=lambda run: run["throughput"])
+    return {"clients": clients, "seconds": seconds, "mixed": mixed, "floor": fastest, "floors": floors}
+
+
 def mixed_result(mixed: dict | None) -> dict | None:
     if not mixed:
         return None
     share = ratio(mixed["mixed"]["throughput"], mixed["floor"]["throughput"]) if mixed["floor"]["throughput"] else 0
-    errors = sum(mixed["mixed"]["errors"].values()) + sum(mixed["floor"]["errors"].values())
+    floors = mixed.get("floors") or [mixed["floor"]]
+    errors = sum(mixed["mixed"]["errors"].values()) + sum(sum(run["errors"].values()) for run in floors)
     return {"share": share, "errors": errors, "met": share >= MIXED_GOAL and errors == 0}
 
 
@@ -1405,14 +1421,15 @@ def mixed_section(mixed: dict | None) -> str:
         f"{mixed['clients']} client threads for {mixed.get('seconds', mixed['mixed']['seconds']):.0f} s on the mix "
         "(40 % overview, "
         "30 % plan with 200 items, 20 % *Mine forløb*, 10 % adding an agreement by POST to a pool of the bench "
-        f"user's pathways), then {mixed['clients']} on the floor view as long. Throughput counts every answer until "
-        "the last request in flight ended.",
+        f"user's pathways), with {mixed['clients']} on the floor view as long before and after it; the share is of "
+        "the faster floor run. Throughput counts every answer until the last request in flight ended.",
         "",
         "| load | requests | req/s | errors |",
         "|---|---:|---:|---:|",
     ]
-    for name in ("mixed", "floor"):
-        part = mixed[name]
+    floors = mixed.get("floors") or [mixed["floor"]]
+    names = ["floor"] if len(floors) == 1 else ["floor, before", "floor, after"]
+    for name, part in [("mixed", mixed["mixed"]), *zip(names, floors, strict=True)]:
         errors = sum(part["errors"].values())
         lines.append(f"| {name} | {part['requests']:,} | {part['throughput']:.1f} | {errors} |")
     lines += ["", "| kind | requests | median ms | p95 ms |", "|---|---:|---:|---:|"]

@@ -8,6 +8,6 @@ class PathwaysConfig(AppConfig):
 
     def ready(self):
         from samspil.pathways import (
-            signals,  # noqa: F401  (seeds programmes for new municipalities; forgets kept worklist figures)
+            signals,  # noqa: F401  (seeds programmes for new municipalities)
             tasks,  # noqa: F401  (counts the menu's tasks at log-in)
         )

@@ -504,7 +504,8 @@ def _pathway_tasks(pathway: Pathway, meetings: list, row: _Row, moment: _Moment)
     return tasks
 
 
-# What a worklist row shows and logs of a pathway (`worklist_rows`, `_pathway_tasks`, `pathway_subject_reads`).
+# What a worklist row shows and logs of a pathway, and the task list reads of it (`worklist_rows`,
+# `pathway_subject_reads`, `tasks`).
 _PAGE_FIELDS = (
     "public_id",
     "opened_on",

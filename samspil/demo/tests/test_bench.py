@@ -293,6 +293,19 @@ def test_the_mixed_load_goal_needs_the_share_and_no_errors():
     assert "2 errors: {'Ny aftale': 2}" in bench.mixed_section(results["mixed"])
 
 
+def test_the_mixed_load_is_held_to_the_faster_floor_run():
+    """The floor runs before and after the mix; one slowed by something else must not flatter the mix."""
+    results = _results()
+    mixed, floor = results["mixed"]["mixed"], results["mixed"]["floor"]
+    slow = {**floor, "throughput": floor["throughput"] / 2, "errors": {"floor": 1}}
+    for order in ([slow, floor], [floor, slow]):
+        combined = bench.mixed_results(mixed, order, clients=16, seconds=60)
+        assert combined["floor"] is floor
+        assert bench.mixed_result(combined) == {"share": 0.4, "errors": 1, "met": False}
+        section = bench.mixed_section(combined)
+        assert "| floor, before |" in section and "| floor, after |" in section and "faster floor run" in section
+
+
 def test_growth_with_the_municipality_is_not_met():
     pages = _rows(**{bench.FIVE_PAGE: 2.5})
     sizes = bench.sizes_result({"pathways": 3500, "pages": _rows(**{bench.FIVE_PAGE: 2.0})}, pages)

@@ -13,6 +13,7 @@ from samspil.audit.models import AccessLogEntry
 from samspil.meetings.choices import MeetingStatus, MeetingType
 from samspil.meetings.models import Meeting
 from samspil.pathways import worklist
+from samspil.pathways.models import Pathway
 from samspil.plans.choices import AgreementStatus, GoalType, Horizon, LifeArea, OwnerKind
 from samspil.plans.models import Agreement, Goal, Plan, PlanRevision
 from tests import factories as f
@@ -223,9 +224,23 @@ def as_judged(rows) -> dict[int, dict]:
 def assert_rules_agree(actor) -> dict[int, dict]:
     """The worklist's rows, its figures on every page and *Mine forløb*'s figures are the reference's."""
     reference = reference_tasks(actor)
-    assert as_judged(worklist.worklist_counts(actor=actor).rows) == {
-        pk: judged for pk, judged in reference.items() if any(judged.values())
-    }
+    every = worklist.worklist_counts(actor=actor).rows
+    assert as_judged(every) == {pk: judged for pk, judged in reference.items() if any(judged.values())}
+    # The order is the urgency's (an overdue status meeting is late, one due soon is not), then the longest open.
+    today = timezone.localdate()
+
+    def urgency(j):
+        if j["overdue"] or j["to_record"] or (j["status_due"] and j["status_due"] < today):
+            return 0
+        return 1 if j["to_hold"] or j["status_due"] or j["transition"] else 2
+
+    places = dict(Pathway.objects.filter(pk__in=reference).values_list("pk", "opened_on"))
+    public_ids = dict(Pathway.objects.filter(pk__in=reference).values_list("pk", "public_id"))
+    expected = sorted(
+        (pk for pk, j in reference.items() if any(j.values())),
+        key=lambda pk: (urgency(reference[pk]), places[pk], public_ids[pk]),
+    )
+    assert [row.pathway.pk for row in every] == expected
     figures = {
         "overdue_agreements": sum(j["overdue"] for j in reference.values()),
         "meetings_to_record": sum(j["to_record"] for j in reference.values()),
@@ -344,17 +359,23 @@ def test_the_rules_judged_from_kept_facts_agree_with_the_rows(world, kind):
     moment = timezone.make_aware(moment_after(timezone.localdate(), kind))
     with time_machine.travel(moment, tick=False):
         varied_pathways(world, random.Random(moment.toordinal()))
-        for hours in (1, 5):
-            meeting(world, world.pathway, starts_in_days=hours / 24)
-        meeting(world, world.pathway, starts_in_days=worklist.UPCOMING_DAYS + 3 / 24)
+        # Exactly now (to record), exactly two weeks ahead (not yet to hold), and ones the clock passes below.
+        for days in (0, 1 / 24, 5 / 24, worklist.UPCOMING_DAYS, worklist.UPCOMING_DAYS + 3 / 24):
+            meeting(world, world.pathway, starts_in_days=days)
         f.as_committed()
         python = assert_rules_agree(world.coordinator)
     # The sample reaches both sides of the rules.
     assert any(j["transition"] for j in python.values()) and any(j["status_due"] for j in python.values())
     assert any(j["stale"] for j in python.values()) and not all(j["stale"] for j in python.values())
+    assert python[world.pathway.pk]["to_record"] == 1 and python[world.pathway.pk]["to_hold"] == 2
     for later in (datetime.timedelta(hours=6), datetime.timedelta(days=1, hours=2), datetime.timedelta(days=40)):
-        with time_machine.travel(moment + later, tick=False):
+        with (
+            time_machine.travel(moment + later, tick=False),
+            mock.patch.object(worklist, "_fresh_facts", wraps=worklist._fresh_facts) as read,
+        ):
             assert_rules_agree(world.coordinator)
+        same_day = timezone.localdate(moment + later) == timezone.localdate(moment)
+        assert (read.call_count == 0) is same_day  # the same day: judged from the facts kept at `moment`
 
 
 def test_the_worklist_page_shows_and_logs_one_page_the_most_urgent_first(world, client, monkeypatch):
@@ -492,13 +513,15 @@ def test_what_a_transaction_changed_is_not_kept_until_it_commits(world, client):
 
 def test_a_handover_shows_at_once_for_the_coordinator_before_and_after(world, client):
     overdue_agreement(world, world.pathway)
+    heir = f.make_staff(world.children)
+    f.as_committed()
     client.force_login(world.coordinator)
     assert mine_figures(client) == 1
-    heir = f.make_staff(world.children)
     client.force_login(heir)
     assert mine_figures(client) == 0
     world.pathway.coordinator = heir
     world.pathway.save()
+    f.as_committed()
     assert mine_figures(client) == 1
     client.force_login(world.coordinator)
     assert mine_figures(client) == 0
