@@ -202,6 +202,30 @@ def _prepared_cursor(connection):
 
 
 @functools.cache
+def _kept_query_class():
+    """psycopg's server-side query, with the parse of the query text kept. psycopg reads a query's placeholders again
+    on every run when the text is over 4 KB or has over 50 parameters (its cache is for short queries): the rights
+    query (~12 KB, ~95 parameters) cost ~0.3 ms of parsing on every page. A kept query's text is one of a bounded set
+    (`PRECOMPILED_PER_CONNECTION` per connection), so its parse is kept as psycopg keeps a short query's.
+    psycopg is pinned (requirements.txt): `_query2pg_nocache` and the attributes set here are its own."""
+    from psycopg._queries import PostgresQuery, _query2pg_nocache
+
+    parsed = functools.lru_cache(maxsize=PRECOMPILED_PER_CONNECTION)(_query2pg_nocache)
+
+    class KeptQuery(PostgresQuery):
+        __slots__ = ()
+
+        def convert(self, query, vars) -> None:
+            if vars is None or not isinstance(query, str | bytes):
+                return super().convert(query, vars)
+            query = self._ensure_bytes(query)
+            self.query, self._want_formats, self._order, self._parts = parsed(query, self._tx.encoding)
+            self.dump(vars)
+
+    return KeptQuery
+
+
+@functools.cache
 def _prepared_cursor_class():
     from django.db.backends.postgresql.base import ServerBindingCursor
     from psycopg.errors import FeatureNotSupported
@@ -209,6 +233,8 @@ def _prepared_cursor_class():
 
     class PreparedCursor(ServerBindingCursor):
         """Django's server-binding cursor, running every statement prepared (psycopg's `prepare=True`)."""
+
+        _query_cls = _kept_query_class()
 
         def execute(self, query, params=None, **kwargs):
             kwargs["prepare"] = True

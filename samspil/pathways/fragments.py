@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
 from samspil.audit.signals import changed_in_transaction
+from samspil.core.form_cache import stand_in
 
 _CODE_SUFFIXES = (".py", ".html", ".mo")
 
@@ -62,12 +63,6 @@ def _key(name: str, pathway, variant: tuple) -> str:
 class Part:
     html: SafeString
     remembered: object  # what `remember` took from the context the part was rendered with (None without)
-
-
-def stand_in(name: str) -> str:
-    """The mark a per-view value takes in a kept part: no saved text can contain it (forms refuse the null character),
-    and escaping leaves it as it is."""
-    return f"\x00{name}\x00"
 
 
 CSRF_STAND_IN = stand_in("csrf")

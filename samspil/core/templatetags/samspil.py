@@ -6,7 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose, AccessVia
-from samspil.core import form_cache
+from samspil.core import chrome, form_cache
 
 register = template.Library()
 
@@ -107,13 +107,6 @@ def _placeholder_rendering(form) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def main_menu(context):
-    """The main menu's items (`includes/mainmenu.html`), rendered once per page: the desktop bar and the mobile
-    drawer show the same list, so the second is the first's text. Rendered in a context layer of its own, as an
-    include is: the menu's `{% url … as name %}` must not overwrite the page's own variables."""
-    kept = context.render_context.get("_samspil_main_menu")
-    if kept is None:
-        with context.push():
-            kept = context.template.engine.get_template("includes/mainmenu.html").render(context)
-        context.render_context["_samspil_main_menu"] = kept
-    return kept
+def layout_chrome(context, part):
+    """The layout's header or footer (base.html), kept per viewer state (`core.chrome`)."""
+    return chrome.chrome(context, part)
