@@ -40,9 +40,7 @@ def stand_in(name: str) -> str:
 
 def unbound_form(build, *, key: tuple) -> RenderedForm:
     """The fields of the unbound form `build()` makes, rendered on the first call for `key` (+ language and day)."""
-    return RenderedForm(
-        rendered_once(key, lambda: render_to_string("includes/form_fields.html", {"form": build()}))
-    )
+    return RenderedForm(rendered_once(key, lambda: render_to_string("includes/form_fields.html", {"form": build()})))
 
 
 def rendered_once(key: tuple, render) -> str:

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django import template
@@ -8,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
+from samspil.core.dates import short_date
 from samspil.core.templatetags.samspil import status_badge
 
 register = template.Library()
@@ -22,12 +24,9 @@ def mine_rows(rows, coordinator_role: str, member_role: str):
     spent most of its time in the template engine. Every value is escaped.
     """
     roles = {True: escape(coordinator_role), False: escape(member_role)}
-    dates: dict = {}
     lines = []
     for row in rows:
-        opened = dates.get(row.opened_on)
-        if opened is None:
-            opened = dates[row.opened_on] = formats.date_format(row.opened_on, "SHORT_DATE_FORMAT")
+        opened = short_date(row.opened_on)
         lines.append(
             f'<tr><td><a href="{escape(row.url)}">{escape(row.name)}</a></td><td>{escape(row.programme)}</td>'
             f'<td><span class="badge {status_badge(row.status)}">{escape(row.status_label)}</span></td>'
@@ -77,6 +76,8 @@ def worklist_rows(rows):
         return escape(found)
 
     def day(value, format_name: str = "SHORT_DATE_FORMAT") -> str:
+        if format_name == "SHORT_DATE_FORMAT" and not isinstance(value, datetime.datetime):
+            return escape(short_date(value))
         return escape(formats.date_format(template_localtime(value), format_name))
 
     lines = []

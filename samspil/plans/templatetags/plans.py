@@ -10,6 +10,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from samspil.core.dates import short_date
 from samspil.plans.choices import AgreementStatus
 
 register = template.Library()
@@ -95,7 +96,7 @@ def goal_card(goal, page, level: int, show_link: bool):
                 else ""
             )
             items.append(
-                f"<li><strong>{_short_date(follow_up.assessed_on)}: {escape(follow_up.result_label)}</strong> · "
+                f"<li><strong>{short_date(follow_up.assessed_on)}: {escape(follow_up.result_label)}</strong> · "
                 f"{escape(follow_up.assessed_by.get_full_name())}{note}{internal}</li>"
             )
         follow_ups = (
@@ -173,7 +174,7 @@ def goal_comments(goal, page, level: int) -> str:
             format_html(
                 "<li><strong>{}</strong> · {}<br>{}</li>",
                 who,
-                _short_date(timezone.localtime(comment.created_at).date()),
+                short_date(timezone.localtime(comment.created_at).date()),
                 linebreaksbr(comment.text),
             )
         )
@@ -211,8 +212,8 @@ def agreement_rows(agreements, whole_title: str):
         if agreement.is_overdue_on(today):
             status += texts["overdue"]
         if agreement.completed_on:
-            status += f'<br><span class="muted">{_short_date(agreement.completed_on)}</span>'
-        due = _short_date(agreement.due_on) if agreement.due_on else "–"
+            status += f'<br><span class="muted">{short_date(agreement.completed_on)}</span>'
+        due = short_date(agreement.due_on) if agreement.due_on else "–"
         rows.append(
             f'<tr id="aftale-{agreement.public_id}"><td>{what}</td><td>{escape(owner)}</td><td>{due}</td>'
             f"<td>{status}</td></tr>"
@@ -229,16 +230,6 @@ def _texts() -> dict:
         "overdue": format_html(' <span class="badge badge-error overdue">{}</span>', _("Overdue")),
         "follow_up": escape(_("Follow-up")),
     }
-
-
-def _short_date(value) -> str:
-    return _date_in(value, translation.get_language())
-
-
-@functools.lru_cache(maxsize=4096)
-def _date_in(value, language: str) -> str:
-    with translation.override(language):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
 # --- the citizen's edition (the portal) ------------------------------------------------------------------------
@@ -293,7 +284,7 @@ def citizen_goal_body(context, goal: dict, page, pathway) -> str:
             format_html(
                 "<li><strong>{}</strong> · {}<br>{}</li>",
                 _("Comment from %(name)s") % {"name": comment.person.full_name},
-                _short_date(timezone.localtime(comment.created_at).date()),
+                short_date(timezone.localtime(comment.created_at).date()),
                 linebreaksbr(comment.text),
             )
             for comment in comments
