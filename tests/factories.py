@@ -36,6 +36,7 @@ def as_committed() -> None:
     from django.db import connection
 
     getattr(connection, "samspil_changed_pathways", set()).clear()
+    connection.samspil_moved_pathways = {}  # the next change moves the pathway on again, as in a new transaction
 
 
 def years_ago(years: int, *, days: int = 0) -> datetime.date:

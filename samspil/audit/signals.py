@@ -18,11 +18,36 @@ def pathway_changed(pathway_id: int | None) -> None:
 
 def _move_on(which: Q, pathway_ids: list) -> None:
     if connection.in_atomic_block:
+        # Once per transaction is enough: a reader sees the new number only with the commit, and nothing read inside
+        # the transaction is kept (`changed_in_transaction`). A write of several rows (an agreement, its change-log
+        # row, the plan's version and its event) moved the row on three times before.
+        moved = _moved_in_transaction()
+        pathway_ids = [pk for pk in pathway_ids if pk not in moved]
+        if not pathway_ids:
+            return
+        which = Q(pk__in=pathway_ids)
         changed = _changed_pathways()
         changed.update(pathway_ids)
-        transaction.on_commit(lambda: changed.difference_update(pathway_ids))
+
+        def committed(ids=tuple(pathway_ids)):
+            changed.difference_update(ids)
+
+        transaction.on_commit(committed)
+        moved.update(dict.fromkeys(pathway_ids, committed))
     pathways = apps.get_model("pathways", "Pathway")._base_manager
     pathways.filter(which).update(content_generation=F("content_generation") + 1)
+
+
+def _moved_in_transaction() -> dict:
+    """The pathways whose number the open transaction has moved on, each with the commit callback registered with
+    the move. Django drops a callback when the savepoint or transaction it was registered in rolls back, and runs and
+    forgets it at the commit: a pathway whose callback is no longer waiting was moved on by a transaction that is
+    over (or by a savepoint that was rolled back, with the move), and is moved on again."""
+    waiting = {id(callback) for _, callback, _ in connection.run_on_commit}
+    kept = getattr(connection, "samspil_moved_pathways", {})
+    moved = {pk: callback for pk, callback in kept.items() if id(callback) in waiting}
+    connection.samspil_moved_pathways = moved
+    return moved
 
 
 def _shown_on_changed(instance: ChangeLogged) -> None:

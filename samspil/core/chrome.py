@@ -3,7 +3,8 @@ and the footer (the language form) of every page that extends base.html.
 
 Its HTML depends only on what `viewer_state` reads: who is logged in (their name, municipality and kind of account),
 the main menu's items (which the user's rights, open tasks and the page's section decide: `menu_items`) and the
-language. So it is rendered once per state and kept in the process (`form_cache.rendered_once`); what differs on
+language. So it is rendered once per state and kept in the process (`form_cache.CHROME`; the footer once per
+language); what differs on
 every page, the CSRF token and the page's path, is written in with stand-ins and put in place on every request.
 A page without a request (the 500 page) is rendered whole, without a token.
 """
@@ -20,7 +21,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from samspil.core.form_cache import rendered_once, stand_in
+from samspil.core.form_cache import CHROME, stand_in
 
 CSRF_STAND_IN = stand_in("csrf")
 PATH_STAND_IN = stand_in("path")
@@ -166,7 +167,8 @@ def viewer_state(context) -> ViewerState:
         citizen=user.is_citizen_account,
         name=user.get_full_name() or user.username,
         municipality=str(user.municipality) if user.municipality_id else "",
-        menu=menu_items(request.path if request is not None else "", user, context["nav"]),
+        # A context without the `samspil` context processor (a template rendered with a user but no request): no menu.
+        menu=menu_items(request.path if request is not None else "", user, nav) if (nav := context.get("nav")) else (),
         demo_mode=settings.DEMO_MODE,
     )
 
@@ -188,7 +190,8 @@ def _render(part: str, state: ViewerState, *, csrf_token: str, path: str) -> str
 
 def chrome(context, part: str) -> str:
     """The header or the footer (`part`) of the page being rendered in `context`."""
-    state = viewer_state(context)
+    # The footer shows nothing of the viewer but the demo mode: one rendering per language.
+    state = viewer_state(context) if part == "header" else ViewerState(demo_mode=settings.DEMO_MODE)
     request = context.get("request")
     if request is None:
         return mark_safe(_render(part, state, csrf_token=context.get("csrf_token", ""), path=""))
@@ -200,6 +203,7 @@ def chrome(context, part: str) -> str:
 
 
 def _kept(part: str, state: ViewerState) -> str:
-    return rendered_once(
-        ("chrome", part, state), lambda: _render(part, state, csrf_token=CSRF_STAND_IN, path=PATH_STAND_IN)
+    return CHROME.rendered(
+        ("chrome", part, state, get_script_prefix()),
+        lambda: _render(part, state, csrf_token=CSRF_STAND_IN, path=PATH_STAND_IN),
     )

@@ -13,12 +13,10 @@ from collections import OrderedDict
 from django.core.signals import setting_changed
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.autoreload import file_changed
 from django.utils.safestring import SafeString
 
-CACHE_SIZE = 2048
-
-_rendered: OrderedDict = OrderedDict()
-_lock = threading.Lock()
+CACHE_SIZE = 512
 
 
 class RenderedForm:
@@ -43,27 +41,46 @@ def unbound_form(build, *, key: tuple) -> RenderedForm:
     return RenderedForm(rendered_once(key, lambda: render_to_string("includes/form_fields.html", {"form": build()})))
 
 
-def rendered_once(key: tuple, render) -> str:
-    """The HTML `render()` makes, made on the first call for `key` (+ language and day) and kept in the process (the
-    last `CACHE_SIZE` keys). `key` must name everything the HTML depends on."""
-    full_key = (*key, translation.get_language(), timezone.localdate())
-    with _lock:
-        html = _rendered.get(full_key)
-        if html is not None:
-            _rendered.move_to_end(full_key)
-    if html is None:
-        html = render()
-        with _lock:
-            _rendered[full_key] = html
-            while len(_rendered) > CACHE_SIZE:
-                _rendered.popitem(last=False)
-    return html
+class KeptHtml:
+    """HTML kept in the process for a key (+ language and day), the last `size` keys."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._rendered: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def rendered(self, key: tuple, render) -> str:
+        """The HTML `render()` makes, made on the first call for `key`. `key` must name everything the HTML depends
+        on but the language and the day, which are added here."""
+        full_key = (*key, translation.get_language(), timezone.localdate())
+        with self._lock:
+            html = self._rendered.get(full_key)
+            if html is not None:
+                self._rendered.move_to_end(full_key)
+        if html is None:
+            html = render()
+            with self._lock:
+                self._rendered[full_key] = html
+                while len(self._rendered) > self.size:
+                    self._rendered.popitem(last=False)
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rendered.clear()
+
+
+FORMS = KeptHtml(CACHE_SIZE)  # the empty forms
+CHROME = KeptHtml(2048)  # the layout's header and footer (`core.chrome`): about 10 KB each, 20 MB at the most
+rendered_once = FORMS.rendered
 
 
 def clear() -> None:
-    with _lock:
-        _rendered.clear()
+    FORMS.clear()
+    CHROME.clear()
 
 
-# A setting may change what is rendered (the languages, the templates' options): render again.
+# A setting may change what is rendered (the languages, the templates' options): render again. So may a template or
+# a translation edited under `runserver`, which reloads them without a new process.
 setting_changed.connect(lambda **kwargs: clear(), weak=False)
+file_changed.connect(lambda **kwargs: clear(), weak=False)

@@ -67,11 +67,13 @@ def plan(world):
 
 
 def test_every_change_of_a_pathway_moves_its_generation_on_and_no_save_writes_back_an_old_one(world):
+    f.as_committed()  # the world was made in this (the test's) transaction: what follows is a new one
     read_before = Pathway.objects.get(pk=world.pathway.pk)
     start = read_before.content_generation
     services.plan_update_wishes(actor=world.coordinator, pathway=world.pathway, wishes="Et hjem", expected_version=1)
     after_change = generation(world.pathway)
-    assert after_change > start
+    assert after_change == start + 1  # the plan, its version and its event: one move in one transaction
+    f.as_committed()
     event_record(
         actor=world.coordinator,
         code="pathway.status_changed",
@@ -79,6 +81,7 @@ def test_every_change_of_a_pathway_moves_its_generation_on_and_no_save_writes_ba
         pathway=world.pathway,
     )
     assert generation(world.pathway) == after_change + 1
+    f.as_committed()
     # A pathway read before those changes and saved now keeps the database's number (and moves it on: it changed).
     read_before.referral_reason = "Ny henvisningsgrund"
     read_before.save()
@@ -86,6 +89,43 @@ def test_every_change_of_a_pathway_moves_its_generation_on_and_no_save_writes_ba
     read_before.refresh_from_db()
     read_before.save(update_fields=["referral_reason", "content_generation"])  # asked to: still not written
     assert generation(world.pathway) == after_change + 2
+
+
+def test_a_transaction_moves_a_pathway_on_once_and_again_after_a_rolled_back_savepoint(world):
+    from django.db import transaction
+
+    f.as_committed()
+    start, mid = generation(world.pathway), world.pathway.municipality_id
+    with transaction.atomic():
+        services.plan_update_wishes(
+            actor=world.coordinator, pathway=world.pathway, wishes="Et hjem", expected_version=1
+        )
+        event_record(actor=world.coordinator, code="pathway.status_changed", municipality_id=mid, pathway=world.pathway)
+        assert generation(world.pathway) == start + 1
+        try:
+            with transaction.atomic():
+                event_record(
+                    actor=world.coordinator, code="pathway.status_changed", municipality_id=mid, pathway=world.pathway
+                )
+                assert generation(world.pathway) == start + 1
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert generation(world.pathway) == start + 1
+    f.as_committed()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # the move is made inside a savepoint that is rolled back
+                event_record(
+                    actor=world.coordinator, code="pathway.status_changed", municipality_id=mid, pathway=world.pathway
+                )
+                assert generation(world.pathway) == start + 2
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        assert generation(world.pathway) == start + 1
+        event_record(actor=world.coordinator, code="pathway.status_changed", municipality_id=mid, pathway=world.pathway)
+        assert generation(world.pathway) == start + 2  # moved on again: the rolled-back move does not count
 
 
 def test_the_plan_page_is_rendered_once_per_change_and_shows_every_change_at_once(client, world, plan):
@@ -249,6 +289,7 @@ def test_a_plan_form_saved_through_htmx_answers_with_the_plan_as_saved(client, w
 def test_a_change_of_what_a_pathway_shows_from_outside_it_moves_it_on(world, what):
     contact = f.TeamMemberFactory(pathway=world.pathway, external=True).external_contact
     other = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children)
+    f.as_committed()
     before = generation(world.pathway), generation(other)
     if what == "programme":
         world.programme.name = "Nyt navn"
