@@ -1786,4 +1786,18 @@ forløb 9 queries, p95 54 ms; Arbejdsliste 8 / 93 ms; Forløbsoverblik 10 / 35 m
   goal to the faster run. By kind, each alone under 16 clients (12 s each, against a floor of ~550 req/s): the
   overview ~3×, the plan ~2.5×, *Mine forløb* ~4.6×, saving an agreement ~8–10× — about 3.8× for the mix, the 25 %
   measured; 35 % needs ~2.9×.
+- 06.12.2026, a fifth session (a new machine: Intel Xeon 2.8 GHz, 2 cores; floor 4.5–5.5 ms, and its throughput
+  under load 380–515 req/s from one minute to the next). Measured by process (CPU time per request under 16
+  clients): the Python of the gunicorn workers was three quarters of every page, and the layout's header, menu and
+  footer about 2 ms of each page in the template engine (the layout page 5.1 ms against a 2.9 ms floor). The chrome
+  is now rendered once per viewer state and kept (`core.chrome`); the menu is built in Python; the long kept
+  queries' parse is kept (`core.db._kept_query_class`); days in the long lists are written once per day
+  (`core.dates`); a transaction moves a pathway's content generation on once (a saved agreement wrote the pathway
+  row three times, two of them not HOT: 13 indexes). Two runs without the access log: 15:26 (after the chrome) the
+  layout 1.33×, the overview 1.92×, the plan 1.82×, the mixed load 23 % (98 req/s against a floor of 433); 15:38
+  the layout 1.17×, the overview 2.02×, the plan 1.69×, *Mine forløb* 3.49×, the worklist 3.30×, the mixed load
+  22 % (114.6 against 513 and 384 req/s). Each kind alone right after (15 s each): the floor 447 and 426 req/s,
+  the mix 134.6 (30–32 %), the mix without its writes 155.7, *Mine forløb* 4.6×, saving an agreement 8.6×: the
+  writes, a tenth of the requests, are over a quarter of the mix's cost, and the floor's own swing from run to
+  run (±15 %) is as large as the distance to the goal.
 """

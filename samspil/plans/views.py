@@ -141,11 +141,10 @@ class PlanActionView(PathwayWriteView):
         if self.on_goal_page:
             goal_id = str(self.goal_public_id())
             if self.form_reads_goals:
-                found = any(str(goal.public_id) == goal_id for goal in page.goals)
+                if not any(str(goal.public_id) == goal_id for goal in page.goals):
+                    raise Http404
             else:
-                found = Goal.objects.filter(pathway=self.pathway, public_id=goal_id).exists()
-            if not found:
-                raise Http404
+                self.goal()  # 404 for a goal of another pathway; read once, for the write too
         return self.form_class(self.request.POST, page=page, prefix=self.form_key, **self.form_kwargs(page))
 
     def context(self, bound_forms=None, conflict=""):
@@ -233,7 +232,9 @@ class GoalActionView(PlanActionView):
     on_goal_page = True
 
     def goal(self) -> Goal:
-        return get_object_or_404(Goal.objects.filter(pathway=self.pathway), public_id=self.kwargs["goal_id"])
+        if not hasattr(self, "_goal"):
+            self._goal = get_object_or_404(Goal.objects.filter(pathway=self.pathway), public_id=self.goal_public_id())
+        return self._goal
 
 
 class GoalUpdateView(GoalActionView):
