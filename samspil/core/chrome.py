@@ -4,8 +4,8 @@ and the footer (the language form) of every page that extends base.html.
 Its HTML depends only on what `viewer_state` reads: who is logged in (their name, municipality and kind of account),
 the main menu's items (which the user's rights, open tasks and the page's section decide: `menu_items`) and the
 language. So it is rendered once per state and kept in the process (`form_cache.CHROME`; the footer once per
-language); what differs on
-every page, the CSRF token and the page's path, is written in with stand-ins and put in place on every request.
+language); what differs on every page, the CSRF token and the page's path, is written in with stand-ins and put in
+place on every request.
 A page without a request (the 500 page) is rendered whole, without a token.
 """
 
