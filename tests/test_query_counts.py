@@ -224,3 +224,43 @@ def test_plan_page_has_constant_queries_within_the_budget(client, world, viewer)
     assert response.content.decode().count('class="badge badge-error overdue"') == 40
     large = queries(client, url)
     assert_same_count(small, large, "plan items")
+
+
+# --- a write: saving an agreement ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("owner", ["citizen", "team"])
+def test_saving_an_agreement_reads_each_row_once(client, world, owner):
+    """A posted agreement reads the pathway with the user's rights, then locks it and the goal: the goal's pathway,
+    its plan and the citizen (the version's subject name) come with what was read, not by a read of their own."""
+    from samspil.plans.models import Agreement, Goal, PlanRevision
+
+    pathway = world.pathway
+    client.force_login(world.coordinator)
+    grow_plan(world, pathway, 5)
+    goal = Goal.objects.filter(pathway=pathway).order_by("position", "id").first()
+    url = reverse("plans:agreement_add", args=[pathway.public_id, goal.public_id])
+    place = world.colleague_place
+
+    def post(what: str) -> list[str]:
+        data = {"agreement-what": what, "agreement-due_on": ""}
+        data["agreement-owner"] = "citizen:" if owner == "citizen" else f"team:{place.public_id}"
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return [query["sql"] for query in captured.captured_queries]
+
+    post("Første")  # warm-up (content types, the kept queries)
+    statements = post("Anden")
+    assert Agreement.objects.filter(goal=goal, what="Anden").exists()
+    assert (
+        PlanRevision.objects.filter(pathway=pathway).order_by("-number").first().delta["agreements"][0]["row"]["what"]
+        == "Anden"
+    )
+    listing = "\n".join(sql[:160] for sql in statements)
+    reads = [sql for sql in statements if sql.startswith("SELECT")]
+    for table in ("citizens_citizen", "plans_plan", "pathways_pathway", "plans_goal"):
+        alone = [sql for sql in reads if sql.split(" FROM ", 1)[1].startswith(f'"{table}" WHERE "{table}"."id" = ')]
+        assert not alone, f"{table} read again by id:\n{listing}"
+    assert len([sql for sql in reads if sql.startswith('SELECT "pathways_pathway"."id"')]) == 2, listing
+    assert len(statements) <= 22, f"{len(statements)} queries:\n{listing}"

@@ -4,6 +4,7 @@ import copy
 import datetime
 import functools
 import threading
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -61,6 +62,9 @@ STAND_IN_MOMENTS = (
     datetime.datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=datetime.UTC),
     datetime.datetime(1981, 7, 15, 13, 37, 0, 2, tzinfo=datetime.UTC),
 )
+
+# Stand-ins for a public id (a UUID) in a kept query.
+STAND_IN_IDS = (uuid.UUID(int=1), uuid.UUID(int=2))
 
 _UNCACHED = object()
 PRECOMPILED_PER_CONNECTION = 256

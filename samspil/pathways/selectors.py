@@ -37,7 +37,7 @@ from samspil.audit.choices import AccessPurpose
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
 from samspil.audit.services import Read, access_denied_record, access_record, access_record_each
 from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
-from samspil.core.db import STAND_IN_MOMENTS, JoinedText, Variable, precompiled_rows
+from samspil.core.db import STAND_IN_IDS, STAND_IN_MOMENTS, JoinedText, Variable, precompiled_rows
 from samspil.partners.selectors import INVITATION_FIELDS  # what `team_invitation` reads
 from samspil.pathways.access_log import AccessLogFilters, AccessLogPage, Cursor, attempt_description
 from samspil.pathways.choices import TeamMemberKind
@@ -73,10 +73,6 @@ def pathway_get(*, actor, public_id, action: str = policy.VIEW, path: str = "", 
     raise Http404
 
 
-# Stand-ins for the two values that change between runs of `pathway_get`'s query (see `core.db.precompiled_rows`).
-_STAND_IN_IDS = (uuid.UUID(int=1), uuid.UUID(int=2))
-
-
 def _pathway_with_rights(actor, public_id: uuid.UUID, annotations) -> Pathway | None:
     """The pathway of the actor's municipality with the actor's rights and the page's `annotations`, in one query
     compiled once per user, day and view (`core.db.precompiled_rows`): building and compiling the rules took longer
@@ -106,7 +102,7 @@ def _pathway_with_rights(actor, public_id: uuid.UUID, annotations) -> Pathway | 
         build,
         key=("pathway_get", names, actor.pk, actor.municipality_id),
         variables={
-            "public_id": Variable(public_id, *_STAND_IN_IDS, Pathway._meta.get_field("public_id")),
+            "public_id": Variable(public_id, *STAND_IN_IDS, Pathway._meta.get_field("public_id")),
             "now": Variable(timezone.now(), *STAND_IN_MOMENTS, AccessGrant._meta.get_field("valid_until")),
         },
     )

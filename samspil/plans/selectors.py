@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from samspil.access.access import pathway_access
-from samspil.core.db import JoinedText, Variable, precompiled_rows
+from samspil.core.db import STAND_IN_IDS, JoinedText, Variable, precompiled_rows
 from samspil.organisations.models import Department
 from samspil.pathways.models import Pathway, TeamMember
 from samspil.pathways.selectors import subject_citizens
@@ -241,6 +241,24 @@ def _pathway_variable(pathway: Pathway) -> Variable:
     return Variable(pathway.pk, -1, -2, Plan._meta.get_field("pathway"))
 
 
+def pathway_goal(pathway: Pathway, goal_public_id) -> Goal:
+    """The pathway's goal with this public id, or 404 (a goal of another pathway is not found). Compiled once per
+    connection: a write on a goal's page reads it first."""
+    rows = precompiled_rows(
+        lambda values: Goal.objects.filter(pathway_id=values["pathway"], public_id=values["goal"]).order_by("pk")[:1],
+        key=("pathway_goal",),
+        variables={
+            "pathway": _pathway_variable(pathway),
+            "goal": Variable(goal_public_id, *STAND_IN_IDS, Goal._meta.get_field("public_id")),
+        },
+    )
+    if not rows:
+        raise Http404
+    goal = rows[0]
+    goal.pathway = pathway
+    return goal
+
+
 def _plan_with_latest_version(pathway: Pathway) -> tuple[Plan, LatestVersion | None]:
     """The plan (or an empty unsaved one) and its latest saved version, in one query; a saved plan also carries the
     findings of the pathway's assessments (`plan.findings_joined`, see `findings_split`)."""
@@ -391,6 +409,15 @@ def plan_page_variant(access) -> tuple:
     return (access.may_contribute, access.is_coordinator, access.shows_internal_notes)
 
 
+def _departments(municipality_id: int) -> list[Department]:
+    """The municipality's departments by name (a goal's responsible department), compiled once per connection."""
+    return precompiled_rows(
+        lambda values: Department.objects.filter(municipality_id=values["municipality"]).order_by("name"),
+        key=("plan_page_departments",),
+        variables={"municipality": Variable(municipality_id, -1, -2, Department._meta.get_field("municipality"))},
+    )
+
+
 def plan_page(*, actor, pathway: Pathway, goals: bool = True) -> PlanPage:
     """Everything on the plan page in a constant number of queries; with `goals=False` all but the goals (what a
     posted form needs for its choices, whatever the plan's size).
@@ -401,8 +428,14 @@ def plan_page(*, actor, pathway: Pathway, goals: bool = True) -> PlanPage:
     access = pathway_access(actor=actor, pathway=pathway)
     plan, latest = _plan_with_latest_version(pathway)
     # The whole team, former members too: they may own agreements. The forms offer the current ones.
-    team = list(
-        TeamMember.objects.filter(pathway=pathway).select_related("user", "external_contact").order_by("kind", "id")
+    team = precompiled_rows(
+        lambda values: (
+            TeamMember.objects.filter(pathway_id=values["pathway"])
+            .select_related("user", "external_contact")
+            .order_by("kind", "id")
+        ),
+        key=("plan_page_team",),
+        variables={"pathway": _pathway_variable(pathway)},
     )
     can_contribute = pathway.is_open and access.may_contribute
     # Without a plan row there are no goals to read: the query saved reads the findings the new goal's form offers.
@@ -424,9 +457,7 @@ def plan_page(*, actor, pathway: Pathway, goals: bool = True) -> PlanPage:
         latest_revision=latest,
         revision_count=latest.number if latest else 0,
         team=[member for member in team if member.is_current] if can_contribute else [],
-        departments=list(Department.objects.filter(municipality_id=pathway.municipality_id).order_by("name"))
-        if can_contribute
-        else [],
+        departments=_departments(pathway.municipality_id) if can_contribute else [],
         can_contribute=can_contribute,
         can_manage=pathway.is_open and access.is_coordinator,
         whole_title=whole,

@@ -6,6 +6,7 @@ keyed by their public id, so a goal or agreement is followed from version to ver
 changes.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -13,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from samspil.core.db import Variable, precompiled_rows
 from samspil.plans.models import Agreement, Goal, GoalFollowUp, Plan
 
 SCHEMA = 1
@@ -190,23 +192,62 @@ class Changes:
     removed_follow_ups: tuple = ()
 
 
-def _next_public_id(queryset, obj, name: str) -> str | None:
-    """The public id of the row after `obj` in `queryset` ordered by (`name`, id), the database's NULL order
-    included (PostgreSQL sorts NULL last, SQLite first), or None when it is the last."""
+def _read_again(queryset, rows: tuple, *, key: str) -> list:
+    """`rows` read again through `queryset` (its joins, prefetches and order). A write changes one row of a kind,
+    and that read is compiled once (`precompiled_rows`): a five-table join built and compiled anew on every save
+    cost more than the rest of the delta."""
+    if len(rows) != 1:
+        return list(queryset.filter(pk__in=[row.pk for row in rows]))
+    pk = queryset.model._meta.pk
+    return precompiled_rows(
+        lambda values: queryset.filter(pk=values["pk"]),
+        key=("plans.snapshot.read_again", key),
+        variables={"pk": Variable(rows[0].pk, -1, -2, pk)},
+    )
+
+
+# Stand-ins for the ordering value of `_next_public_id`'s kept query, by the field's type.
+_ORDER_STAND_INS = {
+    "DateField": (datetime.date(1970, 1, 1), datetime.date(1981, 7, 15)),
+    "PositiveIntegerField": (1_000_000_001, 1_000_000_002),
+}
+
+
+def _next_public_id(model, obj, *, parent: str, name: str) -> str | None:
+    """The public id of the row after `obj` among the rows of `model` with the same `parent` (the goal's plan, the
+    agreement's goal), ordered by (`name`, id), the database's NULL order included (PostgreSQL sorts NULL last,
+    SQLite first), or None when it is the last. Compiled once per model and whether the value is NULL."""
     from django.db import connection
     from django.db.models import Q
 
     value, nulls_last = getattr(obj, name), connection.features.nulls_order_largest
-    if value is None:
-        after = Q(**{f"{name}__isnull": True, "id__gt": obj.pk})
-        if not nulls_last:
-            after |= Q(**{f"{name}__isnull": False})
-    else:
-        after = Q(**{f"{name}__gt": value}) | Q(**{name: value, "id__gt": obj.pk})
-        if nulls_last:
-            after |= Q(**{f"{name}__isnull": True})
-    following = queryset.filter(after).order_by(name, "id").values_list("public_id", flat=True).first()
-    return str(following) if following is not None else None
+    order_field = model._meta.get_field(name)
+
+    def build(values):
+        if value is None:
+            after = Q(**{f"{name}__isnull": True, "id__gt": values["pk"]})
+            if not nulls_last:
+                after |= Q(**{f"{name}__isnull": False})
+        else:
+            after = Q(**{f"{name}__gt": values["value"]}) | Q(**{name: values["value"], "id__gt": values["pk"]})
+            if nulls_last:
+                after |= Q(**{f"{name}__isnull": True})
+        return (
+            model.objects.filter(after, **{parent: values["parent"]})
+            .order_by(name, "id")
+            .values_list("public_id", flat=True)[:1]
+        )
+
+    variables = {
+        "parent": Variable(getattr(obj, parent), -1, -2, model._meta.get_field(parent)),
+        "pk": Variable(obj.pk, -3, -4, model._meta.pk),
+    }
+    if value is not None:
+        variables["value"] = Variable(value, *_ORDER_STAND_INS[order_field.get_internal_type()], order_field)
+    following = precompiled_rows(
+        build, key=("plans.snapshot.next_public_id", model._meta.label, name, value is None), variables=variables
+    )
+    return str(following[0]) if following else None
 
 
 def build_delta(plan: Plan, changes: Changes, *, subject_name: str, is_family: bool) -> dict:
@@ -222,45 +263,46 @@ def _delta(plan: Plan, changes: Changes, *, whole: str) -> dict:
     if changes.wishes:
         delta["wishes"] = plan.citizen_wishes
     if changes.goals:
-        goals = (
-            Goal.objects.filter(pk__in=[goal.pk for goal in changes.goals])
-            .select_related("member", "responsible_department")
+        goals = _read_again(
+            Goal.objects.select_related("member", "responsible_department")
             .prefetch_related(Prefetch("findings", queryset=_findings_queryset()))
-            .order_by("position", "id")
+            .order_by("position", "id"),
+            changes.goals,
+            key="goals",
         )
         delta["goals"] = [
             {
-                "before": _next_public_id(Goal.objects.filter(plan_id=goal.plan_id), goal, "position"),
+                "before": _next_public_id(Goal, goal, parent="plan_id", name="position"),
                 "row": goal_entry(goal, whole=whole),
             }
             for goal in goals
         ]
     if changes.agreements:
-        agreements = (
-            Agreement.objects.filter(pk__in=[agreement.pk for agreement in changes.agreements])
-            .select_related("goal", "owner__user", "owner__external_contact", "owner_member")
-            .order_by("due_on", "id")
+        agreements = _read_again(
+            Agreement.objects.select_related("goal", "owner__user", "owner__external_contact", "owner_member").order_by(
+                "due_on", "id"
+            ),
+            changes.agreements,
+            key="agreements",
         )
         delta["agreements"] = [
             {
                 "goal": str(agreement.goal.public_id),
-                "before": _next_public_id(Agreement.objects.filter(goal_id=agreement.goal_id), agreement, "due_on"),
+                "before": _next_public_id(Agreement, agreement, parent="goal_id", name="due_on"),
                 "row": agreement_entry(agreement, whole=whole),
             }
             for agreement in agreements
         ]
     if changes.follow_ups:
-        follow_ups = (
-            GoalFollowUp.objects.filter(pk__in=[follow_up.pk for follow_up in changes.follow_ups])
-            .select_related("goal", "assessed_by")
-            .order_by("assessed_on", "id")
+        follow_ups = _read_again(
+            GoalFollowUp.objects.select_related("goal", "assessed_by").order_by("assessed_on", "id"),
+            changes.follow_ups,
+            key="follow_ups",
         )
         delta["follow_ups"] = [
             {
                 "goal": str(follow_up.goal.public_id),
-                "before": _next_public_id(
-                    GoalFollowUp.objects.filter(goal_id=follow_up.goal_id), follow_up, "assessed_on"
-                ),
+                "before": _next_public_id(GoalFollowUp, follow_up, parent="goal_id", name="assessed_on"),
                 "row": follow_up_entry(follow_up),
             }
             for follow_up in follow_ups

@@ -233,7 +233,7 @@ class GoalActionView(PlanActionView):
 
     def goal(self) -> Goal:
         if not hasattr(self, "_goal"):
-            self._goal = get_object_or_404(Goal.objects.filter(pathway=self.pathway), public_id=self.goal_public_id())
+            self._goal = selectors.pathway_goal(self.pathway, self.goal_public_id())
         return self._goal
 
 

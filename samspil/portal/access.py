@@ -42,7 +42,7 @@ from samspil.citizens.models import (
     household_member_current_on,
     years_ago,
 )
-from samspil.core.db import Variable, precompiled_rows
+from samspil.core.db import STAND_IN_IDS, Variable, precompiled_rows
 from samspil.partners.choices import PartnerLevel
 from samspil.pathways.choices import PathwayStatus
 from samspil.pathways.models import Pathway
@@ -214,9 +214,6 @@ def _refuse(*, user, path: str, pathway: Pathway | None):
     raise Http404
 
 
-_STAND_IN_IDS = (uuid.UUID(int=1), uuid.UUID(int=2))
-
-
 def portal_pathway_get(*, user, public_id, write: bool = False, path: str = "", with_unread: bool = False) -> Pathway:
     """The pathway if the portal account reaches it (and may write, when `write`); else 404, logged. With
     `with_unread`, the number of messages the account has not read comes with it (the pages' tab of unread
@@ -272,7 +269,7 @@ def _portal_pathway_row(user, person: Citizen, public_id: uuid.UUID, *, with_unr
         )
 
     variables = {
-        "public_id": Variable(public_id, *_STAND_IN_IDS, Pathway._meta.get_field("public_id")),
+        "public_id": Variable(public_id, *STAND_IN_IDS, Pathway._meta.get_field("public_id")),
         "person": Variable(person.pk, *_STAND_IN_PEOPLE, PortalRight._meta.get_field("citizen")),
     }
     if with_unread:

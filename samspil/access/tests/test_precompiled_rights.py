@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from samspil.access.access import PathwayAccess
 from samspil.core import db
+from samspil.core.db import STAND_IN_IDS
 from samspil.pathways import selectors
 from samspil.pathways.models import Pathway
 from tests import factories as f
@@ -103,11 +104,7 @@ def test_a_query_that_reads_the_clock_while_it_is_built_is_not_kept(world):
         recent = ExpressionWrapper(Q(created_at__gte=timezone.now()), output_field=BooleanField())
         return Pathway.objects.filter(public_id=values["public_id"]).annotate(opened_recently=recent)
 
-    variables = {
-        "public_id": db.Variable(
-            world.pathway.public_id, *selectors._STAND_IN_IDS, Pathway._meta.get_field("public_id")
-        )
-    }
+    variables = {"public_id": db.Variable(world.pathway.public_id, *STAND_IN_IDS, Pathway._meta.get_field("public_id"))}
     rows = db.precompiled_rows(build, key=("test clock",), variables=variables)
     assert [row.pk for row in rows] == [world.pathway.pk] and rows[0].opened_recently is False
     kept = [entry for key, entry in kept_queries().items() if key[0] == "test clock"]
@@ -198,11 +195,7 @@ def test_a_kept_query_keeps_no_rows_of_a_past_run_in_its_prefetches(world):
             Prefetch("team", queryset=TeamMember.objects.order_by("id"))
         )
 
-    variables = {
-        "public_id": db.Variable(
-            world.pathway.public_id, *selectors._STAND_IN_IDS, Pathway._meta.get_field("public_id")
-        )
-    }
+    variables = {"public_id": db.Variable(world.pathway.public_id, *STAND_IN_IDS, Pathway._meta.get_field("public_id"))}
     for _ in range(2):
         rows = db.precompiled_rows(build, key=("test prefetch",), variables=variables)
         assert [m.pk for m in rows[0].team.all()] == list(

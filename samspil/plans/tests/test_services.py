@@ -226,6 +226,31 @@ def test_agreement_for_a_team_member(world, goal, request_id):
     assert snapshot["goals"][0]["agreements"][0]["owner_name"] == world.colleague_place.display_name
 
 
+def test_an_agreement_under_a_goal_removed_meanwhile_is_404_and_writes_nothing(world, goal, request_id):
+    read = Goal.objects.get(pk=goal.pk)  # the goal as the page read it
+    with request_id(world.coordinator, "removal"):
+        Goal.objects.filter(pk=goal.pk).delete()
+    before = counts()
+    with pytest.raises(Http404):
+        services.agreement_create(actor=world.coordinator, goal=read, what="Ring", owner_kind=OwnerKind.CITIZEN)
+    assert counts() == before
+
+
+def test_the_version_names_the_citizen_as_the_locked_pathway_does(world, goal, request_id):
+    """The subject's name comes with the pathway the request read only when the locked row names the same
+    citizen; a pathway object without its citizen loaded reads it."""
+    world.pathway.citizen.first_name = "Stale"  # the request's pathway, with its citizen loaded
+    with request_id(world.coordinator, "subject"):
+        services.agreement_create(
+            actor=world.coordinator, goal=goal, what="Ringe", owner_kind=OwnerKind.CITIZEN, owner_member=None
+        )
+        fresh = Goal.objects.get(pk=goal.pk)  # its pathway not loaded: read by the rights check, citizen and all
+        services.agreement_create(actor=world.coordinator, goal=fresh, what="Skrive", owner_kind=OwnerKind.CITIZEN)
+    first, second = PlanRevision.objects.filter(pathway=world.pathway).order_by("-number")[:2][::-1]
+    owners = [row["row"]["owner_name"] for row in (first.delta["agreements"][0], second.delta["agreements"][0])]
+    assert owners[0].startswith("Stale") and not owners[1].startswith("Stale")
+
+
 def test_agreement_from_a_meeting_names_it_in_the_event(world, goal, request_id):
     class Meeting:  # the meetings app passes its meeting; the plan only names it
         pathway_id = world.pathway.pk
