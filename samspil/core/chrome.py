@@ -92,6 +92,22 @@ def _url(key: str) -> str:
     return urls[key]
 
 
+_ID_PLACEHOLDER = "00000000-0000-0000-0000-000000000000"
+
+
+def object_url(url_name: str, public_id) -> str:
+    """The address of `url_name` (a page of one object, its public id the only argument) for `public_id`: the
+    pattern is reversed once per script prefix, like the menu's, and the id written into it (the portal's tabs)."""
+    prefix = get_script_prefix()
+    key = (prefix, url_name)
+    pattern = _urls.get(key)
+    if pattern is None:
+        pattern = reverse(url_name, args=[_ID_PLACEHOLDER])
+        with _urls_lock:
+            _urls[key] = pattern
+    return pattern.replace(_ID_PLACEHOLDER, str(public_id))
+
+
 def _forget_urls(**kwargs) -> None:
     with _urls_lock:
         _urls.clear()

@@ -5,7 +5,7 @@ from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ def iso_date(value: str) -> str:
     """A date stored as ISO text in a plan version, shown as 22.11.2026; anything else as it is, escaped (the tags
     here write it into their HTML)."""
     try:
-        return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
+        return short_date(datetime.date.fromisoformat(value))
     except (TypeError, ValueError):
         return escape(value or "")
 

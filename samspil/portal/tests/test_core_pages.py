@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from samspil.audit.choices import AccessPurpose, AccessVia
 from samspil.audit.models import AccessLogEntry, AuditEvent
 from samspil.citizens.choices import HouseholdRole
+from samspil.documents import services as documents
 from samspil.meetings.choices import MeetingType
 from samspil.organisations.choices import DepartmentKind, StaffRole
 from samspil.pathways.choices import PathwayStatus, TeamMemberKind, TeamRole
@@ -377,6 +378,29 @@ def test_the_plan_in_the_citizens_edition_with_the_forms_of_the_write_right(clie
     assert url("goal_comment", pw.pathway, pw.goal.public_id) in html
     assert url("plan_wishes", pw.pathway) in html
     assert url("revision", pw.pathway, 1) in html  # "do you agree?" for the newest version
+
+
+def test_the_pathway_tabs_mark_the_page_or_its_section(client, pw):
+    """Seven tabs in order, each to this pathway's page; the overview is current on itself only, the plan also on
+    its versions. The unread-messages badge sits on *Beskeder*."""
+    client.force_login(pw.young_account)
+    names = ["pathway", "plan", "assessment", "consent", "insight", "documents", "messages"]
+    for page, current in (
+        (url("pathway", pw.pathway), "pathway"),
+        (url("plan", pw.pathway), "plan"),
+        (url("revision", pw.pathway, 1), "plan"),
+        (url("messages", pw.pathway), "messages"),
+    ):
+        html = client.get(page).content.decode()
+        nav = html.split('class="portal-nav-list', 1)[1].split("</ul>", 1)[0]
+        links = [part.split('"', 1)[0] for part in nav.split('href="')[1:]]
+        assert links == [url(name, pw.pathway) for name in names], page
+        marked = [link for link in nav.split("<li>")[1:] if 'aria-current="page"' in link]
+        assert len(marked) == 1 and f'href="{url(current, pw.pathway)}"' in marked[0], page
+    documents.message_send(actor=pw.coordinator, pathway=pw.pathway, body="Husk mødet i morgen.")
+    client.force_login(pw.young_account)
+    nav = client.get(url("plan", pw.pathway)).content.decode().split('class="portal-nav-list', 1)[1]
+    assert 'Beskeder <span class="badge badge-info">1 ny</span>' in nav.split("</ul>", 1)[0]
 
 
 def test_a_reader_sees_the_plan_and_every_write_is_404_with_nothing_written(client, pw):
