@@ -108,12 +108,13 @@ def precompiled_rows(build, *, key: tuple, variables: dict[str, Variable], using
     kept = entry[1]
     if kept is _UNCACHED:
         return list(build({name: variable.value for name, variable in variables.items()}))
-    queryset, compiler, sql, params, places = kept
+    queryset, compiler, sql, params, places, converters = kept
     run_params = list(params)
     for index, name in places:
         run_params[index] = variables[name].param(variables[name].value, connection)
     run = copy.copy(compiler)
     run.as_sql = lambda *args, **kwargs: (sql, tuple(run_params))
+    run.get_converters = converters
     if _prepares(connection):
         run.connection = _Preparing(connection)
     chained = queryset._chain()
@@ -156,7 +157,24 @@ def _precompile(build, variables: dict[str, Variable], connection, using: str):
         places.append((index, name))
     if {name for _, name in places} != set(variables):
         return _UNCACHED
-    return first, compiler, sql, tuple(params), tuple(places)
+    return first, compiler, sql, tuple(params), tuple(places), _KeptConverters(compiler)
+
+
+class _KeptConverters:
+    """A kept compiler's `get_converters`: the converters of its selected columns (a date's, a UUID's, a JSON
+    field's, per the backend) worked out once, not on every run; Django asks for them for every run of the query,
+    and a pathway's rights read has about a hundred columns. Other expressions are worked out as usual."""
+
+    def __init__(self, compiler):
+        self._compiler = compiler
+        self._columns = [column for column, *_ in compiler.select[: compiler.col_count]]
+        self._converters = compiler.get_converters(self._columns)
+
+    def __call__(self, expressions):
+        columns = self._columns
+        if len(expressions) == len(columns) and all(a is b for a, b in zip(expressions, columns, strict=True)):
+            return self._converters
+        return type(self._compiler).get_converters(self._compiler, expressions)
 
 
 # --- kept queries as prepared statements (PostgreSQL) ----------------------------------------------------------

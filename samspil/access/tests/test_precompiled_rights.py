@@ -313,3 +313,27 @@ def test_a_services_locked_re_read_gives_the_built_answer_for_every_user_and_kee
             assert given[1] == PathwayAccess.from_row(built(user, Pathway.objects.get(pk=pathway_pk)))
     kept = [entry for key, entry in kept_queries().items() if key[0] == "policy.require"]
     assert kept and all((entry[1] is db._UNCACHED) == (action == "view") for entry in kept)
+
+
+def test_a_kept_query_works_out_its_columns_converters_once(world, monkeypatch):
+    """The converters of a kept query's columns (dates, UUIDs, timestamps: the backend's and the fields') are worked
+    out when it is compiled; every run converts its values with them, as the built query does."""
+    calls = []
+    original = type(connection.ops).get_db_converters
+
+    def counted(ops, expression):
+        calls.append(expression)
+        return original(ops, expression)
+
+    other = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children)
+    monkeypatch.setattr(type(connection.ops), "get_db_converters", counted)
+    first = precompiled(world.coordinator, world.pathway)
+    assert calls  # compiled: worked out
+    calls.clear()
+    again = precompiled(world.coordinator, other)
+    assert not calls  # a run with other values: the kept converters
+    for row, pathway in ((first, world.pathway), (again, other)):
+        expected = built(world.coordinator, pathway)
+        same(row, expected)
+        assert row.public_id == expected.public_id and isinstance(row.public_id, type(expected.public_id))
+        assert row.opened_on == expected.opened_on and row.created_at == expected.created_at
