@@ -37,6 +37,7 @@ from samspil.audit.choices import AccessPurpose
 from samspil.audit.models import AccessLogEntry, AuditEvent, ChangeLogEntry
 from samspil.audit.services import Read, access_denied_record, access_record, access_record_each
 from samspil.citizens.models import Citizen, Guardianship, HouseholdMember
+from samspil.core.chrome import object_url
 from samspil.core.db import STAND_IN_IDS, STAND_IN_MOMENTS, JoinedText, Variable, precompiled_rows
 from samspil.partners.selectors import INVITATION_FIELDS  # what `team_invitation` reads
 from samspil.pathways.access_log import AccessLogFilters, AccessLogPage, Cursor, attempt_description
@@ -320,8 +321,6 @@ _MINE_STAND_INS = {
 
 
 def _mine_rows(actor, *, status: str, programme_id, cursor: str, page_size: int) -> Page:
-    from django.urls import reverse
-
     from samspil.pathways.choices import PathwayStatus
     from samspil.pathways.models import Programme
 
@@ -361,9 +360,7 @@ def _mine_rows(actor, *, status: str, programme_id, cursor: str, page_size: int)
             "household_id", "citizen_id", "citizen__municipality_id"
         ):
             members.setdefault(household_id, []).append(Read(citizen_id, municipality_id))
-    placeholder = uuid.UUID(int=0)
-    overview_url = reverse("pathways:overview", args=[placeholder])
-    labels = dict(PathwayStatus.choices)
+    labels = {value: str(label) for value, label in PathwayStatus.choices}  # translated once per page, not per row
     rows, reads = [], []
     for row in values:
         pathway = Read(row["pk"], row["municipality_id"])
@@ -376,11 +373,11 @@ def _mine_rows(actor, *, status: str, programme_id, cursor: str, page_size: int)
         rows.append(
             MineRow(
                 public_id=row["public_id"],
-                url=overview_url.replace(str(placeholder), str(row["public_id"])),
+                url=object_url("pathways:overview", row["public_id"]),
                 name=name,
                 programme=row["programme__name"],
                 status=row["status"],
-                status_label=str(labels.get(row["status"], row["status"])),
+                status_label=labels.get(row["status"], row["status"]),
                 coordinator=f"{row['coordinator__first_name']} {row['coordinator__last_name']}".strip(),
                 is_mine=bool(row["is_mine"]),
                 opened_on=row["opened_on"],
