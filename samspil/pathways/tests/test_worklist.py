@@ -378,6 +378,30 @@ def test_the_rules_judged_from_kept_facts_agree_with_the_rows(world, kind):
         assert (read.call_count == 0) is same_day  # the same day: judged from the facts kept at `moment`
 
 
+def test_the_facts_of_a_few_pathways_read_by_the_kept_query_are_the_built_ones(world):
+    """A view after a few of the user's pathways changed reads their facts through one kept query (up to
+    `worklist.FEW`, the ids padded); they are the facts the built query reads for the same pathways among many."""
+    import random
+
+    from django.db import connections
+
+    from samspil.core import db
+
+    varied_pathways(world, random.Random(7))
+    f.as_committed()
+    ids = list(Pathway.objects.filter(coordinator=world.coordinator).order_by("pk").values_list("pk", flat=True))
+    assert len(ids) > worklist.FEW
+    today = timezone.localdate()
+    built = worklist._fresh_facts(ids, today)
+    rng = random.Random(11)
+    for size in (1, 2, 3, worklist.FEW, 1):
+        few = rng.sample(ids, size)
+        assert worklist._fresh_facts(few, today) == {pk: built[pk] for pk in few}
+    kept = connections["default"].__dict__["_samspil_precompiled"]
+    names = {key[0] for key, (_generation, query) in kept.items() if query is not db._UNCACHED}
+    assert {"worklist_planned", "worklist_fresh_facts"} <= names
+
+
 def test_the_worklist_page_shows_and_logs_one_page_the_most_urgent_first(world, client, monkeypatch):
     monkeypatch.setattr(worklist, "PAGE_SIZE", 2)
     late, soon = [], []
