@@ -10,6 +10,7 @@ A page without a request (the 500 page) is rendered whole, without a token.
 """
 
 import threading
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -105,7 +106,7 @@ def object_url(url_name: str, public_id) -> str:
         pattern = reverse(url_name, args=[_ID_PLACEHOLDER])
         with _urls_lock:
             _urls[key] = pattern
-    return pattern.replace(_ID_PLACEHOLDER, str(public_id))
+    return pattern.replace(_ID_PLACEHOLDER, str(uuid.UUID(str(public_id))))  # a malformed id fails here
 
 
 def _forget_urls(**kwargs) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 
 
@@ -109,6 +110,9 @@ def precompiled_rows(build, *, key: tuple, variables: dict[str, Variable], using
     if kept is _UNCACHED:
         return list(build({name: variable.value for name, variable in variables.items()}))
     queryset, compiler, sql, params, places, converters = kept
+    if queryset.query.select_for_update and connection.features.has_select_for_update and connection.get_autocommit():
+        # Django checks this when it compiles; a kept query is not compiled again, so it is checked here.
+        raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
     run_params = list(params)
     for index, name in places:
         run_params[index] = variables[name].param(variables[name].value, connection)

@@ -1802,18 +1802,19 @@ forløb 9 queries, p95 54 ms; Arbejdsliste 8 / 93 ms; Forløbsoverblik 10 / 35 m
   run (±15 %) is as large as the distance to the goal. 15:58 (this report; a write on a goal now reads the goal
   once): the layout 1.21×, the overview 1.86×, the plan 1.74×, *Mine forløb* 3.44×, the worklist 3.49×,
   the mixed load 34 % (160.7 req/s against 462 and 479; goal 35 %, not met).
-- 06.12.2026, a sixth session (a new machine: AMD EPYC, 2 cores; floor 3.7–4.5 ms, 480–530 req/s under load). The
-  code of the fifth session read the mix at 31 % here. Saving an agreement made 23 queries, most of its Python spent
-  building and compiling them: the goal's pathway, plan and citizen now come with what the request read, and the
-  delta's re-read, the next row, the goal, the team and the departments run kept compiled (20 queries; CPU in the
-  process 19.5 → 13 ms). A kept query's column converters are worked out once (`core.db._KeptConverters`). *Mine
-  forløb* after a save in one of the user's pathways read that pathway's facts with a query built and compiled on
-  the view (15.5 ms CPU against 11 without the save); a few changed pathways now share one kept query. The portal's
-  tabs are reversed once per process (`core.chrome.object_url`). Runs without the access log: 18:41 (the write) the
-  mixed load 31 % (157.7 req/s against 510 and 489), the overview 2.11×, the portal's plan 4.19×, a leader's results
-  4.03×; 19:07 (the converters, the tabs) 31 % (161.1 against 527 and 518); 19:16 (the facts) 33 % (173.3 against
-  526 and 484), every page within its goal; 19:20 (this report, the same code) 34 % (172.4 against 505 and 457),
-  with *Mine forløb* 4.07×, the worklist 4.02× and a leader's results 4.17× (3.54×, 3.77× and 3.81× at 19:16).
-  Under load each kind's median was 2.9–3.4× the floor's (the overview and the plan 2.9×, *Mine forløb* and the
-  write 3.3–3.4×) against 1.9–3.7× one request at a time.
+- 06.12.2026, a sixth session (a new machine: AMD EPYC, 2 cores; floor 3.7–4.5 ms, 480–530 req/s under load). The code
+  of the fifth session read the mix at 31 % here. Saving an agreement made 23 queries, most of its Python spent
+  building and compiling them: the goal's pathway and plan now come with what the request read, and the delta's
+  re-read, the next row, the goal, the team and the departments run kept compiled (21 queries; CPU in the process 19.5
+  → 13 ms, measured while the citizen was copied from the request: one read less, since put back). A kept query's
+  column converters are worked out once (`core.db._KeptConverters`). *Mine forløb* after a save in one of the user's
+  pathways read that pathway's facts with a query built and compiled on the view (15.5 ms CPU against 11 without the
+  save); a few changed pathways now share one kept query. The portal's tabs are reversed once per process
+  (`core.chrome.object_url`). Runs without the access log: 18:41 (the write) the mixed load 31 % (157.7 req/s against
+  510 and 489), the overview 2.11×, the portal's plan 4.19×, a leader's results 4.03×; 19:07 (the converters, the
+  tabs) 31 % (161.1 against 527 and 518); 19:16 (the facts) 33 % (173.3 against 526 and 484), every page within its
+  goal; 19:20 (this report, the same code) 34 % (172.4 against 505 and 457), with *Mine forløb* 4.07×, the worklist
+  4.02× and a leader's results 4.17× (3.54×, 3.77× and 3.81× at 19:16). Under load each kind's median was 2.9–3.4× the
+  floor's (the overview and the plan 2.9×, *Mine forløb* and the write 3.3–3.4×) against 1.9–3.7× one request at a
+  time.
 """

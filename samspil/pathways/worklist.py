@@ -296,7 +296,7 @@ def _few_or_built(build, ids: list[int], *, key: tuple) -> list:
     """`build(ids)`'s rows. Up to `FEW` ids (a view after a few of the user's pathways changed: the usual case) run
     one kept query (`core.db.precompiled_rows`), the list padded with its last id to `FEW` places so that one
     compiled query serves them all; more are built as usual (the first view of a day)."""
-    if len(ids) > FEW:
+    if not ids or len(ids) > FEW:
         return list(build(ids))
     padded = [*ids, *[ids[-1]] * (FEW - len(ids))]
     variables = {f"id{n}": Variable(pk, -1 - 2 * n, -2 - 2 * n, Pathway._meta.pk) for n, pk in enumerate(padded)}

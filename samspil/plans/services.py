@@ -56,13 +56,6 @@ def _open_pathway(*, actor, pathway: Pathway, action: str = policy.CONTRIBUTE) -
     locked = policy.require(actor, action, pathway)
     if not locked.is_open:
         raise ValidationError(_("The pathway is closed; its plan can no longer be changed."))
-    # The version's subject name (`_save_revision`) from the citizen or family the request read with the pathway,
-    # when the locked row still names the same one: the lock is on the pathway, not on the citizen's name, so reading
-    # it again would be no fresher.
-    for relation in ("citizen", "household"):
-        descriptor = getattr(Pathway, relation)
-        if descriptor.is_cached(pathway) and getattr(pathway, f"{relation}_id") == getattr(locked, f"{relation}_id"):
-            setattr(locked, relation, getattr(pathway, relation))
     return locked
 
 

@@ -245,7 +245,9 @@ def _next_public_id(model, obj, *, parent: str, name: str) -> str | None:
     if value is not None:
         variables["value"] = Variable(value, *_ORDER_STAND_INS[order_field.get_internal_type()], order_field)
     following = precompiled_rows(
-        build, key=("plans.snapshot.next_public_id", model._meta.label, name, value is None), variables=variables
+        build,
+        key=("plans.snapshot.next_public_id", model._meta.label, parent, name, value is None),
+        variables=variables,
     )
     return str(following[0]) if following else None
 

@@ -337,3 +337,19 @@ def test_a_kept_query_works_out_its_columns_converters_once(world, monkeypatch):
         same(row, expected)
         assert row.public_id == expected.public_id and isinstance(row.public_id, type(expected.public_id))
         assert row.opened_on == expected.opened_on and row.created_at == expected.created_at
+
+
+def test_a_kept_locking_read_outside_a_transaction_is_refused_as_the_built_one_is(world, monkeypatch):
+    """Django refuses `select_for_update` outside a transaction when it compiles the query; a kept query is compiled
+    once, so its later runs are checked too (the lock would end with the statement). The test's own transaction
+    stands in for the service's; autocommit is then reported on, as outside any transaction."""
+    from django.db.transaction import TransactionManagementError
+
+    from samspil.access import policy
+
+    if not connection.features.has_select_for_update:
+        pytest.skip("SQLite takes no row locks")
+    assert policy.require(world.coordinator, policy.CONTRIBUTE, world.pathway).pk == world.pathway.pk  # kept
+    monkeypatch.setattr(connection, "get_autocommit", lambda: True)
+    with pytest.raises(TransactionManagementError):
+        policy.require(world.coordinator, policy.CONTRIBUTE, world.pathway)

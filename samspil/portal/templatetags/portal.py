@@ -24,7 +24,8 @@ PATHWAY_TABS = (
 def pathway_tabs(context, pathway) -> list[tuple[str, str, str, bool]]:
     """The tabs of `pathway` for the page at the request's path: (URL name, address, label, current), each address
     written into its pattern reversed once per process (`core.chrome.object_url`)."""
-    path = context["request"].path
+    request = context.get("request")
+    path = request.path if request is not None else ""
     tabs = []
     for url_name, label, exact in PATHWAY_TABS:
         url = object_url(url_name, pathway.public_id)
