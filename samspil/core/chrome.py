@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from samspil.core.csrf import request_token
 from samspil.core.form_cache import CHROME, stand_in
 
 CSRF_STAND_IN = stand_in("csrf")
@@ -212,8 +212,8 @@ def chrome(context, part: str) -> str:
     request = context.get("request")
     if request is None:
         return mark_safe(_render(part, state, csrf_token=context.get("csrf_token", ""), path=""))
-    # The context's token (the `csrf` context processor's, made once per page) or the request's own.
-    token = str(context.get("csrf_token") or get_token(request))
+    # The request's one token (the context's `csrf_token` is the same, `core.context_processors.samspil`).
+    token = request_token(request)
     html = _kept(part, state).replace(CSRF_STAND_IN, token).replace(PATH_STAND_IN, escape(request.path))
     # Safe: our own rendering; the path is escaped, the token is [A-Za-z0-9].
     return mark_safe(html)

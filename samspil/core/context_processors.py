@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from samspil.access import policy
+from samspil.core.csrf import request_token
 
 
 def _task_counts(request) -> dict:
@@ -30,4 +31,9 @@ def samspil(request):
             "tasks": SimpleLazyObject(lambda: _task_counts(request)) if staff else {},
         }
 
-    return {"DEMO_MODE": settings.DEMO_MODE, "nav": SimpleLazyObject(nav)}
+    # In the place of Django's own `csrf_token` (its processor runs first): every form of the request gets one token.
+    return {
+        "DEMO_MODE": settings.DEMO_MODE,
+        "nav": SimpleLazyObject(nav),
+        "csrf_token": SimpleLazyObject(lambda: request_token(request)),
+    }

@@ -22,12 +22,12 @@ from functools import cache
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
-from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
 from samspil.audit.signals import changed_in_transaction
+from samspil.core.csrf import request_token
 from samspil.core.form_cache import stand_in
 
 _CODE_SUFFIXES = (".py", ".html", ".mo")
@@ -97,7 +97,7 @@ def pathway_part(
             default_cache.set(key, kept, seconds)
     html, remembered = kept
     if CSRF_STAND_IN in html:
-        html = html.replace(CSRF_STAND_IN, get_token(request))
+        html = html.replace(CSRF_STAND_IN, request_token(request))
     for value, render in (per_view or {}).items():
         html = html.replace(stand_in(value), render())
     return Part(SafeString(html), remembered)

@@ -307,3 +307,18 @@ def test_a_refused_read_does_not_move_the_pathway_on(client, world):
     client.force_login(world.stranger)
     assert client.get(overview_url(world.pathway)).status_code == 404
     assert generation(world.pathway) == start
+
+
+def test_a_page_of_kept_parts_carries_one_csrf_token(client, world, plan):
+    """The layout's forms and the kept parts' forms are given the request's one token, and it is accepted."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.coordinator)
+    client.get(plan_url(world.pathway))  # the parts are kept; this view fills in their token
+    page = client.get(plan_url(world.pathway)).content.decode()
+    tokens = set(TOKEN.findall(page))
+    assert len(TOKEN.findall(page)) > 3 and len(tokens) == 1
+    response = client.post(
+        reverse("plans:wishes", args=[world.pathway.public_id]),
+        {"wishes-citizen_wishes": "Et hjem med have", "wishes-version": 1, "csrfmiddlewaretoken": tokens.pop()},
+    )
+    assert response.status_code == 302
