@@ -223,7 +223,12 @@ class Agreement(ChangeLogged, TenantModel):
                 name="agreement_owner_fits_kind",
             ),
         ]
-        indexes = [models.Index(fields=["pathway", "status", "due_on"]), models.Index(fields=["owner", "status"])]
+        indexes = [
+            models.Index(fields=["pathway", "status", "due_on"]),
+            models.Index(fields=["owner", "status"]),
+            # A goal's agreements in their order (the plan's, and the row after a changed one in a version's delta).
+            models.Index(fields=["goal", "due_on", "id"]),
+        ]
 
     def __str__(self):
         text = " ".join(self.what.split())

@@ -264,7 +264,11 @@ def _plan_with_latest_version(pathway: Pathway) -> tuple[Plan, LatestVersion | N
     findings of the pathway's assessments (`plan.findings_joined`, see `findings_split`)."""
 
     def build(values):
-        latest = PlanRevision.objects.filter(plan=OuterRef("pk")).order_by("-number")
+        # With the municipality, the latest version is the first row of the (municipality, plan, number) index, not
+        # the last of all the plan's versions sorted (a plan saved a thousand times read them all, four times).
+        latest = PlanRevision.objects.filter(municipality_id=OuterRef("municipality_id"), plan=OuterRef("pk")).order_by(
+            "-number"
+        )
         return (
             Plan.objects.filter(pathway_id=values["pathway"])
             .annotate(
@@ -529,10 +533,15 @@ def plan_document(*, actor, pathway: Pathway) -> PlanDocument:
     if plan.pk:
         revisions = precompiled_rows(
             lambda values: (
-                PlanRevision.objects.filter(plan_id=values["plan"]).select_related("saved_by").order_by("-number")[:1]
+                PlanRevision.objects.filter(municipality_id=values["municipality"], plan_id=values["plan"])
+                .select_related("saved_by")
+                .order_by("-number")[:1]
             ),
             key=("plan_document.revision",),
-            variables={"plan": Variable(plan.pk, -1, -2, PlanRevision._meta.get_field("plan"))},
+            variables={
+                "municipality": Variable(plan.municipality_id, -3, -4, PlanRevision._meta.get_field("municipality")),
+                "plan": Variable(plan.pk, -1, -2, PlanRevision._meta.get_field("plan")),
+            },
         )
         revision = revisions[0] if revisions else None
     if revision is not None:

@@ -1,6 +1,7 @@
 """Plan reads: constant query counts and the comparison of two versions (the views log the reads)."""
 
 import datetime
+import json
 
 import pytest
 from django.db import connection
@@ -178,3 +179,39 @@ def test_goal_page_has_constant_queries(client, world):
         f.GoalFollowUpFactory(goal=goal)
     large = page_queries(client, url)
     assert_same_count(small, large, "agreements")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
+def test_the_latest_version_is_read_from_the_index_not_by_sorting_every_version(world):
+    """A plan saved many times: the page's latest version comes from the (municipality, plan, number) index, one row,
+    not from all the plan's versions read and sorted (issue 13: a page costs what it shows, not its history)."""
+    from samspil.plans.models import Plan, PlanRevision
+
+    services.plan_update_wishes(actor=world.coordinator, pathway=world.pathway, wishes="Et", expected_version=1)
+    first = PlanRevision.objects.get(pathway=world.pathway)
+    fields = {
+        field.attname: getattr(first, field.attname)
+        for field in PlanRevision._meta.concrete_fields
+        if field.attname not in {"id", "public_id", "number"}
+    }
+    PlanRevision.objects.bulk_create(PlanRevision(**fields, number=number) for number in range(2, 2001))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE plans_planrevision")
+    pathway = resolved(world.coordinator, world.pathway)
+    with CaptureQueriesContext(connection) as queries:
+        page = selectors.plan_page(actor=world.coordinator, pathway=pathway, goals=False)
+    assert page.revision_count == 2000
+    (sql,) = [query["sql"] for query in queries if query["sql"].startswith(f'SELECT "{Plan._meta.db_table}"')]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        (document,) = cursor.fetchone()
+    if isinstance(document, str):
+        document = json.loads(document)
+    nodes, todo = [], [document[0]["Plan"]]
+    while todo:
+        node = todo.pop()
+        nodes.append(node)
+        todo.extend(node.get("Plans", []))
+    versions = [node for node in nodes if node.get("Relation Name") == PlanRevision._meta.db_table]
+    assert versions and all(node.get("Index Name") == "plan_revision_unique_number" for node in versions), versions
+    assert not [node for node in nodes if node["Node Type"] == "Sort" and "number" in str(node.get("Sort Key"))]
