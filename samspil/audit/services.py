@@ -12,6 +12,7 @@ from samspil.audit.choices import AccessVia
 from samspil.audit.events import EVENTS
 from samspil.audit.models import AccessLogEntry, AuditEvent
 from samspil.audit.signals import pathway_changed
+from samspil.core.db import prepared_statement_cursor
 
 logger = logging.getLogger("samspil.audit")
 
@@ -102,7 +103,8 @@ def access_log_write(rows: list[AccessRow]) -> None:
     if connection.vendor != "postgresql":
         AccessLogEntry.objects.bulk_create([AccessLogEntry(**row._asdict()) for row in rows], batch_size=None)
         return
-    with connection.cursor() as cursor:
+    # Prepared (`core.db.prepared_statement_cursor`): the same text whatever the rows, planned once per connection.
+    with prepared_statement_cursor() as cursor:
         cursor.execute(_unnest_insert(), [timezone.now(), *(list(column) for column in zip(*rows, strict=True))])
 
 

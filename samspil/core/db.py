@@ -213,6 +213,14 @@ class _Preparing:
             return connection._prepare_cursor(_prepared_cursor(connection))
 
 
+def prepared_statement_cursor(using: str = DEFAULT_DB_ALIAS):
+    """A cursor for a statement of fixed text run on most requests (the access log's INSERT): its parameters bound on
+    the server and the statement prepared, as a kept query's, where kept queries are (`PREPARE_KEPT_QUERIES`);
+    Django's own cursor elsewhere."""
+    connection = connections[using]
+    return _Preparing(connection).cursor() if _prepares(connection) else connection.cursor()
+
+
 def _prepared_cursor(connection):
     """A psycopg cursor that binds parameters on the server and runs each statement prepared, reading timestamps
     in the time zone Django's own cursors read them in (as `DatabaseWrapper.create_cursor` does)."""

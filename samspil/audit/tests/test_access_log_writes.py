@@ -154,6 +154,14 @@ def test_one_statement_of_the_same_text_for_one_row_or_many_with_every_column_wr
     if connection.vendor == "postgresql":
         assert statements[0].split(" SELECT ")[0] == statements[1].split(" SELECT ")[0]
         assert "unnest(" in statements[1]
+    if connection.vendor == "postgresql" and connection.settings_dict.get("PREPARE_KEPT_QUERIES"):
+        # Prepared, as the kept queries are (`core.db.prepared_statement_cursor`): planned once per connection.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ['INSERT INTO "audit_accesslogentry"%'],
+            )
+            assert cursor.fetchone()[0] >= 1
     rows = AccessLogEntry.objects.filter(request_id=response["X-Request-Id"])
     assert rows.count() == 31
     assert {(row.citizen_id, row.pathway_id, row.shown, row.purpose) for row in rows if row.citizen_id} == {
