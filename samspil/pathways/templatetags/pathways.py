@@ -4,12 +4,12 @@ import uuid
 from django import template
 from django.urls import reverse
 from django.utils import formats
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
 from samspil.core.dates import short_date
+from samspil.core.markup import escape_text
 from samspil.core.templatetags.samspil import status_badge
 
 register = template.Library()
@@ -23,16 +23,17 @@ def mine_rows(rows, coordinator_role: str, member_role: str):
     Written in Python rather than as a template loop for the reason of `plans.agreement_rows`: a page of 50 rows
     spent most of its time in the template engine. Every value is escaped.
     """
-    roles = {True: escape(coordinator_role), False: escape(member_role)}
+    roles = {True: escape_text(coordinator_role), False: escape_text(member_role)}
     lines = []
     for row in rows:
         opened = short_date(row.opened_on)
         lines.append(
-            f'<tr><td><a href="{escape(row.url)}">{escape(row.name)}</a></td><td>{escape(row.programme)}</td>'
-            f'<td><span class="badge {status_badge(row.status)}">{escape(row.status_label)}</span></td>'
-            f"<td>{escape(row.coordinator)}</td><td>{roles[bool(row.is_mine)]}</td><td>{opened}</td></tr>"
+            f'<tr><td><a href="{escape_text(row.url)}">{escape_text(row.name)}</a></td>'
+            f"<td>{escape_text(row.programme)}</td>"
+            f'<td><span class="badge {status_badge(row.status)}">{escape_text(row.status_label)}</span></td>'
+            f"<td>{escape_text(row.coordinator)}</td><td>{roles[bool(row.is_mine)]}</td><td>{opened}</td></tr>"
         )
-    # Safe: every value above went through escape; the badge class and the date are the app's own.
+    # Safe: every value above went through escape_text; the badge class and the date are the app's own.
     return mark_safe("\n".join(lines))
 
 
@@ -73,34 +74,35 @@ def worklist_rows(rows):
         found = urls[name]
         for placeholder, value in zip(ids, values, strict=False):
             found = found.replace(str(placeholder), str(value))
-        return escape(found)
+        return escape_text(found)
 
     def day(value, format_name: str = "SHORT_DATE_FORMAT") -> str:
         if format_name == "SHORT_DATE_FORMAT" and not isinstance(value, datetime.datetime):
-            return escape(short_date(value))
-        return escape(formats.date_format(template_localtime(value), format_name))
+            return escape_text(short_date(value))
+        return escape_text(formats.date_format(template_localtime(value), format_name))
 
     lines = []
     for row in rows:
         p = row.pathway
         name = p.citizen.full_name if p.citizen_id else p.household.name
         who = (
-            f'<td data-title="{t["Citizen or family"]}"><a href="{url("overview", p.public_id)}">{escape(name)}</a>'
-            f'<br><span class="muted">{escape(p.programme.name)}</span></td>'
+            f'<td data-title="{t["Citizen or family"]}">'
+            f'<a href="{url("overview", p.public_id)}">{escape_text(name)}</a>'
+            f'<br><span class="muted">{escape_text(p.programme.name)}</span></td>'
         )
         if row.overdue_agreements:
-            count = escape(formats.localize(row.overdue_agreements))
+            count = escape_text(formats.localize(row.overdue_agreements))
             label = ngettext("%(n)s overdue", "%(n)s overdue", row.overdue_agreements) % {"n": count}
             agreements = f'<a href="{url("plan", p.public_id)}"><span class="badge badge-error">{label}</span></a>'
         else:
             agreements = "–"
         to_record = "".join(
             f'<a href="{url("meeting", p.public_id, m.public_id)}">{t["Write the minutes"]}: '
-            f"{escape(m.get_meeting_type_display())} {day(m.starts_at)}</a><br>"
+            f"{escape_text(m.get_meeting_type_display())} {day(m.starts_at)}</a><br>"
             for m in row.meetings_to_record
         )
         to_hold = "".join(
-            f'<a href="{url("meeting", p.public_id, m.public_id)}">{escape(m.get_meeting_type_display())} '
+            f'<a href="{url("meeting", p.public_id, m.public_id)}">{escape_text(m.get_meeting_type_display())} '
             f"{day(m.starts_at, 'SHORT_DATETIME_FORMAT')}</a><br>"
             for m in row.meetings_to_hold
         )
@@ -133,5 +135,5 @@ def worklist_rows(rows):
             f'\n      <td data-title="{t["Status meeting"]}">{status}</td>'
             f'\n      <td data-title="{t["Plan"]}">{plan}</td>\n    </tr>\n  '
         )
-    # Safe: every value above went through escape; the badge classes and the markup are the app's own.
+    # Safe: every value above went through escape_text; the badge classes and the markup are the app's own.
     return mark_safe("".join(lines))
