@@ -103,9 +103,27 @@ def access_log_write(rows: list[AccessRow]) -> None:
     if connection.vendor != "postgresql":
         AccessLogEntry.objects.bulk_create([AccessLogEntry(**row._asdict()) for row in rows], batch_size=None)
         return
-    # Prepared (`core.db.prepared_statement_cursor`): the same text whatever the rows, planned once per connection.
+    # Prepared (`core.db.prepared_statement_cursor`). Each column goes as one array literal, a text parameter cast on
+    # the server: the parameters' types are the same on every call, so the connection keeps one prepared statement.
+    # Python lists would be typed by their values (int2[], int4[] or int8[]; an all-NULL array untyped), and psycopg
+    # prepares one statement per combination of types.
     with prepared_statement_cursor() as cursor:
-        cursor.execute(_unnest_insert(), [timezone.now(), *(list(column) for column in zip(*rows, strict=True))])
+        cursor.execute(
+            _unnest_insert(), [timezone.now(), *(_array_literal(column) for column in zip(*rows, strict=True))]
+        )
+
+
+def _array_literal(values) -> str:
+    """A PostgreSQL array literal: NULL for None, every other value a double-quoted element with `\\` and `"` escaped
+    by a backslash, so commas, braces, spaces and the word NULL in a value stay part of it."""
+    return (
+        "{"
+        + ",".join(
+            "NULL" if value is None else '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+            for value in values
+        )
+        + "}"
+    )
 
 
 @functools.cache

@@ -27,6 +27,12 @@ def test_escapes_as_django_does(value):
     assert type(escape_text(value)) is str  # plain text: the tag marks its whole output once
 
 
+def test_what_it_writes():
+    written = "&lt;a href=&quot;x&quot; title=&#x27;y&#x27;&gt;&amp;&lt;/a&gt;"
+    assert escape_text("<a href=\"x\" title='y'>&</a>") == written
+    assert escape_text(mark_safe("<b>")) == "&lt;b&gt;"
+
+
 def test_a_lazy_translation_is_escaped_in_the_active_language():
     with override("da"):
         assert escape_text(gettext_lazy("Overdue")) == escape(gettext_lazy("Overdue"))
