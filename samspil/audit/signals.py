@@ -76,7 +76,15 @@ def _changed_pathways() -> set:
 
 def changed_in_transaction(pathway_id: int) -> bool:
     """Whether the open transaction has changed the pathway: what it renders of it may yet be rolled back."""
-    return connection.in_atomic_block and pathway_id in _changed_pathways()
+    return pathway_id in changed_in_transaction_ids()
+
+
+def changed_in_transaction_ids() -> frozenset:
+    """Every pathway the open transaction has changed (`changed_in_transaction` of each), read once: for a caller
+    that asks of many pathways (the worklist's facts of every pathway a user coordinates)."""
+    if not connection.in_atomic_block:
+        return frozenset()
+    return frozenset(_changed_pathways())
 
 
 def _write(instance: ChangeLogged, action: str, before: dict | None, after: dict | None) -> None:

@@ -34,16 +34,22 @@ def held_with_citizen(meetings):
     return meetings.filter(status=MeetingStatus.HELD).exclude(meeting_type__in=WITHOUT_CITIZEN).filter(Exists(attended))
 
 
-def meeting_rules_annotations() -> dict:
-    """For Pathway rows: what `meeting_rules` needs, read in the query that loads the pathway anyway
-    (`pathway_get(annotations=...)`), so a page showing the rules makes no query of its own for them."""
-    cadence_meetings = (
+def last_cadence_meeting_held():
+    """For Pathway rows: when the outer pathway's latest held meeting of a type that keeps the cadence started (a
+    subquery; NULL when none was held)."""
+    return (
         Meeting.objects.filter(pathway=OuterRef("pk"), status=MeetingStatus.HELD, meeting_type__in=CADENCE_TYPES)
         .order_by()
         .values("pathway")
         .annotate(last=Max("starts_at"))
         .values("last")
     )
+
+
+def meeting_rules_annotations() -> dict:
+    """For Pathway rows: what `meeting_rules` needs, read in the query that loads the pathway anyway
+    (`pathway_get(annotations=...)`), so a page showing the rules makes no query of its own for them."""
+    cadence_meetings = last_cadence_meeting_held()
     with_citizen = (
         held_with_citizen(Meeting.objects.filter(pathway=OuterRef("pk")))
         .order_by()

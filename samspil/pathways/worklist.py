@@ -305,30 +305,10 @@ def _few_or_built(build, ids: list[int], *, key: tuple) -> list:
 
 def _fresh_facts(ids: list[int], today: datetime.date) -> dict[int, _Facts]:
     """The facts of the pathways `ids`, read now: two queries per `FRESH_FACTS_BATCH` pathways."""
-    from samspil.meetings.choices import CADENCE_TYPES, MeetingStatus, MeetingType
+    from samspil.meetings.choices import MeetingStatus, MeetingType
     from samspil.meetings.models import Meeting
-    from samspil.meetings.selectors import next_status_meeting_due
+    from samspil.meetings.selectors import last_cadence_meeting_held, next_status_meeting_due
     from samspil.plans.models import PlanRevision
-
-    last_held = (
-        Meeting.objects.filter(pathway=OuterRef("pk"), status=MeetingStatus.HELD, meeting_type__in=CADENCE_TYPES)
-        .order_by()
-        .values("pathway")
-        .annotate(last=Max("starts_at"))
-        .values("last")
-    )
-    last_revision = (
-        PlanRevision.objects.filter(pathway=OuterRef("pk"))
-        .order_by()
-        .values("pathway")
-        .annotate(last=Max("saved_at"))
-        .values("last")
-    )
-    transition_meeting = Meeting.objects.filter(
-        pathway=OuterRef("pk"),
-        meeting_type=MeetingType.TRANSITION_18,
-        status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD],
-    )
 
     def planned_meetings(batch):
         return (
@@ -338,6 +318,20 @@ def _fresh_facts(ids: list[int], today: datetime.date) -> dict[int, _Facts]:
         )
 
     def pathway_rows(batch):
+        # The subqueries are built here, not before: a view after a few changes runs the kept query without them.
+        last_held = last_cadence_meeting_held()
+        last_revision = (
+            PlanRevision.objects.filter(pathway=OuterRef("pk"))
+            .order_by()
+            .values("pathway")
+            .annotate(last=Max("saved_at"))
+            .values("last")
+        )
+        transition_meeting = Meeting.objects.filter(
+            pathway=OuterRef("pk"),
+            meeting_type=MeetingType.TRANSITION_18,
+            status__in=[MeetingStatus.PLANNED, MeetingStatus.HELD],
+        )
         return (
             Pathway.objects.filter(pk__in=batch)
             .annotate(
@@ -420,7 +414,7 @@ def _facts_of(actor, coordinated: list, moment: _Moment) -> dict[int, _Facts]:
     kept (it may yet be rolled back). A cache that fails is logged, never raised: the facts are read as without it."""
     from django.core.cache import cache
 
-    from samspil.audit.signals import changed_in_transaction
+    from samspil.audit.signals import changed_in_transaction_ids
 
     key = _facts_key(actor)
     try:
@@ -439,10 +433,11 @@ def _facts_of(actor, coordinated: list, moment: _Moment) -> dict[int, _Facts]:
     if not missing:
         return facts
     facts.update(_fresh_facts(missing, moment.today))
+    changed = changed_in_transaction_ids()
     keep = {
         pk: (public_id.int, generation, facts[pk])
         for pk, public_id, generation in coordinated
-        if pk in facts and not changed_in_transaction(pk)
+        if pk in facts and pk not in changed
     }
     try:
         cache.set(key, (moment.today, keep), FACTS_SECONDS)

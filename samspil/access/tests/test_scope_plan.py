@@ -18,7 +18,6 @@ planner setting (`enable_seqscan`) is changed: the plan asserted is the one prod
 """
 
 import datetime
-import json
 
 import pytest
 from django.db import connection, transaction
@@ -37,6 +36,7 @@ from samspil.pathways import selectors
 from samspil.pathways.choices import PathwayStatus, TeamMemberKind, TeamRole
 from samspil.pathways.models import Pathway, Programme, TeamMember
 from tests import factories as f
+from tests.explain import plan_nodes
 
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan is PostgreSQL's")
 
@@ -166,21 +166,6 @@ def user_of_five_pathways(django_db_setup, django_db_blocker):
             municipality_id = Municipality.objects.filter(name="Plantestkommune").values_list("pk", flat=True).first()
             if municipality_id is not None:
                 _remove(municipality_id)
-
-
-def plan_nodes(sql: str, params=()) -> list[dict]:
-    """Every node of the plan, InitPlans and SubPlans included."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        (document,) = cursor.fetchone()
-    if isinstance(document, str):
-        document = json.loads(document)
-    nodes, todo = [], [document[0]["Plan"]]
-    while todo:
-        node = todo.pop()
-        nodes.append(node)
-        todo.extend(node.get("Plans", []))
-    return nodes
 
 
 def reads(nodes, node_type: str, relation: str) -> list[dict]:

@@ -128,6 +128,30 @@ def test_a_transaction_moves_a_pathway_on_once_and_again_after_a_rolled_back_sav
         assert generation(world.pathway) == start + 2  # moved on again: the rolled-back move does not count
 
 
+def test_the_pathways_a_transaction_changed_are_read_once_for_many(world):
+    """`changed_in_transaction_ids` is what `changed_in_transaction` answers of each pathway, in one set: empty
+    outside a transaction, and a copy, not the connection's own set that the commit empties."""
+    from django.db import transaction
+
+    from samspil.audit.signals import changed_in_transaction, changed_in_transaction_ids
+
+    other = f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children)
+    f.as_committed()
+    with transaction.atomic():
+        assert changed_in_transaction_ids() == frozenset()
+        event_record(
+            actor=world.coordinator,
+            code="pathway.status_changed",
+            municipality_id=world.pathway.municipality_id,
+            pathway=world.pathway,
+        )
+        changed = changed_in_transaction_ids()
+        assert changed == {world.pathway.pk}
+        assert changed_in_transaction(world.pathway.pk) and not changed_in_transaction(other.pk)
+        f.as_committed()
+        assert changed == {world.pathway.pk} and changed_in_transaction_ids() == frozenset()
+
+
 def test_the_plan_page_is_rendered_once_per_change_and_shows_every_change_at_once(client, world, plan):
     client.force_login(world.coordinator)
     first = client.get(plan_url(world.pathway))

@@ -1,7 +1,6 @@
 """Plan reads: constant query counts and the comparison of two versions (the views log the reads)."""
 
 import datetime
-import json
 
 import pytest
 from django.db import connection
@@ -16,6 +15,7 @@ from samspil.plans import selectors, services
 from samspil.plans.choices import AgreementStatus, FollowUpResult, GoalStatus, OwnerKind
 from samspil.plans.snapshot import diff_snapshots
 from tests import factories as f
+from tests.explain import plan_nodes
 from tests.test_query_counts import assert_same_count, round_trips
 
 pytestmark = pytest.mark.django_db
@@ -202,16 +202,7 @@ def test_the_latest_version_is_read_from_the_index_not_by_sorting_every_version(
         page = selectors.plan_page(actor=world.coordinator, pathway=pathway, goals=False)
     assert page.revision_count == 2000
     (sql,) = [query["sql"] for query in queries if query["sql"].startswith(f'SELECT "{Plan._meta.db_table}"')]
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
-        (document,) = cursor.fetchone()
-    if isinstance(document, str):
-        document = json.loads(document)
-    nodes, todo = [], [document[0]["Plan"]]
-    while todo:
-        node = todo.pop()
-        nodes.append(node)
-        todo.extend(node.get("Plans", []))
+    nodes = plan_nodes(sql)
     versions = [node for node in nodes if node.get("Relation Name") == PlanRevision._meta.db_table]
     assert versions and all(node.get("Index Name") == "plan_revision_unique_number" for node in versions), versions
     assert not [node for node in nodes if node["Node Type"] == "Sort" and "number" in str(node.get("Sort Key"))]
