@@ -1,5 +1,5 @@
-"""The site layout's chrome: the header (the user area, the main menu in the desktop bar and in the mobile drawer)
-and the footer (the language form) of every page that extends base.html.
+"""The site layout's chrome: the head's style sheets and scripts, the header (the user area, the main menu in the
+desktop bar and in the mobile drawer) and the footer (the language form) of every page that extends base.html.
 
 Its HTML depends only on what `viewer_state` reads: who is logged in (their name, municipality and kind of account),
 the main menu's items (which the user's rights, open tasks and the page's section decide: `menu_items`) and the
@@ -26,7 +26,7 @@ from samspil.core.form_cache import CHROME, stand_in
 
 CSRF_STAND_IN = stand_in("csrf")
 PATH_STAND_IN = stand_in("path")
-PARTS = {"header": "includes/header.html", "footer": "includes/footer.html"}
+PARTS = {"head": "includes/head.html", "header": "includes/header.html", "footer": "includes/footer.html"}
 
 LABELS = {
     "tasks": _("My tasks"),
@@ -206,8 +206,9 @@ def _render(part: str, state: ViewerState, *, csrf_token: str, path: str) -> str
 
 
 def chrome(context, part: str) -> str:
-    """The header or the footer (`part`) of the page being rendered in `context`."""
-    # The footer shows nothing of the viewer but the demo mode: one rendering per language.
+    """The head's style sheets and scripts, the header or the footer (`part`) of the page being rendered in
+    `context`."""
+    # The head and the footer show nothing of the viewer (the footer the demo mode): one rendering per language.
     state = viewer_state(context) if part == "header" else ViewerState(demo_mode=settings.DEMO_MODE)
     request = context.get("request")
     if request is None:

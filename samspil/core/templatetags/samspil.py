@@ -108,5 +108,5 @@ def _placeholder_rendering(form) -> str:
 
 @register.simple_tag(takes_context=True)
 def layout_chrome(context, part):
-    """The layout's header or footer (base.html), kept per viewer state (`core.chrome`)."""
+    """The layout's head links, header or footer (base.html), kept per viewer state (`core.chrome`)."""
     return chrome.chrome(context, part)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
+from django.templatetags.static import static
 from django.urls import reverse
 
 from tests import factories as f
@@ -55,10 +56,13 @@ def test_the_chrome_is_kept_per_viewer_with_each_page_s_token_and_path(client, w
     plan = reverse("plans:plan", args=[world.pathway.public_id])
     first = client.get(overview)
     assert [t.name for t in first.templates].count("includes/header.html") == 1
+    assert [t.name for t in first.templates].count("includes/head.html") == 1
     again = client.get(plan)  # the same menu (no item is the page's): the same chrome
     templates = [t.name for t in again.templates]
-    assert "includes/header.html" not in templates and "includes/footer.html" not in templates
+    assert not {"includes/head.html", "includes/header.html", "includes/footer.html"} & set(templates)
     content = again.content.decode()
+    for asset in ("samspil/samspil.css", "vendor/htmx/htmx.min.js", "samspil/app.js"):  # the kept head's links
+        assert f'"{static(asset)}"' in content and f'"{static(asset)}"' in first.content.decode()
     tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', content)
     assert len(tokens) >= 3 and all(re.fullmatch(r"[A-Za-z0-9]{64}", token) for token in tokens)
     secret = again.cookies["csrftoken"].value
