@@ -1836,5 +1836,18 @@ forløb 9 queries, p95 54 ms; Arbejdsliste 8 / 93 ms; Forløbsoverblik 10 / 35 m
   22:49 (the INSERT, the escaping) 33 % (197.5 against 590 and 594), the overview 2.10× (p95 3.29×), *Mine forløb*
   3.85×, the worklist 4.05×, the portal's plan 4.09×, a leader's results 4.25× against a floor of 3.3 ms, the
   fastest yet; 22:50 (the same code) 30 % (174.1 against 587 and 579), the worklist 4.08×, the portal's plan 4.05×,
-  a leader's results 4.29×. The final run (the array literals) is this report.
+  a leader's results 4.29×. The final run (the array literals) was that session's report.
+- 07.12.2026, an eighth session (another new machine: AMD EPYC, 2 cores; the floor 6.5–7.9 ms one at a time and
+  330–440 req/s under load, slower than the last). The first run, on the seventh session's code, read every page
+  within its goal (the floor being slow) and the mix at 27 % (118.3 req/s). Each kind alone under 16 clients (12 s
+  each, the floor 426 req/s): the overview 2.3×, the plan 2.2×, *Mine forløb* 3.9×, saving an agreement 7.9× —
+  3.15× weighted, 32 % expected, 27 % measured: the mix costs more than its parts. Part of that is *Mine forløb*
+  after a save in one of the user's pathways (the pool is theirs): 19.1 ms of CPU in the process against 13.0 alone.
+  Its facts' subqueries were built on every view that read a changed pathway, though the kept query runs without
+  them, and each of the ~200 pathways asked the connection proxy whether the open transaction had changed it; both
+  are gone (17.8 against 12.3 ms; the rest of the gap shows in no profile: caches the save left cold). Python's
+  collector was measured in the workers under the mix: 0.15 ms of 9.4 ms CPU a request (the floor 0.06 of 3.5), so
+  `gc.freeze()` or other thresholds were left alone. The layout's five `{% static %}` look-ups are now kept with the
+  chrome. The final run (this report): every page within its goal, the mix 34 % (141.8 req/s against 415.4 and
+  370.4).
 """
