@@ -5,8 +5,9 @@ import json
 from django.db import connection
 
 
-def plan_nodes(sql: str, params=()) -> list[dict]:
-    """Every node of the plan of `sql` (`EXPLAIN (FORMAT JSON)`), InitPlans and SubPlans included."""
+def plan_nodes(sql: str, params=None) -> list[dict]:
+    """Every node of the plan of `sql` (`EXPLAIN (FORMAT JSON)`), InitPlans and SubPlans included. Without `params`
+    the SQL is sent as it is (a captured query with its values written in may hold a literal %)."""
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         (document,) = cursor.fetchone()

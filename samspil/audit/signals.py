@@ -76,7 +76,7 @@ def _changed_pathways() -> set:
 
 def changed_in_transaction(pathway_id: int) -> bool:
     """Whether the open transaction has changed the pathway: what it renders of it may yet be rolled back."""
-    return pathway_id in changed_in_transaction_ids()
+    return connection.in_atomic_block and pathway_id in _changed_pathways()
 
 
 def changed_in_transaction_ids() -> frozenset:

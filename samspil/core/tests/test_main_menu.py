@@ -6,6 +6,7 @@ import re
 import pytest
 from django.middleware.csrf import _unmask_cipher_token
 from django.templatetags.static import static
+from django.test import override_settings
 from django.urls import reverse
 
 from tests import factories as f
@@ -61,7 +62,14 @@ def test_the_chrome_is_kept_per_viewer_with_each_page_s_token_and_path(client, w
     templates = [t.name for t in again.templates]
     assert not {"includes/head.html", "includes/header.html", "includes/footer.html"} & set(templates)
     content = again.content.decode()
-    for asset in ("samspil/samspil.css", "vendor/htmx/htmx.min.js", "samspil/app.js"):  # the kept head's links
+    assets = (
+        "vendor/dkfds/css/dkfds.min.css",
+        "samspil/samspil.css",
+        "vendor/htmx/htmx.min.js",
+        "vendor/dkfds/js/dkfds.min.js",
+        "samspil/app.js",
+    )
+    for asset in assets:  # the kept head's links
         assert f'"{static(asset)}"' in content and f'"{static(asset)}"' in first.content.decode()
     tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]*)"', content)
     assert len(tokens) >= 3 and all(re.fullmatch(r"[A-Za-z0-9]{64}", token) for token in tokens)
@@ -96,6 +104,15 @@ def test_a_page_without_a_request_renders_the_chrome_whole():
 
     content = render_to_string("500.html", {})
     assert 'class="footer"' in content and "\x00" not in content and "mainmenu-item" not in content
+    assert f'"{static("samspil/samspil.css")}"' in content  # the head's links too
+
+
+def test_the_kept_head_follows_a_changed_setting(client, world):
+    client.force_login(world.coordinator)
+    client.get(reverse("pathways:mine"))
+    with override_settings(STATIC_URL="/andre-filer/"):
+        content = client.get(reverse("pathways:mine")).content.decode()
+    assert 'href="/andre-filer/samspil/samspil.css' in content
 
 
 NAV = {"staff": True, "case_work": True, "aggregates": True, "costs": True, "segmentation": True}

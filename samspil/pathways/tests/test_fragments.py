@@ -131,6 +131,8 @@ def test_a_transaction_moves_a_pathway_on_once_and_again_after_a_rolled_back_sav
 def test_the_pathways_a_transaction_changed_are_read_once_for_many(world):
     """`changed_in_transaction_ids` is what `changed_in_transaction` answers of each pathway, in one set: empty
     outside a transaction, and a copy, not the connection's own set that the commit empties."""
+    from unittest import mock
+
     from django.db import transaction
 
     from samspil.audit.signals import changed_in_transaction, changed_in_transaction_ids
@@ -150,6 +152,15 @@ def test_the_pathways_a_transaction_changed_are_read_once_for_many(world):
         assert changed_in_transaction(world.pathway.pk) and not changed_in_transaction(other.pk)
         f.as_committed()
         assert changed == {world.pathway.pk} and changed_in_transaction_ids() == frozenset()
+        event_record(
+            actor=world.coordinator,
+            code="pathway.status_changed",
+            municipality_id=world.pathway.municipality_id,
+            pathway=other,
+        )
+        assert changed_in_transaction_ids() == {other.pk}
+        with mock.patch.object(connection, "in_atomic_block", False):  # no transaction open: nothing is uncommitted
+            assert changed_in_transaction_ids() == frozenset() and not changed_in_transaction(other.pk)
 
 
 def test_the_plan_page_is_rendered_once_per_change_and_shows_every_change_at_once(client, world, plan):
