@@ -119,11 +119,20 @@ class ChangeLogEntry(AppendOnlyModel):
     )
     request_id = models.CharField(_("request id"), max_length=64)
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
-    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    # content_type and pathway lead the (content_type, object_id) and (pathway, created_at) indexes, which serve their
+    # look-ups: no index of their own, written on every change.
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     object_id = models.BigIntegerField(_("record"))
     object_repr = models.CharField(_("record"), max_length=200)
     pathway = models.ForeignKey(
-        "pathways.Pathway", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("pathway")
+        "pathways.Pathway",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("pathway"),
+        db_index=False,
     )
     before = models.JSONField(_("before"), null=True)
     after = models.JSONField(_("after"), null=True)
@@ -239,8 +248,14 @@ class AuditEvent(AppendOnlyModel):
     )
     request_id = models.CharField(_("request id"), max_length=64)
     code = models.CharField(_("event"), max_length=60)
+    # The (pathway, created_at) index serves the pathway's look-ups: no index of its own, written on every event.
     pathway = models.ForeignKey(
-        "pathways.Pathway", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("pathway")
+        "pathways.Pathway",
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("pathway"),
+        db_index=False,
     )
     data = models.JSONField(_("details"), default=dict)
 

@@ -180,9 +180,13 @@ class Agreement(ChangeLogged, TenantModel):
     `owner_member` names the family member (empty: the citizen, or the family).
     """
 
-    goal = models.ForeignKey(Goal, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("goal"))
+    # goal, pathway and owner lead an index of Meta.indexes each, which serves their look-ups and the foreign-key
+    # checks: a single-column index of their own would only be written on every save.
+    goal = models.ForeignKey(
+        Goal, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("goal"), db_index=False
+    )
     pathway = models.ForeignKey(
-        "pathways.Pathway", on_delete=models.PROTECT, related_name="+", verbose_name=_("pathway")
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="+", verbose_name=_("pathway"), db_index=False
     )
     what = models.TextField(_("what"))
     owner_kind = models.CharField(_("who does it"), max_length=20, choices=OwnerKind.choices)
@@ -193,6 +197,7 @@ class Agreement(ChangeLogged, TenantModel):
         blank=True,
         related_name="agreements",
         verbose_name=_("team member"),
+        db_index=False,
     )
     owner_member = models.ForeignKey(
         "citizens.Citizen",
@@ -313,8 +318,9 @@ class PlanRevision(ChangeLogged, TenantModel):
     CHECKPOINT_EVERY = 25
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("plan"))
+    # The (pathway, saved_at) index of Meta.indexes serves the pathway's look-ups: no index of its own.
     pathway = models.ForeignKey(
-        "pathways.Pathway", on_delete=models.PROTECT, related_name="+", verbose_name=_("pathway")
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="+", verbose_name=_("pathway"), db_index=False
     )
     number = models.PositiveIntegerField(_("version number"))
     saved_by = models.ForeignKey(
