@@ -34,9 +34,9 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "samspil-tests-only-secret-key-never-
 # A Fernet key generated once for the tests; it encrypts nothing but factory data.
 os.environ.setdefault("SAMSPIL_CPR_ENCRYPTION_KEYS", "wejZWVb-YjlWZ3kXPFmYoSNAlwtLEET7LbHWhLxlYyI=")
 os.environ.setdefault("SAMSPIL_CPR_INDEX_KEY", "samspil-tests-only-blind-index-key")
-# Under pytest-xdist (`-n 2`, as CI runs the suite) every test empties the cache, so each worker gets a Redis
-# database of its own, counting down from the one REDIS_URL names (gw0: /15, gw1: /14, …). The test databases
-# are the workers' own already (pytest-django adds the worker's name).
+# Under pytest-xdist (`-n 2`; CI does not use it, it runs two passes side by side) every test empties the cache,
+# so each worker gets a Redis database of its own, counting down from the one REDIS_URL names (gw0: /15, gw1: /14,
+# …). The test databases are the workers' own already (pytest-django adds the worker's name).
 _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _XDIST_WORKER.startswith("gw") and os.environ.get("REDIS_URL", "").rstrip("/").rpartition("/")[2].isdigit():
     _redis_base, _, _redis_db = os.environ["REDIS_URL"].rstrip("/").rpartition("/")

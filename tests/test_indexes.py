@@ -1,5 +1,5 @@
-"""The write path's tables keep no index another index already serves: every saved agreement writes a row into each
-of these tables and into every index of them (plans/0006, audit/0008)."""
+"""Foreign keys of the write path that lead a composite index have no single-column index of their own: every saved
+agreement writes a row into each of these tables and into every index of them (plans/0006, audit/0008)."""
 
 import pytest
 from django.db import connection

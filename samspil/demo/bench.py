@@ -1851,11 +1851,11 @@ forløb 9 queries, p95 54 ms; Arbejdsliste 8 / 93 ms; Forløbsoverblik 10 / 35 m
   the floor: the commit waits of the seventh session's notes, smaller here. The layout's five `{% static %}`
   look-ups are now kept with the chrome. The final run (this report): every page within its goal, the mix 34 %
   (141.8 req/s against 415.4 and 370.4).
-- 07.12.2026, a ninth session (another new machine: AMD EPYC, 2 cores; the floor 7.5–8.0 ms one at a time and
+- 07.12.2026, a ninth session (another new machine: AMD EPYC, 2 cores; the floor 7.5–8.3 ms one at a time and
   220–295 req/s under load, the slowest yet). Three runs without the access log: 05:21 on the eighth session's code,
   every page within its goal and the mix 34.6 % (101.2 req/s against 292.8 and 255.8); 05:46 after the write path's
   redundant indexes went (an agreement's goal, pathway and owner, the pathway of a plan version, an event and a
-  change-log row, a change-log row's content type: 7 of the 44 index entries a saved agreement wrote, each led a
+  change-log row, a change-log row's content type: 9 of the 44 index entries a saved agreement wrote, each led a
   composite index), 37 % (101.6 against 221.5 and 274.5); 06:03 (this report, the same code) 31 % (89.2 against 232.0
   and 284.3). The mix's own throughput moved with the machine, not with the change, and the floor's two runs of one
   report differed by up to 24 %. In the process a saved agreement cost 23–32 ms of CPU here (21 queries, none over
