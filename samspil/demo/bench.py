@@ -69,6 +69,8 @@ LOG_TARGET_ROWS = 500  # the measured citizen's own access history, the same at 
 LOG_CHUNK = 10_000_000
 BATCH = 5000
 
+INSIGHT_PAGE = "Portal: indsigt"  # the citizen's insight page: in the ratio table and at both sizes of the log
+
 # Goals of issue 13: the ratio to the floor (median and p95) a page may reach.
 PAGE_GOALS = {
     "Forløbsoverblik": 3.0,
@@ -77,6 +79,7 @@ PAGE_GOALS = {
     "Arbejdsliste": 4.0,
     "Portal: forside": 4.0,
     "Portal: plan": 4.0,
+    INSIGHT_PAGE: 4.0,
     "Udredning": 4.0,
     "Resultater (leder)": 4.0,
     "Resultater, alle programmer": 4.0,
@@ -969,6 +972,7 @@ def page_set(seeded: Seeded, cookies: dict) -> list[Page]:
     if "citizen" in cookies:
         pages.append(Page("Portal: forside", reverse("portal:home"), cookies["citizen"]))
         pages.append(Page("Portal: plan", reverse("portal:plan", args=[overview.public_id]), cookies["citizen"]))
+        pages.append(Page(INSIGHT_PAGE, reverse("portal:insight", args=[overview.public_id]), cookies["citizen"]))
     if "leader" in cookies:
         code = overview.programme.code
         pages.append(Page("Resultater (leder)", reverse("programme_results:programme", args=[code]), cookies["leader"]))
@@ -1261,7 +1265,7 @@ def run_log(seeded: Seeded, *, port: int, requests: int, rows: int) -> dict:
     floor = floor_page(cookies["user"])
     pages = [
         Page("Adgangslog (koordinator)", reverse("pathways:access_log", args=[overview.public_id]), cookies["user"]),
-        Page("Portal: indsigt", reverse("portal:insight", args=[overview.public_id]), cookies["citizen"]),
+        Page(INSIGHT_PAGE, reverse("portal:insight", args=[overview.public_id]), cookies["citizen"]),
         Page(FIVE_PAGE + ", skriver loggen", reverse("pathways:mine"), cookies["five"]),
     ]
     with Server(port):

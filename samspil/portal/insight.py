@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from samspil.access.models import BreakGlassAccess
 from samspil.accounts.choices import AccountKind
+from samspil.accounts.models import User
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose, AccessVia
 from samspil.audit.models import AccessLogEntry
 from samspil.citizens.models import Citizen
@@ -115,7 +116,9 @@ def _entries(*, subjects, user, after: Cursor | None, hide_own: bool, limit: int
         base = base.exclude(actor_id=user.pk)
     if after is not None:
         base = base.filter(created_at__lte=after.moment)
-    base = base.select_related("actor", "actor__external_contact__organisation").order_by("-created_at", "-id")
+    # The readers are read for the rows shown (`_with_readers`), not joined here: PostgreSQL plans each query over
+    # every month's partition, and the three joins doubled that planning (~3 ms a query at 25 months).
+    base = base.order_by("-created_at", "-id")
     found: dict[int, AccessLogEntry] = {}
     linked = linked_person_indexes(citizen.pk for citizen in subjects)
     for citizen in subjects:
@@ -164,8 +167,19 @@ def _staff_role(memberships: list[Membership], on: datetime.date, job_title: str
     return job_title or roles or _("Employee of the municipality"), departments
 
 
+def _with_readers(entries) -> None:
+    """Each entry's reader (`entry.actor`), with a partner's contact and organisation: one query for them all."""
+    ids = {entry.actor_id for entry in entries}
+    if not ids:
+        return
+    readers = User.objects.filter(pk__in=ids).select_related("external_contact__organisation").in_bulk()
+    for entry in entries:
+        entry.actor = readers[entry.actor_id]
+
+
 def describe(entries, *, user, subjects) -> list[InsightRow]:
-    """The rows in words: a constant number of queries (the readers' memberships, break-glass openings)."""
+    """The rows in words: a constant number of queries (the readers, their memberships, break-glass openings)."""
+    _with_readers(entries)
     actors = {entry.actor_id for entry in entries if entry.actor.kind == AccountKind.STAFF}
     memberships = _memberships(actors) if actors else {}
     openings = _break_glass(entries)
@@ -173,6 +187,9 @@ def describe(entries, *, user, subjects) -> list[InsightRow]:
     names_by_index = {citizen.cpr_index: citizen.first_name for citizen in subjects}
     for citizen_id, indexes in linked_person_indexes(names).items():
         names_by_index.update(dict.fromkeys(indexes, names[citizen_id]))
+    # The labels once per page, in the active language, not a choices list built per row.
+    purposes = {value: str(label) for value, label in AccessPurpose.choices}
+    vias = {value: str(label) for value, label in AccessVia.choices}
     rows = []
     for entry in entries:
         actor = entry.actor
@@ -200,8 +217,8 @@ def describe(entries, *, user, subjects) -> list[InsightRow]:
                 role=role,
                 department=department,
                 what=str(label) if label is not None else entry.shown,
-                why=str(AccessPurpose(entry.purpose).label) if entry.purpose in AccessPurpose.values else entry.purpose,
-                via=str(AccessVia(entry.via).label) if entry.via in AccessVia.values else entry.via,
+                why=purposes.get(entry.purpose, entry.purpose),
+                via=vias.get(entry.via, entry.via),
                 via_code=entry.via,
                 about=names.get(entry.citizen_id) or names_by_index.get(entry.subject_index, ""),
                 break_glass_reason=_reason_for(entry, openings) if entry.via == AccessVia.BREAK_GLASS else "",
