@@ -171,20 +171,27 @@ def _staff_role(memberships: list[Membership], on: datetime.date, job_title: str
     return job_title or roles or _("Employee of the municipality"), departments
 
 
-def _with_readers(entries) -> None:
-    """Each entry's reader (`entry.actor`), with a partner's contact and organisation: one query for them all."""
+def _with_readers(entries) -> list:
+    """The entries, each with its reader (`entry.actor`, with a partner's contact and organisation): one query for
+    them all. An entry whose reader is gone is left out, as the join it replaced left it out (the log has no foreign
+    key constraints, `audit/0007`)."""
     ids = {entry.actor_id for entry in entries}
     if not ids:
-        return
+        return []
     readers = User.objects.filter(pk__in=ids).select_related("external_contact__organisation").in_bulk()
+    found = []
     for entry in entries:
-        entry.actor = readers[entry.actor_id]
+        reader = readers.get(entry.actor_id)
+        if reader is not None:
+            entry.actor = reader
+            found.append(entry)
+    return found
 
 
 def describe(entries, *, user, subjects, linked) -> list[InsightRow]:
     """The rows in words: a constant number of queries (the readers, their memberships, break-glass openings).
     `linked` is `linked_person_indexes` of the subjects."""
-    _with_readers(entries)
+    entries = _with_readers(entries)
     actors = {entry.actor_id for entry in entries if entry.actor.kind == AccountKind.STAFF}
     memberships = _memberships(actors) if actors else {}
     openings = _break_glass(entries)

@@ -226,14 +226,6 @@ def _results(**extra) -> dict:
         }
     )
     small = {"pathways": 3500, "pages": _rows(**{bench.FIVE_PAGE: 1.9})}
-    load = {
-        "seconds": 60.0,
-        "requests": 600,
-        "throughput": 10.0,
-        "kinds": {"Forløbsoverblik": {"n": 240, "median": 900.0, "p95": 1500.0}},
-        "errors": {},
-    }
-    floor_load = {**load, "throughput": 25.0, "kinds": {"floor": {"n": 1500, "median": 500.0, "p95": 700.0}}}
     writes = bench.ratio_rows({"30": [100.0] * 10, "1000": [160.0] * 10}, floor="30", goals={})
     log_part = {
         "rows": 100_500,
@@ -257,7 +249,15 @@ def _results(**extra) -> dict:
         "pages": pages,
         "rounds": 20,
         "sizes": bench.sizes_result(small, pages),
-        "mixed": {"clients": 16, "mixed": load, "floor": floor_load},
+        "mixed": bench.mixed_results(
+            [
+                ("floor", _slice("floor", 750, 30)),
+                ("mixed", _slice("Forløbsoverblik", 600, 60)),
+                ("floor", _slice("floor", 750, 30)),
+            ],
+            clients=16,
+            seconds=60,
+        ),
         "writes": writes,
         "write_count": 10,
         "log": {"small": log_part, "large": large, "note": "10,000,000 rows, not 100,000,000."},
@@ -300,17 +300,19 @@ def _slice(name: str, answers: int, seconds: float, errors: dict | None = None) 
 
 def test_the_mixed_load_alternates_with_the_floor_and_begins_and_ends_with_it(monkeypatch):
     """The mix in slices, each between two of the floor, so the machine's drift falls on both."""
-    asked = []
+    asked, seeds = [], []
 
-    def fake_run(port, pick, *, clients, seconds):
+    def fake_run(port, pick, *, clients, seconds, seed=None):
         page = pick(random.Random(0))
         asked.append((page.name, seconds))
+        seeds.append(seed)
         return _slice(page.name, 100 if page.name == "floor" else 40, seconds)
 
     monkeypatch.setattr(bench, "load_run", fake_run)
     floor, mix = bench.Page("floor", "/gulv/", "c"), bench.Page("Ny aftale", "/x/", "c")
     result = bench.mixed_load(0, floor, lambda rng: mix, clients=16, seconds=60, slices=4)
     assert asked == [(name, 15.0) for name in ["floor", "Ny aftale"] * 4 + ["floor"]]
+    assert seeds[1::2] == [0, 1, 2, 3]  # each slice of the mix its own draw, not the first one again
     assert result["mixed"]["seconds"] == 60 and result["floor"]["seconds"] == 75
     assert result["mixed"]["requests"] == 160 and result["floor"]["requests"] == 500
     assert [part["load"] for part in result["slices"]] == ["floor", "mixed"] * 4 + ["floor"]

@@ -4,7 +4,7 @@ from django import template
 from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from samspil.core.chrome import object_url
 from samspil.core.markup import escape_text
@@ -37,6 +37,17 @@ def pathway_tabs(context, pathway) -> list[tuple[str, str, str, bool]]:
     return tabs
 
 
+# The cards' labels, marked for `makemessages` (the tag translates them when it writes).
+INSIGHT_LABELS = (
+    gettext_noop("You yourself"),
+    gettext_noop("Role"),
+    gettext_noop("What"),
+    gettext_noop("Why"),
+    gettext_noop("Basis"),
+    gettext_noop("Reason given"),
+)
+
+
 @register.simple_tag
 def insight_rows(rows, subjects: int):
     """The cards of the insight page's log (`portal.insight.InsightRow`), `subjects` the number of people it covers
@@ -49,7 +60,7 @@ def insight_rows(rows, subjects: int):
     """
     t = {
         text: gettext(text)  # as `{% translate %}` writes a literal: a translation is not escaped
-        for text in ("You yourself", "Role", "What", "Why", "Basis", "Reason given")
+        for text in INSIGHT_LABELS
     }
     about = gettext("about %(name)s")
     cards = []
