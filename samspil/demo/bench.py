@@ -13,6 +13,7 @@ with their own DATABASE_URL (`--phase small`, `--phase log`), each answering wit
 are then measured side by side, the small one on a second gunicorn (`--small-port`, default the port + 1).
 """
 
+import contextlib
 import datetime
 import http.client
 import json
@@ -1264,24 +1265,60 @@ def timed_log_write(seeded: Seeded, *, samples: int, citizens: int = 50) -> dict
     return {**written, "floor": floor["median"], "r_median": ratio(written["median"], floor["median"])}
 
 
-def run_log(seeded: Seeded, *, port: int, requests: int, rows: int) -> dict:
-    """The access log at `rows` generated rows: reading one citizen's history (the coordinator's page and the
-    citizen's insight page) and writing a page view's rows, against the floor."""
+LOG_PAGES = ("Adgangslog (koordinator)", INSIGHT_PAGE, FIVE_PAGE + ", skriver loggen")
+
+
+def prepare_log(seeded: Seeded, *, requests: int, rows: int) -> dict:
+    """The access log at `rows` generated rows, in this database: its size, the generation's steps, the write of a
+    page view's rows (timed in-process against its own floor) and the sessions and paths of the pages that read the
+    log, for `measure_log` to measure both sizes side by side."""
     generation = ensure_log_rows(rows, seeded)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {_log_table()}")  # noqa: S608
         total = cursor.fetchone()[0]
     cookies = _cookies(seeded)
     overview = seeded.overview_pathway
-    floor = floor_page(cookies["user"])
     pages = [
-        Page("Adgangslog (koordinator)", reverse("pathways:access_log", args=[overview.public_id]), cookies["user"]),
-        Page(INSIGHT_PAGE, reverse("portal:insight", args=[overview.public_id]), cookies["citizen"]),
-        Page(FIVE_PAGE + ", skriver loggen", reverse("pathways:mine"), cookies["five"]),
+        [LOG_PAGES[0], reverse("pathways:access_log", args=[overview.public_id]), "user"],
+        [LOG_PAGES[1], reverse("portal:insight", args=[overview.public_id]), "citizen"],
+        [LOG_PAGES[2], reverse("pathways:mine"), "five"],
     ]
-    with Server(port):
-        table = ratio_rows(interleaved(port, floor, pages, rounds=requests), goals={})
-    return {"rows": total, "generation": generation, "pages": table, "write": timed_log_write(seeded, samples=requests)}
+    return {
+        "rows": total,
+        "generation": generation,
+        "write": timed_log_write(seeded, samples=requests),
+        "cookies": {key: cookies[key] for key in ("user", "citizen", "five")},
+        "paths": pages,
+    }
+
+
+def measure_log(parts: dict[str, dict], *, ports: dict[str, int], requests: int) -> dict[str, list[dict]]:
+    """The pages that read the access log at both sizes in one run: a gunicorn on each size's database
+    (`parts[size]["url"]`, prepared by `prepare_log`) on `ports[size]`, requests round-robin [floor, page] at one
+    size, then the same at the other, page by page, so a slower moment of the machine falls on both sizes (as
+    `measure_sizes` does for the municipality); each size's ratios are to its own floor. The answer: each size's
+    ratio rows, as `log_result` and `log_section` take them."""
+    pairs, names = [], {}
+    for page_name, _path, who in parts[next(iter(parts))]["paths"]:
+        for size, part in parts.items():
+            floor = Page(f"floor ({size})", FLOOR_PATH, part["cookies"]["user"], port=ports[size])
+            path_here = next(entry[1] for entry in part["paths"] if entry[0] == page_name)
+            page = Page(f"{page_name} ({size})", path_here, part["cookies"][who], port=ports[size])
+            names[page.name] = (size, page_name)
+            pairs.append((floor, page))
+    with contextlib.ExitStack() as servers:
+        for size, part in parts.items():
+            servers.enter_context(Server(ports[size], database_url=part["url"]))
+        # New workers on both: enough rounds not kept for each of them to have served every page first.
+        warmup = max(WARMUP_ROUNDS, 2 * (os.cpu_count() or 2))
+        timings = interleaved_pairs(ports[next(iter(parts))], pairs, rounds=requests, warmup=warmup)
+    answer = {}
+    for size in parts:
+        floor_name = f"floor ({size})"
+        own = {"floor": timings[floor_name]}
+        own.update({page_name: timings[name] for name, (at, page_name) in names.items() if at == size})
+        answer[size] = ratio_rows(own, goals={})
+    return answer
 
 
 # --- databases beside the bench database ---------------------------------------------------------------------------
@@ -1568,8 +1605,10 @@ def log_section(small: dict | None, large: dict | None, *, note: str = "") -> st
     lines.append(
         "Rows generated inside PostgreSQL by one `INSERT … SELECT` from `generate_series` per step, spread over 24 "
         "months and over the bench municipality's staff, citizens and pathways; the measured citizen has the same "
-        f"{LOG_TARGET_ROWS} rows of history at every size. Each size in its own copy of the small database, against "
-        "its own floor. The write is `audit.services.access_record` for 50 citizens (what one *Mine forløb* page "
+        f"{LOG_TARGET_ROWS} rows of history at every size. Each size in its own copy of the small database, both "
+        "measured in one run: a gunicorn on each, requests round-robin [floor, page] at one size, then at the other, "
+        "page by page, so a slower moment of the machine falls on both; each size's ratios are to its own floor. "
+        "The write is `audit.services.access_record` for 50 citizens (what one *Mine forløb* page "
         "logs), timed in-process, each in its own transaction and after the same statement with the same rows into an "
         "empty table like the log (columns, defaults, indexes): the write's ratio to that floor is what grows if the "
         "log's size costs."

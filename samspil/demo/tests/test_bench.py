@@ -160,6 +160,85 @@ def test_both_sizes_are_measured_in_one_run_each_against_its_own_floor(monkeypat
     assert result["small_pathways"] == 3507 and result["met"] is True  # 3.0 / 2.75: 9 % apart
 
 
+def test_the_access_log_sizes_are_measured_in_one_run_each_against_its_own_floor(monkeypatch):
+    """`measure_log`: a server on each size's database, each page at one size right after the same page at the
+    other, each after its own size's floor; each size's rows are ratios to its own floor, as `log_result` takes."""
+    started, stopped = [], []
+
+    class FakeServer:
+        def __init__(self, port, *, database_url=""):
+            self.port = port
+            started.append((port, database_url))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            stopped.append(self.port)
+            return False
+
+    def part(size, times):
+        return {
+            "url": f"postgres:///log_{size}",
+            "cookies": {"user": f"user-{size}", "citizen": f"citizen-{size}", "five": f"five-{size}"},
+            "paths": [
+                ["Adgangslog (koordinator)", f"/log/{size}/", "user"],
+                [bench.INSIGHT_PAGE, "/indsigt/", "citizen"],
+            ],
+            "times": times,
+        }
+
+    parts = {"small": part("small", (10.0, 50.0, 40.0)), "large": part("large", (12.0, 66.0, 48.0))}
+
+    def fake_pairs(port, pairs, *, rounds, warmup):
+        assert rounds == 20 and warmup >= 3 and len(started) == 2 and not stopped  # both servers up while measured
+        asked = [
+            (floor.name, floor.port, floor.cookie, page.name, page.port, page.path, page.cookie)
+            for floor, page in pairs
+        ]
+        assert asked == [
+            (
+                "floor (small)",
+                9001,
+                "user-small",
+                "Adgangslog (koordinator) (small)",
+                9001,
+                "/log/small/",
+                "user-small",
+            ),
+            (
+                "floor (large)",
+                9002,
+                "user-large",
+                "Adgangslog (koordinator) (large)",
+                9002,
+                "/log/large/",
+                "user-large",
+            ),
+            ("floor (small)", 9001, "user-small", bench.INSIGHT_PAGE + " (small)", 9001, "/indsigt/", "citizen-small"),
+            ("floor (large)", 9002, "user-large", bench.INSIGHT_PAGE + " (large)", 9002, "/indsigt/", "citizen-large"),
+        ]
+        times = {}
+        for size, own in parts.items():
+            floor, log_page, insight = own["times"]
+            times[f"floor ({size})"] = floor
+            times[f"Adgangslog (koordinator) ({size})"] = log_page
+            times[f"{bench.INSIGHT_PAGE} ({size})"] = insight
+        return {name: [value] * rounds for name, value in times.items()}
+
+    monkeypatch.setattr(bench, "Server", FakeServer)
+    monkeypatch.setattr(bench, "interleaved_pairs", fake_pairs)
+    pages = bench.measure_log(parts, ports={"small": 9001, "large": 9002}, requests=20)
+    assert started == [(9001, "postgres:///log_small"), (9002, "postgres:///log_large")] and len(stopped) == 2
+    small = {row["page"]: row["r_median"] for row in pages["small"]}
+    large = {row["page"]: row["r_median"] for row in pages["large"]}
+    assert small == {"floor": 1.0, "Adgangslog (koordinator)": 5.0, bench.INSIGHT_PAGE: 4.0}
+    assert large == {"floor": 1.0, "Adgangslog (koordinator)": 5.5, bench.INSIGHT_PAGE: 4.0}
+    write = {"median": 1.0, "p95": 1.2, "r_median": 1.0}
+    result = bench.log_result({"pages": pages["small"], "write": write}, {"pages": pages["large"], "write": write})
+    assert result["checks"] == {"Adgangslog (koordinator)": True, bench.INSIGHT_PAGE: True, "write": True}
+
+
 def test_ratio_rows_divide_by_the_floor_of_the_same_run_and_judge_the_goal():
     timings = {
         "floor": [10.0] * 19 + [20.0],

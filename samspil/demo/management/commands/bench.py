@@ -64,7 +64,7 @@ class Command(BaseCommand):
             return
         if phase == "log":
             seeded = bench.seed(pathways=options["small_pathways"])
-            result = bench.run_log(seeded, port=options["port"], requests=options["requests"], rows=options["log_rows"])
+            result = bench.prepare_log(seeded, requests=options["requests"], rows=options["log_rows"])
             self.stdout.write(json.dumps(result))
             return
         self.run_all(options)
@@ -115,6 +115,7 @@ class Command(BaseCommand):
 
         log = {"note": options["log_note"]}
         if "log" not in skip and small is not None:
+            parts = {}
             for size, suffix, rows in (
                 ("small", "_log", options["log_rows_small"]),
                 ("large", "_log_large", options["log_rows_large"]),
@@ -122,9 +123,18 @@ class Command(BaseCommand):
                 log_name = f"{name}{suffix}"
                 bench.create_database(url, log_name, template=small_name)
                 bench._log(f"access log, {rows:,} rows: {log_name}")
-                log[size] = bench.run_phase(
-                    bench.database_url_with_name(url, log_name), "log", [*common, "--log-rows", str(rows)]
-                )
+                log_url = bench.database_url_with_name(url, log_name)
+                parts[size] = {
+                    **bench.run_phase(log_url, "log", [*common, "--log-rows", str(rows)]),
+                    "url": log_url,
+                }
+            started = time.monotonic()
+            pages = bench.measure_log(
+                parts, ports={"small": options["port"], "large": small_port}, requests=options["requests"]
+            )
+            bench._log(f"access log, both sizes: {time.monotonic() - started:.0f} s")
+            for size, part in parts.items():
+                log[size] = {key: part[key] for key in ("rows", "generation", "write")} | {"pages": pages[size]}
 
         results = {
             **main,
