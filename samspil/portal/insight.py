@@ -12,7 +12,8 @@ that reader and pathway, opened before the read).
 Portal accounts never read through `visible_to` (the policy gives them nothing): the rows are found by the person
 they concern, which `portal.access` has established. Keyset pages, newest first, `(created_at, id)` descending, with
 the staff access log's opaque cursor (`pathways.access_log.Cursor`): for each person one query by citizen (the index
-`(citizen, created_at)`) and one by blind index (its own index), each limited to the page, merged in memory. No
+`(citizen, created_at)`) and one by blind index (its own index), each limited to the page, merged in memory, asked
+first for this month and the last and for the months before only when those do not fill the page (`_entries`). No
 `COUNT(*)`, no scan of the log.
 """
 
