@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, ngettext
 
-from samspil.core.dates import short_date
+from samspil.core.dates import short_date, short_datetime
 from samspil.core.markup import escape_text
 from samspil.core.templatetags.samspil import status_badge
 
@@ -79,6 +79,8 @@ def worklist_rows(rows):
     def day(value, format_name: str = "SHORT_DATE_FORMAT") -> str:
         if format_name == "SHORT_DATE_FORMAT" and not isinstance(value, datetime.datetime):
             return escape_text(short_date(value))
+        if format_name == "SHORT_DATETIME_FORMAT":
+            return escape_text(short_datetime(template_localtime(value)))
         return escape_text(formats.date_format(template_localtime(value), format_name))
 
     lines = []

@@ -1,12 +1,12 @@
 """Template tags of the citizen's portal."""
 
 from django import template
-from django.utils import formats
 from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from samspil.core.chrome import object_url
+from samspil.core.dates import short_datetime
 from samspil.core.markup import escape_text
 
 register = template.Library()
@@ -66,7 +66,7 @@ def insight_rows(rows, subjects: int):
     cards = []
     for row in rows:
         local = template_localtime(row.created_at)
-        when = escape_text(formats.date_format(local, "SHORT_DATETIME_FORMAT"))
+        when = escape_text(short_datetime(local))
         whose = f" · {about % {'name': escape_text(row.about)}}" if subjects > 1 and row.about else ""
         role = ""
         if not row.is_own:
