@@ -73,7 +73,9 @@ _generation = [0]  # bumped when a setting changes: kept queries of an older gen
 _lock = threading.Lock()  # in-memory SQLite shares one connection between a test and its live server
 
 
-def precompiled_rows(build, *, key: tuple, variables: dict[str, Variable], using: str = DEFAULT_DB_ALIAS) -> list:
+def precompiled_rows(
+    build, *, key: tuple, variables: dict[str, Variable], using: str = DEFAULT_DB_ALIAS, prepare: bool = True
+) -> list:
     """The model instances (or values) of `build(values)`, with the SQL compiled once per `key` and connection.
 
     Building and compiling a query with many subqueries (a pathway page's rights and figures) cost more Python time
@@ -89,6 +91,10 @@ def precompiled_rows(build, *, key: tuple, variables: dict[str, Variable], using
     time zone (added here), the kept queries are dropped when a setting changes, and the caller's `key` must name
     everything else the SQL depends on (the user, the annotations asked for, the page size). A key that cannot be
     kept is built every time, as without this.
+
+    On PostgreSQL (with `PREPARE_KEPT_QUERIES`) a kept query runs as a prepared statement, which after five runs may
+    use a plan made for any values. `prepare=False` keeps only the compiled SQL and has PostgreSQL plan each run for
+    its values: for a query whose best plan depends on them (the access log of one citizen over monthly partitions).
     """
     connection = connections[using]
     full_key = (*key, timezone.localdate(), timezone.get_current_timezone_name())
@@ -119,7 +125,7 @@ def precompiled_rows(build, *, key: tuple, variables: dict[str, Variable], using
     run = copy.copy(compiler)
     run.as_sql = lambda *args, **kwargs: (sql, tuple(run_params))
     run.get_converters = converters
-    if _prepares(connection):
+    if prepare and _prepares(connection):
         run.connection = _Preparing(connection)
     chained = queryset._chain()
     chained.query.get_compiler = lambda *args, **kwargs: run

@@ -31,6 +31,8 @@ from samspil.accounts.models import User
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose, AccessVia
 from samspil.audit.models import AccessLogEntry
 from samspil.citizens.models import Citizen
+from samspil.core.db import STAND_IN_MOMENTS, Variable, precompiled_rows
+from samspil.organisations.choices import StaffRole
 from samspil.organisations.models import Membership
 from samspil.outreach.selectors_contacts import linked_person_indexes
 from samspil.pathways.access_log import Cursor
@@ -137,34 +139,83 @@ def _entries(*, subjects, linked, user, after: Cursor | None, hide_own: bool, li
     many reads, where the plan made for the values stops after the page, 0.4 ms)."""
     if not subjects:
         return []
-    base = AccessLogEntry.objects.filter(municipality_id=subjects[0].municipality_id)
-    if hide_own:
-        base = base.exclude(actor_id=user.pk)
-    if after is not None:
-        base = base.filter(created_at__lte=after.moment)
-    # The readers are read for the rows shown (`_with_readers`), not joined here: the joins doubled the planning.
-    base = base.order_by("-created_at", "-id")
-    queries = []
+    keys: list[tuple[str, object]] = []
     for citizen in subjects:
-        queries.append(base.filter(citizen_id=citizen.pk))
+        keys.append(("citizen", citizen.pk))
         indexes = [index for index in (citizen.cpr_index, *linked.get(citizen.pk, ())) if index]
         if indexes:
-            queries.append(base.filter(subject_index__in=indexes))
+            keys.append(("index", indexes))
+    query = {
+        "municipality_id": subjects[0].municipality_id,
+        "not_by": user.pk if hide_own else None,
+        "after": after.moment if after is not None else None,
+    }
     found: dict[int, AccessLogEntry] = {}
     if limit is None:
-        steps = [{}]
+        for key in keys:
+            found.update((entry.pk, entry) for entry in _log_rows(key, **query, bound="", start=None, limit=None))
     else:
         start = recent_start(after.moment if after is not None else timezone.now())
-        steps = [{"created_at__gte": start}, {"created_at__lt": start}]
-    for bounds in steps:
-        wanted = None if limit is None else limit - len(found)
-        if wanted is not None and wanted <= 0:
-            break
-        for rows in queries:
-            rows = rows.filter(**bounds)
-            for entry in rows if wanted is None else rows[:wanted]:
-                found[entry.pk] = entry
+        for bound in ("window", "before"):
+            wanted = limit - len(found)
+            if wanted <= 0:
+                break
+            for key in keys:
+                found.update(
+                    (entry.pk, entry) for entry in _log_rows(key, **query, bound=bound, start=start, limit=wanted)
+                )
     return sorted(found.values(), key=lambda entry: (entry.created_at, entry.pk), reverse=True)
+
+
+# Stand-ins for the window's start in the kept log queries, apart from the cursor's (`STAND_IN_MOMENTS`).
+_WINDOW_STAND_INS = (
+    datetime.datetime(1972, 2, 2, 2, 2, 2, 3, tzinfo=datetime.UTC),
+    datetime.datetime(1984, 9, 9, 9, 9, 9, 4, tzinfo=datetime.UTC),
+)
+
+
+def _log_rows(key, *, municipality_id, not_by, after, bound: str, start, limit: int | None) -> list[AccessLogEntry]:
+    """The log rows of one person by one key (`("citizen", id)` or `("index", [blind indexes])`), newest first:
+    without the rows of `not_by`, at or before `after`, in the window since `start` (`bound` "window") or before it
+    ("before"), at most `limit`. The readers are read for the rows shown (`_with_readers`), not joined here: the
+    joins doubled the planning.
+
+    Compiled once per shape and connection (`core.db.precompiled_rows`), but not prepared: PostgreSQL plans every
+    run for its values (`_entries`)."""
+    kind, value = key
+    field = AccessLogEntry._meta.get_field
+    variables = {"municipality": Variable(municipality_id, -1, -2, field("municipality"))}
+    if not_by is not None:
+        variables["not_by"] = Variable(not_by, -3, -4, field("actor"))
+    if after is not None:
+        variables["after"] = Variable(after, *STAND_IN_MOMENTS, field("created_at"))
+    if bound:
+        variables["start"] = Variable(start, *_WINDOW_STAND_INS, field("created_at"))
+    if kind == "citizen":
+        variables["citizen"] = Variable(value, -5, -6, field("citizen"))
+    else:
+        for n, index in enumerate(value):
+            variables[f"index{n}"] = Variable(index, f"stand-in-a-{n}", f"stand-in-b-{n}", field("subject_index"))
+
+    def build(values):
+        rows = AccessLogEntry.objects.filter(municipality_id=values["municipality"])
+        if "not_by" in values:
+            rows = rows.exclude(actor_id=values["not_by"])
+        if "after" in values:
+            rows = rows.filter(created_at__lte=values["after"])
+        if bound == "window":
+            rows = rows.filter(created_at__gte=values["start"])
+        elif bound == "before":
+            rows = rows.filter(created_at__lt=values["start"])
+        if kind == "citizen":
+            rows = rows.filter(citizen_id=values["citizen"])
+        else:
+            rows = rows.filter(subject_index__in=[values[f"index{n}"] for n in range(len(value))])
+        rows = rows.order_by("-created_at", "-id")
+        return rows if limit is None else rows[:limit]
+
+    shape = ("insight_log", kind, len(value) if kind == "index" else 1, not_by is not None, after is not None)
+    return precompiled_rows(build, key=(*shape, bound, limit), variables=variables, prepare=False)
 
 
 def _memberships(actor_ids) -> dict[int, list[Membership]]:
@@ -197,12 +248,19 @@ def _reason_for(entry, openings) -> str:
     return reason
 
 
-def _staff_role(memberships: list[Membership], on: datetime.date, job_title: str) -> tuple[str, str]:
+def _staff_role(memberships: list[Membership], on: datetime.date, job_title: str, roles: dict) -> tuple[str, str]:
+    """The reader's job title or roles, and departments, of their memberships on the day (`roles`: the roles'
+    labels in the active language)."""
     current = [m for m in memberships if m.active_from <= on and (m.active_to is None or m.active_to >= on)]
     chosen = current or memberships[-1:]
-    roles = ", ".join(dict.fromkeys(str(m.get_role_display()) for m in chosen))
+    named = ", ".join(dict.fromkeys(roles.get(m.role, m.role) for m in chosen))
     departments = ", ".join(dict.fromkeys(m.department.name for m in chosen))
-    return job_title or roles or _("Employee of the municipality"), departments
+    return job_title or named or _("Employee of the municipality"), departments
+
+
+def _shown_text(shown: str) -> str:
+    label = SHOWN_LABELS.get(shown)
+    return str(label) if label is not None else shown
 
 
 def _with_readers(entries) -> list:
@@ -233,36 +291,39 @@ def describe(entries, *, user, subjects, linked) -> list[InsightRow]:
     names_by_index = {citizen.cpr_index: citizen.first_name for citizen in subjects}
     for citizen_id, indexes in linked.items():
         names_by_index.update(dict.fromkeys(indexes, names[citizen_id]))
-    # The labels once per page, in the active language, not a choices list built per row.
+    # The labels once per page, in the active language, not a choices list built (and translated) per row; a staff
+    # reader's role and departments once per reader and day.
     purposes = {value: str(label) for value, label in AccessPurpose.choices}
     vias = {value: str(label) for value, label in AccessVia.choices}
+    roles = {value: str(label) for value, label in StaffRole.choices}
+    shown_labels: dict[str, str] = {}  # of the page's own `shown` values only (SHOWN_LABELS has dozens)
+    you, someone = _("You yourself"), _("A user of Samspil")
+    as_citizen = {AccessVia.CUSTODY: _("Custody holder, in the portal")}
+    citizen_role = _("The citizen, in the portal")
+    staff_roles: dict[tuple[int, datetime.date], tuple[str, str]] = {}
     rows = []
     for entry in entries:
         actor = entry.actor
         is_own = actor.pk == user.pk
         if actor.kind == AccountKind.CITIZEN:
-            role = (
-                _("Custody holder, in the portal")
-                if entry.via == AccessVia.CUSTODY
-                else _("The citizen, in the portal")
-            )
-            department = ""
+            role, department = as_citizen.get(entry.via, citizen_role), ""
         elif actor.kind == AccountKind.PARTNER:
             contact = actor.external_contact
             role = (contact.title if contact else "") or _("External partner")
             department = contact.organisation.name if contact else ""
         else:
-            local = timezone.localtime(entry.created_at).date()
-            role, department = _staff_role(memberships.get(actor.pk, []), local, actor.job_title)
-        label = SHOWN_LABELS.get(entry.shown)
+            day = timezone.localtime(entry.created_at).date()
+            if (actor.pk, day) not in staff_roles:
+                staff_roles[actor.pk, day] = _staff_role(memberships.get(actor.pk, []), day, actor.job_title, roles)
+            role, department = staff_roles[actor.pk, day]
         rows.append(
             InsightRow(
                 created_at=entry.created_at,
-                who=_("You yourself") if is_own else (actor.get_full_name() or _("A user of Samspil")),
+                who=you if is_own else (actor.get_full_name() or someone),
                 is_own=is_own,
                 role=role,
                 department=department,
-                what=str(label) if label is not None else entry.shown,
+                what=shown_labels.get(entry.shown) or shown_labels.setdefault(entry.shown, _shown_text(entry.shown)),
                 why=purposes.get(entry.purpose, entry.purpose),
                 via=vias.get(entry.via, entry.via),
                 via_code=entry.via,

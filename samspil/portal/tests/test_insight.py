@@ -9,7 +9,7 @@ from html import unescape
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -336,3 +336,23 @@ def test_an_entry_whose_reader_is_gone_is_left_out_as_the_join_left_it_out():
     gone = AccessLogEntry(pk=2, actor_id=reader.pk + 10_000)
     assert _with_readers([kept, gone]) == [kept] and kept.actor == reader
     assert _with_readers([]) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_the_log_queries_are_compiled_once_but_planned_for_their_values(adult):
+    """Kept compiled per connection (`core.db.precompiled_rows`), never prepared: a generic plan would read and sort
+    a much-read citizen's whole month."""
+    from samspil.portal.insight import insight_page
+
+    read(adult.coordinator, adult.citizen, at=timezone.now(), pathway=adult.pathway)
+    table = AccessLogEntry._meta.db_table
+    for _ in range(7):
+        page = insight_page(user=adult.account, subjects=[adult.citizen])
+        assert [row.who for row in page.rows] == [adult.coordinator.get_full_name()]
+    kept = [key for key in connections["default"].__dict__.get("_samspil_precompiled", {}) if key[0] == "insight_log"]
+    assert {key[1] for key in kept} == {"citizen", "index"}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", [f'SELECT %FROM "{table}"%']
+        )
+        assert cursor.fetchall() == []
