@@ -48,6 +48,10 @@ class Cursor:
             raise ValueError("not a cursor") from error
         if timezone.is_naive(moment) or seen < 0:
             raise ValueError("not a cursor")
+        try:
+            moment.astimezone(datetime.UTC)  # as the database is given it
+        except OverflowError as error:
+            raise ValueError("not a cursor") from error
         return cls(moment=moment, seen_at_moment=seen)
 
 

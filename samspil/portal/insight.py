@@ -116,8 +116,15 @@ RECENT_MONTHS = 2  # this month and the one before: the window of a page's first
 def recent_start(reference: datetime.datetime) -> datetime.datetime:
     """The first moment of the month before `reference`'s, in UTC as the log's monthly partitions are cut
     (`audit/0006`): where the window of a page's first queries begins."""
-    utc = reference.astimezone(datetime.UTC)
-    year, month = divmod(utc.year * 12 + utc.month - 1 - (RECENT_MONTHS - 1), 12)
+    earliest = datetime.datetime.min.replace(tzinfo=datetime.UTC)
+    try:
+        utc = reference.astimezone(datetime.UTC)
+    except OverflowError:  # before year 1 in UTC: only a made-up cursor
+        return earliest
+    months = utc.year * 12 + utc.month - 1 - (RECENT_MONTHS - 1)
+    if months < 12:
+        return earliest
+    year, month = divmod(months, 12)
     return datetime.datetime(year, month + 1, 1, tzinfo=datetime.UTC)
 
 
@@ -130,9 +137,10 @@ def _entries(*, subjects, linked, user, after: Cursor | None, hide_own: bool, li
     bounded to the window since `recent_start`, and only if together they do not fill the page, each again for the
     rows before it. Every row before the window is older than every row in it, so when the window fills the page no
     older row can be on it. PostgreSQL plans a query over every monthly partition its conditions leave (~1.5–2 ms
-    a query at 29 months, with no row found); the window leaves it this month's and the last (and any made ahead),
-    and a citizen in a pathway is read often enough for the window to fill the page, so the queries over every month
-    are planned only for a citizen rarely read.
+    a query at 29 months, with no row found); the window leaves it this month's and the last (and any made ahead,
+    and the default partition, which a lower bound alone cannot rule out), and a citizen in a pathway is read often
+    enough for the window to fill the page, so the queries over every month are planned only for a citizen rarely
+    read.
 
     Not kept as prepared statements (`core.db.precompiled_rows`): a generic plan estimates a citizen's rows as the
     average and reads and sorts all of them, also with an index in the page's exact order (5.6 ms for a citizen with
@@ -157,12 +165,13 @@ def _entries(*, subjects, linked, user, after: Cursor | None, hide_own: bool, li
     else:
         start = recent_start(after.moment if after is not None else timezone.now())
         for bound in ("window", "before"):
-            wanted = limit - len(found)
-            if wanted <= 0:
+            if len(found) >= limit:
                 break
+            # The same limit in both steps, as it is written into the kept SQL: a limit per citizen would keep a
+            # query per number. The caller cuts the second step's surplus.
             for key in keys:
                 found.update(
-                    (entry.pk, entry) for entry in _log_rows(key, **query, bound=bound, start=start, limit=wanted)
+                    (entry.pk, entry) for entry in _log_rows(key, **query, bound=bound, start=start, limit=limit)
                 )
     return sorted(found.values(), key=lambda entry: (entry.created_at, entry.pk), reverse=True)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from samspil.demo import bench
 from samspil.demo.guards import require_bench_database
 
-PHASES = ("all", "seed", "small", "log")
+PHASES = ("all", "seed", "small", "log", "log-write")
 
 
 class Command(BaseCommand):
@@ -64,8 +64,11 @@ class Command(BaseCommand):
             return
         if phase == "log":
             seeded = bench.seed(pathways=options["small_pathways"])
-            result = bench.prepare_log(seeded, requests=options["requests"], rows=options["log_rows"])
-            self.stdout.write(json.dumps(result))
+            self.stdout.write(json.dumps(bench.prepare_log(seeded, rows=options["log_rows"])))
+            return
+        if phase == "log-write":
+            seeded = bench.seed(pathways=options["small_pathways"])
+            self.stdout.write(json.dumps(bench.timed_log_write(seeded, samples=options["requests"])))
             return
         self.run_all(options)
 
@@ -128,13 +131,19 @@ class Command(BaseCommand):
                     **bench.run_phase(log_url, "log", [*common, "--log-rows", str(rows)]),
                     "url": log_url,
                 }
-            started = time.monotonic()
+            log_started = time.monotonic()
             pages = bench.measure_log(
                 parts, ports={"small": options["port"], "large": small_port}, requests=options["requests"]
             )
-            bench._log(f"access log, both sizes: {time.monotonic() - started:.0f} s")
+            bench._log(f"access log, both sizes: {time.monotonic() - log_started:.0f} s")
             for size, part in parts.items():
-                log[size] = {key: part[key] for key in ("rows", "generation", "write")} | {"pages": pages[size]}
+                write = bench.run_phase(part["url"], "log-write", common)
+                log[size] = {
+                    "rows": part["rows"],
+                    "generation": part["generation"],
+                    "pages": pages[size],
+                    "write": write,
+                }
 
         results = {
             **main,
