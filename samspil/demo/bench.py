@@ -2004,4 +2004,28 @@ forløb 9 queries, p95 54 ms; Arbejdsliste 8 / 93 ms; Forløbsoverblik 10 / 35 m
   a citizen read thousands of times within a month would meet the same plan in production until the month is
   analysed). The coordinator's access-log page reads 10.5–10.7× the floor at both sizes (no goal: its filter form's
   widgets, 200 change-log rows and 50 refusals in the template engine).
+- 07.12.2026, an eleventh session (another new machine: AMD EPYC, 2 cores; the floor 3.6–5.4 ms one at a time,
+  350–500 req/s under load; the access log grown to 100,000,000 rows again in about 27 minutes, 55,000–100,000 rows a
+  second). The access log's two sizes are now measured side by side as the municipality sizes are: each size's phase
+  generates and analyses, then a gunicorn on each database and the three pages round-robin [floor, page] at one
+  size, then at the other (`measure_log`), and last each size's write in its own phase. With the write timed right
+  after the generation and `ANALYZE` (a first cut) the large size's write read 1.06× against 0.95× (+12 %, not met);
+  after the pages, as before, 1.04× against 0.99×. The citizen's insight page now asks its two log queries first for
+  this month and the last (UTC, as the partitions are cut), where PostgreSQL plans them over 3–5 partitions (0.3–0.7
+  ms of planning against 1.6–2 ms over all 29), and for the months before only when those do not fill the page
+  (every older row ranks below every row in the window): 5.24× → 4.46× in a ratio table alone. Then the queries
+  compiled once per shape and connection but not prepared (`precompiled_rows(prepare=False)`: the generic plan
+  problem of the tenth session's notes stands, also with an index in the page's exact order, tried here: the
+  generic plan estimates a citizen's rows as the average and reads and sorts them all), the cards' moments written
+  by `strftime` with the format translated once (`core.dates.short_datetime`: Django's `date_format` took 1.1 ms for
+  50), and a page's labels and each staff reader's role per day worked out once (`get_role_display` built the
+  choices dict per row): 4.15× → 3.72× and 3.83× in ratio tables alone, 3.84× in the first full run, 3.66× in this
+  report (12:49). The mixed load read 34 % in both full runs (the first: 479.7 req/s the fastest floor slice, 33 %
+  against it; 12:49: 153.3 req/s against a median floor slice of 456.1, 31 % against the fastest), **not met**.
+  Measured one kind at a time under the same 16 clients, in core-milliseconds a request: the floor 4.9 (gunicorn
+  3.5, PostgreSQL 0.6, the client 0.5), the overview 9.6, the 200-item plan 12.0, *Mine forløb* 21.6 (gunicorn 13.5,
+  PostgreSQL 5.0) and adding an agreement 22.6 (gunicorn 15.3, PostgreSQL 5.2; in-process about 9 of its 21 ms are
+  waits on its 21 queries, the commit included): weighted 14.0, 35 %. *Mine forløb* and the write, 30 % of the mix,
+  are 47 % of its cost; nothing this session made them cheaper. The coordinator's access-log page read 10.50× and
+  9.11× at the two sizes (no goal beyond the same cost).
 """
