@@ -730,8 +730,13 @@ def require_ports(port: int, small_port: int | None) -> None:
         _require_free_port(value, setting)
 
 
+def server_workers() -> int:
+    """The bench's gunicorn workers: one sync worker per core."""
+    return os.cpu_count() or 2
+
+
 class Server:
-    """gunicorn with `os.cpu_count()` sync workers on the current DATABASE_URL (or `database_url`), the bench pages
+    """gunicorn with `server_workers()` sync workers on the current DATABASE_URL (or `database_url`), the bench pages
     mounted."""
 
     def __init__(self, port: int, *, database_url: str = ""):
@@ -758,7 +763,7 @@ class Server:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                str(os.cpu_count() or 2),
+                str(server_workers()),
                 "--timeout",
                 "300",
                 "--log-level",
@@ -786,6 +791,12 @@ class Server:
 # Rounds asked before measuring: enough that each gunicorn worker has served every page once (a worker compiles its
 # kept queries and, with the local-memory cache, keeps its own page bodies), as in a server that has been running.
 WARMUP_ROUNDS = 8
+
+
+def new_server_warmup() -> int:
+    """Rounds not kept on a gunicorn just started: each of its workers is to have served every page first, and which
+    worker answers is the kernel's choice, so twice as many rounds as workers, and never fewer than `WARMUP_ROUNDS`."""
+    return max(WARMUP_ROUNDS, 2 * server_workers())
 
 
 def interleaved(
@@ -1075,8 +1086,7 @@ def measure_sizes(port: int, cookies: dict, small: dict, *, small_port: int, req
     with Server(small_port, database_url=small["url"]):
         # The large size's workers have served the page in the ratio table; the small size's are new: enough rounds
         # not kept for each of its workers to have served both pages (imports, templates, kept queries) first.
-        warmup = max(WARMUP_ROUNDS, 2 * (os.cpu_count() or 2))
-        timings = interleaved_pairs(port, [large_pair, small_pair], rounds=requests, warmup=warmup)
+        timings = interleaved_pairs(port, [large_pair, small_pair], rounds=requests, warmup=new_server_warmup())
 
     def rows(pair):
         floor, page = pair
@@ -1312,8 +1322,7 @@ def measure_log(parts: dict[str, dict], *, ports: dict[str, int], requests: int)
         for size, part in parts.items():
             servers.enter_context(Server(ports[size], database_url=part["url"]))
         # New workers on both: enough rounds not kept for each of them to have served every page first.
-        warmup = max(WARMUP_ROUNDS, 2 * (os.cpu_count() or 2))
-        timings = interleaved_pairs(ports[next(iter(parts))], pairs, rounds=requests, warmup=warmup)
+        timings = interleaved_pairs(ports[next(iter(parts))], pairs, rounds=requests, warmup=new_server_warmup())
     answer = {}
     for size in parts:
         floor_name = f"floor ({size})"
@@ -1723,7 +1732,7 @@ def render_report(results: dict) -> str:
         "",
         f"## Run of {results['date']}",
         "",
-        f"Machine: {results['machine']}. Server: gunicorn, {os.cpu_count()} sync workers, DEBUG off, no Redis. "
+        f"Machine: {results['machine']}. Server: gunicorn, {server_workers()} sync workers, DEBUG off, no Redis. "
         f"Load average (1/5/15 min) at the start {results['load_start']}, at the end {results['load_end']}"
         + (f". {results['note']}" if results.get("note") else "")
         + ".",

@@ -501,3 +501,10 @@ def test_the_bench_seeds_meetings_on_every_pathway_once(world):
     figures = worklist.worklist_totals(actor=world.coordinator)
     planned = meetings.filter(pathway__coordinator=world.coordinator, status="planned")
     assert figures.meetings_to_hold + figures.meetings_to_record == planned.count()
+
+
+@pytest.mark.parametrize(("cores", "workers", "warmup"), [(None, 2, 8), (2, 2, 8), (4, 4, 8), (8, 8, 16)])
+def test_a_new_server_is_warmed_up_for_every_worker(monkeypatch, cores, workers, warmup):
+    monkeypatch.setattr(bench.os, "cpu_count", lambda: cores)
+    assert bench.server_workers() == workers
+    assert bench.new_server_warmup() == warmup
