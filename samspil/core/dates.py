@@ -7,6 +7,7 @@ moment is written by `datetime.strftime` with the language's format translated o
 
 import functools
 
+from django.core.signals import setting_changed
 from django.utils import formats, translation
 
 
@@ -51,3 +52,19 @@ def as_strftime(django_format: str) -> str | None:
         else:
             parts.append(char.replace("%", "%%"))
     return "".join(parts)
+
+
+_KEPT = (_short_date_in, _strftime_pattern)
+
+
+def _forget(*, setting: str, **kwargs) -> None:
+    """A changed setting (a test's `override_settings` of the formats, the languages or `FORMAT_MODULE_PATH`) is not
+    answered from the texts and patterns kept under the one before. Django forgets its own formats for the format
+    settings but not for the modules they are read from: that setting is forgotten here."""
+    for kept in _KEPT:
+        kept.cache_clear()
+    if setting == "FORMAT_MODULE_PATH":
+        formats.reset_format_cache()
+
+
+setting_changed.connect(_forget)
