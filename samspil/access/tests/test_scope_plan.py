@@ -214,8 +214,9 @@ def test_mine_forloeb_reads_the_users_own_rows_by_index_only(user_of_five_pathwa
     with CaptureQueriesContext(connection) as queries:
         page = selectors.pathway_list_mine(actor=me)
     assert len(page.rows) == 5
-    # The list's query is the one that narrows pathways to the user's ids (`scopes.AmongIds`).
-    (sql,) = [q["sql"] for q in queries.captured_queries if '"pathways_pathway"."id" = ANY(ARRAY(' in q["sql"]]
+    # The list's query is the one that narrows pathways to the user's ids (`scopes.AmongIds`), in its subquery of
+    # the page's ids (`selectors._mine_filtered`).
+    (sql,) = [q["sql"] for q in queries.captured_queries if '."id" = ANY(ARRAY(' in q["sql"]]
     assert_starts_from_the_users_rows(plan_nodes(sql), grants=False)
 
 

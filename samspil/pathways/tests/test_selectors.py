@@ -233,6 +233,43 @@ def test_mine_keyset_pagination_has_no_gaps_or_duplicates(world):
     assert [p.pk for p in seen] == [p.pk for p in expected]
 
 
+def test_mine_s_page_of_rows_pages_like_the_api_and_cuts_the_page_before_it_joins(world):
+    """The web page's rows (`as_rows`) page exactly as the API's pathways do, the coordinator's own marked; the list's
+    query sorts and cuts the pathways to the page in a subquery and joins names only to that page's rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    today = timezone.localdate()
+    for days in (0, 0, 3, 3, 7):
+        f.PathwayFactory(
+            coordinator=world.coordinator,
+            lead_department=world.children,
+            opened_on=today - datetime.timedelta(days=days),
+        )
+    colleagues = f.PathwayFactory(coordinator=f.make_staff(world.children), lead_department=world.children)
+    f.TeamMemberFactory(pathway=colleagues, user=world.coordinator, department=world.children)
+    expected = list_page(world.coordinator, page_size=50).rows
+    assert len(expected) == 7
+
+    seen, cursor = [], ""
+    with context.bound(actor_id=world.coordinator.pk, request_id="rows"):
+        for _ in range(5):
+            with CaptureQueriesContext(connection) as queries:
+                page = selectors.pathway_list_mine(actor=world.coordinator, cursor=cursor, page_size=3, as_rows=True)
+            seen.extend(page.rows)
+            (listed,) = [q["sql"] for q in queries.captured_queries if '"is_mine"' in q["sql"]]
+            inner = listed.partition(" IN (SELECT ")[2]
+            # The page's ids first (3 rows and one to know of more), then the rows: the whole query has no limit.
+            assert "DESC LIMIT 4) ORDER BY" in inner and not listed.rstrip().split()[-2].startswith("LIMIT")
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+    assert [row.public_id for row in seen] == [p.public_id for p in expected]
+    assert {row.public_id: row.is_mine for row in seen} == {
+        p.public_id: p.public_id != colleagues.public_id for p in expected
+    }
+
+
 def test_mine_next_cursor_is_none_on_an_exactly_full_last_page(world):
     for _ in range(2):
         f.PathwayFactory(coordinator=world.coordinator, lead_department=world.children)
