@@ -135,6 +135,31 @@ def precompiled_rows(
     return list(chained)
 
 
+# The numbers of places a kept query by ids is compiled for (`precompiled_rows_by_ids`).
+ID_PLACES = (1, 2, 4, 8, 16, 32, 64)
+
+
+def precompiled_rows_by_ids(
+    build, ids, *, key: tuple, field: models.Field, places: tuple[int, ...] = ID_PLACES, prepare: bool = True
+) -> list:
+    """`build(ids)`'s rows for a list of ids (`build` filters with `__in`), compiled once per `key` and number of
+    places (`precompiled_rows`): the ids fill the fewest of `places` that hold them and the places left over repeat
+    the last id (`IN` drops a repeated value), so a handful of kept queries serve every number of ids. More ids than
+    the most places, or none, are built as usual. `field` turns an id into a parameter (the model field compared)."""
+    ids = list(dict.fromkeys(ids))
+    size = next((size for size in places if size >= len(ids)), None) if ids else None
+    if size is None:
+        return list(build(ids))
+    padded = [*ids, *[ids[-1]] * (size - len(ids))]
+    variables = {f"id{n}": Variable(pk, -1 - 2 * n, -2 - 2 * n, field) for n, pk in enumerate(padded)}
+    return precompiled_rows(
+        lambda values: build([values[f"id{n}"] for n in range(size)]),
+        key=(*key, "ids", size),
+        variables=variables,
+        prepare=prepare,
+    )
+
+
 def _fresh_prefetch(lookup):
     if isinstance(lookup, models.Prefetch) and lookup.queryset is not None:
         lookup = copy.copy(lookup)

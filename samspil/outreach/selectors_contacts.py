@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from samspil.access import policy
 from samspil.accounts.choices import AccountKind
+from samspil.core.db import precompiled_rows_by_ids
 from samspil.outreach import access
 from samspil.outreach.choices import CONVERSATION_ELEMENTS
 from samspil.outreach.models import ContactPerson, ContactRegistration, CooperationAgreement, OutreachHours
@@ -165,9 +166,13 @@ def linked_person_indexes(citizen_ids) -> dict[int, list[str]]:
     """For each citizen, the access-log keys (`ContactPerson.log_subject_index`) of the persons known at a centre
     that have been linked to them: reads made before the link are theirs too (the portal's insight)."""
     indexes: dict[int, list[str]] = {}
-    for citizen_id, public_id in ContactPerson.objects.filter(citizen_id__in=list(citizen_ids)).values_list(
-        "citizen_id", "public_id"
-    ):
+    rows = precompiled_rows_by_ids(  # one kept query per number of places: the insight page asks on every view
+        lambda ids: ContactPerson.objects.filter(citizen_id__in=ids).values_list("citizen_id", "public_id"),
+        sorted(citizen_ids),
+        key=("linked_person_indexes",),
+        field=ContactPerson._meta.get_field("citizen"),
+    )
+    for citizen_id, public_id in rows:
         indexes.setdefault(citizen_id, []).append(ContactPerson(public_id=public_id).log_subject_index)
     return indexes
 

@@ -32,7 +32,7 @@ from samspil.access import policy
 from samspil.audit.choices import AccessPurpose
 from samspil.audit.services import access_record_each
 from samspil.citizens.models import ADULT_AGE, eighteenth_birthday
-from samspil.core.db import Variable, precompiled_rows
+from samspil.core.db import precompiled_rows, precompiled_rows_by_ids
 from samspil.pathways.choices import PathwayStatus
 from samspil.pathways.models import Pathway
 
@@ -289,18 +289,13 @@ def _per_pathway_count(queryset):
 FRESH_FACTS_BATCH = 500  # pathways per query when many are read afresh (the first view of the day)
 
 
-FEW = 4  # a view after a few of the user's pathways changed reads their facts through a kept query
+# A view after a few of the user's pathways changed (the usual case) reads their facts through one kept query, the ids
+# padded to `FEW` places (`core.db.precompiled_rows_by_ids`); more (the first view of a day) are built as usual.
+FEW = 4
 
 
-def _few_or_built(build, ids: list[int], *, key: tuple) -> list:
-    """`build(ids)`'s rows. Up to `FEW` ids (a view after a few of the user's pathways changed: the usual case) run
-    one kept query (`core.db.precompiled_rows`), the list padded with its last id to `FEW` places so that one
-    compiled query serves them all; more are built as usual (the first view of a day)."""
-    if not ids or len(ids) > FEW:
-        return list(build(ids))
-    padded = [*ids, *[ids[-1]] * (FEW - len(ids))]
-    variables = {f"id{n}": Variable(pk, -1 - 2 * n, -2 - 2 * n, Pathway._meta.pk) for n, pk in enumerate(padded)}
-    return precompiled_rows(lambda values: build([values[name] for name in variables]), key=key, variables=variables)
+def _by_ids(build, ids: list[int], *, key: tuple) -> list:
+    return precompiled_rows_by_ids(build, ids, key=key, field=Pathway._meta.pk, places=(FEW,))
 
 
 def _fresh_facts(ids: list[int], today: datetime.date) -> dict[int, _Facts]:
@@ -358,9 +353,9 @@ def _fresh_facts(ids: list[int], today: datetime.date) -> dict[int, _Facts]:
     for start in range(0, len(ids), FRESH_FACTS_BATCH):
         batch = ids[start : start + FRESH_FACTS_BATCH]
         planned: dict[int, list] = {}
-        for pathway_id, starts_at in _few_or_built(planned_meetings, batch, key=("worklist_planned", today)):
+        for pathway_id, starts_at in _by_ids(planned_meetings, batch, key=("worklist_planned", today)):
             planned.setdefault(pathway_id, []).append(starts_at)
-        rows = _few_or_built(pathway_rows, batch, key=("worklist_fresh_facts", today))
+        rows = _by_ids(pathway_rows, batch, key=("worklist_fresh_facts", today))
         for pk, opened_on, n_overdue, last_held_at, revised_at, has_transition, cadence, min_age, born in rows:
             # The warning's last condition is the day: judged with no day after it, the rest decides alone.
             birthday = transition_due(
@@ -544,7 +539,7 @@ _PAGE_FIELDS = (
 
 def _page_pathways(ids: list[int], page_size: int | None) -> list[Pathway]:
     """The pathways of `ids`, with what a row shows. For a page, compiled once per page size: the ids fill
-    `page_size` places, the places left over get ids no row has (negative; `pk__in` drops repeated values)."""
+    `page_size` places (`core.db.precompiled_rows_by_ids`)."""
 
     def build(ids):
         return (
@@ -553,17 +548,8 @@ def _page_pathways(ids: list[int], page_size: int | None) -> list[Pathway]:
 
     if page_size is None:
         return list(build(ids))
-    field = Pathway._meta.pk
-    variables = {
-        f"id{place}": Variable(
-            ids[place] if place < len(ids) else -1 - place, 1_000_000_000 + place, 2_000_000_000 + place, field
-        )
-        for place in range(page_size)
-    }
-    return precompiled_rows(
-        lambda values: build([values[f"id{place}"] for place in range(page_size)]),
-        key=("worklist_page_pathways", page_size),
-        variables=variables,
+    return precompiled_rows_by_ids(
+        build, ids, key=("worklist_page_pathways", page_size), field=Pathway._meta.pk, places=(page_size,)
     )
 
 

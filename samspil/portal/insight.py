@@ -31,7 +31,7 @@ from samspil.accounts.models import User
 from samspil.audit.choices import SHOWN_LABELS, AccessPurpose, AccessVia
 from samspil.audit.models import AccessLogEntry
 from samspil.citizens.models import Citizen
-from samspil.core.db import STAND_IN_MOMENTS, Variable, precompiled_rows
+from samspil.core.db import STAND_IN_MOMENTS, Variable, precompiled_rows, precompiled_rows_by_ids
 from samspil.organisations.choices import StaffRole
 from samspil.organisations.models import Membership
 from samspil.outreach.selectors_contacts import linked_person_indexes
@@ -228,9 +228,16 @@ def _log_rows(key, *, municipality_id, not_by, after, bound: str, start, limit: 
 
 
 def _memberships(actor_ids) -> dict[int, list[Membership]]:
+    """The staff readers' memberships with their departments, oldest first (one kept query per number of places,
+    `core.db.precompiled_rows_by_ids`, as `_with_readers`)."""
     memberships: dict[int, list[Membership]] = {}
-    for membership in (
-        Membership.objects.filter(user_id__in=actor_ids).select_related("department").order_by("active_from", "pk")
+    for membership in precompiled_rows_by_ids(
+        lambda ids: (
+            Membership.objects.filter(user_id__in=ids).select_related("department").order_by("active_from", "pk")
+        ),
+        sorted(actor_ids),
+        key=("insight_memberships",),
+        field=Membership._meta.get_field("user"),
     ):
         memberships.setdefault(membership.user_id, []).append(membership)
     return memberships
@@ -276,10 +283,20 @@ def _with_readers(entries) -> list:
     """The entries, each with its reader (`entry.actor`, with a partner's contact and organisation): one query for
     them all. An entry whose reader is gone is left out, as the join it replaced left it out (the log has no foreign
     key constraints, `audit/0007`)."""
-    ids = {entry.actor_id for entry in entries}
+    ids = sorted({entry.actor_id for entry in entries})
     if not ids:
         return []
-    readers = User.objects.filter(pk__in=ids).select_related("external_contact__organisation").in_bulk()
+    # One kept query per number of places (`core.db.precompiled_rows_by_ids`): built and compiled for every page,
+    # this and the memberships' query cost the page more than the database took to answer them.
+    readers = {
+        reader.pk: reader
+        for reader in precompiled_rows_by_ids(
+            lambda ids: User.objects.filter(pk__in=ids).select_related("external_contact__organisation"),
+            ids,
+            key=("insight_readers",),
+            field=User._meta.pk,
+        )
+    }
     found = []
     for entry in entries:
         reader = readers.get(entry.actor_id)

@@ -353,3 +353,27 @@ def test_a_kept_locking_read_outside_a_transaction_is_refused_as_the_built_one_i
     monkeypatch.setattr(connection, "get_autocommit", lambda: True)
     with pytest.raises(TransactionManagementError):
         policy.require(world.coordinator, policy.CONTRIBUTE, world.pathway)
+
+
+def test_rows_by_ids_are_the_built_rows_for_every_number_of_ids_from_a_kept_query_per_number_of_places(world):
+    """`precompiled_rows_by_ids`: the ids fill the fewest places that hold them, repeated ids are one; more ids than
+    the most places, and none, are built as usual."""
+    pathways = [world.pathway, *(f.PathwayFactory(coordinator=world.coordinator) for _ in range(5))]
+    ids = [pathway.pk for pathway in pathways]
+
+    def build(wanted):
+        return Pathway.objects.filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True)
+
+    def by_ids(wanted, places=(1, 2, 4)):
+        return db.precompiled_rows_by_ids(build, wanted, key=("test_by_ids",), field=Pathway._meta.pk, places=places)
+
+    for count in range(1, len(ids) + 1):
+        wanted = ids[:count]
+        assert by_ids([*reversed(wanted), wanted[0]]) == sorted(wanted)
+    assert sorted(key[2] for key in kept_queries() if key[0] == "test_by_ids") == [1, 2, 4]
+    assert by_ids([ids[0], -5]) == [ids[0]]  # an id no row has
+    with CaptureQueriesContext(connection) as queries:
+        assert by_ids([]) == []
+    assert len(queries) == 0  # Django's own answer to `IN ()`: no query
+    assert by_ids(ids, places=(1, 2)) == sorted(ids)  # more ids than places: built
+    assert len([key for key in kept_queries() if key[0] == "test_by_ids"]) == 3
