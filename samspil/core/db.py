@@ -144,9 +144,10 @@ def precompiled_rows_by_ids(
 ) -> list:
     """`build(ids)`'s rows for a list of ids (`build` filters with `__in`), compiled once per `key` and number of
     places (`precompiled_rows`): the ids fill the fewest of `places` that hold them and the places left over repeat
-    the last id (`IN` drops a repeated value), so a handful of kept queries serve every number of ids. More ids than
-    the most places, or none, are built as usual. `field` turns an id into a parameter (the model field compared)."""
-    ids = list(dict.fromkeys(ids))
+    the last id (a repeated value in `IN (…)` matches nothing more), so a handful of kept queries serve every number
+    of ids. More ids than the most places, or none, are built as usual. `field` turns an id into a parameter (the
+    model field compared); a model instance stands for its primary key, as in the built query."""
+    ids = list(dict.fromkeys(getattr(value, "pk", value) for value in ids))
     size = next((size for size in places if size >= len(ids)), None) if ids else None
     if size is None:
         return list(build(ids))

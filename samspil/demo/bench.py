@@ -2037,4 +2037,23 @@ forløb 9 queries, p95 54 ms; Arbejdsliste 8 / 93 ms; Forløbsoverblik 10 / 35 m
   waits on its 21 queries, the commit included): weighted 14.0, 35 %. *Mine forløb* and the write, 30 % of the mix,
   are 47 % of its cost; nothing this session made them cheaper. The coordinator's access-log page read 10.50× and
   9.11× at the two sizes (no goal beyond the same cost).
+- 07.12.2026, a twelfth session (another new machine: Intel Xeon, 2 cores, 24 GiB; the floor 3.1–3.8 ms one at a
+  time, 510–655 req/s under load; the access log generated to 100,000,000 rows again, 15–20 minutes beside tests).
+  The first full run, on the eleventh session's code right after seeding (14:44–15:06), met every goal but one: the
+  mixed load read 37 % here (239.6 req/s against a median floor slice of 643.9; 34 % on the last machine with the
+  same code), but the citizen's insight page read 4.26× (4.17× in a ratio table after it), **not met** on this
+  machine. In the process 1.0 ms of `insight_page`'s 4.2 ms was Django building three small queries by a list of
+  ids on every view (the readers, their memberships, the linked drop-in persons); they are now kept per number of
+  places (`core.db.precompiled_rows_by_ids`: the ids fill the fewest of 1, 2, 4 … 64 places, the rest repeat the
+  last id), which the worklist's own two paddings now use too: `insight_page` 3.2 ms, the page 3.47× in a ratio
+  table. *Mine forløb*'s list query now cuts the page before it joins (a subquery sorts the scope on the pathway's
+  own columns and takes the page; only those rows are joined to their names and judged by the coordinator rule):
+  1.83 → 0.81 ms of execution for the bench user's 202 pathways, planning unchanged (1.63 / 1.67 ms), the list
+  2.13 → 1.96 ms in the process. Each kind alone under the same 16 clients for 12 s (core-milliseconds a request):
+  the floor 3.57 (528 req/s, the CPU 94 % busy), the mix 8.79 (195.2 req/s, 37 %; 86 % busy: the workers wait for
+  their commits), the overview 5.82, the plan 5.59, adding an agreement 16.6 (*Mine forløb*'s window lost a
+  PostgreSQL process's ticks and is not given). This report (15:22): every goal met, the mixed load 38 % (206.2
+  req/s against 537.0; 37 % against the fastest floor slice), the insight page 3.46×, the access log's pages and
+  write the same at both sizes. The mixed load's share moves more between machines (34 % and 37 % with the same
+  code) than with this session's changes.
 """

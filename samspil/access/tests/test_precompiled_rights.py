@@ -372,6 +372,7 @@ def test_rows_by_ids_are_the_built_rows_for_every_number_of_ids_from_a_kept_quer
         assert by_ids([*reversed(wanted), wanted[0]]) == sorted(wanted)
     assert sorted(key[2] for key in kept_queries() if key[0] == "test_by_ids") == [1, 2, 4]
     assert by_ids([ids[0], -5]) == [ids[0]]  # an id no row has
+    assert by_ids([pathways[1], ids[0]]) == sorted(ids[:2])  # an instance stands for its id
     with CaptureQueriesContext(connection) as queries:
         assert by_ids([]) == []
     assert len(queries) == 0  # Django's own answer to `IN ()`: no query

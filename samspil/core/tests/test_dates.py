@@ -58,19 +58,14 @@ def test_a_format_strftime_cannot_write_is_left_to_django(monkeypatch):
         assert short_datetime(moment) == formats.date_format(moment, "SHORT_DATETIME_FORMAT") == "07.05.2026 08:09"
 
 
-def test_a_changed_setting_is_not_answered_from_the_kept_texts(settings):
+def test_a_changed_setting_is_not_answered_from_the_kept_texts_and_the_app_s_are_back_after_it():
+    from django.test import override_settings
+
     day, moment = datetime.date(2026, 11, 22), datetime.datetime(2026, 11, 22, 14, 5)
     with translation.override("en"):
         assert (short_date(day), short_datetime(moment)) == ("22.11.2026", "22.11.2026 14:05")
-        settings.FORMAT_MODULE_PATH = None  # Django's own English formats, not the app's
-        assert short_date(day) == formats.date_format(day, "SHORT_DATE_FORMAT") != "22.11.2026"
-        assert short_datetime(moment) == formats.date_format(moment, "SHORT_DATETIME_FORMAT") != "22.11.2026 14:05"
-
-
-def test_the_app_s_formats_are_back_after_a_changed_setting():
-    with translation.override("en"):
-        assert (
-            short_date(datetime.date(2026, 11, 22))
-            == formats.date_format(datetime.date(2026, 11, 22), "SHORT_DATE_FORMAT")
-            == ("22.11.2026")
-        )
+        with override_settings(FORMAT_MODULE_PATH=None):  # Django's own English formats, not the app's
+            assert short_date(day) == formats.date_format(day, "SHORT_DATE_FORMAT") != "22.11.2026"
+            assert short_datetime(moment) == formats.date_format(moment, "SHORT_DATETIME_FORMAT") != "22.11.2026 14:05"
+        assert (short_date(day), short_datetime(moment)) == ("22.11.2026", "22.11.2026 14:05")
+        assert formats.date_format(day, "SHORT_DATE_FORMAT") == "22.11.2026"
