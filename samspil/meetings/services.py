@@ -289,11 +289,17 @@ def _meeting_for_plan_change(*, actor, meeting: Meeting, goal) -> Meeting:
 def _plan_decision(*, actor, meeting: Meeting, text: str, goal, agreement=None, follow_up=None) -> MeetingDecision:
     """Record the decision that made a plan change, linked to what it changed and to the version it saved.
 
-    The plan service has just saved that version under the pathway's row lock, so it is the plan's latest.
+    The plan service has just saved that version under the pathway's row lock, so it is the plan's latest: read
+    from the end of the (municipality, plan, number) index, as the plan service finds it, not by sorting every
+    version of the pathway.
     """
     from samspil.plans.models import PlanRevision
 
-    revision = PlanRevision.objects.filter(pathway_id=meeting.pathway_id).order_by("-number").first()
+    revision = (
+        PlanRevision.objects.filter(municipality_id=meeting.municipality_id, plan_id=goal.plan_id)
+        .order_by("-number")
+        .first()
+    )
     decision = MeetingDecision(
         municipality_id=meeting.municipality_id,
         meeting=meeting,
